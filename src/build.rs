@@ -1,0 +1,158 @@
+//! The pipeline: load the vault, parse notes, render cards, give them identity, write outputs.
+//!
+//! `check` runs the same stages and stops before writing anything.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+
+use crate::cards::identity::{self, Lock};
+use crate::cards::{self, Card};
+use crate::diagnostics::{self, Diagnostic};
+use crate::markdown::Resolve;
+use crate::notes::{self, Note};
+use crate::outputs::{self, Media, apkg, atomic};
+use crate::templates::Templates;
+use crate::vault::{self, Vault};
+
+/// What to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The vault's root folder.
+    pub vault: PathBuf,
+    /// Where to write; `None` checks without writing anything.
+    pub out: Option<PathBuf>,
+    /// Write the deck even when the vault has errors (the broken cards are left out).
+    pub force: bool,
+    /// The time in seconds given to new and changed cards.
+    pub now: i64,
+}
+
+impl Options {
+    /// Options for `vault`, writing to `out` (or only checking), at the current time.
+    ///
+    /// The time is `SOURCE_DATE_EPOCH` when set, for reproducible builds.
+    pub fn new(vault: impl Into<PathBuf>, out: Option<PathBuf>) -> Self {
+        let now = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+        });
+        Options { vault: vault.into(), out, force: false, now }
+    }
+}
+
+/// What a run found and wrote.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Every diagnostic, sorted by place.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many notes were read.
+    pub notes: usize,
+    /// The cards, with identity.
+    pub cards: Vec<Card>,
+    /// Files written.
+    pub written: Vec<PathBuf>,
+}
+
+impl Report {
+    /// How many diagnostics are errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// How many diagnostics are warnings.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Resolves media references against the vault's attachments.
+struct VaultMedia<'a> {
+    vault: &'a Vault,
+}
+
+impl Resolve for VaultMedia<'_> {
+    fn vault_name(&self) -> &str {
+        &self.vault.name
+    }
+
+    fn media(&self, target: &str) -> Option<String> {
+        let rel = self.vault.attachment(target)?;
+        Some(packed_name(self.vault, rel))
+    }
+}
+
+/// The name an attachment is packed under: its file name, or its path with `/` → `_` when
+/// another attachment has the same name, so that names never collide.
+fn packed_name(vault: &Vault, rel: &str) -> String {
+    let name = vault::file_name(rel);
+    match vault.attachments.get(&name.to_lowercase()) {
+        Some(all) if all.len() > 1 => rel.replace('/', "_"),
+        _ => name.to_owned(),
+    }
+}
+
+/// Runs the pipeline.
+pub fn run(opts: &Options) -> anyhow::Result<Report> {
+    let vault = vault::load(&opts.vault)?;
+    let templates = Templates::load(&vault.root)?;
+    let lock = Lock::load(&vault.root)?;
+    let root_deck = vault.name.clone();
+
+    let parsed: Vec<(Option<Note>, Vec<Diagnostic>)> =
+        vault.notes.par_iter().map(|src| notes::parse(src, &root_deck)).collect();
+    let mut report = Report { notes: vault.notes.len(), ..Report::default() };
+    let mut notes = Vec::with_capacity(parsed.len());
+    for (note, diags) in parsed {
+        report.diagnostics.extend(diags);
+        notes.extend(note);
+    }
+
+    let resolver = VaultMedia { vault: &vault };
+    let rendered: Vec<Vec<Card>> =
+        notes.par_iter().map(|n| cards::render(n, &templates, &resolver)).collect::<anyhow::Result<_>>()?;
+    let mut cards: Vec<Card> = rendered.into_iter().flatten().collect();
+
+    let present: HashSet<String> = vault.notes.iter().map(|n| n.rel.clone()).collect();
+    let (new_lock, diags) = identity::assign(&mut cards, &present, &lock, opts.now);
+    report.diagnostics.extend(diags);
+    diagnostics::sort(&mut report.diagnostics);
+    report.cards = cards;
+
+    let Some(out) = &opts.out else { return Ok(report) };
+    if report.errors() > 0 && !opts.force {
+        return Ok(report);
+    }
+    let media = collect_media(&vault, &report.cards);
+    let deck_name = outputs::safe_file_name(&root_deck);
+    let apkg_path = out.join(format!("{deck_name}.apkg"));
+    apkg::write(&apkg_path, &report.cards, &media, &templates, opts.now)
+        .with_context(|| format!("cannot write `{}`", apkg_path.display()))?;
+    let txt_path = out.join("cards.txt");
+    atomic::write(&txt_path, outputs::text::render(&report.cards).as_bytes())?;
+    if new_lock != lock {
+        atomic::write(&vault.root.join(identity::LOCK_PATH), new_lock.to_json().as_bytes())?;
+    }
+    report.written = vec![apkg_path, txt_path];
+    Ok(report)
+}
+
+fn collect_media(vault: &Vault, cards: &[Card]) -> Vec<Media> {
+    let used: HashSet<&str> = cards.iter().flat_map(|c| c.media.iter().map(String::as_str)).collect();
+    let mut media: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for paths in vault.attachments.values() {
+        for rel in paths {
+            let name = packed_name(vault, rel);
+            if used.contains(name.as_str()) {
+                media.insert(name, vault.root.join(rel));
+            }
+        }
+    }
+    media.into_iter().map(|(name, path)| Media { name, path }).collect()
+}
+
+/// The default output folder for a vault: `out/` in the current folder.
+pub fn default_out() -> PathBuf {
+    Path::new("out").to_owned()
+}

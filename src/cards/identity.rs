@@ -1,0 +1,355 @@
+//! Card identity: which Anki note a card is, across edits, rebuilds and machines.
+//!
+//! Anki matches imported notes by GUID and updates one only when the incoming modification time is
+//! newer, in whole seconds. So every card needs a GUID that outlives edits to its text, and a
+//! modification time that moves forward exactly when its content changes.
+//!
+//! The policy, in order:
+//! 1. A card with an `<!--ID: n-->` line has a GUID derived from `n` alone: it survives any edit,
+//!    a move to another note and a rename of its note.
+//! 2. Otherwise the identity file `<vault>/.studygen/identity.json` (kept with the vault, like a
+//!    lock file) remembers each card of each note by hashes of its front and its back. A card keeps
+//!    the GUID of the remembered card with the same front; else with the same back; else of the
+//!    remembered card that sat after the same neighbour. So editing one side, inserting cards and
+//!    deleting cards never change another card's GUID.
+//! 3. A card seen for the first time gets a GUID hashed from its note's path and its front, the
+//!    same on every machine.
+//!
+//! A renamed or moved note keeps its cards' GUIDs when the identity file still lists the old path:
+//! the cards of a note the vault no longer has are matched by front, then back.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::Card;
+use crate::diagnostics::Diagnostic;
+
+/// Where the identity file lives, relative to the vault root.
+pub const LOCK_PATH: &str = ".studygen/identity.json";
+
+/// The remembered identities, by note path.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Lock {
+    /// Format version.
+    pub version: u32,
+    /// Each note's cards, in file order.
+    pub notes: BTreeMap<String, Vec<Entry>>,
+}
+
+/// One remembered card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Anki's GUID.
+    pub guid: String,
+    /// Hash of the front as written.
+    pub front: String,
+    /// Hash of the back as written.
+    pub back: String,
+    /// Hash of everything Anki stores for the note (fields and tags).
+    pub content: String,
+    /// The note's modification time, in seconds.
+    pub modified: i64,
+}
+
+impl Lock {
+    /// Reads the identity file of `vault`; an absent file is an empty lock.
+    pub fn load(vault: &Path) -> anyhow::Result<Lock> {
+        let path = vault.join(LOCK_PATH);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).with_context(|| {
+                format!("identity file `{}` is damaged; restore it from version control or delete it", path.display())
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock { version: 1, notes: BTreeMap::new() }),
+            Err(e) => Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+        }
+    }
+
+    /// The lock as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+}
+
+/// A short stable hash of `parts`.
+pub fn hash(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0x1f]);
+    }
+    h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+fn norm(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn content_hash(card: &Card) -> String {
+    let mut parts: Vec<&str> = vec![card.kind.name()];
+    parts.extend(card.fields.iter().map(String::as_str));
+    parts.push("\u{1e}");
+    parts.extend(card.tags.iter().map(String::as_str));
+    hash(&parts)
+}
+
+/// Gives every card its GUID and modification time.
+///
+/// `cards` are grouped by note, in file order; `present` holds every note path of the vault
+/// (including notes without cards). `now` is the time, in seconds, given to new and changed cards.
+/// Returns the new lock and diagnostics (duplicate ids).
+pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i64) -> (Lock, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut orphans = Orphans::new(lock, present);
+    let mut taken: HashMap<String, (String, usize)> = HashMap::new();
+    let mut new_lock = Lock { version: 1, notes: BTreeMap::new() };
+
+    let mut start = 0;
+    while start < cards.len() {
+        let path = cards[start].note.clone();
+        let end = start + cards[start..].iter().take_while(|c| c.note == path).count();
+        let group = &mut cards[start..end];
+        let prev: &[Entry] = lock.notes.get(&path).map_or(&[], Vec::as_slice);
+        let links = link(group, prev, &mut orphans);
+        let mut entries = Vec::with_capacity(group.len());
+        for (card, linked) in group.iter_mut().zip(links) {
+            let mut guid = match (card.anchor, &linked) {
+                (Some(id), _) => hash(&["anki-id", &id.to_string()]),
+                (None, Some(e)) => e.guid.clone(),
+                (None, None) => hash(&["card", &path, &norm(&card.front_src)]),
+            };
+            if let Some((file, line)) = taken.get(&guid) {
+                if let Some(id) = card.anchor {
+                    diags.push(
+                        Diagnostic::error(&card.note, card.line, 1, format!("duplicate card id {id}, also at {file}:{line}"))
+                            .with_hint("each <!--ID: n--> line must be unique in the vault; remove the copy"),
+                    );
+                }
+                let mut n = 1;
+                while taken.contains_key(&guid) {
+                    guid = hash(&["card", &path, &norm(&card.front_src), &n.to_string()]);
+                    n += 1;
+                }
+            }
+            taken.insert(guid.clone(), (card.note.clone(), card.line));
+            let content = content_hash(card);
+            card.modified = match &linked {
+                Some(e) if e.guid == guid && e.content == content => e.modified,
+                Some(e) if e.guid == guid => now.max(e.modified + 1),
+                _ => now,
+            };
+            card.guid = guid.clone();
+            entries.push(Entry {
+                guid,
+                front: hash(&[&norm(&card.front_src)]),
+                back: hash(&[&norm(&card.back_src)]),
+                content,
+                modified: card.modified,
+            });
+        }
+        new_lock.notes.insert(path, entries);
+        start = end;
+    }
+    (new_lock, diags)
+}
+
+/// Cards of notes that the vault no longer has (renamed or moved), by front and by back hash.
+struct Orphans {
+    by_front: HashMap<String, Vec<Entry>>,
+    by_back: HashMap<String, Vec<Entry>>,
+    used: HashSet<String>,
+}
+
+impl Orphans {
+    fn new(lock: &Lock, present: &HashSet<String>) -> Self {
+        let mut o = Orphans { by_front: HashMap::new(), by_back: HashMap::new(), used: HashSet::new() };
+        for (path, entries) in &lock.notes {
+            if present.contains(path) {
+                continue;
+            }
+            for e in entries {
+                o.by_front.entry(e.front.clone()).or_default().push(e.clone());
+                o.by_back.entry(e.back.clone()).or_default().push(e.clone());
+            }
+        }
+        o
+    }
+
+    fn take(&mut self, front: &str, back: &str, empty_back: &str) -> Option<Entry> {
+        let pick = |map: &HashMap<String, Vec<Entry>>, key: &str| {
+            map.get(key)?.iter().find(|e| !self.used.contains(&e.guid)).cloned()
+        };
+        let found = pick(&self.by_front, front).or_else(|| if back == empty_back { None } else { pick(&self.by_back, back) })?;
+        self.used.insert(found.guid.clone());
+        Some(found)
+    }
+}
+
+/// Links each card of one note to the remembered entry it continues, if any.
+fn link(group: &[Card], prev: &[Entry], orphans: &mut Orphans) -> Vec<Option<Entry>> {
+    let fronts: Vec<String> = group.iter().map(|c| hash(&[&norm(&c.front_src)])).collect();
+    let backs: Vec<String> = group.iter().map(|c| hash(&[&norm(&c.back_src)])).collect();
+    let empty = hash(&[""]);
+    let mut link: Vec<Option<usize>> = vec![None; group.len()];
+    let mut used = vec![false; prev.len()];
+
+    // 1. Anchored cards continue the entry with their GUID.
+    for (i, c) in group.iter().enumerate() {
+        if let Some(id) = c.anchor {
+            let g = hash(&["anki-id", &id.to_string()]);
+            if let Some(k) = prev.iter().position(|e| e.guid == g) {
+                used[k] = true;
+                link[i] = Some(k);
+            }
+        }
+    }
+    // 2. Same front, then 3. same back.
+    for by_back in [false, true] {
+        for i in 0..group.len() {
+            if link[i].is_some() || group[i].anchor.is_some() || (by_back && backs[i] == empty) {
+                continue;
+            }
+            let want = if by_back { &backs[i] } else { &fronts[i] };
+            if let Some(k) = (0..prev.len()).find(|&k| !used[k] && if by_back { &prev[k].back } else { &prev[k].front } == want) {
+                used[k] = true;
+                link[i] = Some(k);
+            }
+        }
+    }
+    // 4. The same place: after the same linked neighbour.
+    let neighbour_old = |k: usize, used: &[bool]| (0..k).rev().find(|&j| used[j]).map(|j| prev[j].guid.clone());
+    for i in 0..group.len() {
+        if link[i].is_some() || group[i].anchor.is_some() {
+            continue;
+        }
+        let before = (0..i).rev().find_map(|j| link[j]).map(|k| prev[k].guid.clone());
+        let candidate = (0..prev.len()).find(|&k| !used[k] && neighbour_old(k, &used) == before);
+        // Only when the place is unambiguous: the next card after it is linked too, or it is last.
+        if let Some(k) = candidate {
+            let next_new_linked = group.get(i + 1).is_none() || link.get(i + 1).is_some_and(Option::is_some);
+            if next_new_linked {
+                used[k] = true;
+                link[i] = Some(k);
+            }
+        }
+    }
+    let mut out: Vec<Option<Entry>> = link.iter().map(|l| l.map(|k| prev[k].clone())).collect();
+    // Cards of a renamed note continue the orphaned entries.
+    if prev.is_empty() {
+        for (i, slot) in out.iter_mut().enumerate() {
+            if slot.is_none() && group[i].anchor.is_none() {
+                *slot = orphans.take(&fronts[i], &backs[i], &empty);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notes::NoteKind;
+
+    fn card(note: &str, front: &str, back: &str) -> Card {
+        Card {
+            kind: NoteKind::Basic,
+            fields: vec![front.to_owned(), back.to_owned(), note.to_owned()],
+            deck: "D".into(),
+            tags: vec![],
+            media: vec![],
+            note: note.into(),
+            line: 1,
+            anchor: None,
+            front_src: front.into(),
+            back_src: back.into(),
+            guid: String::new(),
+            modified: 0,
+        }
+    }
+
+    fn run(cards: &mut [Card], lock: &Lock, now: i64) -> Lock {
+        let present = cards.iter().map(|c| c.note.clone()).collect();
+        let (l, d) = assign(cards, &present, lock, now);
+        assert!(d.is_empty(), "{d:?}");
+        l
+    }
+
+    fn guids(cards: &[Card]) -> Vec<String> {
+        cards.iter().map(|c| c.guid.clone()).collect()
+    }
+
+    #[test]
+    fn edits_and_insertions_keep_other_guids_and_times() {
+        let mut v1 = vec![card("n.md", "a", "1"), card("n.md", "b", "2"), card("n.md", "c", "3")];
+        let lock = run(&mut v1, &Lock::default(), 100);
+        // Edit b's front, insert x above it, edit c's both sides.
+        let mut v2 = vec![card("n.md", "a", "1"), card("n.md", "x", "9"), card("n.md", "B!", "2"), card("n.md", "C?", "3?")];
+        let lock2 = run(&mut v2, &lock, 100);
+        assert_eq!(v2[0].guid, v1[0].guid);
+        assert_eq!(v2[2].guid, v1[1].guid);
+        assert_eq!(v2[3].guid, v1[2].guid);
+        assert!(!guids(&v1).contains(&v2[1].guid));
+        // Unchanged keeps its time; changed ones move forward even within the same second.
+        assert_eq!(v2[0].modified, 100);
+        assert_eq!(v2[2].modified, 101);
+        assert_eq!(v2[1].modified, 100);
+        // Nothing changed: nothing moves.
+        let mut v3 = v2.clone();
+        let lock3 = run(&mut v3, &lock2, 500);
+        assert_eq!(lock3, lock2);
+        assert_eq!(guids(&v3), guids(&v2));
+    }
+
+    #[test]
+    fn deletion_keeps_the_rest() {
+        let mut v1 = vec![card("n.md", "a", "1"), card("n.md", "b", "2"), card("n.md", "c", "3")];
+        let lock = run(&mut v1, &Lock::default(), 1);
+        let mut v2 = vec![card("n.md", "a", "1"), card("n.md", "c", "3")];
+        run(&mut v2, &lock, 1);
+        assert_eq!(guids(&v2), [v1[0].guid.clone(), v1[2].guid.clone()]);
+    }
+
+    #[test]
+    fn fresh_guids_are_machine_independent_and_anchor_wins() {
+        let mut a = vec![card("x/n.md", "q", "a")];
+        let mut b = a.clone();
+        run(&mut a, &Lock::default(), 1);
+        run(&mut b, &Lock::default(), 99);
+        assert_eq!(a[0].guid, b[0].guid);
+        let mut anchored = vec![card("x/n.md", "q", "a")];
+        anchored[0].anchor = Some(1769619800835);
+        run(&mut anchored, &Lock::default(), 1);
+        assert_eq!(anchored[0].guid, hash(&["anki-id", "1769619800835"]));
+    }
+
+    #[test]
+    fn renamed_note_keeps_guids() {
+        let mut v1 = vec![card("old.md", "a", "1"), card("old.md", "b", "2")];
+        let lock = run(&mut v1, &Lock::default(), 1);
+        let mut v2 = vec![card("new/name.md", "a", "1"), card("new/name.md", "b", "2")];
+        run(&mut v2, &lock, 1);
+        assert_eq!(guids(&v2), guids(&v1));
+    }
+
+    #[test]
+    fn duplicate_ids_are_reported_and_guids_stay_unique() {
+        let mut cards = vec![card("a.md", "q", "1"), card("b.md", "r", "2")];
+        cards[0].anchor = Some(7);
+        cards[1].anchor = Some(7);
+        let present = cards.iter().map(|c| c.note.clone()).collect();
+        let (_, d) = assign(&mut cards, &present, &Lock::default(), 1);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("duplicate card id 7"));
+        assert_ne!(cards[0].guid, cards[1].guid);
+    }
+
+    #[test]
+    fn identical_fronts_in_one_note_get_distinct_guids() {
+        let mut cards = vec![card("a.md", "same", "1"), card("a.md", "same", "2")];
+        run(&mut cards, &Lock::default(), 1);
+        assert_ne!(cards[0].guid, cards[1].guid);
+    }
+}

@@ -1,0 +1,94 @@
+//! Cards: a note's card specs rendered into Anki fields, with deck, tags, media and identity.
+
+pub mod identity;
+pub mod notetypes;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::markdown::{self, Resolve, Style};
+use crate::notes::{self, Note, NoteKind};
+use crate::templates::Templates;
+
+/// A card ready for output: one Anki note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    /// Its kind, which picks the note type.
+    pub kind: NoteKind,
+    /// Field HTML in the note type's order, `Source` last.
+    pub fields: Vec<String>,
+    /// The full deck name (`A::B`).
+    pub deck: String,
+    /// Anki tags.
+    pub tags: Vec<String>,
+    /// Packed media the fields use.
+    pub media: Vec<String>,
+    /// The note it came from (vault-relative path).
+    pub note: String,
+    /// The 1-based line it starts on.
+    pub line: usize,
+    /// `<!--ID: n-->`, if the card has one.
+    pub anchor: Option<u64>,
+    /// The front as written (markdown), which identity matching uses.
+    pub front_src: String,
+    /// The back as written (markdown), which identity matching uses.
+    pub back_src: String,
+    /// Anki's GUID, set by [`identity::assign`].
+    pub guid: String,
+    /// The note's modification time in seconds, set by [`identity::assign`].
+    pub modified: i64,
+}
+
+impl Card {
+    /// Cloze numbers used in the text (for cloze cards), sorted and unique.
+    pub fn cloze_numbers(&self) -> Vec<u32> {
+        static NUM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{\{c(\d+)::").unwrap());
+        let mut n: Vec<u32> = self
+            .fields
+            .first()
+            .map(|f| NUM.captures_iter(f).filter_map(|c| c.get(1)?.as_str().parse().ok()).collect())
+            .unwrap_or_default();
+        n.sort_unstable();
+        n.dedup();
+        n
+    }
+}
+
+/// Renders every card of `note`.
+pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow::Result<Vec<Card>> {
+    let url = markdown::obsidian_url(vault.vault_name(), note.path.trim_end_matches(".md"));
+    let source = templates.source(&note.path, &url)?;
+    let mut cards = Vec::with_capacity(note.cards.len());
+    for spec in &note.cards {
+        let style = Style { cloze: spec.kind == NoteKind::Cloze };
+        let mut fields = Vec::with_capacity(spec.fields.len() + 1);
+        let mut media = Vec::new();
+        for (i, md) in spec.fields.iter().enumerate() {
+            let r = markdown::render(md, if i == 0 { style } else { Style::default() }, vault);
+            fields.push(r.html);
+            media.extend(r.media);
+        }
+        fields.push(source.clone());
+        let mut tags = note.tags.clone();
+        tags.extend(spec.tags.iter().map(|t| notes::anki_tag(t)));
+        notes::dedup_keep_order(&mut tags);
+        media.sort();
+        media.dedup();
+        cards.push(Card {
+            kind: spec.kind,
+            fields,
+            deck: note.deck.clone(),
+            tags,
+            media,
+            note: note.path.clone(),
+            line: spec.line,
+            anchor: spec.anchor,
+            front_src: spec.fields.first().cloned().unwrap_or_default(),
+            back_src: spec.fields.get(1).cloned().unwrap_or_default(),
+            guid: String::new(),
+            modified: 0,
+        });
+    }
+    Ok(cards)
+}

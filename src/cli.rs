@@ -1,0 +1,65 @@
+//! The command line, declared with clap.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+const AFTER_HELP: &str = "\
+Examples:
+  studygen build                 build notes/ into out/
+  studygen build ~/vault --out ~/anki
+  studygen check notes/          check the vault, write nothing (for CI)
+
+Exit codes:
+  0  success
+  1  the vault has errors (or warnings, with --deny-warnings); they are listed with file:line
+  2  studygen could not run: bad arguments, an unreadable vault, an unwritable output folder";
+
+/// Turn an Obsidian vault into an Anki deck, and check what the notes say.
+#[derive(Debug, Parser)]
+#[command(name = "studygen", version, about, after_help = AFTER_HELP)]
+pub(crate) struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Build the vault into OUT/<vault>.apkg and OUT/cards.txt.
+    #[command(after_help = AFTER_HELP)]
+    Build {
+        /// The vault's root folder.
+        #[arg(default_value = "notes")]
+        vault: PathBuf,
+        /// Where to write the deck.
+        #[arg(long, short, default_value = "out")]
+        out: PathBuf,
+        /// Write the deck even when the vault has errors, leaving out the broken cards.
+        #[arg(long)]
+        force: bool,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Parse and check the whole vault without writing anything; exit 1 on any error.
+    #[command(after_help = AFTER_HELP)]
+    Check {
+        /// The vault's root folder.
+        #[arg(default_value = "notes")]
+        vault: PathBuf,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,138 @@
+//! Diagnostics: the problems found in a vault, each with its place, what was expected and a hint.
+//!
+//! Every stage returns its diagnostics next to its data; nothing here panics or stops the build.
+//! They are printed once, at the end, in the style of a compiler:
+//!
+//! ```text
+//! error: START block has no END
+//!   --> cards.md:12:1
+//!   = hint: close the block with a line that holds only END
+//! ```
+
+use std::fmt;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Something to look at; fails only under `--deny-warnings`.
+    Warning,
+    /// The vault is wrong here; `check` and `build` exit 1.
+    Error,
+}
+
+/// One problem at one place in the vault.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// How bad it is.
+    pub severity: Severity,
+    /// The file, relative to the vault root, with `/` separators.
+    pub file: String,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column; 0 when unknown.
+    pub col: usize,
+    /// What is wrong, including what was expected.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error at `file:line:col`.
+    pub fn error(file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, file, line, col, message)
+    }
+
+    /// A warning at `file:line:col`.
+    pub fn warning(file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, file, line, col, message)
+    }
+
+    fn new(severity: Severity, file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic { severity, file: file.to_owned(), line, col, message: message.into(), hint: None }
+    }
+
+    /// Adds a hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// `file:line:col`, leaving out what is unknown.
+    pub fn location(&self) -> String {
+        match (self.line, self.col) {
+            (0, _) => self.file.clone(),
+            (l, 0) => format!("{}:{l}", self.file),
+            (l, c) => format!("{}:{l}:{c}", self.file),
+        }
+    }
+
+    /// Is this an error?
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{kind}: {}\n  --> {}", self.message, self.location())?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts diagnostics by file, line and column so that output is stable.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| (&a.file, a.line, a.col, &a.message).cmp(&(&b.file, b.line, b.col, &b.message)));
+}
+
+/// Maps byte offsets of a text to 1-based line and column (columns count characters).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The 1-based line and column of byte `offset` in `text`.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let col = text.get(start..offset.min(text.len())).map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one_and_in_chars() {
+        let text = "ab\nçd\n\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 0), (1, 1));
+        assert_eq!(idx.line_col(text, 3), (2, 1));
+        assert_eq!(idx.line_col(text, 5), (2, 2)); // 'd' after a two-byte 'ç'
+        assert_eq!(idx.line_col(text, 8), (4, 1));
+    }
+
+    #[test]
+    fn display_has_location_and_hint() {
+        let d = Diagnostic::error("a.md", 3, 0, "bad").with_hint("fix it");
+        assert_eq!(d.to_string(), "error: bad\n  --> a.md:3\n  = hint: fix it");
+    }
+}

@@ -1,0 +1,23 @@
+//! The `studygen` binary: parses the command line and calls one function per subcommand.
+
+mod cli;
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Build { vault, out, force, deny_warnings } => cmd::build::run(&vault, &out, force, deny_warnings),
+        cli::Command::Check { vault, deny_warnings } => cmd::check::run(&vault, deny_warnings),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

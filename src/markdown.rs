@@ -1,0 +1,343 @@
+//! Markdown to Anki HTML, through pulldown-cmark with every option the vault needs set in one place.
+//!
+//! What Obsidian adds on top of CommonMark is handled here: math (`$…$` → `\(…\)`, `$$…$$` →
+//! `\[…\]`, the LaTeX passed through byte for byte with only `<`, `>` and `&` escaped), wikilinks
+//! shown by their display text and linking back to Obsidian, `==highlights==`, image embeds, and
+//! line breaks on single newlines. Comments are removed earlier, when the note is read.
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+
+/// The parser options every part of studygen uses.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_MATH
+        | Options::ENABLE_WIKILINKS
+}
+
+/// A pulldown-cmark parser with [`options`].
+pub fn parser(md: &str) -> Parser<'_> {
+    Parser::new_ext(md, options())
+}
+
+/// What the renderer asks of the vault.
+pub trait Resolve {
+    /// The vault's name, for `obsidian://` links.
+    fn vault_name(&self) -> &str;
+    /// The file name under which the attachment `target` is packed, if it exists.
+    fn media(&self, target: &str) -> Option<String>;
+}
+
+/// How a field is rendered.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    /// The field holds cloze deletions: `}}` inside math is spaced so that Anki's cloze parser
+    /// does not end the deletion early.
+    pub cloze: bool,
+}
+
+/// Rendered HTML and the media files it uses.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// Packed media file names the HTML refers to.
+    pub media: Vec<String>,
+}
+
+const IMAGE_EXT: [&str; 8] = ["png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "bmp"];
+const AUDIO_EXT: [&str; 6] = ["mp3", "wav", "ogg", "m4a", "flac", "webm"];
+
+/// The extension of `name`, lower-cased.
+pub fn extension(name: &str) -> String {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default()
+}
+
+/// Renders `md` to HTML.
+pub fn render(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
+    let events: Vec<Event<'_>> = parser(md).collect();
+    let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    let mut media = Vec::new();
+    let mut text = String::new();
+    let mut mark_open = false;
+    let mut i = 0;
+    while let Some(ev) = events.get(i) {
+        if !matches!(ev, Event::Text(_)) && !text.is_empty() {
+            out.push(Event::InlineHtml(highlight(&std::mem::take(&mut text), &mut mark_open, &events[i..]).into()));
+        }
+        match ev {
+            Event::Text(t) => text.push_str(t),
+            Event::SoftBreak => out.push(Event::HardBreak),
+            Event::InlineMath(m) => out.push(Event::InlineHtml(math(m, false, style).into())),
+            Event::DisplayMath(m) => out.push(Event::InlineHtml(math(m, true, style).into())),
+            Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole }, dest_url, .. }) => {
+                let (inner, next) = inner_text(&events, i, |e| matches!(e, Event::End(TagEnd::Link)));
+                let shown = if *has_pothole { inner } else { display_text(dest_url) };
+                out.push(Event::InlineHtml(
+                    format!(
+                        "<a class=\"wikilink\" href=\"{}\">{}</a>",
+                        escape(&obsidian_url(vault.vault_name(), dest_url)),
+                        escape(&shown)
+                    )
+                    .into(),
+                ));
+                i = next;
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, .. }) => {
+                let (inner, next) = inner_text(&events, i, |e| matches!(e, Event::End(TagEnd::Image)));
+                let wiki = matches!(link_type, LinkType::WikiLink { .. });
+                out.push(Event::InlineHtml(image(dest_url, &inner, title, wiki, vault, &mut media).into()));
+                i = next;
+            }
+            Event::Html(h) | Event::InlineHtml(h) if h.trim_start().starts_with("<!--") => {
+                out.push(Event::InlineHtml(CowStr::from(String::new())));
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    if !text.is_empty() {
+        out.push(Event::InlineHtml(highlight(&text, &mut mark_open, &[]).into()));
+    }
+    let mut html = String::with_capacity(md.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    Rendered { html: html.trim_end().to_owned(), media }
+}
+
+/// The text inside the element starting at `events[start]`, and the index of its end event.
+fn inner_text(events: &[Event<'_>], start: usize, is_end: impl Fn(&Event<'_>) -> bool) -> (String, usize) {
+    let mut s = String::new();
+    let mut j = start + 1;
+    while let Some(e) = events.get(j) {
+        if is_end(e) {
+            break;
+        }
+        match e {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => s.push_str(t),
+            _ => {}
+        }
+        j += 1;
+    }
+    (s, j)
+}
+
+fn math(latex: &str, display: bool, style: Style) -> String {
+    let mut body = escape_math(latex);
+    if style.cloze {
+        while body.contains("}}") {
+            body = body.replace("}}", "} }");
+        }
+    }
+    if display { format!("\\[{body}\\]") } else { format!("\\({body}\\)") }
+}
+
+/// Escapes only `&`, `<` and `>`: the LaTeX otherwise passes through byte for byte.
+fn escape_math(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    escape_math(s).replace('"', "&quot;")
+}
+
+/// What Obsidian shows for `[[target]]`: `note > heading`, or `heading` for `[[#heading]]`.
+pub fn display_text(dest: &str) -> String {
+    let parts: Vec<&str> = dest.split('#').map(|p| p.trim_start_matches('^')).collect();
+    match parts.as_slice() {
+        [note] => (*note).to_owned(),
+        ["", rest @ ..] => rest.join(" > "),
+        all => all.join(" > "),
+    }
+}
+
+/// A link that opens `target` in Obsidian.
+pub fn obsidian_url(vault: &str, target: &str) -> String {
+    format!("obsidian://open?vault={}&file={}", percent_encode(vault), percent_encode(target))
+}
+
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn image(dest: &str, inner: &str, title: &str, wiki: bool, vault: &dyn Resolve, media: &mut Vec<String>) -> String {
+    let ext = extension(dest);
+    let external = dest.contains("://");
+    let packed = if external { None } else { vault.media(dest) };
+    let (alt, size) = if wiki { (String::new(), inner.trim()) } else { (inner.to_owned(), "") };
+    let size_attr = match size.split_once('x') {
+        Some((w, h)) if w.parse::<u32>().is_ok() && h.parse::<u32>().is_ok() => format!(" width=\"{w}\" height=\"{h}\""),
+        _ if size.parse::<u32>().is_ok() => format!(" width=\"{size}\""),
+        _ => String::new(),
+    };
+    match packed {
+        Some(name) if AUDIO_EXT.contains(&ext.as_str()) => {
+            media.push(name.clone());
+            format!("[sound:{name}]")
+        }
+        Some(name) => {
+            media.push(name.clone());
+            let alt = if alt.is_empty() { dest.rsplit('/').next().unwrap_or(dest).to_owned() } else { alt };
+            format!("<img src=\"{}\" alt=\"{}\"{size_attr}>", escape(&name), escape(&alt))
+        }
+        None if external => {
+            let t = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
+            format!("<img src=\"{}\" alt=\"{}\"{t}>", escape(dest), escape(&alt))
+        }
+        None if wiki && !IMAGE_EXT.contains(&ext.as_str()) && !AUDIO_EXT.contains(&ext.as_str()) => {
+            // A note embed that this stage does not expand: show it as a link to the note.
+            format!(
+                "<a class=\"embed\" href=\"{}\">{}</a>",
+                escape(&obsidian_url(vault.vault_name(), dest)),
+                escape(&display_text(dest))
+            )
+        }
+        None => format!("<span class=\"missing-media\">{}</span>", escape(dest)),
+    }
+}
+
+/// Escapes `text` and turns `==x==` into `<mark>x</mark>`. A mark may close in a later text
+/// event of the same block (`==a *b* c==`); one opens only when a closing `==` follows.
+fn highlight(text: &str, open: &mut bool, rest: &[Event<'_>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pieces = text.split("==").peekable();
+    if let Some(first) = pieces.next() {
+        out.push_str(&escape(first));
+    }
+    while let Some(piece) = pieces.next() {
+        if *open {
+            out.push_str("</mark>");
+            *open = false;
+        } else if !piece.starts_with(char::is_whitespace)
+            && !piece.is_empty()
+            && (pieces.peek().is_some() || closes_later(rest))
+        {
+            out.push_str("<mark>");
+            *open = true;
+        } else {
+            out.push_str("==");
+        }
+        out.push_str(&escape(piece));
+    }
+    out
+}
+
+fn closes_later(rest: &[Event<'_>]) -> bool {
+    for e in rest {
+        match e {
+            Event::Text(t) if t.contains("==") => return true,
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+static TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[\s(,])#([\p{L}\p{N}_\-/]*[\p{L}_\-/][\p{L}\p{N}_\-/]*)").unwrap());
+
+/// Inline `#tags` in `md`, outside code and math, without the `#`.
+pub fn inline_tags(md: &str) -> Vec<String> {
+    let mut tags = Vec::new();
+    let mut in_code = false;
+    for ev in parser(md) {
+        match ev {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) if !in_code => {
+                tags.extend(TAG.captures_iter(&t).filter_map(|c| c.get(1)).map(|m| m.as_str().to_owned()));
+            }
+            _ => {}
+        }
+    }
+    tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct V;
+    impl Resolve for V {
+        fn vault_name(&self) -> &str {
+            "My Vault"
+        }
+        fn media(&self, target: &str) -> Option<String> {
+            (target == "fig.png" || target == "a/clip.mp3").then(|| target.replace('/', "_"))
+        }
+    }
+
+    fn html(md: &str) -> String {
+        render(md, Style::default(), &V).html
+    }
+
+    #[test]
+    fn math_passes_through_byte_for_byte() {
+        assert_eq!(html("a $x_1 * y_2 < z$ b"), "<p>a \\(x_1 * y_2 &lt; z\\) b</p>");
+        let h = html("$$\n\\begin{split}a &= b_{i} \\\\\n\"q\"--\n\\end{split}\n$$");
+        assert!(h.contains("\\[\n\\begin{split}a &amp;= b_{i} \\\\\n\"q\"--\n\\end{split}\n\\]"), "{h}");
+        assert!(!h.contains('$'));
+    }
+
+    #[test]
+    fn cloze_math_keeps_braces_apart() {
+        let r = render("{{c1::$\\frac{1}{x^{2}}$}}", Style { cloze: true }, &V);
+        assert_eq!(r.html, "<p>{{c1::\\(\\frac{1}{x^{2} }\\)}}</p>");
+    }
+
+    #[test]
+    fn wikilinks_show_display_text() {
+        assert_eq!(
+            html("[[note]] [[note|alias]] [[note#Head]] [[#Local]]"),
+            "<p><a class=\"wikilink\" href=\"obsidian://open?vault=My%20Vault&amp;file=note\">note</a> \
+             <a class=\"wikilink\" href=\"obsidian://open?vault=My%20Vault&amp;file=note\">alias</a> \
+             <a class=\"wikilink\" href=\"obsidian://open?vault=My%20Vault&amp;file=note%23Head\">note &gt; Head</a> \
+             <a class=\"wikilink\" href=\"obsidian://open?vault=My%20Vault&amp;file=%23Local\">Local</a></p>"
+        );
+    }
+
+    #[test]
+    fn highlights_and_code_classes() {
+        assert_eq!(html("a ==b c== d == e"), "<p>a <mark>b c</mark> d == e</p>");
+        assert_eq!(html("==a *b* c=="), "<p><mark>a <em>b</em> c</mark></p>");
+        assert_eq!(html("```python\nx = 1\n```"), "<pre><code class=\"language-python\">x = 1\n</code></pre>");
+    }
+
+    #[test]
+    fn images_audio_and_note_embeds() {
+        let r = render("![[fig.png|300]] ![[a/clip.mp3]] ![[other#Sec]] ![[gone.png]]", Style::default(), &V);
+        assert_eq!(r.media, ["fig.png", "a_clip.mp3"]);
+        assert!(r.html.contains("<img src=\"fig.png\" alt=\"fig.png\" width=\"300\">"), "{}", r.html);
+        assert!(r.html.contains("[sound:a_clip.mp3]"));
+        assert!(r.html.contains("class=\"embed\""));
+        assert!(r.html.contains("<span class=\"missing-media\">gone.png</span>"));
+        assert!(!r.html.contains("[["));
+    }
+
+    #[test]
+    fn gfm_tables_strikethrough_tasks_footnotes() {
+        let h = html("| a |\n|---|\n| b |\n\n~~x~~\n\n- [x] done\n\nnote[^1]\n\n[^1]: foot");
+        for part in ["<table>", "<del>x</del>", "checkbox", "footnote-definition"] {
+            assert!(h.contains(part), "{part} missing in {h}");
+        }
+    }
+
+    #[test]
+    fn tags_outside_code() {
+        assert_eq!(inline_tags("#a/b text #c1 #123 `#no`\n```\n#no\n```\n(#ü)"), ["a/b", "c1", "ü"]);
+    }
+}

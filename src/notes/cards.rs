@@ -1,0 +1,448 @@
+//! Card syntaxes, read line by line as users write them today:
+//!
+//! * Obsidian_to_Anki blocks: `START`, a note-type line, fields (`Back:`, ...), `Tags:`,
+//!   `<!--ID: n-->`, `END`; and file-level `TARGET DECK` / `FILE TAGS` lines.
+//! * obsidian-spaced-repetition one-liners: `question::answer`, and `question:::answer` for a
+//!   reversed pair.
+//!
+//! Lines inside fenced code blocks are never read as cards.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::diagnostics::Diagnostic;
+
+/// The built-in kinds of card, each with fixed fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum NoteKind {
+    /// Front and back, one card.
+    Basic,
+    /// Front and back, two cards (front→back and back→front).
+    Reversed,
+    /// A text with `{{c1::...}}` deletions, one card per number.
+    Cloze,
+}
+
+impl NoteKind {
+    /// The names written after `START`.
+    pub const NAMES: [&str; 3] = ["Basic", "Basic (and reversed card)", "Cloze"];
+
+    /// The kind a `START` block's type line names, ignoring case and surrounding space.
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim();
+        [NoteKind::Basic, NoteKind::Reversed, NoteKind::Cloze].into_iter().find(|k| k.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The name as written after `START`.
+    pub fn name(self) -> &'static str {
+        match self {
+            NoteKind::Basic => Self::NAMES[0],
+            NoteKind::Reversed => Self::NAMES[1],
+            NoteKind::Cloze => Self::NAMES[2],
+        }
+    }
+
+    /// The field names, in order. The first is the one the block's first lines fill.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            NoteKind::Basic | NoteKind::Reversed => &["Front", "Back"],
+            NoteKind::Cloze => &["Text", "Back Extra"],
+        }
+    }
+
+    /// The index of the field a label names (`Extra` is accepted for `Back Extra`).
+    pub fn field_index(self, label: &str) -> Option<usize> {
+        let label = label.trim();
+        let label = if self == NoteKind::Cloze && label.eq_ignore_ascii_case("extra") { "Back Extra" } else { label };
+        self.fields().iter().position(|f| f.eq_ignore_ascii_case(label))
+    }
+}
+
+/// Which syntax a card was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Syntax {
+    /// An Obsidian_to_Anki `START`/`END` block.
+    Block,
+    /// A `question::answer` line.
+    Inline,
+}
+
+/// A card as written in a note, before rendering.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CardSpec {
+    /// The card's kind.
+    pub kind: NoteKind,
+    /// Field markdown in the kind's field order.
+    pub fields: Vec<String>,
+    /// The 1-based line where each field starts (0 for an absent field).
+    pub field_lines: Vec<usize>,
+    /// Tags from the card's own `Tags:` line.
+    pub tags: Vec<String>,
+    /// The number of an `<!--ID: n-->` line, which anchors the card's identity.
+    pub anchor: Option<u64>,
+    /// The 1-based line where the card starts.
+    pub line: usize,
+    /// The syntax it was written in.
+    pub syntax: Syntax,
+}
+
+/// What the card scanner found in a note's body.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    /// The cards, in order.
+    pub cards: Vec<CardSpec>,
+    /// `TARGET DECK`, if given.
+    pub target_deck: Option<String>,
+    /// `FILE TAGS`, if given.
+    pub file_tags: Vec<String>,
+    /// Problems found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+static ID_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*<!--\s*ID:\s*(\d+)\s*-->\s*$").unwrap());
+/// A field label: one to three capitalized words and a colon, at the start of a line (`Back:`,
+/// `Back Extra:`, `Reverso:`). `Tags:` is matched case-insensitively.
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^((?:[Tt]ags)|\p{Lu}[\p{L}0-9]*(?: \p{Lu}[\p{L}0-9]*){0,2}):(?:[ \t]+(.*)|[ \t]*$)").unwrap()
+});
+static CLOZE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{\{c\d+::").unwrap());
+static SR_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*<!--SR:[^>]*-->").unwrap());
+
+/// Scans `lines` (the body of note `file`; `first_line` is the 1-based number of `lines[0]`).
+pub fn scan(lines: &[&str], first_line: usize, file: &str) -> Scanned {
+    let mut out = Scanned::default();
+    let mut fence: Option<String> = None;
+    let mut i = 0;
+    while let Some(&raw) = lines.get(i) {
+        let line = raw.trim();
+        let lineno = first_line + i;
+        if let Some(f) = &fence {
+            if line.starts_with(f.as_str()) && line.trim_start_matches(f.chars().next().unwrap_or('`')).is_empty() {
+                fence = None;
+            }
+            i += 1;
+            continue;
+        }
+        if let Some(f) = fence_opener(line) {
+            fence = Some(f);
+            i += 1;
+            continue;
+        }
+        if let Some(value) = file_setting(line, "TARGET DECK") {
+            let (deck, used) = value_or_next(value, lines, i);
+            out.target_deck = deck.filter(|d| !d.is_empty());
+            i += used;
+            continue;
+        }
+        if let Some(value) = file_setting(line, "FILE TAGS") {
+            let (tags, used) = value_or_next(value, lines, i);
+            out.file_tags = tags.map(|t| split_tags(&t)).unwrap_or_default();
+            i += used;
+            continue;
+        }
+        if line == "START" {
+            i = block(lines, i, first_line, file, &mut out);
+            continue;
+        }
+        if line == "END" {
+            out.diagnostics.push(
+                Diagnostic::error(file, lineno, 1, "END without a START").with_hint("every card block opens with START"),
+            );
+        } else if let Some(card) = inline(raw, lineno, file, &mut out.diagnostics) {
+            out.cards.push(card);
+        }
+        i += 1;
+    }
+    out
+}
+
+fn fence_opener(line: &str) -> Option<String> {
+    let ch = line.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let n = line.chars().take_while(|c| *c == ch).count();
+    (n >= 3).then(|| ch.to_string().repeat(n))
+}
+
+fn file_setting<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let rest = line.strip_prefix(key)?;
+    if rest.is_empty() {
+        return Some("");
+    }
+    rest.strip_prefix(':').map(str::trim)
+}
+
+/// The setting's value from the same line, or else from the next line. Returns lines consumed.
+fn value_or_next(value: &str, lines: &[&str], i: usize) -> (Option<String>, usize) {
+    if !value.is_empty() {
+        return (Some(value.to_owned()), 1);
+    }
+    match lines.get(i + 1).map(|l| l.trim()) {
+        Some(next) if !next.is_empty() && next != "START" => (Some(next.to_owned()), 2),
+        _ => (None, 1),
+    }
+}
+
+/// Splits a `Tags:` or `FILE TAGS` value on white space and commas.
+pub fn split_tags(value: &str) -> Vec<String> {
+    value
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .map(|t| t.trim_start_matches('#'))
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Parses the block whose `START` is at `lines[start]`; returns the index of the line after it.
+fn block(lines: &[&str], start: usize, first_line: usize, file: &str, out: &mut Scanned) -> usize {
+    let start_line = first_line + start;
+    let Some(end) = lines.iter().skip(start + 1).position(|l| matches!(l.trim(), "END" | "START")).map(|p| p + start + 1)
+    else {
+        out.diagnostics.push(unterminated(file, start_line));
+        return start + 1;
+    };
+    if lines.get(end).map(|l| l.trim()) == Some("START") {
+        out.diagnostics.push(unterminated(file, start_line));
+        return end;
+    }
+    let body = lines.get(start + 1..end).unwrap_or_default();
+    let Some((type_off, type_line)) = body.iter().enumerate().find(|(_, l)| !l.trim().is_empty()) else {
+        out.diagnostics.push(
+            Diagnostic::error(file, start_line, 1, "empty card block: expected a note type after START")
+                .with_hint(format!("write one of: {}", NoteKind::NAMES.join(", "))),
+        );
+        return end + 1;
+    };
+    let type_lineno = start_line + 1 + type_off;
+    let Some(kind) = NoteKind::from_name(type_line) else {
+        out.diagnostics.push(
+            Diagnostic::error(file, type_lineno, 1, format!("unknown note type `{}`", type_line.trim()))
+                .with_hint(format!("the line after START names the note type: {}", NoteKind::NAMES.join(", "))),
+        );
+        return end + 1;
+    };
+    let mut card = CardSpec {
+        kind,
+        fields: vec![String::new(); kind.fields().len()],
+        field_lines: vec![0; kind.fields().len()],
+        tags: Vec::new(),
+        anchor: None,
+        line: start_line,
+        syntax: Syntax::Block,
+    };
+    let mut current = 0;
+    let mut ok = true;
+    for (off, raw) in body.iter().enumerate().skip(type_off + 1) {
+        let lineno = start_line + 1 + off;
+        if let Some(c) = ID_LINE.captures(raw) {
+            card.anchor = c.get(1).and_then(|m| m.as_str().parse().ok());
+            continue;
+        }
+        let mut content: &str = raw;
+        if let Some(c) = LABEL.captures(raw) {
+            let label = c.get(1).map_or("", |m| m.as_str());
+            let rest = c.get(2).map_or("", |m| m.as_str());
+            if label.eq_ignore_ascii_case("tags") {
+                card.tags.extend(split_tags(rest));
+                continue;
+            }
+            if let Some(idx) = kind.field_index(label) {
+                current = idx;
+                if card.field_lines.get(idx).is_some_and(|l| *l == 0) {
+                    if let Some(l) = card.field_lines.get_mut(idx) {
+                        *l = lineno;
+                    }
+                }
+                content = rest;
+            } else {
+                ok = false;
+                out.diagnostics.push(
+                    Diagnostic::error(
+                        file,
+                        lineno,
+                        1,
+                        format!("`{label}:` is not a field of note type `{}`", kind.name()),
+                    )
+                    .with_hint(format!(
+                        "its fields are: {}; if the line is content, write it another way, such as `**{label}:**`",
+                        kind.fields().join(", ")
+                    )),
+                );
+                continue;
+            }
+        }
+        if let Some(field) = card.fields.get_mut(current) {
+            if field.is_empty() && content.trim().is_empty() {
+                continue;
+            }
+            if let Some(l) = card.field_lines.get_mut(current).filter(|l| **l == 0) {
+                *l = lineno;
+            }
+            field.push_str(content);
+            field.push('\n');
+        }
+    }
+    for f in &mut card.fields {
+        *f = f.trim_end().to_owned();
+    }
+    if card.fields.first().is_none_or(|f| f.trim().is_empty()) {
+        ok = false;
+        out.diagnostics.push(
+            Diagnostic::error(file, type_lineno, 1, format!("empty {}: the card has no question", kind.fields()[0]))
+                .with_hint("write the question on the lines after the note type"),
+        );
+    } else if kind == NoteKind::Cloze && !CLOZE.is_match(&card.fields[0]) {
+        ok = false;
+        out.diagnostics.push(
+            Diagnostic::error(file, type_lineno, 1, "Cloze block has no cloze deletion")
+                .with_hint("mark what to hide as {{c1::text}}, or use the Basic type"),
+        );
+    } else if ok && kind != NoteKind::Cloze && card.fields.get(1).is_some_and(|b| b.trim().is_empty()) {
+        out.diagnostics.push(
+            Diagnostic::warning(file, start_line, 1, "empty Back: the card has no answer")
+                .with_hint("add a `Back:` line with the answer"),
+        );
+    }
+    if ok {
+        out.cards.push(card);
+    }
+    end + 1
+}
+
+fn unterminated(file: &str, line: usize) -> Diagnostic {
+    Diagnostic::error(file, line, 1, "START block has no END")
+        .with_hint("close the card block with a line that holds only END")
+}
+
+/// A `question::answer` or `question:::answer` line, if this is one.
+fn inline(raw: &str, lineno: usize, file: &str, diags: &mut Vec<Diagnostic>) -> Option<CardSpec> {
+    let (at, reversed) = find_separator(raw)?;
+    let sep_len = if reversed { 3 } else { 2 };
+    let front = raw.get(..at)?.trim();
+    let back = SR_COMMENT.replace_all(raw.get(at + sep_len..)?, "").trim().to_owned();
+    let front = front.strip_prefix("- ").or_else(|| front.strip_prefix("* ")).unwrap_or(front).trim();
+    if front.is_empty() {
+        diags.push(
+            Diagnostic::error(file, lineno, 1, "empty front: nothing before `::`")
+                .with_hint("write the question before `::`, as in `question::answer`"),
+        );
+        return None;
+    }
+    if back.is_empty() {
+        diags.push(
+            Diagnostic::warning(file, lineno, at + 1, "empty back: nothing after `::`")
+                .with_hint("write the answer after `::`"),
+        );
+    }
+    Some(CardSpec {
+        kind: if reversed { NoteKind::Reversed } else { NoteKind::Basic },
+        fields: vec![front.to_owned(), back],
+        field_lines: vec![lineno, lineno],
+        tags: Vec::new(),
+        anchor: None,
+        line: lineno,
+        syntax: Syntax::Inline,
+    })
+}
+
+/// The byte offset of the first `::` or `:::` that is outside code, math and `{{...}}`.
+fn find_separator(line: &str) -> Option<(usize, bool)> {
+    let bytes = line.as_bytes();
+    let (mut code, mut math, mut braces) = (false, false, 0usize);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' => i += 1,
+            b'`' => code = !code,
+            b'$' if !code => math = !math,
+            b'{' if !code && !math && bytes.get(i + 1) == Some(&b'{') => {
+                braces += 1;
+                i += 1;
+            }
+            b'}' if !code && !math && braces > 0 && bytes.get(i + 1) == Some(&b'}') => {
+                braces -= 1;
+                i += 1;
+            }
+            b':' if !code && !math && braces == 0 && bytes.get(i + 1) == Some(&b':') => {
+                let n = bytes.get(i..).map_or(0, |s| s.iter().take_while(|c| **c == b':').count());
+                return match n {
+                    2 => Some((i, false)),
+                    3 => Some((i, true)),
+                    _ => None,
+                };
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_str(text: &str) -> Scanned {
+        let lines: Vec<&str> = text.lines().collect();
+        scan(&lines, 1, "t.md")
+    }
+
+    #[test]
+    fn block_with_labels_tags_and_id() {
+        let s = scan_str("START\nBasic\nWhat is $x$?\nmore\nBack: it is\nmultiline\nTags: a, b/c\n<!--ID: 42-->\nEND\n");
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let c = &s.cards[0];
+        assert_eq!(c.kind, NoteKind::Basic);
+        assert_eq!(c.fields, ["What is $x$?\nmore", "it is\nmultiline"]);
+        assert_eq!(c.field_lines, [3, 5]);
+        assert_eq!(c.tags, ["a", "b/c"]);
+        assert_eq!(c.anchor, Some(42));
+    }
+
+    #[test]
+    fn front_label_and_cloze_extra() {
+        let s = scan_str("START\nCloze\nText: {{c1::a}} b\nExtra: more\nEND");
+        assert_eq!(s.cards[0].fields, ["{{c1::a}} b", "more"]);
+        let s = scan_str("START\nBasic\nFront: q\nBack: a\nEND");
+        assert_eq!(s.cards[0].fields, ["q", "a"]);
+    }
+
+    #[test]
+    fn file_settings_in_both_forms() {
+        let s = scan_str("TARGET DECK\nDL::Opt\nFILE TAGS: x y\n");
+        assert_eq!(s.target_deck.as_deref(), Some("DL::Opt"));
+        assert_eq!(s.file_tags, ["x", "y"]);
+        let s = scan_str("TARGET DECK: A::B\nFILE TAGS\nx, y\n");
+        assert_eq!(s.target_deck.as_deref(), Some("A::B"));
+        assert_eq!(s.file_tags, ["x", "y"]);
+    }
+
+    #[test]
+    fn inline_cards_skip_code_math_and_cloze() {
+        let s = scan_str("Saddle::index 1\nRev:::erse\n`a::b` no\n$a::b$ no\n{{c1::x}} no\n```\nin::code\n```\n");
+        let fronts: Vec<_> = s.cards.iter().map(|c| (c.fields[0].as_str(), c.kind)).collect();
+        assert_eq!(fronts, [("Saddle", NoteKind::Basic), ("Rev", NoteKind::Reversed)]);
+    }
+
+    #[test]
+    fn errors_carry_lines() {
+        let s = scan_str("x\nSTART\nBasic\nq\n\nSTART\nWeird\nq\nEND\nSTART\nBasic\nBack: a\nEND\nSTART\nBasic\nq\nReverso: no\nEND\n::a\n");
+        let got: Vec<_> = s.diagnostics.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (2, "START block has no END"),
+                (7, "unknown note type `Weird`"),
+                (11, "empty Front: the card has no question"),
+                (17, "`Reverso:` is not a field of note type `Basic`"),
+                (19, "empty front: nothing before `::`"),
+            ]
+        );
+        assert!(s.cards.is_empty());
+    }
+
+    #[test]
+    fn cloze_without_deletion_is_an_error() {
+        let s = scan_str("START\nCloze\nno deletion here\nEND");
+        assert_eq!(s.diagnostics[0].message, "Cloze block has no cloze deletion");
+    }
+}

@@ -1,0 +1,110 @@
+//! YAML frontmatter: the `---` block at the top of a note, read for deck, tags and aliases.
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+use crate::diagnostics::Diagnostic;
+
+/// The frontmatter properties studygen reads. Others are kept in `raw` for later stages.
+#[derive(Debug, Clone, Default)]
+pub struct Frontmatter {
+    /// `deck:` (or `TARGET DECK:`), the deck for every card of the note.
+    pub deck: Option<String>,
+    /// `tags:` as a list or a string, split on commas and white space.
+    pub tags: Vec<String>,
+    /// `aliases:` (or `alias:`), other names the note answers to.
+    pub aliases: Vec<String>,
+    /// Every property, as parsed.
+    pub raw: Option<Yaml>,
+}
+
+/// Splits `text` into the frontmatter block (without the fences) and the body.
+///
+/// Returns `(yaml, body_start_line)`, where the body starts at that 0-based line; `None` when the
+/// note has no frontmatter. An unterminated block is not frontmatter, as in Obsidian.
+pub fn split(lines: &[&str]) -> Option<(String, usize)> {
+    if lines.first().map(|l| l.trim_end()) != Some("---") {
+        return None;
+    }
+    let end = lines.iter().skip(1).position(|l| matches!(l.trim_end(), "---" | "..."))? + 1;
+    Some((lines.get(1..end)?.join("\n"), end + 1))
+}
+
+/// Parses the YAML of a frontmatter block whose first line is line 2 of `file`.
+pub fn parse(yaml: &str, file: &str) -> Result<Frontmatter, Diagnostic> {
+    let docs = YamlLoader::load_from_str(yaml).map_err(|e| {
+        let m = e.marker();
+        Diagnostic::error(file, m.line() + 1, m.col() + 1, format!("unreadable frontmatter: {}", e.info()))
+            .with_hint("frontmatter is YAML between two `---` lines; quote values that contain `:` or `#`")
+    })?;
+    let Some(doc) = docs.into_iter().next() else {
+        return Ok(Frontmatter::default());
+    };
+    match doc {
+        Yaml::Hash(_) => {}
+        Yaml::Null => return Ok(Frontmatter::default()),
+        _ => {
+            return Err(Diagnostic::error(file, 2, 1, "unreadable frontmatter: expected `key: value` properties")
+                .with_hint("frontmatter is a YAML mapping, such as `tags: [a, b]`"));
+        }
+    }
+    let deck = ["deck", "TARGET DECK", "target deck"].iter().find_map(|k| scalar(&doc[*k]));
+    let tags = ["tags", "tag"].iter().flat_map(|k| words(&doc[*k])).collect();
+    let aliases = ["aliases", "alias"].iter().flat_map(|k| list(&doc[*k])).collect();
+    Ok(Frontmatter { deck, tags, aliases, raw: Some(doc) })
+}
+
+fn scalar(y: &Yaml) -> Option<String> {
+    match y {
+        Yaml::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+        Yaml::Integer(i) => Some(i.to_string()),
+        Yaml::Real(r) => Some(r.clone()),
+        _ => None,
+    }
+}
+
+fn list(y: &Yaml) -> Vec<String> {
+    match y {
+        Yaml::Array(items) => items.iter().filter_map(scalar).collect(),
+        other => scalar(other).into_iter().collect(),
+    }
+}
+
+fn words(y: &Yaml) -> Vec<String> {
+    list(y)
+        .iter()
+        .flat_map(|s| s.split(|c: char| c == ',' || c.is_whitespace()))
+        .map(|s| s.trim_start_matches('#'))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_deck_tags_and_aliases() {
+        let fm = parse("deck: DL::Opt\ntags: [a, '#b/c']\naliases: x", "n.md").unwrap();
+        assert_eq!(fm.deck.as_deref(), Some("DL::Opt"));
+        assert_eq!(fm.tags, ["a", "b/c"]);
+        assert_eq!(fm.aliases, ["x"]);
+        let fm = parse("tags: one, two three", "n.md").unwrap();
+        assert_eq!(fm.tags, ["one", "two", "three"]);
+    }
+
+    #[test]
+    fn bad_yaml_points_at_its_line() {
+        let err = parse("ok: 1\nbad: [unclosed", "n.md").unwrap_err();
+        assert!(err.is_error());
+        assert!(err.line >= 2, "{err}");
+        assert!(err.message.contains("unreadable frontmatter"));
+    }
+
+    #[test]
+    fn split_needs_both_fences() {
+        assert_eq!(split(&["---", "a: 1", "---", "body"]), Some(("a: 1".to_owned(), 3)));
+        assert_eq!(split(&["---", "a: 1"]), None);
+        assert_eq!(split(&["body"]), None);
+    }
+}

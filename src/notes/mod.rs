@@ -1,0 +1,175 @@
+//! Notes: one markdown file parsed into frontmatter, deck, tags and the cards it declares.
+//!
+//! Parsing a note needs nothing but its own bytes, so notes parse in parallel and independently.
+
+pub mod cards;
+pub mod comments;
+pub mod frontmatter;
+
+use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::markdown;
+use crate::vault::SourceFile;
+
+pub use cards::{CardSpec, NoteKind, Syntax};
+pub use frontmatter::Frontmatter;
+
+/// A parsed note.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// Path relative to the vault root, with `/` separators.
+    pub path: String,
+    /// The file name without `.md`: the name wikilinks use.
+    pub title: String,
+    /// The frontmatter properties.
+    pub frontmatter: Frontmatter,
+    /// The deck every card of this note goes to.
+    pub deck: String,
+    /// Tags for every card: frontmatter, `FILE TAGS` and inline `#tags`, in Anki form (`a::b`).
+    pub tags: Vec<String>,
+    /// The cards, in file order.
+    pub cards: Vec<CardSpec>,
+    /// The whole text with line endings normalized to `\n` and comments blanked out.
+    pub text: String,
+    /// The 0-based line where the body (after frontmatter) starts.
+    pub body_line: usize,
+}
+
+impl Note {
+    /// The body, after the frontmatter.
+    pub fn body(&self) -> &str {
+        let start = self.text.split_inclusive('\n').take(self.body_line).map(str::len).sum::<usize>();
+        self.text.get(start..).unwrap_or("")
+    }
+}
+
+/// Parses one note. `root_deck` is the deck for notes at the vault root.
+///
+/// Returns `None` only when the file cannot be read as text at all.
+pub fn parse(src: &SourceFile, root_deck: &str) -> (Option<Note>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let text = match std::str::from_utf8(&src.bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = src.bytes.get(..e.valid_up_to()).unwrap_or_default();
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+            diags.push(
+                Diagnostic::error(&src.rel, line, col, "invalid UTF-8: the note is not text in UTF-8")
+                    .with_hint("re-save the file as UTF-8; the note was skipped"),
+            );
+            return (None, diags);
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_owned() };
+    let (text, open_comment) = comments::strip(&text);
+    if open_comment {
+        diags.push(
+            Diagnostic::warning(&src.rel, 0, 0, "a `%%` comment is never closed; the rest of the note is hidden")
+                .with_hint("close the comment with `%%`"),
+        );
+    }
+
+    let lines: Vec<&str> = text.lines().collect();
+    let (frontmatter, body_line) = match frontmatter::split(&lines) {
+        Some((yaml, body_line)) => match frontmatter::parse(&yaml, &src.rel) {
+            Ok(fm) => (fm, body_line),
+            Err(d) => {
+                diags.push(d);
+                (Frontmatter::default(), body_line)
+            }
+        },
+        None => (Frontmatter::default(), 0),
+    };
+    let body_lines = lines.get(body_line..).unwrap_or_default();
+    let scanned = cards::scan(body_lines, body_line + 1, &src.rel);
+    diags.extend(scanned.diagnostics);
+
+    let deck = frontmatter.deck.clone().or(scanned.target_deck).unwrap_or_else(|| folder_deck(root_deck, &src.rel));
+    let body = body_lines.join("\n");
+    let mut tags: Vec<String> = frontmatter.tags.iter().chain(&scanned.file_tags).map(|t| anki_tag(t)).collect();
+    tags.extend(markdown::inline_tags(&body).into_iter().map(|t| anki_tag(&t)));
+    dedup_keep_order(&mut tags);
+
+    let title = crate::vault::file_name(&src.rel);
+    let title = title.get(..title.len().saturating_sub(3)).unwrap_or(title).to_owned();
+    let note = Note { path: src.rel.clone(), title, frontmatter, deck, tags, cards: scanned.cards, text, body_line };
+    (Some(note), diags)
+}
+
+/// The deck of a note from its folder: `root::folder::sub`, or `root` at the vault root.
+pub fn folder_deck(root_deck: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    parts.pop();
+    std::iter::once(root_deck).chain(parts).collect::<Vec<_>>().join("::")
+}
+
+/// Converts an Obsidian tag to Anki's form: `#a/b` → `a::b`, white space → `_`.
+pub fn anki_tag(tag: &str) -> String {
+    let t = tag.trim().trim_start_matches('#');
+    t.split('/').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("::").replace(char::is_whitespace, "_")
+}
+
+/// Removes repeated items, keeping the first of each.
+pub fn dedup_keep_order(items: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    items.retain(|t| !t.is_empty() && seen.insert(t.clone()));
+}
+
+/// A position in a note's text as `(line, col)`, both 1-based.
+pub fn position(text: &str, offset: usize) -> (usize, usize) {
+    LineIndex::new(text).line_col(text, offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(rel: &str, text: &[u8]) -> SourceFile {
+        SourceFile { rel: rel.to_owned(), bytes: text.to_vec() }
+    }
+
+    #[test]
+    fn deck_precedence_frontmatter_then_target_deck_then_folder() {
+        let (n, _) = parse(&src("a/b/n.md", b"---\ndeck: FM\n---\nTARGET DECK: TD\n"), "V");
+        assert_eq!(n.unwrap().deck, "FM");
+        let (n, _) = parse(&src("a/b/n.md", b"TARGET DECK: TD\n"), "V");
+        assert_eq!(n.unwrap().deck, "TD");
+        let (n, _) = parse(&src("a/b/n.md", b"text\n"), "V");
+        assert_eq!(n.unwrap().deck, "V::a::b");
+        let (n, _) = parse(&src("n.md", b"text\n"), "V");
+        assert_eq!(n.unwrap().deck, "V");
+    }
+
+    #[test]
+    fn tags_from_everywhere_in_anki_form() {
+        let text = "---\ntags: [fm]\n---\nFILE TAGS: ft\nSee #topic/saddle and #größe, not `#code` or # heading.\n";
+        let (n, d) = parse(&src("n.md", text.as_bytes()), "V");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(n.unwrap().tags, ["fm", "ft", "topic::saddle", "größe"]);
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_at_its_line() {
+        let (n, d) = parse(&src("bad.md", b"ok\nal\xffso\n"), "V");
+        assert!(n.is_none());
+        assert_eq!((d[0].line, d[0].col), (2, 3));
+        assert!(d[0].message.contains("invalid UTF-8"));
+    }
+
+    #[test]
+    fn crlf_and_bad_frontmatter() {
+        let (n, d) = parse(&src("n.md", b"---\r\ntags: [a\r\n---\r\nq::a\r\n"), "V");
+        let n = n.unwrap();
+        assert_eq!(n.cards.len(), 1);
+        assert_eq!(n.cards[0].line, 4);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("unreadable frontmatter"), "{}", d[0]);
+    }
+
+    #[test]
+    fn comments_hide_cards() {
+        let (n, _) = parse(&src("n.md", b"%%\nq::a\n%%\nr::b\n"), "V");
+        assert_eq!(n.unwrap().cards.len(), 1);
+    }
+}

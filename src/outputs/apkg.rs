@@ -1,0 +1,205 @@
+//! The `.apkg` package: a zip with a legacy `collection.anki2` (SQLite, schema 11), a `media` map
+//! and the media files named `0`, `1`, ... — the format genanki writes and every Anki imports.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context as _;
+use rusqlite::{Connection, params};
+use serde_json::{Value, json};
+
+use super::{Media, atomic};
+use crate::cards::identity::hash;
+use crate::cards::{Card, notetypes};
+use crate::templates::Templates;
+
+const SCHEMA: &str = "
+CREATE TABLE col (id integer primary key, crt integer not null, mod integer not null, scm integer not null,
+  ver integer not null, dty integer not null, usn integer not null, ls integer not null, conf text not null,
+  models text not null, decks text not null, dconf text not null, tags text not null);
+CREATE TABLE notes (id integer primary key, guid text not null, mid integer not null, mod integer not null,
+  usn integer not null, tags text not null, flds text not null, sfld integer not null, csum integer not null,
+  flags integer not null, data text not null);
+CREATE TABLE cards (id integer primary key, nid integer not null, did integer not null, ord integer not null,
+  mod integer not null, usn integer not null, type integer not null, queue integer not null, due integer not null,
+  ivl integer not null, factor integer not null, reps integer not null, lapses integer not null, left integer not null,
+  odue integer not null, odid integer not null, flags integer not null, data text not null);
+CREATE TABLE revlog (id integer primary key, cid integer not null, usn integer not null, ease integer not null,
+  ivl integer not null, lastIvl integer not null, factor integer not null, time integer not null, type integer not null);
+CREATE TABLE graves (usn integer not null, oid integer not null, type integer not null);
+CREATE INDEX ix_notes_usn on notes (usn);
+CREATE INDEX ix_cards_usn on cards (usn);
+CREATE INDEX ix_revlog_usn on revlog (usn);
+CREATE INDEX ix_cards_nid on cards (nid);
+CREATE INDEX ix_cards_sched on cards (did, queue, due);
+CREATE INDEX ix_revlog_cid on revlog (cid);
+CREATE INDEX ix_notes_csum on notes (csum);
+";
+
+/// A stable 53-bit-safe id from a name, in the range of millisecond timestamps Anki uses.
+pub fn stable_id(kind: &str, name: &str) -> i64 {
+    let h = hash(&[kind, name]);
+    let n = u64::from_str_radix(h.get(..12).unwrap_or("0"), 16).unwrap_or(0);
+    1_000_000_000_000 + i64::try_from(n % 1_000_000_000_000).unwrap_or(0)
+}
+
+/// Writes the package for `cards` to `path`, atomically. `now` is the build time in seconds.
+pub fn write(path: &Path, cards: &[Card], media: &[Media], templates: &Templates, now: i64) -> anyhow::Result<()> {
+    let work = tempfile::tempdir().context("cannot create a temporary folder")?;
+    let db_path = work.path().join("collection.anki2");
+    write_collection(&db_path, cards, templates, now)?;
+
+    let tmp = atomic::begin(path)?;
+    let mut zip = zip::ZipWriter::new(tmp);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    zip.start_file("collection.anki2", opts)?;
+    std::io::copy(&mut std::fs::File::open(&db_path)?, &mut zip)?;
+    let map: BTreeMap<String, &str> = media.iter().enumerate().map(|(i, m)| (i.to_string(), m.name.as_str())).collect();
+    zip.start_file("media", opts)?;
+    zip.write_all(serde_json::to_string(&map)?.as_bytes())?;
+    for (i, m) in media.iter().enumerate() {
+        let bytes = std::fs::read(&m.path).with_context(|| format!("cannot read media `{}`", m.path.display()))?;
+        zip.start_file(i.to_string(), opts)?;
+        zip.write_all(&bytes)?;
+    }
+    let tmp = zip.finish()?;
+    atomic::commit(tmp, path)
+}
+
+fn write_collection(db_path: &Path, cards: &[Card], templates: &Templates, now: i64) -> anyhow::Result<()> {
+    let mut db = Connection::open(db_path)?;
+    db.execute_batch("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")?;
+    db.execute_batch(SCHEMA)?;
+    let decks: BTreeSet<String> = cards.iter().flat_map(|c| ancestors(&c.deck)).collect();
+    let first_deck = cards.first().map_or(1, |c| stable_id("deck", &c.deck));
+    let ms = now * 1000;
+    db.execute(
+        "INSERT INTO col VALUES (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
+        params![
+            now - now.rem_euclid(86_400),
+            ms,
+            conf_json().to_string(),
+            models_json(templates, first_deck, now)?.to_string(),
+            decks_json(&decks, now).to_string(),
+            dconf_json().to_string()
+        ],
+    )?;
+    let tx = db.transaction()?;
+    {
+        let mut note_stmt = tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, 0, 0, '')")?;
+        let mut card_stmt =
+            tx.prepare("INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')")?;
+        let mut ids = HashSet::with_capacity(cards.len() * 2);
+        for (pos, card) in cards.iter().enumerate() {
+            let nt = notetypes::for_kind(card.kind);
+            let nid = unique(&mut ids, stable_id("note", &card.guid));
+            let tags = if card.tags.is_empty() { String::new() } else { format!(" {} ", card.tags.join(" ")) };
+            let sfld = card.fields.first().map_or("", String::as_str);
+            note_stmt.execute(params![nid, card.guid, nt.id, card.modified, tags, card.fields.join("\x1f"), sfld])?;
+            let did = stable_id("deck", &card.deck);
+            let ords: Vec<u32> = if nt.cloze {
+                card.cloze_numbers().iter().map(|n| n.saturating_sub(1)).collect()
+            } else {
+                (0..u32::try_from(nt.templates.len())?).collect()
+            };
+            for ord in ords {
+                let cid = unique(&mut ids, stable_id("card", &format!("{}/{ord}", card.guid)));
+                card_stmt.execute(params![cid, nid, did, ord, card.modified, i64::try_from(pos)? + 1])?;
+            }
+        }
+    }
+    tx.commit()?;
+    db.close().map_err(|(_, e)| e)?;
+    Ok(())
+}
+
+fn unique(ids: &mut HashSet<i64>, mut id: i64) -> i64 {
+    while !ids.insert(id) {
+        id += 1;
+    }
+    id
+}
+
+/// `A::B::C` and each of its parents.
+fn ancestors(deck: &str) -> Vec<String> {
+    let parts: Vec<&str> = deck.split("::").collect();
+    (1..=parts.len()).map(|n| parts.get(..n).unwrap_or_default().join("::")).collect()
+}
+
+fn conf_json() -> Value {
+    json!({"activeDecks": [1], "addToCur": true, "collapseTime": 1200, "curDeck": 1, "curModel": null,
+           "dueCounts": true, "estTimes": true, "newBury": true, "newSpread": 0, "nextPos": 1,
+           "sortBackwards": false, "sortType": "noteFld", "timeLim": 0})
+}
+
+fn models_json(templates: &Templates, did: i64, now: i64) -> anyhow::Result<Value> {
+    let css = templates.css()?;
+    let mut models = serde_json::Map::new();
+    for nt in notetypes::ALL {
+        let flds: Vec<Value> = nt
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| json!({"name": f, "ord": i, "sticky": false, "rtl": false, "font": "Arial", "size": 20, "media": []}))
+            .collect();
+        let mut tmpls = Vec::new();
+        for (i, (name, prefix)) in nt.templates.iter().enumerate() {
+            let t = templates.card(prefix)?;
+            tmpls.push(json!({"name": name, "ord": i, "qfmt": t.qfmt, "afmt": t.afmt, "bqfmt": "", "bafmt": "",
+                              "did": null, "bfont": "", "bsize": 0}));
+        }
+        let req: Vec<Value> = (0..nt.templates.len()).map(|i| json!([i, "any", [i]])).collect();
+        models.insert(
+            nt.id.to_string(),
+            json!({"id": nt.id, "name": nt.name, "type": i32::from(nt.cloze), "mod": now, "usn": -1, "sortf": 0,
+                   "did": did, "tmpls": tmpls, "flds": flds, "css": css, "req": req, "tags": [], "vers": [],
+                   "latexPre": "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n",
+                   "latexPost": "\\end{document}", "latexsvg": false}),
+        );
+    }
+    Ok(Value::Object(models))
+}
+
+fn decks_json(decks: &BTreeSet<String>, now: i64) -> Value {
+    let deck = |id: i64, name: &str| {
+        json!({"id": id, "name": name, "mod": now, "usn": -1, "collapsed": false, "browserCollapsed": false,
+               "desc": "", "dyn": 0, "conf": 1, "extendNew": 0, "extendRev": 0,
+               "newToday": [0, 0], "revToday": [0, 0], "lrnToday": [0, 0], "timeToday": [0, 0]})
+    };
+    let mut map = serde_json::Map::new();
+    map.insert("1".into(), deck(1, "Default"));
+    for name in decks {
+        let id = stable_id("deck", name);
+        map.insert(id.to_string(), deck(id, name));
+    }
+    Value::Object(map)
+}
+
+fn dconf_json() -> Value {
+    json!({"1": {"id": 1, "name": "Default", "mod": 0, "usn": 0, "maxTaken": 60, "autoplay": true, "timer": 0,
+                 "replayq": true, "dyn": false,
+                 "new": {"bury": false, "delays": [1, 10], "initialFactor": 2500, "ints": [1, 4, 0], "order": 1, "perDay": 20},
+                 "lapse": {"delays": [10], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0},
+                 "rev": {"bury": false, "ease4": 1.3, "ivlFct": 1, "maxIvl": 36500, "perDay": 200, "hardFactor": 1.2}}})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ancestors_of_a_deck() {
+        assert_eq!(ancestors("a::b::c"), ["a", "a::b", "a::b::c"]);
+    }
+
+    #[test]
+    fn ids_are_stable_and_in_range() {
+        let id = stable_id("deck", "x");
+        assert_eq!(id, stable_id("deck", "x"));
+        assert_ne!(id, stable_id("deck", "y"));
+        assert!((1_000_000_000_000..2_000_000_000_000).contains(&id));
+    }
+}

@@ -1,0 +1,43 @@
+//! Atomic writes: a file is written beside its destination and renamed over it, so a reader
+//! (or a failed build) never sees a half-written file.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context as _;
+use tempfile::NamedTempFile;
+
+/// A temporary file in `path`'s folder, to be [`commit`]ted when complete.
+pub fn begin(path: &Path) -> anyhow::Result<NamedTempFile> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder `{}`", dir.display()))?;
+    NamedTempFile::new_in(dir).with_context(|| format!("cannot write in `{}`", dir.display()))
+}
+
+/// Moves a complete temporary file over `path`.
+pub fn commit(mut tmp: NamedTempFile, path: &Path) -> anyhow::Result<()> {
+    tmp.flush()?;
+    tmp.as_file().sync_all().ok();
+    tmp.persist(path).with_context(|| format!("cannot replace `{}`", path.display()))?;
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically.
+pub fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut tmp = begin(path)?;
+    tmp.write_all(bytes).with_context(|| format!("cannot write `{}`", path.display()))?;
+    commit(tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn replaces_whole_files_and_leaves_no_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("sub/f.txt");
+        super::write(&p, b"one").unwrap();
+        super::write(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        assert_eq!(std::fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
+    }
+}

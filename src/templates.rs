@@ -1,0 +1,115 @@
+//! The tera templates behind card HTML and CSS.
+//!
+//! The defaults in `templates/` are compiled into the binary. A vault overrides any of them by
+//! placing a file of the same name in `<vault>/.studygen/templates/`.
+//!
+//! Note-type templates are rendered once per build into Anki's own template language: in them,
+//! `{{ f.Front }}` stands for Anki's `{{Front}}`, `{{ FrontSide }}` for `{{FrontSide}}` and
+//! `{{ cloze }}` for `{{cloze:Text}}`. `source.html` is rendered for every card with `note`
+//! (the vault-relative path) and `url` (an `obsidian://` link to it).
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use tera::{Context, Tera};
+
+/// Every template, by file name, with its default text.
+pub const DEFAULTS: [(&str, &str); 8] = [
+    ("card.css", include_str!("../templates/card.css")),
+    ("basic_front.html", include_str!("../templates/basic_front.html")),
+    ("basic_back.html", include_str!("../templates/basic_back.html")),
+    ("reversed_front.html", include_str!("../templates/reversed_front.html")),
+    ("reversed_back.html", include_str!("../templates/reversed_back.html")),
+    ("cloze_front.html", include_str!("../templates/cloze_front.html")),
+    ("cloze_back.html", include_str!("../templates/cloze_back.html")),
+    ("source.html", include_str!("../templates/source.html")),
+];
+
+/// The folder below a vault that holds its template overrides.
+pub const OVERRIDE_DIR: &str = ".studygen/templates";
+
+/// Loaded templates.
+pub struct Templates {
+    tera: Tera,
+}
+
+/// Anki's front and back template of one card type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CardTemplate {
+    /// The question side.
+    pub qfmt: String,
+    /// The answer side.
+    pub afmt: String,
+}
+
+impl Templates {
+    /// The defaults, with any overrides found in `vault`.
+    pub fn load(vault: &Path) -> anyhow::Result<Self> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![]);
+        for (name, default) in DEFAULTS {
+            let path = vault.join(OVERRIDE_DIR).join(name);
+            let text = match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => default.to_owned(),
+                Err(e) => return Err(e).with_context(|| format!("cannot read template `{}`", path.display())),
+            };
+            tera.add_raw_template(name, &text).with_context(|| format!("template `{name}` does not parse"))?;
+        }
+        Ok(Templates { tera })
+    }
+
+    /// The card CSS.
+    pub fn css(&self) -> anyhow::Result<String> {
+        self.anki("card.css")
+    }
+
+    /// Anki's template for a card type, from `<prefix>_front.html` and `<prefix>_back.html`.
+    pub fn card(&self, prefix: &str) -> anyhow::Result<CardTemplate> {
+        Ok(CardTemplate { qfmt: self.anki(&format!("{prefix}_front.html"))?, afmt: self.anki(&format!("{prefix}_back.html"))? })
+    }
+
+    fn anki(&self, name: &str) -> anyhow::Result<String> {
+        let mut ctx = Context::new();
+        let fields: std::collections::BTreeMap<&str, String> =
+            ["Front", "Back", "Text", "Back Extra", "Source"].iter().map(|f| (*f, format!("{{{{{f}}}}}"))).collect();
+        ctx.insert("f", &fields);
+        ctx.insert("FrontSide", "{{FrontSide}}");
+        ctx.insert("cloze", "{{cloze:Text}}");
+        self.tera.render(name, &ctx).with_context(|| format!("template `{name}` failed to render"))
+    }
+
+    /// The Source field of a card from note `note`.
+    pub fn source(&self, note: &str, url: &str) -> anyhow::Result<String> {
+        let mut ctx = Context::new();
+        ctx.insert("note", &crate::markdown::escape(note));
+        ctx.insert("url", &crate::markdown::escape(url));
+        Ok(self.tera.render("source.html", &ctx)?.trim().to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_render_to_anki_syntax() {
+        let t = Templates::load(Path::new("/nonexistent")).unwrap();
+        let basic = t.card("basic").unwrap();
+        assert_eq!(basic.qfmt.trim(), "<div class=\"front\">{{Front}}</div>");
+        assert!(basic.afmt.contains("{{FrontSide}}") && basic.afmt.contains("{{Back}}"));
+        let cloze = t.card("cloze").unwrap();
+        assert!(cloze.qfmt.contains("{{cloze:Text}}"));
+        assert!(cloze.afmt.contains("{{#Back Extra}}") && cloze.afmt.contains("{{Back Extra}}"));
+        assert!(t.css().unwrap().contains(".card"));
+    }
+
+    #[test]
+    fn a_vault_overrides_a_template() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(OVERRIDE_DIR)).unwrap();
+        std::fs::write(dir.path().join(OVERRIDE_DIR).join("card.css"), ".card { color: red }").unwrap();
+        let t = Templates::load(dir.path()).unwrap();
+        assert_eq!(t.css().unwrap(), ".card { color: red }");
+    }
+}

@@ -1,0 +1,134 @@
+//! Loading a vault: every note (`.md`) and attachment below the root, indexed by name.
+//!
+//! Hidden folders (`.obsidian/`, `.trash/`, `.git/`, `.studygen/`, ...) are skipped. Symlinks are not
+//! followed, so nothing outside the vault is read.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+/// Why a vault could not be loaded at all (problems inside single notes are diagnostics instead).
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    /// The root is missing or is not a folder.
+    #[error("vault `{0}` is not a folder")]
+    NotAFolder(PathBuf),
+    /// Walking or reading failed.
+    #[error("cannot read `{path}`")]
+    Io {
+        /// The path that failed.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A markdown file of the vault, as bytes (it may not be valid UTF-8).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the vault root, with `/` separators.
+    pub rel: String,
+    /// The raw content.
+    pub bytes: Vec<u8>,
+}
+
+/// Every note and attachment of a vault.
+#[derive(Debug, Clone)]
+pub struct Vault {
+    /// The root folder.
+    pub root: PathBuf,
+    /// The vault's name: the root folder's name.
+    pub name: String,
+    /// The notes, sorted by path.
+    pub notes: Vec<SourceFile>,
+    /// Attachments by lower-cased file name, each with the vault-relative paths that carry it.
+    pub attachments: BTreeMap<String, Vec<String>>,
+}
+
+impl Vault {
+    /// The vault-relative path of the attachment called `name` (case-insensitive), if exactly one has it.
+    pub fn attachment(&self, name: &str) -> Option<&str> {
+        let key = file_name(name).to_lowercase();
+        match self.attachments.get(&key).map(Vec::as_slice) {
+            Some([one]) => Some(one),
+            Some(many) => many.iter().find(|p| p.eq_ignore_ascii_case(name)).or(many.first()).map(String::as_str),
+            None => None,
+        }
+    }
+}
+
+/// The last `/`-separated part of a path.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Loads the vault at `root`. Notes are read in parallel.
+pub fn load(root: &Path) -> Result<Vault, VaultError> {
+    if !root.is_dir() {
+        return Err(VaultError::NotAFolder(root.to_owned()));
+    }
+    let mut md = Vec::new();
+    let mut attachments: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
+        let entry = entry.map_err(|e| VaultError::Io {
+            path: e.path().map_or_else(|| root.to_owned(), Path::to_owned),
+            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")),
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        if rel.to_ascii_lowercase().ends_with(".md") {
+            md.push((rel, entry.into_path()));
+        } else {
+            attachments.entry(file_name(&rel).to_lowercase()).or_default().push(rel);
+        }
+    }
+    let notes = md
+        .into_par_iter()
+        .map(|(rel, path)| {
+            std::fs::read(&path).map(|bytes| SourceFile { rel, bytes }).map_err(|source| VaultError::Io { path, source })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let name = root
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "vault".to_owned());
+    Ok(Vault { root: root.to_owned(), name, notes, attachments })
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skips_hidden_folders_and_indexes_attachments() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".obsidian")).unwrap();
+        std::fs::create_dir_all(root.join("sub/img")).unwrap();
+        std::fs::write(root.join(".obsidian/x.md"), "hidden").unwrap();
+        std::fs::write(root.join("a.md"), "a").unwrap();
+        std::fs::write(root.join("sub/b.MD"), "b").unwrap();
+        std::fs::write(root.join("sub/img/Fig.png"), [0u8]).unwrap();
+        let v = load(root).unwrap();
+        let names: Vec<_> = v.notes.iter().map(|n| n.rel.as_str()).collect();
+        assert_eq!(names, ["a.md", "sub/b.MD"]);
+        assert_eq!(v.attachment("fig.PNG"), Some("sub/img/Fig.png"));
+        assert!(v.attachment("nope.png").is_none());
+    }
+
+    #[test]
+    fn missing_root_is_an_error() {
+        assert!(matches!(load(Path::new("/definitely/not/here")), Err(VaultError::NotAFolder(_))));
+    }
+}

@@ -35,10 +35,20 @@ impl Options {
     ///
     /// The time is `SOURCE_DATE_EPOCH` when set, for reproducible builds.
     pub fn new(vault: impl Into<PathBuf>, out: Option<PathBuf>) -> Self {
-        let now = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
-        });
-        Options { vault: vault.into(), out, force: false, now }
+        let now = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() as i64)
+            });
+        Options {
+            vault: vault.into(),
+            out,
+            force: false,
+            now,
+        }
     }
 }
 
@@ -100,9 +110,15 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let lock = Lock::load(&vault.root)?;
     let root_deck = vault.name.clone();
 
-    let parsed: Vec<(Option<Note>, Vec<Diagnostic>)> =
-        vault.notes.par_iter().map(|src| notes::parse(src, &root_deck)).collect();
-    let mut report = Report { notes: vault.notes.len(), ..Report::default() };
+    let parsed: Vec<(Option<Note>, Vec<Diagnostic>)> = vault
+        .notes
+        .par_iter()
+        .map(|src| notes::parse(src, &root_deck))
+        .collect();
+    let mut report = Report {
+        notes: vault.notes.len(),
+        ..Report::default()
+    };
     let mut notes = Vec::with_capacity(parsed.len());
     for (note, diags) in parsed {
         report.diagnostics.extend(diags);
@@ -110,8 +126,10 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     }
 
     let resolver = VaultMedia { vault: &vault };
-    let rendered: Vec<Vec<Card>> =
-        notes.par_iter().map(|n| cards::render(n, &templates, &resolver)).collect::<anyhow::Result<_>>()?;
+    let rendered: Vec<Vec<Card>> = notes
+        .par_iter()
+        .map(|n| cards::render(n, &templates, &resolver))
+        .collect::<anyhow::Result<_>>()?;
     let mut cards: Vec<Card> = rendered.into_iter().flatten().collect();
 
     let present: HashSet<String> = vault.notes.iter().map(|n| n.rel.clone()).collect();
@@ -120,7 +138,9 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     diagnostics::sort(&mut report.diagnostics);
     report.cards = cards;
 
-    let Some(out) = &opts.out else { return Ok(report) };
+    let Some(out) = &opts.out else {
+        return Ok(report);
+    };
     if report.errors() > 0 && !opts.force {
         return Ok(report);
     }
@@ -132,14 +152,20 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let txt_path = out.join("cards.txt");
     atomic::write(&txt_path, outputs::text::render(&report.cards).as_bytes())?;
     if new_lock != lock {
-        atomic::write(&vault.root.join(identity::LOCK_PATH), new_lock.to_json().as_bytes())?;
+        atomic::write(
+            &vault.root.join(identity::LOCK_PATH),
+            new_lock.to_json().as_bytes(),
+        )?;
     }
     report.written = vec![apkg_path, txt_path];
     Ok(report)
 }
 
 fn collect_media(vault: &Vault, cards: &[Card]) -> Vec<Media> {
-    let used: HashSet<&str> = cards.iter().flat_map(|c| c.media.iter().map(String::as_str)).collect();
+    let used: HashSet<&str> = cards
+        .iter()
+        .flat_map(|c| c.media.iter().map(String::as_str))
+        .collect();
     let mut media: BTreeMap<String, PathBuf> = BTreeMap::new();
     for paths in vault.attachments.values() {
         for rel in paths {
@@ -149,7 +175,10 @@ fn collect_media(vault: &Vault, cards: &[Card]) -> Vec<Media> {
             }
         }
     }
-    media.into_iter().map(|(name, path)| Media { name, path }).collect()
+    media
+        .into_iter()
+        .map(|(name, path)| Media { name, path })
+        .collect()
 }
 
 /// The default output folder for a vault: `out/` in the current folder.

@@ -16,12 +16,30 @@ use tera::{Context, Tera};
 /// Every template, by file name, with its default text.
 pub const DEFAULTS: [(&str, &str); 8] = [
     ("card.css", include_str!("../templates/card.css")),
-    ("basic_front.html", include_str!("../templates/basic_front.html")),
-    ("basic_back.html", include_str!("../templates/basic_back.html")),
-    ("reversed_front.html", include_str!("../templates/reversed_front.html")),
-    ("reversed_back.html", include_str!("../templates/reversed_back.html")),
-    ("cloze_front.html", include_str!("../templates/cloze_front.html")),
-    ("cloze_back.html", include_str!("../templates/cloze_back.html")),
+    (
+        "basic_front.html",
+        include_str!("../templates/basic_front.html"),
+    ),
+    (
+        "basic_back.html",
+        include_str!("../templates/basic_back.html"),
+    ),
+    (
+        "reversed_front.html",
+        include_str!("../templates/reversed_front.html"),
+    ),
+    (
+        "reversed_back.html",
+        include_str!("../templates/reversed_back.html"),
+    ),
+    (
+        "cloze_front.html",
+        include_str!("../templates/cloze_front.html"),
+    ),
+    (
+        "cloze_back.html",
+        include_str!("../templates/cloze_back.html"),
+    ),
     ("source.html", include_str!("../templates/source.html")),
 ];
 
@@ -52,9 +70,13 @@ impl Templates {
             let text = match std::fs::read_to_string(&path) {
                 Ok(t) => t,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => default.to_owned(),
-                Err(e) => return Err(e).with_context(|| format!("cannot read template `{}`", path.display())),
+                Err(e) => {
+                    return Err(e)
+                        .with_context(|| format!("cannot read template `{}`", path.display()));
+                }
             };
-            tera.add_raw_template(name, &text).with_context(|| format!("template `{name}` does not parse"))?;
+            tera.add_raw_template(name, &text)
+                .with_context(|| format!("template `{name}` does not parse"))?;
         }
         Ok(Templates { tera })
     }
@@ -66,17 +88,25 @@ impl Templates {
 
     /// Anki's template for a card type, from `<prefix>_front.html` and `<prefix>_back.html`.
     pub fn card(&self, prefix: &str) -> anyhow::Result<CardTemplate> {
-        Ok(CardTemplate { qfmt: self.anki(&format!("{prefix}_front.html"))?, afmt: self.anki(&format!("{prefix}_back.html"))? })
+        Ok(CardTemplate {
+            qfmt: self.anki(&format!("{prefix}_front.html"))?,
+            afmt: self.anki(&format!("{prefix}_back.html"))?,
+        })
     }
 
     fn anki(&self, name: &str) -> anyhow::Result<String> {
         let mut ctx = Context::new();
         let fields: std::collections::BTreeMap<&str, String> =
-            ["Front", "Back", "Text", "Back Extra", "Source"].iter().map(|f| (*f, format!("{{{{{f}}}}}"))).collect();
+            ["Front", "Back", "Text", "Back Extra", "Source"]
+                .iter()
+                .map(|f| (*f, format!("{{{{{f}}}}}")))
+                .collect();
         ctx.insert("f", &fields);
         ctx.insert("FrontSide", "{{FrontSide}}");
         ctx.insert("cloze", "{{cloze:Text}}");
-        self.tera.render(name, &ctx).with_context(|| format!("template `{name}` failed to render"))
+        self.tera
+            .render(name, &ctx)
+            .with_context(|| format!("template `{name}` failed to render"))
     }
 
     /// The Source field of a card from note `note`.
@@ -108,7 +138,11 @@ mod tests {
     fn a_vault_overrides_a_template() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join(OVERRIDE_DIR)).unwrap();
-        std::fs::write(dir.path().join(OVERRIDE_DIR).join("card.css"), ".card { color: red }").unwrap();
+        std::fs::write(
+            dir.path().join(OVERRIDE_DIR).join("card.css"),
+            ".card { color: red }",
+        )
+        .unwrap();
         let t = Templates::load(dir.path()).unwrap();
         assert_eq!(t.css().unwrap(), ".card { color: red }");
     }

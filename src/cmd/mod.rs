@@ -20,5 +20,9 @@ pub(crate) fn finish(report: &Report, deny_warnings: bool) -> ExitCode {
         report.errors(),
         report.warnings()
     );
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -37,7 +37,12 @@ pub struct Note {
 impl Note {
     /// The body, after the frontmatter.
     pub fn body(&self) -> &str {
-        let start = self.text.split_inclusive('\n').take(self.body_line).map(str::len).sum::<usize>();
+        let start = self
+            .text
+            .split_inclusive('\n')
+            .take(self.body_line)
+            .map(str::len)
+            .sum::<usize>();
         self.text.get(start..).unwrap_or("")
     }
 }
@@ -54,19 +59,33 @@ pub fn parse(src: &SourceFile, root_deck: &str) -> (Option<Note>, Vec<Diagnostic
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
             let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
             diags.push(
-                Diagnostic::error(&src.rel, line, col, "invalid UTF-8: the note is not text in UTF-8")
-                    .with_hint("re-save the file as UTF-8; the note was skipped"),
+                Diagnostic::error(
+                    &src.rel,
+                    line,
+                    col,
+                    "invalid UTF-8: the note is not text in UTF-8",
+                )
+                .with_hint("re-save the file as UTF-8; the note was skipped"),
             );
             return (None, diags);
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_owned() };
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_owned()
+    };
     let (text, open_comment) = comments::strip(&text);
     if open_comment {
         diags.push(
-            Diagnostic::warning(&src.rel, 0, 0, "a `%%` comment is never closed; the rest of the note is hidden")
-                .with_hint("close the comment with `%%`"),
+            Diagnostic::warning(
+                &src.rel,
+                0,
+                0,
+                "a `%%` comment is never closed; the rest of the note is hidden",
+            )
+            .with_hint("close the comment with `%%`"),
         );
     }
 
@@ -85,15 +104,40 @@ pub fn parse(src: &SourceFile, root_deck: &str) -> (Option<Note>, Vec<Diagnostic
     let scanned = cards::scan(body_lines, body_line + 1, &src.rel);
     diags.extend(scanned.diagnostics);
 
-    let deck = frontmatter.deck.clone().or(scanned.target_deck).unwrap_or_else(|| folder_deck(root_deck, &src.rel));
+    let deck = frontmatter
+        .deck
+        .clone()
+        .or(scanned.target_deck)
+        .unwrap_or_else(|| folder_deck(root_deck, &src.rel));
     let body = body_lines.join("\n");
-    let mut tags: Vec<String> = frontmatter.tags.iter().chain(&scanned.file_tags).map(|t| anki_tag(t)).collect();
-    tags.extend(markdown::inline_tags(&body).into_iter().map(|t| anki_tag(&t)));
+    let mut tags: Vec<String> = frontmatter
+        .tags
+        .iter()
+        .chain(&scanned.file_tags)
+        .map(|t| anki_tag(t))
+        .collect();
+    tags.extend(
+        markdown::inline_tags(&body)
+            .into_iter()
+            .map(|t| anki_tag(&t)),
+    );
     dedup_keep_order(&mut tags);
 
     let title = crate::vault::file_name(&src.rel);
-    let title = title.get(..title.len().saturating_sub(3)).unwrap_or(title).to_owned();
-    let note = Note { path: src.rel.clone(), title, frontmatter, deck, tags, cards: scanned.cards, text, body_line };
+    let title = title
+        .get(..title.len().saturating_sub(3))
+        .unwrap_or(title)
+        .to_owned();
+    let note = Note {
+        path: src.rel.clone(),
+        title,
+        frontmatter,
+        deck,
+        tags,
+        cards: scanned.cards,
+        text,
+        body_line,
+    };
     (Some(note), diags)
 }
 
@@ -101,13 +145,20 @@ pub fn parse(src: &SourceFile, root_deck: &str) -> (Option<Note>, Vec<Diagnostic
 pub fn folder_deck(root_deck: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = rel.split('/').collect();
     parts.pop();
-    std::iter::once(root_deck).chain(parts).collect::<Vec<_>>().join("::")
+    std::iter::once(root_deck)
+        .chain(parts)
+        .collect::<Vec<_>>()
+        .join("::")
 }
 
 /// Converts an Obsidian tag to Anki's form: `#a/b` → `a::b`, white space → `_`.
 pub fn anki_tag(tag: &str) -> String {
     let t = tag.trim().trim_start_matches('#');
-    t.split('/').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("::").replace(char::is_whitespace, "_")
+    t.split('/')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("::")
+        .replace(char::is_whitespace, "_")
 }
 
 /// Removes repeated items, keeping the first of each.
@@ -126,12 +177,18 @@ mod tests {
     use super::*;
 
     fn src(rel: &str, text: &[u8]) -> SourceFile {
-        SourceFile { rel: rel.to_owned(), bytes: text.to_vec() }
+        SourceFile {
+            rel: rel.to_owned(),
+            bytes: text.to_vec(),
+        }
     }
 
     #[test]
     fn deck_precedence_frontmatter_then_target_deck_then_folder() {
-        let (n, _) = parse(&src("a/b/n.md", b"---\ndeck: FM\n---\nTARGET DECK: TD\n"), "V");
+        let (n, _) = parse(
+            &src("a/b/n.md", b"---\ndeck: FM\n---\nTARGET DECK: TD\n"),
+            "V",
+        );
         assert_eq!(n.unwrap().deck, "FM");
         let (n, _) = parse(&src("a/b/n.md", b"TARGET DECK: TD\n"), "V");
         assert_eq!(n.unwrap().deck, "TD");

@@ -17,7 +17,13 @@ pub struct Media {
 pub fn safe_file_name(name: &str) -> String {
     let s: String = name
         .chars()
-        .map(|c| if c.is_alphanumeric() || "-_. ".contains(c) { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || "-_. ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let s = s.trim().trim_matches('.').to_owned();
     if s.is_empty() { "deck".to_owned() } else { s }

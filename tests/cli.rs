@@ -1,0 +1,118 @@
+//! End-to-end tests of the `studygen` command line: exit codes, messages, atomic outputs.
+
+mod common;
+
+use common::{apkg_in, build_ok, copy_vault, repo, stderr, studygen};
+
+#[test]
+fn check_passes_on_the_example_vault() {
+    let (_tmp, vault) = copy_vault(&repo().join("notes"), "notes");
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("0 errors"));
+    assert!(!vault.join(".studygen").exists(), "check writes nothing");
+}
+
+#[test]
+fn bad_input_is_reported_at_file_and_line_and_the_rest_is_processed() {
+    let vault = repo().join("tests/fixtures/bad-vault");
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    for (place, what) in [
+        ("unterminated.md:1:1", "START block has no END"),
+        ("unknown-type.md:4:1", "unknown note type `Fancy Type`"),
+        ("empty-front.md:2:1", "empty Front"),
+        (
+            "sub/bad-field.md:4:1",
+            "`Reverso:` is not a field of note type `Basic`",
+        ),
+        ("invalid-utf8.md:2:5", "invalid UTF-8"),
+        ("bad-frontmatter.md:2", "unreadable frontmatter"),
+    ] {
+        let at = err
+            .find(&format!("--> {place}"))
+            .unwrap_or_else(|| panic!("no `{place}` in:\n{err}"));
+        let msg = err[..at].rfind("error: ").unwrap();
+        assert!(
+            err[msg..at].contains(what),
+            "`{place}` should say `{what}`:\n{err}"
+        );
+    }
+    assert!(err.contains("hint:"));
+    assert!(!err.contains("panicked"));
+    // The good card, the one after the unterminated block and the one under bad frontmatter survive.
+    assert!(err.contains("7 notes, 3 cards: 6 errors"), "{err}");
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_deck() {
+    let (_tmp, vault) = copy_vault(&repo().join("notes"), "notes");
+    let out = vault.parent().unwrap().join("out");
+    build_ok(&vault, &out);
+    let apkg = apkg_in(&out);
+    let before = std::fs::read(&apkg).unwrap();
+    std::fs::write(vault.join("broken.md"), "START\nBasic\nno end\n").unwrap();
+    let o = studygen(&[
+        "build",
+        vault.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("broken.md:1:1"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("nothing written"));
+    assert_eq!(
+        std::fs::read(&apkg).unwrap(),
+        before,
+        "the good deck is untouched"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "no temporary files left: {leftovers:?}");
+    // --force builds the rest.
+    let o = studygen(&[
+        "build",
+        vault.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("wrote"));
+}
+
+#[test]
+fn warnings_fail_only_when_denied() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("n.md"), "question::\n").unwrap();
+    let v = tmp.path().to_str().unwrap();
+    let o = studygen(&["check", v]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning: empty back"));
+    assert_eq!(
+        studygen(&["check", v, "--deny-warnings"]).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn usage_errors_and_missing_vaults_exit_2() {
+    let o = studygen(&["check", "/no/such/vault"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not a folder"), "{}", stderr(&o));
+    assert_eq!(studygen(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn help_has_examples_and_exit_codes() {
+    let o = studygen(&["build", "--help"]);
+    let help = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        help.contains("Examples:") && help.contains("Exit codes:"),
+        "{help}"
+    );
+    assert!(help.contains("--out"));
+}

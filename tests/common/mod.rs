@@ -1,0 +1,167 @@
+//! Shared test helpers: running the binary, copying vaults, and driving the real Anki library.
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// The repository root.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the studygen binary with `args`.
+pub fn studygen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_studygen"))
+        .args(args)
+        .output()
+        .expect("studygen runs")
+}
+
+/// stderr as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Copies the visible files of `src` into a new temporary folder named `name`.
+pub fn copy_vault(src: &Path, name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dst = tmp.path().join(name);
+    for entry in walkdir::WalkDir::new(src)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+    {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(src).unwrap();
+        let to = dst.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    (tmp, dst)
+}
+
+/// Builds `vault` into `out` with the binary, asserting success; returns stderr.
+pub fn build_ok(vault: &Path, out: &Path) -> String {
+    let o = studygen(&[
+        "build",
+        vault.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "build failed:\n{}", stderr(&o));
+    stderr(&o)
+}
+
+/// The `.apkg` in `out`.
+pub fn apkg_in(out: &Path) -> PathBuf {
+    std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "apkg"))
+        .expect("an .apkg was written")
+}
+
+/// The Python of a virtual environment that has the pinned `anki` package, made on first use.
+///
+/// The environment lives in Cargo's target folder and is reused; a file lock keeps parallel test
+/// binaries from installing it twice. If it cannot be made, the test fails and says why.
+pub fn anki_python() -> &'static Path {
+    static PY: OnceLock<PathBuf> = OnceLock::new();
+    PY.get_or_init(|| {
+        let reqs = repo().join("tests/anki/requirements.txt");
+        let wanted = std::fs::read_to_string(&reqs).expect("tests/anki/requirements.txt");
+        let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("anki-venv");
+        std::fs::create_dir_all(venv.parent().unwrap()).unwrap();
+        let lock = std::fs::File::create(venv.with_extension("lock")).unwrap();
+        lock.lock().expect("lock the Anki environment");
+        let python = venv.join("bin/python");
+        let stamp = venv.join("installed-requirements.txt");
+        if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
+            let sys_python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+            run_setup(
+                Command::new(&sys_python)
+                    .args(["-m", "venv", "--clear"])
+                    .arg(&venv),
+                "create a Python venv",
+            );
+            run_setup(
+                Command::new(&python)
+                    .args([
+                        "-m",
+                        "pip",
+                        "install",
+                        "--quiet",
+                        "--disable-pip-version-check",
+                        "-r",
+                    ])
+                    .arg(&reqs),
+                "install the pinned anki package from PyPI",
+            );
+            std::fs::write(&stamp, &wanted).unwrap();
+        }
+        python
+    })
+}
+
+fn run_setup(cmd: &mut Command, what: &str) {
+    match cmd.output() {
+        Ok(o) if o.status.success() => {}
+        Ok(o) => panic!(
+            "could not {what} for the real-Anki tests ({:?} exited {}):\n{}\nThese tests need Python 3 with venv and access to PyPI.",
+            cmd,
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+        ),
+        Err(e) => panic!(
+            "could not {what} for the real-Anki tests: {e}. These tests need Python 3 (set PYTHON to use another)."
+        ),
+    }
+}
+
+/// A fresh Anki collection in a temporary folder.
+pub struct Anki {
+    _dir: tempfile::TempDir,
+    col: PathBuf,
+}
+
+impl Anki {
+    /// A new empty collection.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let col = dir.path().join("collection.anki2");
+        Anki { _dir: dir, col }
+    }
+
+    /// Runs a driver command (see tests/anki/driver.py) and returns its JSON.
+    pub fn run(&self, command: &str, arg: Option<&Path>) -> Value {
+        let mut cmd = Command::new(anki_python());
+        cmd.arg(repo().join("tests/anki/driver.py"))
+            .arg(&self.col)
+            .arg(command);
+        if let Some(a) = arg {
+            cmd.arg(a);
+        }
+        let o = cmd.output().expect("run the Anki driver");
+        assert!(
+            o.status.success(),
+            "Anki driver `{command}` failed:\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        serde_json::from_slice(&o.stdout).expect("driver prints JSON")
+    }
+
+    /// Imports a package; returns the import log counts.
+    pub fn import_apkg(&self, path: &Path) -> Value {
+        self.run("import-apkg", Some(path))
+    }
+
+    /// Everything in the collection.
+    pub fn inspect(&self) -> Value {
+        self.run("inspect", None)
+    }
+}

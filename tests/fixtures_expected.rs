@@ -1,0 +1,67 @@
+//! Fixture vaults with expected output: each `tests/fixtures/<name>/vault` builds to exactly
+//! `tests/fixtures/<name>/expected/cards.txt`. Set `UPDATE_EXPECT=1` to rewrite the expectations
+//! after a deliberate change, and review the diff.
+
+mod common;
+
+use common::{copy_vault, repo, studygen};
+
+fn check_fixture(name: &str) {
+    let dir = repo().join("tests/fixtures").join(name);
+    let (_tmp, vault) = copy_vault(&dir.join("vault"), "vault");
+    let out = vault.parent().unwrap().join("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_studygen"))
+        .args([
+            "build",
+            vault.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let got = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    let expected_path = dir.join("expected/cards.txt");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::create_dir_all(expected_path.parent().unwrap()).unwrap();
+        std::fs::write(&expected_path, &got).unwrap();
+    }
+    let expected = std::fs::read_to_string(&expected_path)
+        .expect("expected output exists (UPDATE_EXPECT=1 writes it)");
+    assert_eq!(
+        got,
+        expected,
+        "cards of fixture `{name}` differ from {}",
+        expected_path.display()
+    );
+}
+
+#[test]
+fn card_syntaxes_fixture() {
+    check_fixture("cards");
+}
+
+#[test]
+fn same_vault_gives_same_guids_anywhere() {
+    // Two copies in different places, built at different times, give the same GUIDs.
+    let src = repo().join("tests/fixtures/cards/vault");
+    let (_a, va) = copy_vault(&src, "vault");
+    let (_b, vb) = copy_vault(&src, "vault");
+    let guids = |v: &std::path::Path, t: &str| {
+        let out = v.parent().unwrap().join("out");
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_studygen"))
+            .args(["build", v.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .env("SOURCE_DATE_EPOCH", t)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let txt = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+        txt.lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.split('\t').next().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(guids(&va, "1700000000"), guids(&vb, "1800000000"));
+    let _ = studygen;
+}

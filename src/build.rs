@@ -10,7 +10,9 @@ use rayon::prelude::*;
 
 use crate::cards::identity::{self, Lock};
 use crate::cards::{self, Card};
+use crate::claims::{self, Verdict};
 use crate::diagnostics::{self, Diagnostic};
+use crate::experiments::{self, Lab};
 use crate::markdown::Resolve;
 use crate::notes::{self, Note};
 use crate::outputs::{self, Media, apkg, atomic};
@@ -35,20 +37,10 @@ impl Options {
     ///
     /// The time is `SOURCE_DATE_EPOCH` when set, for reproducible builds.
     pub fn new(vault: impl Into<PathBuf>, out: Option<PathBuf>) -> Self {
-        let now = std::env::var("SOURCE_DATE_EPOCH")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs() as i64)
-            });
-        Options {
-            vault: vault.into(),
-            out,
-            force: false,
-            now,
-        }
+        let now = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+        });
+        Options { vault: vault.into(), out, force: false, now }
     }
 }
 
@@ -61,6 +53,10 @@ pub struct Report {
     pub notes: usize,
     /// The cards, with identity.
     pub cards: Vec<Card>,
+    /// Every claim, checked.
+    pub claims: Vec<Verdict>,
+    /// How many experiments ran.
+    pub experiments: usize,
     /// Files written.
     pub written: Vec<PathBuf>,
 }
@@ -77,9 +73,12 @@ impl Report {
     }
 }
 
-/// Resolves media references against the vault's attachments.
+/// Resolves media references against the experiments' figures and the vault's attachments, and
+/// literate values against the experiments' results.
 struct VaultMedia<'a> {
     vault: &'a Vault,
+    lab: &'a Lab,
+    figures: BTreeMap<String, String>,
 }
 
 impl Resolve for VaultMedia<'_> {
@@ -88,8 +87,15 @@ impl Resolve for VaultMedia<'_> {
     }
 
     fn media(&self, target: &str) -> Option<String> {
+        if let Some(fig) = self.figures.get(&vault::file_name(target).to_lowercase()) {
+            return Some(fig.clone());
+        }
         let rel = self.vault.attachment(target)?;
         Some(packed_name(self.vault, rel))
+    }
+
+    fn value(&self, name: &str) -> Option<String> {
+        self.lab.value(name).map(|v| v.to_string())
     }
 }
 
@@ -110,26 +116,23 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let lock = Lock::load(&vault.root)?;
     let root_deck = vault.name.clone();
 
-    let parsed: Vec<(Option<Note>, Vec<Diagnostic>)> = vault
-        .notes
-        .par_iter()
-        .map(|src| notes::parse(src, &root_deck))
-        .collect();
-    let mut report = Report {
-        notes: vault.notes.len(),
-        ..Report::default()
-    };
+    let parsed: Vec<(Option<Note>, Vec<Diagnostic>)> =
+        vault.notes.par_iter().map(|src| notes::parse(src, &root_deck)).collect();
+    let mut report = Report { notes: vault.notes.len(), ..Report::default() };
     let mut notes = Vec::with_capacity(parsed.len());
     for (note, diags) in parsed {
         report.diagnostics.extend(diags);
         notes.extend(note);
     }
 
-    let resolver = VaultMedia { vault: &vault };
-    let rendered: Vec<Vec<Card>> = notes
-        .par_iter()
-        .map(|n| cards::render(n, &templates, &resolver))
-        .collect::<anyhow::Result<_>>()?;
+    let (lab, verdicts, diags) = run_experiments(&notes);
+    report.diagnostics.extend(diags);
+    report.claims = verdicts;
+    report.experiments = lab.experiments.len();
+    let figures: BTreeMap<String, String> = lab.figures().into_keys().map(|n| (n.to_lowercase(), n)).collect();
+    let resolver = VaultMedia { vault: &vault, lab: &lab, figures };
+    let rendered: Vec<Vec<Card>> =
+        notes.par_iter().map(|n| cards::render(n, &templates, &resolver)).collect::<anyhow::Result<_>>()?;
     let mut cards: Vec<Card> = rendered.into_iter().flatten().collect();
 
     let present: HashSet<String> = vault.notes.iter().map(|n| n.rel.clone()).collect();
@@ -144,7 +147,20 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     if report.errors() > 0 && !opts.force {
         return Ok(report);
     }
-    let media = collect_media(&vault, &report.cards);
+    let figure_dir = out.join("figures");
+    for (name, svg) in lab.figures() {
+        atomic::write(&figure_dir.join(&name), svg.as_bytes())?;
+    }
+    let mut media = collect_media(&vault, &report.cards);
+    let used: HashSet<&str> = report.cards.iter().flat_map(|c| c.media.iter().map(String::as_str)).collect();
+    media.extend(
+        lab.figures()
+            .into_keys()
+            .filter(|n| used.contains(n.as_str()))
+            .map(|name| Media { path: figure_dir.join(&name), name }),
+    );
+    media.sort();
+    media.dedup_by(|a, b| a.name == b.name);
     let deck_name = outputs::safe_file_name(&root_deck);
     let apkg_path = out.join(format!("{deck_name}.apkg"));
     apkg::write(&apkg_path, &report.cards, &media, &templates, opts.now)
@@ -152,20 +168,43 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let txt_path = out.join("cards.txt");
     atomic::write(&txt_path, outputs::text::render(&report.cards).as_bytes())?;
     if new_lock != lock {
-        atomic::write(
-            &vault.root.join(identity::LOCK_PATH),
-            new_lock.to_json().as_bytes(),
-        )?;
+        atomic::write(&vault.root.join(identity::LOCK_PATH), new_lock.to_json().as_bytes())?;
     }
     report.written = vec![apkg_path, txt_path];
     Ok(report)
 }
 
+/// Runs every experiment, checks every claim and every cited value.
+fn run_experiments(notes: &[Note]) -> (Lab, Vec<Verdict>, Vec<Diagnostic>) {
+    let blocks: Vec<experiments::Block> = notes.iter().flat_map(|n| n.experiments.iter().cloned()).collect();
+    let (lab, mut diags) = experiments::run_all(&blocks);
+    let mut all = Vec::new();
+    for block in notes.iter().flat_map(|n| &n.claims) {
+        let (c, d) = claims::parse(block);
+        all.extend(c);
+        diags.extend(d);
+    }
+    let (verdicts, d) = claims::check(&all, &lab);
+    diags.extend(d);
+    for note in notes {
+        for (name, line, col) in claims::cited_values(&note.text) {
+            if lab.value(&name).is_none() {
+                let id = name.split('.').next().unwrap_or("");
+                let names = lab.names(id);
+                let hint = if names.is_empty() {
+                    format!("no experiment `{id}` in the vault")
+                } else {
+                    format!("`{id}` has: {}", names.join(", "))
+                };
+                diags.push(Diagnostic::error(&note.path, line, col, format!("unknown value `{name}`")).with_hint(hint));
+            }
+        }
+    }
+    (lab, verdicts, diags)
+}
+
 fn collect_media(vault: &Vault, cards: &[Card]) -> Vec<Media> {
-    let used: HashSet<&str> = cards
-        .iter()
-        .flat_map(|c| c.media.iter().map(String::as_str))
-        .collect();
+    let used: HashSet<&str> = cards.iter().flat_map(|c| c.media.iter().map(String::as_str)).collect();
     let mut media: BTreeMap<String, PathBuf> = BTreeMap::new();
     for paths in vault.attachments.values() {
         for rel in paths {
@@ -175,10 +214,7 @@ fn collect_media(vault: &Vault, cards: &[Card]) -> Vec<Media> {
             }
         }
     }
-    media
-        .into_iter()
-        .map(|(name, path)| Media { name, path })
-        .collect()
+    media.into_iter().map(|(name, path)| Media { name, path }).collect()
 }
 
 /// The default output folder for a vault: `out/` in the current folder.

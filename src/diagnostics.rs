@@ -49,21 +49,8 @@ impl Diagnostic {
         Self::new(Severity::Warning, file, line, col, message)
     }
 
-    fn new(
-        severity: Severity,
-        file: &str,
-        line: usize,
-        col: usize,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            severity,
-            file: file.to_owned(),
-            line,
-            col,
-            message: message.into(),
-            hint: None,
-        }
+    fn new(severity: Severity, file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic { severity, file: file.to_owned(), line, col, message: message.into(), hint: None }
     }
 
     /// Adds a hint.
@@ -103,9 +90,7 @@ impl fmt::Display for Diagnostic {
 
 /// Sorts diagnostics by file, line and column so that output is stable.
 pub fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
-        (&a.file, a.line, a.col, &a.message).cmp(&(&b.file, b.line, b.col, &b.message))
-    });
+    diags.sort_by(|a, b| (&a.file, a.line, a.col, &a.message).cmp(&(&b.file, b.line, b.col, &b.message)));
 }
 
 /// Maps byte offsets of a text to 1-based line and column (columns count characters).
@@ -126,9 +111,7 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        let col = text
-            .get(start..offset.min(text.len()))
-            .map_or(1, |s| s.chars().count() + 1);
+        let col = text.get(start..offset.min(text.len())).map_or(1, |s| s.chars().count() + 1);
         (line, col)
     }
 }

@@ -11,7 +11,9 @@
 
 pub mod build;
 pub mod cards;
+pub mod claims;
 pub mod diagnostics;
+pub mod experiments;
 pub mod markdown;
 pub mod notes;
 pub mod outputs;

@@ -10,16 +10,8 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = match cli.command {
-        cli::Command::Build {
-            vault,
-            out,
-            force,
-            deny_warnings,
-        } => cmd::build::run(&vault, &out, force, deny_warnings),
-        cli::Command::Check {
-            vault,
-            deny_warnings,
-        } => cmd::check::run(&vault, deny_warnings),
+        cli::Command::Build { vault, out, force, deny_warnings } => cmd::build::run(&vault, &out, force, deny_warnings),
+        cli::Command::Check { vault, deny_warnings } => cmd::check::run(&vault, deny_warnings),
     };
     match result {
         Ok(code) => code,

@@ -31,6 +31,10 @@ pub trait Resolve {
     fn vault_name(&self) -> &str;
     /// The file name under which the attachment `target` is packed, if it exists.
     fn media(&self, target: &str) -> Option<String>;
+    /// The formatted value of an experiment result `id.name`, if it exists.
+    fn value(&self, _name: &str) -> Option<String> {
+        None
+    }
 }
 
 /// How a field is rendered.
@@ -56,9 +60,7 @@ const AUDIO_EXT: [&str; 6] = ["mp3", "wav", "ogg", "m4a", "flac", "webm"];
 /// The extension of `name`, lower-cased.
 pub fn extension(name: &str) -> String {
     let file = name.rsplit('/').next().unwrap_or(name);
-    file.rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default()
+    file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default()
 }
 
 /// Renders `md` to HTML.
@@ -71,27 +73,16 @@ pub fn render(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
     let mut i = 0;
     while let Some(ev) = events.get(i) {
         if !matches!(ev, Event::Text(_)) && !text.is_empty() {
-            out.push(Event::InlineHtml(
-                highlight(&std::mem::take(&mut text), &mut mark_open, &events[i..]).into(),
-            ));
+            out.push(Event::InlineHtml(highlight(&std::mem::take(&mut text), &mut mark_open, &events[i..]).into()));
         }
         match ev {
             Event::Text(t) => text.push_str(t),
             Event::SoftBreak => out.push(Event::HardBreak),
             Event::InlineMath(m) => out.push(Event::InlineHtml(math(m, false, style).into())),
             Event::DisplayMath(m) => out.push(Event::InlineHtml(math(m, true, style).into())),
-            Event::Start(Tag::Link {
-                link_type: LinkType::WikiLink { has_pothole },
-                dest_url,
-                ..
-            }) => {
-                let (inner, next) =
-                    inner_text(&events, i, |e| matches!(e, Event::End(TagEnd::Link)));
-                let shown = if *has_pothole {
-                    inner
-                } else {
-                    display_text(dest_url)
-                };
+            Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole }, dest_url, .. }) => {
+                let (inner, next) = inner_text(&events, i, |e| matches!(e, Event::End(TagEnd::Link)));
+                let shown = if *has_pothole { inner } else { display_text(dest_url) };
                 out.push(Event::InlineHtml(
                     format!(
                         "<a class=\"wikilink\" href=\"{}\">{}</a>",
@@ -102,19 +93,19 @@ pub fn render(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
                 ));
                 i = next;
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                ..
-            }) => {
-                let (inner, next) =
-                    inner_text(&events, i, |e| matches!(e, Event::End(TagEnd::Image)));
+            Event::Start(Tag::Image { link_type, dest_url, title, .. }) => {
+                let (inner, next) = inner_text(&events, i, |e| matches!(e, Event::End(TagEnd::Image)));
                 let wiki = matches!(link_type, LinkType::WikiLink { .. });
-                out.push(Event::InlineHtml(
-                    image(dest_url, &inner, title, wiki, vault, &mut media).into(),
-                ));
+                out.push(Event::InlineHtml(image(dest_url, &inner, title, wiki, vault, &mut media).into()));
                 i = next;
+            }
+            Event::Code(c) if c.starts_with("= ") => {
+                let name = c[2..].trim();
+                let html = match vault.value(name) {
+                    Some(v) => format!("<span class=\"value\" title=\"{}\">{}</span>", escape(name), escape(&v)),
+                    None => format!("<span class=\"value missing\">{}</span>", escape(name)),
+                };
+                out.push(Event::InlineHtml(html.into()));
             }
             Event::Html(h) | Event::InlineHtml(h) if h.trim_start().starts_with("<!--") => {
                 out.push(Event::InlineHtml(CowStr::from(String::new())));
@@ -124,24 +115,15 @@ pub fn render(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
         i += 1;
     }
     if !text.is_empty() {
-        out.push(Event::InlineHtml(
-            highlight(&text, &mut mark_open, &[]).into(),
-        ));
+        out.push(Event::InlineHtml(highlight(&text, &mut mark_open, &[]).into()));
     }
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Rendered {
-        html: html.trim_end().to_owned(),
-        media,
-    }
+    Rendered { html: html.trim_end().to_owned(), media }
 }
 
 /// The text inside the element starting at `events[start]`, and the index of its end event.
-fn inner_text(
-    events: &[Event<'_>],
-    start: usize,
-    is_end: impl Fn(&Event<'_>) -> bool,
-) -> (String, usize) {
+fn inner_text(events: &[Event<'_>], start: usize, is_end: impl Fn(&Event<'_>) -> bool) -> (String, usize) {
     let mut s = String::new();
     let mut j = start + 1;
     while let Some(e) = events.get(j) {
@@ -164,18 +146,12 @@ fn math(latex: &str, display: bool, style: Style) -> String {
             body = body.replace("}}", "} }");
         }
     }
-    if display {
-        format!("\\[{body}\\]")
-    } else {
-        format!("\\({body}\\)")
-    }
+    if display { format!("\\[{body}\\]") } else { format!("\\({body}\\)") }
 }
 
 /// Escapes only `&`, `<` and `>`: the LaTeX otherwise passes through byte for byte.
 fn escape_math(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -195,11 +171,7 @@ pub fn display_text(dest: &str) -> String {
 
 /// A link that opens `target` in Obsidian.
 pub fn obsidian_url(vault: &str, target: &str) -> String {
-    format!(
-        "obsidian://open?vault={}&file={}",
-        percent_encode(vault),
-        percent_encode(target)
-    )
+    format!("obsidian://open?vault={}&file={}", percent_encode(vault), percent_encode(target))
 }
 
 fn percent_encode(s: &str) -> String {
@@ -214,22 +186,11 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
-fn image(
-    dest: &str,
-    inner: &str,
-    title: &str,
-    wiki: bool,
-    vault: &dyn Resolve,
-    media: &mut Vec<String>,
-) -> String {
+fn image(dest: &str, inner: &str, title: &str, wiki: bool, vault: &dyn Resolve, media: &mut Vec<String>) -> String {
     let ext = extension(dest);
     let external = dest.contains("://");
     let packed = if external { None } else { vault.media(dest) };
-    let (alt, size) = if wiki {
-        (String::new(), inner.trim())
-    } else {
-        (inner.to_owned(), "")
-    };
+    let (alt, size) = if wiki { (String::new(), inner.trim()) } else { (inner.to_owned(), "") };
     let size_attr = match size.split_once('x') {
         Some((w, h)) if w.parse::<u32>().is_ok() && h.parse::<u32>().is_ok() => {
             format!(" width=\"{w}\" height=\"{h}\"")
@@ -244,29 +205,14 @@ fn image(
         }
         Some(name) => {
             media.push(name.clone());
-            let alt = if alt.is_empty() {
-                dest.rsplit('/').next().unwrap_or(dest).to_owned()
-            } else {
-                alt
-            };
-            format!(
-                "<img src=\"{}\" alt=\"{}\"{size_attr}>",
-                escape(&name),
-                escape(&alt)
-            )
+            let alt = if alt.is_empty() { dest.rsplit('/').next().unwrap_or(dest).to_owned() } else { alt };
+            format!("<img src=\"{}\" alt=\"{}\"{size_attr}>", escape(&name), escape(&alt))
         }
         None if external => {
-            let t = if title.is_empty() {
-                String::new()
-            } else {
-                format!(" title=\"{}\"", escape(title))
-            };
+            let t = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
             format!("<img src=\"{}\" alt=\"{}\"{t}>", escape(dest), escape(&alt))
         }
-        None if wiki
-            && !IMAGE_EXT.contains(&ext.as_str())
-            && !AUDIO_EXT.contains(&ext.as_str()) =>
-        {
+        None if wiki && !IMAGE_EXT.contains(&ext.as_str()) && !AUDIO_EXT.contains(&ext.as_str()) => {
             // A note embed that this stage does not expand: show it as a link to the note.
             format!(
                 "<a class=\"embed\" href=\"{}\">{}</a>",
@@ -308,18 +254,15 @@ fn closes_later(rest: &[Event<'_>]) -> bool {
     for e in rest {
         match e {
             Event::Text(t) if t.contains("==") => return true,
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
-            ) => return false,
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => return false,
             _ => {}
         }
     }
     false
 }
 
-static TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s(,])#([\p{L}\p{N}_\-/]*[\p{L}_\-/][\p{L}\p{N}_\-/]*)").unwrap()
-});
+static TAG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[\s(,])#([\p{L}\p{N}_\-/]*[\p{L}_\-/][\p{L}\p{N}_\-/]*)").unwrap());
 
 /// Inline `#tags` in `md`, outside code and math, without the `#`.
 pub fn inline_tags(md: &str) -> Vec<String> {
@@ -328,15 +271,9 @@ pub fn inline_tags(md: &str) -> Vec<String> {
     for ev in parser(md) {
         match ev {
             Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. }) => skip += 1,
-            Event::End(TagEnd::CodeBlock | TagEnd::Link | TagEnd::Image) => {
-                skip = skip.saturating_sub(1)
-            }
+            Event::End(TagEnd::CodeBlock | TagEnd::Link | TagEnd::Image) => skip = skip.saturating_sub(1),
             Event::Text(t) if skip == 0 => {
-                tags.extend(
-                    TAG.captures_iter(&t)
-                        .filter_map(|c| c.get(1))
-                        .map(|m| m.as_str().to_owned()),
-                );
+                tags.extend(TAG.captures_iter(&t).filter_map(|c| c.get(1)).map(|m| m.as_str().to_owned()));
             }
             _ => {}
         }
@@ -356,6 +293,19 @@ mod tests {
         fn media(&self, target: &str) -> Option<String> {
             (target == "fig.png" || target == "a/clip.mp3").then(|| target.replace('/', "_"))
         }
+        fn value(&self, name: &str) -> Option<String> {
+            (name == "s.gd.steps").then(|| "102".to_owned())
+        }
+    }
+
+    #[test]
+    fn literate_values_show_in_place() {
+        assert_eq!(
+            html("GD needs `= s.gd.steps` steps"),
+            "<p>GD needs <span class=\"value\" title=\"s.gd.steps\">102</span> steps</p>"
+        );
+        assert!(html("`= s.nope`").contains("value missing"));
+        assert_eq!(html("`code`"), "<p><code>code</code></p>");
     }
 
     fn html(md: &str) -> String {
@@ -364,15 +314,9 @@ mod tests {
 
     #[test]
     fn math_passes_through_byte_for_byte() {
-        assert_eq!(
-            html("a $x_1 * y_2 < z$ b"),
-            "<p>a \\(x_1 * y_2 &lt; z\\) b</p>"
-        );
+        assert_eq!(html("a $x_1 * y_2 < z$ b"), "<p>a \\(x_1 * y_2 &lt; z\\) b</p>");
         let h = html("$$\n\\begin{split}a &= b_{i} \\\\\n\"q\"--\n\\end{split}\n$$");
-        assert!(
-            h.contains("\\[\n\\begin{split}a &amp;= b_{i} \\\\\n\"q\"--\n\\end{split}\n\\]"),
-            "{h}"
-        );
+        assert!(h.contains("\\[\n\\begin{split}a &amp;= b_{i} \\\\\n\"q\"--\n\\end{split}\n\\]"), "{h}");
         assert!(!h.contains('$'));
     }
 
@@ -397,32 +341,17 @@ mod tests {
     fn highlights_and_code_classes() {
         assert_eq!(html("a ==b c== d == e"), "<p>a <mark>b c</mark> d == e</p>");
         assert_eq!(html("==a *b* c=="), "<p><mark>a <em>b</em> c</mark></p>");
-        assert_eq!(
-            html("```python\nx = 1\n```"),
-            "<pre><code class=\"language-python\">x = 1\n</code></pre>"
-        );
+        assert_eq!(html("```python\nx = 1\n```"), "<pre><code class=\"language-python\">x = 1\n</code></pre>");
     }
 
     #[test]
     fn images_audio_and_note_embeds() {
-        let r = render(
-            "![[fig.png|300]] ![[a/clip.mp3]] ![[other#Sec]] ![[gone.png]]",
-            Style::default(),
-            &V,
-        );
+        let r = render("![[fig.png|300]] ![[a/clip.mp3]] ![[other#Sec]] ![[gone.png]]", Style::default(), &V);
         assert_eq!(r.media, ["fig.png", "a_clip.mp3"]);
-        assert!(
-            r.html
-                .contains("<img src=\"fig.png\" alt=\"fig.png\" width=\"300\">"),
-            "{}",
-            r.html
-        );
+        assert!(r.html.contains("<img src=\"fig.png\" alt=\"fig.png\" width=\"300\">"), "{}", r.html);
         assert!(r.html.contains("[sound:a_clip.mp3]"));
         assert!(r.html.contains("class=\"embed\""));
-        assert!(
-            r.html
-                .contains("<span class=\"missing-media\">gone.png</span>")
-        );
+        assert!(r.html.contains("<span class=\"missing-media\">gone.png</span>"));
         assert!(!r.html.contains("[["));
     }
 
@@ -436,9 +365,6 @@ mod tests {
 
     #[test]
     fn tags_outside_code() {
-        assert_eq!(
-            inline_tags("#a/b text #c1 #123 `#no`\n```\n#no\n```\n(#ü) [[#NoLink]]"),
-            ["a/b", "c1", "ü"]
-        );
+        assert_eq!(inline_tags("#a/b text #c1 #123 `#no`\n```\n#no\n```\n(#ü) [[#NoLink]]"), ["a/b", "c1", "ü"]);
     }
 }

@@ -16,30 +16,12 @@ use tera::{Context, Tera};
 /// Every template, by file name, with its default text.
 pub const DEFAULTS: [(&str, &str); 8] = [
     ("card.css", include_str!("../templates/card.css")),
-    (
-        "basic_front.html",
-        include_str!("../templates/basic_front.html"),
-    ),
-    (
-        "basic_back.html",
-        include_str!("../templates/basic_back.html"),
-    ),
-    (
-        "reversed_front.html",
-        include_str!("../templates/reversed_front.html"),
-    ),
-    (
-        "reversed_back.html",
-        include_str!("../templates/reversed_back.html"),
-    ),
-    (
-        "cloze_front.html",
-        include_str!("../templates/cloze_front.html"),
-    ),
-    (
-        "cloze_back.html",
-        include_str!("../templates/cloze_back.html"),
-    ),
+    ("basic_front.html", include_str!("../templates/basic_front.html")),
+    ("basic_back.html", include_str!("../templates/basic_back.html")),
+    ("reversed_front.html", include_str!("../templates/reversed_front.html")),
+    ("reversed_back.html", include_str!("../templates/reversed_back.html")),
+    ("cloze_front.html", include_str!("../templates/cloze_front.html")),
+    ("cloze_back.html", include_str!("../templates/cloze_back.html")),
     ("source.html", include_str!("../templates/source.html")),
 ];
 
@@ -71,12 +53,10 @@ impl Templates {
                 Ok(t) => t,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => default.to_owned(),
                 Err(e) => {
-                    return Err(e)
-                        .with_context(|| format!("cannot read template `{}`", path.display()));
+                    return Err(e).with_context(|| format!("cannot read template `{}`", path.display()));
                 }
             };
-            tera.add_raw_template(name, &text)
-                .with_context(|| format!("template `{name}` does not parse"))?;
+            tera.add_raw_template(name, &text).with_context(|| format!("template `{name}` does not parse"))?;
         }
         Ok(Templates { tera })
     }
@@ -97,16 +77,11 @@ impl Templates {
     fn anki(&self, name: &str) -> anyhow::Result<String> {
         let mut ctx = Context::new();
         let fields: std::collections::BTreeMap<&str, String> =
-            ["Front", "Back", "Text", "Back Extra", "Source"]
-                .iter()
-                .map(|f| (*f, format!("{{{{{f}}}}}")))
-                .collect();
+            ["Front", "Back", "Text", "Back Extra", "Source"].iter().map(|f| (*f, format!("{{{{{f}}}}}"))).collect();
         ctx.insert("f", &fields);
         ctx.insert("FrontSide", "{{FrontSide}}");
         ctx.insert("cloze", "{{cloze:Text}}");
-        self.tera
-            .render(name, &ctx)
-            .with_context(|| format!("template `{name}` failed to render"))
+        self.tera.render(name, &ctx).with_context(|| format!("template `{name}` failed to render"))
     }
 
     /// The Source field of a card from note `note`.
@@ -138,11 +113,7 @@ mod tests {
     fn a_vault_overrides_a_template() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join(OVERRIDE_DIR)).unwrap();
-        std::fs::write(
-            dir.path().join(OVERRIDE_DIR).join("card.css"),
-            ".card { color: red }",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join(OVERRIDE_DIR).join("card.css"), ".card { color: red }").unwrap();
         let t = Templates::load(dir.path()).unwrap();
         assert_eq!(t.css().unwrap(), ".card { color: red }");
     }

@@ -53,11 +53,7 @@ impl Vault {
         let key = file_name(name).to_lowercase();
         match self.attachments.get(&key).map(Vec::as_slice) {
             Some([one]) => Some(one),
-            Some(many) => many
-                .iter()
-                .find(|p| p.eq_ignore_ascii_case(name))
-                .or(many.first())
-                .map(String::as_str),
+            Some(many) => many.iter().find(|p| p.eq_ignore_ascii_case(name)).or(many.first()).map(String::as_str),
             None => None,
         }
     }
@@ -75,18 +71,11 @@ pub fn load(root: &Path) -> Result<Vault, VaultError> {
     }
     let mut md = Vec::new();
     let mut attachments: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter();
-    for entry in
-        walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-    {
+    let walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
         let entry = entry.map_err(|e| VaultError::Io {
             path: e.path().map_or_else(|| root.to_owned(), Path::to_owned),
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("walk failed")),
+            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")),
         })?;
         if !entry.file_type().is_file() {
             continue;
@@ -95,10 +84,7 @@ pub fn load(root: &Path) -> Result<Vault, VaultError> {
         if rel.to_ascii_lowercase().ends_with(".md") {
             md.push((rel, entry.into_path()));
         } else {
-            attachments
-                .entry(file_name(&rel).to_lowercase())
-                .or_default()
-                .push(rel);
+            attachments.entry(file_name(&rel).to_lowercase()).or_default().push(rel);
         }
     }
     let notes = md
@@ -114,20 +100,12 @@ pub fn load(root: &Path) -> Result<Vault, VaultError> {
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "vault".to_owned());
-    Ok(Vault {
-        root: root.to_owned(),
-        name,
-        notes,
-        attachments,
-    })
+    Ok(Vault { root: root.to_owned(), name, notes, attachments })
 }
 
 fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 #[cfg(test)]
@@ -153,9 +131,6 @@ mod tests {
 
     #[test]
     fn missing_root_is_an_error() {
-        assert!(matches!(
-            load(Path::new("/definitely/not/here")),
-            Err(VaultError::NotAFolder(_))
-        ));
+        assert!(matches!(load(Path::new("/definitely/not/here")), Err(VaultError::NotAFolder(_))));
     }
 }

@@ -23,18 +23,10 @@ fn expected_counts(vault: &Path) -> (usize, usize, usize) {
         .iter()
         .map(|c| {
             let nt = notetypes::for_kind(c.kind);
-            if nt.cloze {
-                c.cloze_numbers().len()
-            } else {
-                nt.templates.len()
-            }
+            if nt.cloze { c.cloze_numbers().len() } else { nt.templates.len() }
         })
         .sum();
-    let with_math = report
-        .cards
-        .iter()
-        .filter(|c| c.front_src.contains('$') || c.back_src.contains('$'))
-        .count();
+    let with_math = report.cards.iter().filter(|c| c.front_src.contains('$') || c.back_src.contains('$')).count();
     (report.cards.len(), cards, with_math)
 }
 
@@ -55,10 +47,7 @@ fn real_anki_imports_the_notes_deck() {
     let cards = arr(&col["cards"]);
     assert_eq!(notes.len(), n_notes);
     assert_eq!(cards.len(), n_cards);
-    assert_eq!(
-        col["empty_cards"], 0,
-        "Anki's empty-card check finds nothing"
-    );
+    assert_eq!(col["empty_cards"], 0, "Anki's empty-card check finds nothing");
 
     let mut math_notes = 0;
     for note in notes {
@@ -67,63 +56,31 @@ fn real_anki_imports_the_notes_deck() {
         for (name, value) in fields {
             let v = value.as_str().unwrap();
             for bad in ["$", "[[", "==", "%%"] {
-                assert!(
-                    !v.contains(bad),
-                    "field {name} of {} contains raw `{bad}`: {v}",
-                    note["guid"]
-                );
+                assert!(!v.contains(bad), "field {name} of {} contains raw `{bad}`: {v}", note["guid"]);
             }
             has_math |= v.contains("\\(") || v.contains("\\[");
         }
         math_notes += usize::from(has_math);
         assert!(note["notetype"].as_str().unwrap().starts_with("studygen "));
     }
-    assert_eq!(
-        math_notes, n_math,
-        "every card written with math shows MathJax delimiters"
-    );
+    assert_eq!(math_notes, n_math, "every card written with math shows MathJax delimiters");
 
     for card in cards {
         for side in ["question", "answer"] {
             let html = card[side].as_str().unwrap();
-            assert!(
-                html.contains("class=\"front\""),
-                "{side} renders the template: {html}"
-            );
+            assert!(html.contains("class=\"front\""), "{side} renders the template: {html}");
             for err in ["{{", "}}", "template error", "Error rendering", "is blank"] {
-                assert!(
-                    !html.contains(err),
-                    "{side} of card {} shows `{err}`: {html}",
-                    card["id"]
-                );
+                assert!(!html.contains(err), "{side} of card {} shows `{err}`: {html}", card["id"]);
             }
         }
     }
     // Cloze deletions render as Anki's cloze spans, math inside them intact.
-    assert!(
-        cards
-            .iter()
-            .any(|c| c["question"].as_str().unwrap().contains("class=\"cloze\""))
-    );
-    assert!(cards.iter().any(|c| {
-        c["answer"]
-            .as_str()
-            .unwrap()
-            .contains("\\((1 + 2\\alpha)\\)")
-    }));
+    assert!(cards.iter().any(|c| c["question"].as_str().unwrap().contains("class=\"cloze\"")));
+    assert!(cards.iter().any(|c| { c["answer"].as_str().unwrap().contains("\\((1 + 2\\alpha)\\)") }));
 
     // Media the cards use arrives with the deck.
-    assert_eq!(
-        arr(&col["media_missing"]).len(),
-        0,
-        "{}",
-        col["media_missing"]
-    );
-    assert!(
-        arr(&col["media_files"])
-            .iter()
-            .any(|m| m == "critical-points.svg")
-    );
+    assert_eq!(arr(&col["media_missing"]).len(), 0, "{}", col["media_missing"]);
+    assert!(arr(&col["media_files"]).iter().any(|m| m == "critical-points.svg"));
 
     // Decks: folder, TARGET DECK and frontmatter `deck:`.
     let decks: BTreeSet<&str> = cards.iter().map(|c| c["deck"].as_str().unwrap()).collect();
@@ -137,10 +94,7 @@ fn schedule(col: &Value) -> BTreeMap<String, Value> {
         .iter()
         .map(|c| {
             let keep = ["type", "queue", "due", "ivl", "reps", "factor", "revlog"];
-            let m: serde_json::Map<String, Value> = keep
-                .iter()
-                .map(|k| ((*k).to_owned(), c[*k].clone()))
-                .collect();
+            let m: serde_json::Map<String, Value> = keep.iter().map(|k| ((*k).to_owned(), c[*k].clone())).collect();
             (c["id"].to_string(), Value::Object(m))
         })
         .collect()
@@ -155,30 +109,14 @@ fn reimport_updates_exactly_what_changed_and_keeps_reviews() {
     anki.import_apkg(&apkg_in(&out));
     let answered = anki.run("review", None);
     let before = anki.inspect();
-    assert_eq!(
-        answered["answered"],
-        arr(&before["cards"]).len(),
-        "every card reviewed once"
-    );
-    assert!(
-        arr(&before["cards"])
-            .iter()
-            .all(|c| c["reps"] == 1 && c["revlog"] == 1)
-    );
+    assert_eq!(answered["answered"], arr(&before["cards"]).len(), "every card reviewed once");
+    assert!(arr(&before["cards"]).iter().all(|c| c["reps"] == 1 && c["revlog"] == 1));
 
     // A rebuild with nothing changed updates nothing.
     build_ok(&vault, &out);
     let log = anki.import_apkg(&apkg_in(&out));
-    assert_eq!(
-        (log["new"].as_u64(), log["updated"].as_u64()),
-        (Some(0), Some(0)),
-        "{log}"
-    );
-    assert_eq!(
-        log["duplicate"].as_u64(),
-        Some(arr(&before["notes"]).len() as u64),
-        "{log}"
-    );
+    assert_eq!((log["new"].as_u64(), log["updated"].as_u64()), (Some(0), Some(0)), "{log}");
+    assert_eq!(log["duplicate"].as_u64(), Some(arr(&before["notes"]).len() as u64), "{log}");
 
     // Edit one card's text and insert a new card above it.
     let note = vault.join("Saddle points.md");
@@ -198,36 +136,19 @@ fn reimport_updates_exactly_what_changed_and_keeps_reviews() {
     assert_eq!(log["updated"], 1, "{log}");
     assert_eq!(log["conflicting"], 0, "{log}");
     // Anki logs the untouched notes it matched by GUID as "duplicate" (skipped): all the others.
-    assert_eq!(
-        log["duplicate"].as_u64(),
-        Some(arr(&before["notes"]).len() as u64 - 1),
-        "{log}"
-    );
+    assert_eq!(log["duplicate"].as_u64(), Some(arr(&before["notes"]).len() as u64 - 1), "{log}");
 
     let after = anki.inspect();
     let (s_before, s_after) = (schedule(&before), schedule(&after));
     for (id, sched) in &s_before {
-        assert_eq!(
-            s_after.get(id),
-            Some(sched),
-            "card {id} keeps its scheduling and review log"
-        );
+        assert_eq!(s_after.get(id), Some(sched), "card {id} keeps its scheduling and review log");
     }
     assert_eq!(s_after.len(), s_before.len() + 1);
     let edited_note = arr(&after["notes"])
         .iter()
-        .find(|n| {
-            n["fields"]["Front"]
-                .as_str()
-                .is_some_and(|f| f.contains("using only the Hessian"))
-        })
+        .find(|n| n["fields"]["Front"].as_str().is_some_and(|f| f.contains("using only the Hessian")))
         .expect("the edited note was updated in place");
-    assert!(
-        arr(&before["notes"])
-            .iter()
-            .any(|n| n["guid"] == edited_note["guid"]),
-        "same GUID as before the edit"
-    );
+    assert!(arr(&before["notes"]).iter().any(|n| n["guid"] == edited_note["guid"]), "same GUID as before the edit");
 }
 
 #[test]
@@ -238,10 +159,7 @@ fn text_export_imports_with_the_same_guids() {
     let anki = Anki::new();
     anki.import_apkg(&apkg_in(&out));
     let guids = |col: &Value| {
-        arr(&col["notes"])
-            .iter()
-            .map(|n| n["guid"].as_str().unwrap().to_owned())
-            .collect::<BTreeSet<_>>()
+        arr(&col["notes"]).iter().map(|n| n["guid"].as_str().unwrap().to_owned()).collect::<BTreeSet<_>>()
     };
     let from_apkg = guids(&anki.inspect());
     anki.run("remove-notes", None);

@@ -23,21 +23,13 @@ fn bad_input_is_reported_at_file_and_line_and_the_rest_is_processed() {
         ("unterminated.md:1:1", "START block has no END"),
         ("unknown-type.md:4:1", "unknown note type `Fancy Type`"),
         ("empty-front.md:2:1", "empty Front"),
-        (
-            "sub/bad-field.md:4:1",
-            "`Reverso:` is not a field of note type `Basic`",
-        ),
+        ("sub/bad-field.md:4:1", "`Reverso:` is not a field of note type `Basic`"),
         ("invalid-utf8.md:2:5", "invalid UTF-8"),
         ("bad-frontmatter.md:2", "unreadable frontmatter"),
     ] {
-        let at = err
-            .find(&format!("--> {place}"))
-            .unwrap_or_else(|| panic!("no `{place}` in:\n{err}"));
+        let at = err.find(&format!("--> {place}")).unwrap_or_else(|| panic!("no `{place}` in:\n{err}"));
         let msg = err[..at].rfind("error: ").unwrap();
-        assert!(
-            err[msg..at].contains(what),
-            "`{place}` should say `{what}`:\n{err}"
-        );
+        assert!(err[msg..at].contains(what), "`{place}` should say `{what}`:\n{err}");
     }
     assert!(err.contains("hint:"));
     assert!(!err.contains("panicked"));
@@ -53,33 +45,15 @@ fn a_failed_build_keeps_the_previous_deck() {
     let apkg = apkg_in(&out);
     let before = std::fs::read(&apkg).unwrap();
     std::fs::write(vault.join("broken.md"), "START\nBasic\nno end\n").unwrap();
-    let o = studygen(&[
-        "build",
-        vault.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("broken.md:1:1"), "{}", stderr(&o));
     assert!(stderr(&o).contains("nothing written"));
-    assert_eq!(
-        std::fs::read(&apkg).unwrap(),
-        before,
-        "the good deck is untouched"
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    assert_eq!(std::fs::read(&apkg).unwrap(), before, "the good deck is untouched");
+    let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers.len(), 2, "no temporary files left: {leftovers:?}");
     // --force builds the rest.
-    let o = studygen(&[
-        "build",
-        vault.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--force",
-    ]);
+    let o = studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap(), "--force"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("wrote"));
 }
@@ -92,10 +66,7 @@ fn warnings_fail_only_when_denied() {
     let o = studygen(&["check", v]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("warning: empty back"));
-    assert_eq!(
-        studygen(&["check", v, "--deny-warnings"]).status.code(),
-        Some(1)
-    );
+    assert_eq!(studygen(&["check", v, "--deny-warnings"]).status.code(), Some(1));
 }
 
 #[test]
@@ -110,9 +81,6 @@ fn usage_errors_and_missing_vaults_exit_2() {
 fn help_has_examples_and_exit_codes() {
     let o = studygen(&["build", "--help"]);
     let help = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        help.contains("Examples:") && help.contains("Exit codes:"),
-        "{help}"
-    );
+    assert!(help.contains("Examples:") && help.contains("Exit codes:"), "{help}");
     assert!(help.contains("--out"));
 }

@@ -11,12 +11,7 @@ fn check_fixture(name: &str) {
     let (_tmp, vault) = copy_vault(&dir.join("vault"), "vault");
     let out = vault.parent().unwrap().join("out");
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_studygen"))
-        .args([
-            "build",
-            vault.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
+        .args(["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()])
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .output()
         .unwrap();
@@ -27,14 +22,8 @@ fn check_fixture(name: &str) {
         std::fs::create_dir_all(expected_path.parent().unwrap()).unwrap();
         std::fs::write(&expected_path, &got).unwrap();
     }
-    let expected = std::fs::read_to_string(&expected_path)
-        .expect("expected output exists (UPDATE_EXPECT=1 writes it)");
-    assert_eq!(
-        got,
-        expected,
-        "cards of fixture `{name}` differ from {}",
-        expected_path.display()
-    );
+    let expected = std::fs::read_to_string(&expected_path).expect("expected output exists (UPDATE_EXPECT=1 writes it)");
+    assert_eq!(got, expected, "cards of fixture `{name}` differ from {}", expected_path.display());
 }
 
 #[test]

@@ -29,42 +29,22 @@ fn seeds_vault() -> (tempfile::TempDir, PathBuf) {
 fn the_seeds_build_and_seed_001_gives_three_cards_with_display_math() {
     let (_tmp, vault) = seeds_vault();
     let out = vault.parent().unwrap().join("out");
-    let o = studygen(&[
-        "build",
-        vault.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     let err = stderr(&o);
     assert!(!err.contains("panicked"), "{err}");
     assert!(o.status.success(), "{err}");
 
     let report = studygen::build::run(&studygen::build::Options::new(&vault, None)).unwrap();
-    let seed1: Vec<_> = report
-        .cards
-        .iter()
-        .filter(|c| c.note.starts_with("001_"))
-        .collect();
+    let seed1: Vec<_> = report.cards.iter().filter(|c| c.note.starts_with("001_")).collect();
     assert_eq!(seed1.len(), 3, "seed 001 has three START blocks");
     for card in &seed1 {
         let back = &card.fields[1];
-        assert!(
-            back.contains("\\[\n\\begin{split}"),
-            "display math kept: {back}"
-        );
-        assert!(
-            back.contains("\\kappa(H) = \\frac{|\\lambda_{max}|}{|\\lambda_{min}|} \\gg 1"),
-            "{back}"
-        );
+        assert!(back.contains("\\[\n\\begin{split}"), "display math kept: {back}");
+        assert!(back.contains("\\kappa(H) = \\frac{|\\lambda_{max}|}{|\\lambda_{min}|} \\gg 1"), "{back}");
         assert!(!back.contains('$'));
         assert!(card.anchor.is_some(), "the <!--ID--> lines anchor identity");
         assert_eq!(card.tags, ["mathematics", "WS2526"]);
     }
     let txt = std::fs::read_to_string(out.join("cards.txt")).unwrap();
-    assert_eq!(
-        txt.lines()
-            .filter(|l| !l.starts_with('#') && l.contains("studygen Basic"))
-            .count(),
-        3
-    );
+    assert_eq!(txt.lines().filter(|l| !l.starts_with('#') && l.contains("studygen Basic")).count(), 3);
 }

@@ -61,15 +61,9 @@ impl Lock {
         let path = vault.join(LOCK_PATH);
         match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).with_context(|| {
-                format!(
-                    "identity file `{}` is damaged; restore it from version control or delete it",
-                    path.display()
-                )
+                format!("identity file `{}` is damaged; restore it from version control or delete it", path.display())
             }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock {
-                version: 1,
-                notes: BTreeMap::new(),
-            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock { version: 1, notes: BTreeMap::new() }),
             Err(e) => Err(e).with_context(|| format!("cannot read `{}`", path.display())),
         }
     }
@@ -87,11 +81,7 @@ pub fn hash(parts: &[&str]) -> String {
         h.update(p.as_bytes());
         h.update([0x1f]);
     }
-    h.finalize()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 fn norm(text: &str) -> String {
@@ -111,19 +101,11 @@ fn content_hash(card: &Card) -> String {
 /// `cards` are grouped by note, in file order; `present` holds every note path of the vault
 /// (including notes without cards). `now` is the time, in seconds, given to new and changed cards.
 /// Returns the new lock and diagnostics (duplicate ids).
-pub fn assign(
-    cards: &mut [Card],
-    present: &HashSet<String>,
-    lock: &Lock,
-    now: i64,
-) -> (Lock, Vec<Diagnostic>) {
+pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i64) -> (Lock, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut orphans = Orphans::new(lock, present);
     let mut taken: HashMap<String, (String, usize)> = HashMap::new();
-    let mut new_lock = Lock {
-        version: 1,
-        notes: BTreeMap::new(),
-    };
+    let mut new_lock = Lock { version: 1, notes: BTreeMap::new() };
 
     let mut start = 0;
     while start < cards.len() {
@@ -148,9 +130,7 @@ pub fn assign(
                             1,
                             format!("duplicate card id {id}, also at {file}:{line}"),
                         )
-                        .with_hint(
-                            "each <!--ID: n--> line must be unique in the vault; remove the copy",
-                        ),
+                        .with_hint("each <!--ID: n--> line must be unique in the vault; remove the copy"),
                     );
                 }
                 let mut n = 1;
@@ -190,20 +170,13 @@ struct Orphans {
 
 impl Orphans {
     fn new(lock: &Lock, present: &HashSet<String>) -> Self {
-        let mut o = Orphans {
-            by_front: HashMap::new(),
-            by_back: HashMap::new(),
-            used: HashSet::new(),
-        };
+        let mut o = Orphans { by_front: HashMap::new(), by_back: HashMap::new(), used: HashSet::new() };
         for (path, entries) in &lock.notes {
             if present.contains(path) {
                 continue;
             }
             for e in entries {
-                o.by_front
-                    .entry(e.front.clone())
-                    .or_default()
-                    .push(e.clone());
+                o.by_front.entry(e.front.clone()).or_default().push(e.clone());
                 o.by_back.entry(e.back.clone()).or_default().push(e.clone());
             }
         }
@@ -212,18 +185,10 @@ impl Orphans {
 
     fn take(&mut self, front: &str, back: &str, empty_back: &str) -> Option<Entry> {
         let pick = |map: &HashMap<String, Vec<Entry>>, key: &str| {
-            map.get(key)?
-                .iter()
-                .find(|e| !self.used.contains(&e.guid))
-                .cloned()
+            map.get(key)?.iter().find(|e| !self.used.contains(&e.guid)).cloned()
         };
-        let found = pick(&self.by_front, front).or_else(|| {
-            if back == empty_back {
-                None
-            } else {
-                pick(&self.by_back, back)
-            }
-        })?;
+        let found = pick(&self.by_front, front)
+            .or_else(|| if back == empty_back { None } else { pick(&self.by_back, back) })?;
         self.used.insert(found.guid.clone());
         Some(found)
     }
@@ -254,39 +219,25 @@ fn link(group: &[Card], prev: &[Entry], orphans: &mut Orphans) -> Vec<Option<Ent
                 continue;
             }
             let want = if by_back { &backs[i] } else { &fronts[i] };
-            if let Some(k) = (0..prev.len()).find(|&k| {
-                !used[k]
-                    && if by_back {
-                        &prev[k].back
-                    } else {
-                        &prev[k].front
-                    } == want
-            }) {
+            if let Some(k) =
+                (0..prev.len()).find(|&k| !used[k] && if by_back { &prev[k].back } else { &prev[k].front } == want)
+            {
                 used[k] = true;
                 link[i] = Some(k);
             }
         }
     }
     // 4. The same place: after the same linked neighbour.
-    let neighbour_old = |k: usize, used: &[bool]| {
-        (0..k)
-            .rev()
-            .find(|&j| used[j])
-            .map(|j| prev[j].guid.clone())
-    };
+    let neighbour_old = |k: usize, used: &[bool]| (0..k).rev().find(|&j| used[j]).map(|j| prev[j].guid.clone());
     for i in 0..group.len() {
         if link[i].is_some() || group[i].anchor.is_some() {
             continue;
         }
-        let before = (0..i)
-            .rev()
-            .find_map(|j| link[j])
-            .map(|k| prev[k].guid.clone());
+        let before = (0..i).rev().find_map(|j| link[j]).map(|k| prev[k].guid.clone());
         let candidate = (0..prev.len()).find(|&k| !used[k] && neighbour_old(k, &used) == before);
         // Only when the place is unambiguous: the next card after it is linked too, or it is last.
         if let Some(k) = candidate {
-            let next_new_linked =
-                group.get(i + 1).is_none() || link.get(i + 1).is_some_and(Option::is_some);
+            let next_new_linked = group.get(i + 1).is_none() || link.get(i + 1).is_some_and(Option::is_some);
             if next_new_linked {
                 used[k] = true;
                 link[i] = Some(k);
@@ -340,19 +291,11 @@ mod tests {
 
     #[test]
     fn edits_and_insertions_keep_other_guids_and_times() {
-        let mut v1 = vec![
-            card("n.md", "a", "1"),
-            card("n.md", "b", "2"),
-            card("n.md", "c", "3"),
-        ];
+        let mut v1 = vec![card("n.md", "a", "1"), card("n.md", "b", "2"), card("n.md", "c", "3")];
         let lock = run(&mut v1, &Lock::default(), 100);
         // Edit b's front, insert x above it, edit c's both sides.
-        let mut v2 = vec![
-            card("n.md", "a", "1"),
-            card("n.md", "x", "9"),
-            card("n.md", "B!", "2"),
-            card("n.md", "C?", "3?"),
-        ];
+        let mut v2 =
+            vec![card("n.md", "a", "1"), card("n.md", "x", "9"), card("n.md", "B!", "2"), card("n.md", "C?", "3?")];
         let lock2 = run(&mut v2, &lock, 100);
         assert_eq!(v2[0].guid, v1[0].guid);
         assert_eq!(v2[2].guid, v1[1].guid);
@@ -371,11 +314,7 @@ mod tests {
 
     #[test]
     fn deletion_keeps_the_rest() {
-        let mut v1 = vec![
-            card("n.md", "a", "1"),
-            card("n.md", "b", "2"),
-            card("n.md", "c", "3"),
-        ];
+        let mut v1 = vec![card("n.md", "a", "1"), card("n.md", "b", "2"), card("n.md", "c", "3")];
         let lock = run(&mut v1, &Lock::default(), 1);
         let mut v2 = vec![card("n.md", "a", "1"), card("n.md", "c", "3")];
         run(&mut v2, &lock, 1);

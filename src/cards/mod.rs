@@ -47,11 +47,7 @@ impl Card {
         let mut n: Vec<u32> = self
             .fields
             .first()
-            .map(|f| {
-                NUM.captures_iter(f)
-                    .filter_map(|c| c.get(1)?.as_str().parse().ok())
-                    .collect()
-            })
+            .map(|f| NUM.captures_iter(f).filter_map(|c| c.get(1)?.as_str().parse().ok()).collect())
             .unwrap_or_default();
         n.sort_unstable();
         n.dedup();
@@ -60,18 +56,12 @@ impl Card {
 }
 
 /// Renders every card of `note`.
-pub fn render(
-    note: &Note,
-    templates: &Templates,
-    vault: &dyn Resolve,
-) -> anyhow::Result<Vec<Card>> {
+pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow::Result<Vec<Card>> {
     let url = markdown::obsidian_url(vault.vault_name(), note.path.trim_end_matches(".md"));
     let source = templates.source(&note.path, &url)?;
     let mut cards = Vec::with_capacity(note.cards.len());
     for spec in &note.cards {
-        let style = Style {
-            cloze: spec.kind == NoteKind::Cloze,
-        };
+        let style = Style { cloze: spec.kind == NoteKind::Cloze };
         let mut fields = Vec::with_capacity(spec.fields.len() + 1);
         let mut media = Vec::new();
         for (i, md) in spec.fields.iter().enumerate() {

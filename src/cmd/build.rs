@@ -6,20 +6,13 @@ use std::process::ExitCode;
 use studygen::build::{self, Options};
 
 /// Builds `vault` into `out`.
-pub(crate) fn run(
-    vault: &Path,
-    out: &Path,
-    force: bool,
-    deny_warnings: bool,
-) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(vault: &Path, out: &Path, force: bool, deny_warnings: bool) -> anyhow::Result<ExitCode> {
     let mut opts = Options::new(vault, Some(out.to_owned()));
     opts.force = force;
     let report = build::run(&opts)?;
     let code = super::finish(&report, deny_warnings);
     if report.written.is_empty() {
-        eprintln!(
-            "nothing written: fix the errors above, or pass --force to build without the broken cards"
-        );
+        eprintln!("nothing written: fix the errors above, or pass --force to build without the broken cards");
     }
     for path in &report.written {
         eprintln!("wrote {}", path.display());

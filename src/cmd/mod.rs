@@ -13,6 +13,15 @@ pub(crate) fn finish(report: &Report, deny_warnings: bool) -> ExitCode {
         eprintln!("{d}\n");
     }
     let failed = report.errors() > 0 || (deny_warnings && report.warnings() > 0);
+    if !report.claims.is_empty() {
+        let passed = report.claims.iter().filter(|c| c.pass).count();
+        eprintln!(
+            "claims: {} checked, {passed} passed, {} failed ({} experiments)",
+            report.claims.len(),
+            report.claims.len() - passed,
+            report.experiments
+        );
+    }
     eprintln!(
         "{} notes, {} cards: {} errors, {} warnings",
         report.notes,
@@ -20,9 +29,5 @@ pub(crate) fn finish(report: &Report, deny_warnings: bool) -> ExitCode {
         report.errors(),
         report.warnings()
     );
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

@@ -31,9 +31,7 @@ impl NoteKind {
     /// The kind a `START` block's type line names, ignoring case and surrounding space.
     pub fn from_name(name: &str) -> Option<Self> {
         let name = name.trim();
-        [NoteKind::Basic, NoteKind::Reversed, NoteKind::Cloze]
-            .into_iter()
-            .find(|k| k.name().eq_ignore_ascii_case(name))
+        [NoteKind::Basic, NoteKind::Reversed, NoteKind::Cloze].into_iter().find(|k| k.name().eq_ignore_ascii_case(name))
     }
 
     /// The name as written after `START`.
@@ -56,14 +54,8 @@ impl NoteKind {
     /// The index of the field a label names (`Extra` is accepted for `Back Extra`).
     pub fn field_index(self, label: &str) -> Option<usize> {
         let label = label.trim();
-        let label = if self == NoteKind::Cloze && label.eq_ignore_ascii_case("extra") {
-            "Back Extra"
-        } else {
-            label
-        };
-        self.fields()
-            .iter()
-            .position(|f| f.eq_ignore_ascii_case(label))
+        let label = if self == NoteKind::Cloze && label.eq_ignore_ascii_case("extra") { "Back Extra" } else { label };
+        self.fields().iter().position(|f| f.eq_ignore_ascii_case(label))
     }
 }
 
@@ -108,15 +100,11 @@ pub struct Scanned {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-static ID_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*<!--\s*ID:\s*(\d+)\s*-->\s*$").unwrap());
+static ID_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*<!--\s*ID:\s*(\d+)\s*-->\s*$").unwrap());
 /// A field label: one to three capitalized words and a colon, at the start of a line (`Back:`,
 /// `Back Extra:`, `Reverso:`). `Tags:` is matched case-insensitively.
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^((?:[Tt]ags)|\p{Lu}[\p{L}0-9]*(?: \p{Lu}[\p{L}0-9]*){0,2}):(?:[ \t]+(.*)|[ \t]*$)",
-    )
-    .unwrap()
+    Regex::new(r"^((?:[Tt]ags)|\p{Lu}[\p{L}0-9]*(?: \p{Lu}[\p{L}0-9]*){0,2}):(?:[ \t]+(.*)|[ \t]*$)").unwrap()
 });
 static CLOZE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{\{c\d+::").unwrap());
 static SR_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*<!--SR:[^>]*-->").unwrap());
@@ -130,11 +118,7 @@ pub fn scan(lines: &[&str], first_line: usize, file: &str) -> Scanned {
         let line = raw.trim();
         let lineno = first_line + i;
         if let Some(f) = &fence {
-            if line.starts_with(f.as_str())
-                && line
-                    .trim_start_matches(f.chars().next().unwrap_or('`'))
-                    .is_empty()
-            {
+            if line.starts_with(f.as_str()) && line.trim_start_matches(f.chars().next().unwrap_or('`')).is_empty() {
                 fence = None;
             }
             i += 1;
@@ -212,11 +196,8 @@ pub fn split_tags(value: &str) -> Vec<String> {
 /// Parses the block whose `START` is at `lines[start]`; returns the index of the line after it.
 fn block(lines: &[&str], start: usize, first_line: usize, file: &str, out: &mut Scanned) -> usize {
     let start_line = first_line + start;
-    let Some(end) = lines
-        .iter()
-        .skip(start + 1)
-        .position(|l| matches!(l.trim(), "END" | "START"))
-        .map(|p| p + start + 1)
+    let Some(end) =
+        lines.iter().skip(start + 1).position(|l| matches!(l.trim(), "END" | "START")).map(|p| p + start + 1)
     else {
         out.diagnostics.push(unterminated(file, start_line));
         return start + 1;
@@ -226,32 +207,18 @@ fn block(lines: &[&str], start: usize, first_line: usize, file: &str, out: &mut 
         return end;
     }
     let body = lines.get(start + 1..end).unwrap_or_default();
-    let Some((type_off, type_line)) = body.iter().enumerate().find(|(_, l)| !l.trim().is_empty())
-    else {
+    let Some((type_off, type_line)) = body.iter().enumerate().find(|(_, l)| !l.trim().is_empty()) else {
         out.diagnostics.push(
-            Diagnostic::error(
-                file,
-                start_line,
-                1,
-                "empty card block: expected a note type after START",
-            )
-            .with_hint(format!("write one of: {}", NoteKind::NAMES.join(", "))),
+            Diagnostic::error(file, start_line, 1, "empty card block: expected a note type after START")
+                .with_hint(format!("write one of: {}", NoteKind::NAMES.join(", "))),
         );
         return end + 1;
     };
     let type_lineno = start_line + 1 + type_off;
     let Some(kind) = NoteKind::from_name(type_line) else {
         out.diagnostics.push(
-            Diagnostic::error(
-                file,
-                type_lineno,
-                1,
-                format!("unknown note type `{}`", type_line.trim()),
-            )
-            .with_hint(format!(
-                "the line after START names the note type: {}",
-                NoteKind::NAMES.join(", ")
-            )),
+            Diagnostic::error(file, type_lineno, 1, format!("unknown note type `{}`", type_line.trim()))
+                .with_hint(format!("the line after START names the note type: {}", NoteKind::NAMES.join(", "))),
         );
         return end + 1;
     };
@@ -322,13 +289,8 @@ fn block(lines: &[&str], start: usize, first_line: usize, file: &str, out: &mut 
     if card.fields.first().is_none_or(|f| f.trim().is_empty()) {
         ok = false;
         out.diagnostics.push(
-            Diagnostic::error(
-                file,
-                type_lineno,
-                1,
-                format!("empty {}: the card has no question", kind.fields()[0]),
-            )
-            .with_hint("write the question on the lines after the note type"),
+            Diagnostic::error(file, type_lineno, 1, format!("empty {}: the card has no question", kind.fields()[0]))
+                .with_hint("write the question on the lines after the note type"),
         );
     } else if kind == NoteKind::Cloze && !CLOZE.is_match(&card.fields[0]) {
         ok = false;
@@ -336,10 +298,7 @@ fn block(lines: &[&str], start: usize, first_line: usize, file: &str, out: &mut 
             Diagnostic::error(file, type_lineno, 1, "Cloze block has no cloze deletion")
                 .with_hint("mark what to hide as {{c1::text}}, or use the Basic type"),
         );
-    } else if ok
-        && kind != NoteKind::Cloze
-        && card.fields.get(1).is_some_and(|b| b.trim().is_empty())
-    {
+    } else if ok && kind != NoteKind::Cloze && card.fields.get(1).is_some_and(|b| b.trim().is_empty()) {
         out.diagnostics.push(
             Diagnostic::warning(file, start_line, 1, "empty Back: the card has no answer")
                 .with_hint("add a `Back:` line with the answer"),
@@ -361,15 +320,8 @@ fn inline(raw: &str, lineno: usize, file: &str, diags: &mut Vec<Diagnostic>) -> 
     let (at, reversed) = find_separator(raw)?;
     let sep_len = if reversed { 3 } else { 2 };
     let front = raw.get(..at)?.trim();
-    let back = SR_COMMENT
-        .replace_all(raw.get(at + sep_len..)?, "")
-        .trim()
-        .to_owned();
-    let front = front
-        .strip_prefix("- ")
-        .or_else(|| front.strip_prefix("* "))
-        .unwrap_or(front)
-        .trim();
+    let back = SR_COMMENT.replace_all(raw.get(at + sep_len..)?, "").trim().to_owned();
+    let front = front.strip_prefix("- ").or_else(|| front.strip_prefix("* ")).unwrap_or(front).trim();
     if front.is_empty() {
         diags.push(
             Diagnostic::error(file, lineno, 1, "empty front: nothing before `::`")
@@ -384,11 +336,7 @@ fn inline(raw: &str, lineno: usize, file: &str, diags: &mut Vec<Diagnostic>) -> 
         );
     }
     Some(CardSpec {
-        kind: if reversed {
-            NoteKind::Reversed
-        } else {
-            NoteKind::Basic
-        },
+        kind: if reversed { NoteKind::Reversed } else { NoteKind::Basic },
         fields: vec![front.to_owned(), back],
         field_lines: vec![lineno, lineno],
         tags: Vec::new(),
@@ -417,9 +365,7 @@ fn find_separator(line: &str) -> Option<(usize, bool)> {
                 i += 1;
             }
             b':' if !code && !math && braces == 0 && bytes.get(i + 1) == Some(&b':') => {
-                let n = bytes
-                    .get(i..)
-                    .map_or(0, |s| s.iter().take_while(|c| **c == b':').count());
+                let n = bytes.get(i..).map_or(0, |s| s.iter().take_while(|c| **c == b':').count());
                 return match n {
                     2 => Some((i, false)),
                     3 => Some((i, true)),
@@ -444,9 +390,8 @@ mod tests {
 
     #[test]
     fn block_with_labels_tags_and_id() {
-        let s = scan_str(
-            "START\nBasic\nWhat is $x$?\nmore\nBack: it is\nmultiline\nTags: a, b/c\n<!--ID: 42-->\nEND\n",
-        );
+        let s =
+            scan_str("START\nBasic\nWhat is $x$?\nmore\nBack: it is\nmultiline\nTags: a, b/c\n<!--ID: 42-->\nEND\n");
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         let c = &s.cards[0];
         assert_eq!(c.kind, NoteKind::Basic);
@@ -476,18 +421,9 @@ mod tests {
 
     #[test]
     fn inline_cards_skip_code_math_and_cloze() {
-        let s = scan_str(
-            "Saddle::index 1\nRev:::erse\n`a::b` no\n$a::b$ no\n{{c1::x}} no\n```\nin::code\n```\n",
-        );
-        let fronts: Vec<_> = s
-            .cards
-            .iter()
-            .map(|c| (c.fields[0].as_str(), c.kind))
-            .collect();
-        assert_eq!(
-            fronts,
-            [("Saddle", NoteKind::Basic), ("Rev", NoteKind::Reversed)]
-        );
+        let s = scan_str("Saddle::index 1\nRev:::erse\n`a::b` no\n$a::b$ no\n{{c1::x}} no\n```\nin::code\n```\n");
+        let fronts: Vec<_> = s.cards.iter().map(|c| (c.fields[0].as_str(), c.kind)).collect();
+        assert_eq!(fronts, [("Saddle", NoteKind::Basic), ("Rev", NoteKind::Reversed)]);
     }
 
     #[test]
@@ -495,11 +431,7 @@ mod tests {
         let s = scan_str(
             "x\nSTART\nBasic\nq\n\nSTART\nWeird\nq\nEND\nSTART\nBasic\nBack: a\nEND\nSTART\nBasic\nq\nReverso: no\nEND\n::a\n",
         );
-        let got: Vec<_> = s
-            .diagnostics
-            .iter()
-            .map(|d| (d.line, d.message.as_str()))
-            .collect();
+        let got: Vec<_> = s.diagnostics.iter().map(|d| (d.line, d.message.as_str())).collect();
         assert_eq!(
             got,
             [
@@ -516,9 +448,6 @@ mod tests {
     #[test]
     fn cloze_without_deletion_is_an_error() {
         let s = scan_str("START\nCloze\nno deletion here\nEND");
-        assert_eq!(
-            s.diagnostics[0].message,
-            "Cloze block has no cloze deletion"
-        );
+        assert_eq!(s.diagnostics[0].message, "Cloze block has no cloze deletion");
     }
 }

@@ -18,11 +18,7 @@ pub fn strip(text: &str) -> (String, bool) {
                 continue;
             }
             if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-                fence = Some(if trimmed.starts_with('`') {
-                    "```"
-                } else {
-                    "~~~"
-                });
+                fence = Some(if trimmed.starts_with('`') { "```" } else { "~~~" });
                 out.push_str(line);
                 continue;
             }
@@ -56,10 +52,7 @@ mod tests {
     fn blanks_inline_and_multiline_comments_keeping_lines() {
         let (s, open) = strip("a %%hidden%% b\nc %%x\ny%% d\n");
         assert!(!open);
-        assert_eq!(
-            s.lines().map(str::trim_end).collect::<Vec<_>>(),
-            ["a            b", "c", "    d"]
-        );
+        assert_eq!(s.lines().map(str::trim_end).collect::<Vec<_>>(), ["a            b", "c", "    d"]);
         assert_eq!(s.len(), "a %%hidden%% b\nc %%x\ny%% d\n".len());
     }
 

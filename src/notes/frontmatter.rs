@@ -25,11 +25,7 @@ pub fn split(lines: &[&str]) -> Option<(String, usize)> {
     if lines.first().map(|l| l.trim_end()) != Some("---") {
         return None;
     }
-    let end = lines
-        .iter()
-        .skip(1)
-        .position(|l| matches!(l.trim_end(), "---" | "..."))?
-        + 1;
+    let end = lines.iter().skip(1).position(|l| matches!(l.trim_end(), "---" | "..."))? + 1;
     Some((lines.get(1..end)?.join("\n"), end + 1))
 }
 
@@ -40,15 +36,8 @@ pub fn parse(yaml: &str, file: &str) -> Result<Frontmatter, Diagnostic> {
         // The marker's line is 1-based within the YAML, which starts on the file's line 2. An
         // error found at the end of input is reported on the last YAML line.
         let line = m.line().clamp(1, yaml.lines().count().max(1)) + 1;
-        Diagnostic::error(
-            file,
-            line,
-            m.col() + 1,
-            format!("unreadable frontmatter: {}", e.info()),
-        )
-        .with_hint(
-            "frontmatter is YAML between two `---` lines; quote values that contain `:` or `#`",
-        )
+        Diagnostic::error(file, line, m.col() + 1, format!("unreadable frontmatter: {}", e.info()))
+            .with_hint("frontmatter is YAML between two `---` lines; quote values that contain `:` or `#`")
     })?;
     let Some(doc) = docs.into_iter().next() else {
         return Ok(Frontmatter::default());
@@ -57,32 +46,14 @@ pub fn parse(yaml: &str, file: &str) -> Result<Frontmatter, Diagnostic> {
         Yaml::Hash(_) => {}
         Yaml::Null => return Ok(Frontmatter::default()),
         _ => {
-            return Err(Diagnostic::error(
-                file,
-                2,
-                1,
-                "unreadable frontmatter: expected `key: value` properties",
-            )
-            .with_hint("frontmatter is a YAML mapping, such as `tags: [a, b]`"));
+            return Err(Diagnostic::error(file, 2, 1, "unreadable frontmatter: expected `key: value` properties")
+                .with_hint("frontmatter is a YAML mapping, such as `tags: [a, b]`"));
         }
     }
-    let deck = ["deck", "TARGET DECK", "target deck"]
-        .iter()
-        .find_map(|k| scalar(&doc[*k]));
-    let tags = ["tags", "tag"]
-        .iter()
-        .flat_map(|k| words(&doc[*k]))
-        .collect();
-    let aliases = ["aliases", "alias"]
-        .iter()
-        .flat_map(|k| list(&doc[*k]))
-        .collect();
-    Ok(Frontmatter {
-        deck,
-        tags,
-        aliases,
-        raw: Some(doc),
-    })
+    let deck = ["deck", "TARGET DECK", "target deck"].iter().find_map(|k| scalar(&doc[*k]));
+    let tags = ["tags", "tag"].iter().flat_map(|k| words(&doc[*k])).collect();
+    let aliases = ["aliases", "alias"].iter().flat_map(|k| list(&doc[*k])).collect();
+    Ok(Frontmatter { deck, tags, aliases, raw: Some(doc) })
 }
 
 fn scalar(y: &Yaml) -> Option<String> {
@@ -135,10 +106,7 @@ mod tests {
 
     #[test]
     fn split_needs_both_fences() {
-        assert_eq!(
-            split(&["---", "a: 1", "---", "body"]),
-            Some(("a: 1".to_owned(), 3))
-        );
+        assert_eq!(split(&["---", "a: 1", "---", "body"]), Some(("a: 1".to_owned(), 3)));
         assert_eq!(split(&["---", "a: 1"]), None);
         assert_eq!(split(&["body"]), None);
     }

@@ -7,6 +7,7 @@ pub mod comments;
 pub mod frontmatter;
 
 use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::experiments::Block;
 use crate::markdown;
 use crate::vault::SourceFile;
 
@@ -32,17 +33,16 @@ pub struct Note {
     pub text: String,
     /// The 0-based line where the body (after frontmatter) starts.
     pub body_line: usize,
+    /// Fenced `experiment` blocks.
+    pub experiments: Vec<Block>,
+    /// Fenced `claims` blocks.
+    pub claims: Vec<Block>,
 }
 
 impl Note {
     /// The body, after the frontmatter.
     pub fn body(&self) -> &str {
-        let start = self
-            .text
-            .split_inclusive('\n')
-            .take(self.body_line)
-            .map(str::len)
-            .sum::<usize>();
+        let start = self.text.split_inclusive('\n').take(self.body_line).map(str::len).sum::<usize>();
         self.text.get(start..).unwrap_or("")
     }
 }
@@ -59,33 +59,19 @@ pub fn parse(src: &SourceFile, root_deck: &str) -> (Option<Note>, Vec<Diagnostic
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
             let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
             diags.push(
-                Diagnostic::error(
-                    &src.rel,
-                    line,
-                    col,
-                    "invalid UTF-8: the note is not text in UTF-8",
-                )
-                .with_hint("re-save the file as UTF-8; the note was skipped"),
+                Diagnostic::error(&src.rel, line, col, "invalid UTF-8: the note is not text in UTF-8")
+                    .with_hint("re-save the file as UTF-8; the note was skipped"),
             );
             return (None, diags);
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.to_owned()
-    };
+    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_owned() };
     let (text, open_comment) = comments::strip(&text);
     if open_comment {
         diags.push(
-            Diagnostic::warning(
-                &src.rel,
-                0,
-                0,
-                "a `%%` comment is never closed; the rest of the note is hidden",
-            )
-            .with_hint("close the comment with `%%`"),
+            Diagnostic::warning(&src.rel, 0, 0, "a `%%` comment is never closed; the rest of the note is hidden")
+                .with_hint("close the comment with `%%`"),
         );
     }
 
@@ -104,30 +90,23 @@ pub fn parse(src: &SourceFile, root_deck: &str) -> (Option<Note>, Vec<Diagnostic
     let scanned = cards::scan(body_lines, body_line + 1, &src.rel);
     diags.extend(scanned.diagnostics);
 
-    let deck = frontmatter
-        .deck
-        .clone()
-        .or(scanned.target_deck)
-        .unwrap_or_else(|| folder_deck(root_deck, &src.rel));
+    let deck = frontmatter.deck.clone().or(scanned.target_deck).unwrap_or_else(|| folder_deck(root_deck, &src.rel));
     let body = body_lines.join("\n");
-    let mut tags: Vec<String> = frontmatter
-        .tags
-        .iter()
-        .chain(&scanned.file_tags)
-        .map(|t| anki_tag(t))
-        .collect();
-    tags.extend(
-        markdown::inline_tags(&body)
-            .into_iter()
-            .map(|t| anki_tag(&t)),
-    );
+    let mut tags: Vec<String> = frontmatter.tags.iter().chain(&scanned.file_tags).map(|t| anki_tag(t)).collect();
+    tags.extend(markdown::inline_tags(&body).into_iter().map(|t| anki_tag(&t)));
     dedup_keep_order(&mut tags);
 
     let title = crate::vault::file_name(&src.rel);
-    let title = title
-        .get(..title.len().saturating_sub(3))
-        .unwrap_or(title)
-        .to_owned();
+    let title = title.get(..title.len().saturating_sub(3)).unwrap_or(title).to_owned();
+    let mut experiments = Vec::new();
+    let mut claims = Vec::new();
+    for (lang, block) in fenced_blocks(body_lines, body_line + 1, &src.rel) {
+        match lang.as_str() {
+            "experiment" => experiments.push(block),
+            "claims" | "claim" => claims.push(block),
+            _ => {}
+        }
+    }
     let note = Note {
         path: src.rel.clone(),
         title,
@@ -137,28 +116,56 @@ pub fn parse(src: &SourceFile, root_deck: &str) -> (Option<Note>, Vec<Diagnostic
         cards: scanned.cards,
         text,
         body_line,
+        experiments,
+        claims,
     };
     (Some(note), diags)
+}
+
+/// Fenced code blocks with their info string (the first word after the fence).
+fn fenced_blocks(lines: &[&str], first_line: usize, file: &str) -> Vec<(String, Block)> {
+    let mut out = Vec::new();
+    let mut open: Option<(String, String, usize, Vec<&str>)> = None; // fence, lang, line, text
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        match &mut open {
+            Some((fence, _, _, body)) => {
+                if t.starts_with(fence.as_str())
+                    && t.trim_start_matches(fence.chars().next().unwrap_or('`')).trim().is_empty()
+                {
+                    if let Some((_, lang, line, body)) = open.take() {
+                        out.push((lang, Block { file: file.to_owned(), line, text: body.join("\n") }));
+                    }
+                } else {
+                    body.push(line);
+                }
+            }
+            None => {
+                let ch = t.chars().next().filter(|c| *c == '`' || *c == '~');
+                if let Some(ch) = ch {
+                    let n = t.chars().take_while(|c| *c == ch).count();
+                    if n >= 3 {
+                        let lang = t[n..].split_whitespace().next().unwrap_or("").to_lowercase();
+                        open = Some((ch.to_string().repeat(n), lang, first_line + i + 1, Vec::new()));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The deck of a note from its folder: `root::folder::sub`, or `root` at the vault root.
 pub fn folder_deck(root_deck: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = rel.split('/').collect();
     parts.pop();
-    std::iter::once(root_deck)
-        .chain(parts)
-        .collect::<Vec<_>>()
-        .join("::")
+    std::iter::once(root_deck).chain(parts).collect::<Vec<_>>().join("::")
 }
 
 /// Converts an Obsidian tag to Anki's form: `#a/b` → `a::b`, white space → `_`.
 pub fn anki_tag(tag: &str) -> String {
     let t = tag.trim().trim_start_matches('#');
-    t.split('/')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("::")
-        .replace(char::is_whitespace, "_")
+    t.split('/').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("::").replace(char::is_whitespace, "_")
 }
 
 /// Removes repeated items, keeping the first of each.
@@ -177,18 +184,12 @@ mod tests {
     use super::*;
 
     fn src(rel: &str, text: &[u8]) -> SourceFile {
-        SourceFile {
-            rel: rel.to_owned(),
-            bytes: text.to_vec(),
-        }
+        SourceFile { rel: rel.to_owned(), bytes: text.to_vec() }
     }
 
     #[test]
     fn deck_precedence_frontmatter_then_target_deck_then_folder() {
-        let (n, _) = parse(
-            &src("a/b/n.md", b"---\ndeck: FM\n---\nTARGET DECK: TD\n"),
-            "V",
-        );
+        let (n, _) = parse(&src("a/b/n.md", b"---\ndeck: FM\n---\nTARGET DECK: TD\n"), "V");
         assert_eq!(n.unwrap().deck, "FM");
         let (n, _) = parse(&src("a/b/n.md", b"TARGET DECK: TD\n"), "V");
         assert_eq!(n.unwrap().deck, "TD");
@@ -222,6 +223,17 @@ mod tests {
         assert_eq!(n.cards[0].line, 4);
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("unreadable frontmatter"), "{}", d[0]);
+    }
+
+    #[test]
+    fn experiment_and_claims_blocks_with_their_lines() {
+        let text =
+            b"---\na: 1\n---\n```experiment\nkind: k\nid: i\n```\n\n~~~claims\nx.y == 1\n~~~\n```python\nno\n```\n";
+        let (n, _) = parse(&src("n.md", text), "V");
+        let n = n.unwrap();
+        assert_eq!(n.experiments, [Block { file: "n.md".into(), line: 5, text: "kind: k\nid: i".into() }]);
+        assert_eq!(n.claims[0].line, 10);
+        assert_eq!(n.claims[0].text, "x.y == 1");
     }
 
     #[test]

@@ -45,13 +45,7 @@ pub fn stable_id(kind: &str, name: &str) -> i64 {
 }
 
 /// Writes the package for `cards` to `path`, atomically. `now` is the build time in seconds.
-pub fn write(
-    path: &Path,
-    cards: &[Card],
-    media: &[Media],
-    templates: &Templates,
-    now: i64,
-) -> anyhow::Result<()> {
+pub fn write(path: &Path, cards: &[Card], media: &[Media], templates: &Templates, now: i64) -> anyhow::Result<()> {
     let work = tempfile::tempdir().context("cannot create a temporary folder")?;
     let db_path = work.path().join("collection.anki2");
     write_collection(&db_path, cards, templates, now)?;
@@ -63,16 +57,11 @@ pub fn write(
         .compression_level(Some(1));
     zip.start_file("collection.anki2", opts)?;
     std::io::copy(&mut std::fs::File::open(&db_path)?, &mut zip)?;
-    let map: BTreeMap<String, &str> = media
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (i.to_string(), m.name.as_str()))
-        .collect();
+    let map: BTreeMap<String, &str> = media.iter().enumerate().map(|(i, m)| (i.to_string(), m.name.as_str())).collect();
     zip.start_file("media", opts)?;
     zip.write_all(serde_json::to_string(&map)?.as_bytes())?;
     for (i, m) in media.iter().enumerate() {
-        let bytes = std::fs::read(&m.path)
-            .with_context(|| format!("cannot read media `{}`", m.path.display()))?;
+        let bytes = std::fs::read(&m.path).with_context(|| format!("cannot read media `{}`", m.path.display()))?;
         zip.start_file(i.to_string(), opts)?;
         zip.write_all(&bytes)?;
     }
@@ -80,12 +69,7 @@ pub fn write(
     atomic::commit(tmp, path)
 }
 
-fn write_collection(
-    db_path: &Path,
-    cards: &[Card],
-    templates: &Templates,
-    now: i64,
-) -> anyhow::Result<()> {
+fn write_collection(db_path: &Path, cards: &[Card], templates: &Templates, now: i64) -> anyhow::Result<()> {
     let mut db = Connection::open(db_path)?;
     db.execute_batch("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;")?;
     db.execute_batch(SCHEMA)?;
@@ -105,48 +89,25 @@ fn write_collection(
     )?;
     let tx = db.transaction()?;
     {
-        let mut note_stmt =
-            tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, 0, 0, '')")?;
+        let mut note_stmt = tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, 0, 0, '')")?;
         let mut card_stmt =
             tx.prepare("INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')")?;
         let mut ids = HashSet::with_capacity(cards.len() * 2);
         for (pos, card) in cards.iter().enumerate() {
             let nt = notetypes::for_kind(card.kind);
             let nid = unique(&mut ids, stable_id("note", &card.guid));
-            let tags = if card.tags.is_empty() {
-                String::new()
-            } else {
-                format!(" {} ", card.tags.join(" "))
-            };
+            let tags = if card.tags.is_empty() { String::new() } else { format!(" {} ", card.tags.join(" ")) };
             let sfld = card.fields.first().map_or("", String::as_str);
-            note_stmt.execute(params![
-                nid,
-                card.guid,
-                nt.id,
-                card.modified,
-                tags,
-                card.fields.join("\x1f"),
-                sfld
-            ])?;
+            note_stmt.execute(params![nid, card.guid, nt.id, card.modified, tags, card.fields.join("\x1f"), sfld])?;
             let did = stable_id("deck", &card.deck);
             let ords: Vec<u32> = if nt.cloze {
-                card.cloze_numbers()
-                    .iter()
-                    .map(|n| n.saturating_sub(1))
-                    .collect()
+                card.cloze_numbers().iter().map(|n| n.saturating_sub(1)).collect()
             } else {
                 (0..u32::try_from(nt.templates.len())?).collect()
             };
             for ord in ords {
                 let cid = unique(&mut ids, stable_id("card", &format!("{}/{ord}", card.guid)));
-                card_stmt.execute(params![
-                    cid,
-                    nid,
-                    did,
-                    ord,
-                    card.modified,
-                    i64::try_from(pos)? + 1
-                ])?;
+                card_stmt.execute(params![cid, nid, did, ord, card.modified, i64::try_from(pos)? + 1])?;
             }
         }
     }
@@ -165,9 +126,7 @@ fn unique(ids: &mut HashSet<i64>, mut id: i64) -> i64 {
 /// `A::B::C` and each of its parents.
 fn ancestors(deck: &str) -> Vec<String> {
     let parts: Vec<&str> = deck.split("::").collect();
-    (1..=parts.len())
-        .map(|n| parts.get(..n).unwrap_or_default().join("::"))
-        .collect()
+    (1..=parts.len()).map(|n| parts.get(..n).unwrap_or_default().join("::")).collect()
 }
 
 fn conf_json() -> Value {
@@ -192,9 +151,7 @@ fn models_json(templates: &Templates, did: i64, now: i64) -> anyhow::Result<Valu
             tmpls.push(json!({"name": name, "ord": i, "qfmt": t.qfmt, "afmt": t.afmt, "bqfmt": "", "bafmt": "",
                               "did": null, "bfont": "", "bsize": 0}));
         }
-        let req: Vec<Value> = (0..nt.templates.len())
-            .map(|i| json!([i, "any", [i]]))
-            .collect();
+        let req: Vec<Value> = (0..nt.templates.len()).map(|i| json!([i, "any", [i]])).collect();
         models.insert(
             nt.id.to_string(),
             json!({"id": nt.id, "name": nt.name, "type": i32::from(nt.cloze), "mod": now, "usn": -1, "sortf": 0,

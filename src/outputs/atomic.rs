@@ -9,12 +9,8 @@ use tempfile::NamedTempFile;
 
 /// A temporary file in `path`'s folder, to be [`commit`]ted when complete.
 pub fn begin(path: &Path) -> anyhow::Result<NamedTempFile> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create folder `{}`", dir.display()))?;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder `{}`", dir.display()))?;
     NamedTempFile::new_in(dir).with_context(|| format!("cannot write in `{}`", dir.display()))
 }
 
@@ -26,20 +22,16 @@ pub fn commit(mut tmp: NamedTempFile, path: &Path) -> anyhow::Result<()> {
     {
         use std::os::unix::fs::PermissionsExt;
         // Temporary files are private; the output is an ordinary file.
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .ok();
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).ok();
     }
-    tmp.persist(path)
-        .with_context(|| format!("cannot replace `{}`", path.display()))?;
+    tmp.persist(path).with_context(|| format!("cannot replace `{}`", path.display()))?;
     Ok(())
 }
 
 /// Writes `bytes` to `path` atomically.
 pub fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let mut tmp = begin(path)?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    tmp.write_all(bytes).with_context(|| format!("cannot write `{}`", path.display()))?;
     commit(tmp, path)
 }
 

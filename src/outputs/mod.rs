@@ -15,16 +15,7 @@ pub struct Media {
 
 /// A file name that is safe on every file system: `A::B/C` → `A__B_C`.
 pub fn safe_file_name(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || "-_. ".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let s: String = name.chars().map(|c| if c.is_alphanumeric() || "-_. ".contains(c) { c } else { '_' }).collect();
     let s = s.trim().trim_matches('.').to_owned();
     if s.is_empty() { "deck".to_owned() } else { s }
 }

@@ -7,14 +7,8 @@ use crate::cards::{Card, notetypes};
 
 /// The whole file.
 pub fn render(cards: &[Card]) -> String {
-    let n_fields = notetypes::ALL
-        .iter()
-        .map(|t| t.fields.len())
-        .max()
-        .unwrap_or(0);
-    let mut out = String::from(
-        "#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n",
-    );
+    let n_fields = notetypes::ALL.iter().map(|t| t.fields.len()).max().unwrap_or(0);
+    let mut out = String::from("#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n");
     out.push_str(&format!("#tags column:{}\n", 4 + n_fields));
     for card in cards {
         let nt = notetypes::for_kind(card.kind);

@@ -14,10 +14,7 @@ pub fn repo() -> &'static Path {
 
 /// Runs the studygen binary with `args`.
 pub fn studygen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_studygen"))
-        .args(args)
-        .output()
-        .expect("studygen runs")
+    Command::new(env!("CARGO_BIN_EXE_studygen")).args(args).output().expect("studygen runs")
 }
 
 /// stderr as text.
@@ -47,12 +44,7 @@ pub fn copy_vault(src: &Path, name: &str) -> (tempfile::TempDir, PathBuf) {
 
 /// Builds `vault` into `out` with the binary, asserting success; returns stderr.
 pub fn build_ok(vault: &Path, out: &Path) -> String {
-    let o = studygen(&[
-        "build",
-        vault.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "build failed:\n{}", stderr(&o));
     stderr(&o)
 }
@@ -83,22 +75,10 @@ pub fn anki_python() -> &'static Path {
         let stamp = venv.join("installed-requirements.txt");
         if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
             let sys_python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-            run_setup(
-                Command::new(&sys_python)
-                    .args(["-m", "venv", "--clear"])
-                    .arg(&venv),
-                "create a Python venv",
-            );
+            run_setup(Command::new(&sys_python).args(["-m", "venv", "--clear"]).arg(&venv), "create a Python venv");
             run_setup(
                 Command::new(&python)
-                    .args([
-                        "-m",
-                        "pip",
-                        "install",
-                        "--quiet",
-                        "--disable-pip-version-check",
-                        "-r",
-                    ])
+                    .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
                     .arg(&reqs),
                 "install the pinned anki package from PyPI",
             );
@@ -140,18 +120,12 @@ impl Anki {
     /// Runs a driver command (see tests/anki/driver.py) and returns its JSON.
     pub fn run(&self, command: &str, arg: Option<&Path>) -> Value {
         let mut cmd = Command::new(anki_python());
-        cmd.arg(repo().join("tests/anki/driver.py"))
-            .arg(&self.col)
-            .arg(command);
+        cmd.arg(repo().join("tests/anki/driver.py")).arg(&self.col).arg(command);
         if let Some(a) = arg {
             cmd.arg(a);
         }
         let o = cmd.output().expect("run the Anki driver");
-        assert!(
-            o.status.success(),
-            "Anki driver `{command}` failed:\n{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        assert!(o.status.success(), "Anki driver `{command}` failed:\n{}", String::from_utf8_lossy(&o.stderr));
         serde_json::from_slice(&o.stdout).expect("driver prints JSON")
     }
 

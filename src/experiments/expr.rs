@@ -1,0 +1,619 @@
+//! A small language for objectives and claims: `x^2 - y^2`, `(1-x)^2 + 100*(y-x^2)^2`,
+//! `saddle.gd.escape_step < 2 * ln(1e8)`.
+//!
+//! Numbers, named variables (dots allowed, for result names), `+ - * / ^` (`^` binds tightest and
+//! is right-associative; `-x^2` is `-(x^2)`), parentheses, the constants `pi` and `e`, `true` and
+//! `false` (1 and 0), and the functions in [`Func`].
+//!
+//! Expressions are evaluated over any [`Scalar`]: plain `f64`, or a [`Jet`] that carries the exact
+//! gradient and Hessian alongside the value (forward-mode automatic differentiation, second order).
+
+use std::fmt;
+
+/// A parse error at a 1-based character column of the expression.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("column {col}: {message}")]
+pub struct ParseError {
+    /// 1-based column in the expression text.
+    pub col: usize,
+    /// What was wrong and what was expected.
+    pub message: String,
+}
+
+/// The built-in functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Func {
+    /// e^x
+    Exp,
+    /// Natural logarithm (`log` or `ln`).
+    Ln,
+    /// Square root.
+    Sqrt,
+    /// Absolute value.
+    Abs,
+    /// Sine.
+    Sin,
+    /// Cosine.
+    Cos,
+    /// Tangent.
+    Tan,
+    /// Hyperbolic tangent.
+    Tanh,
+    /// Hyperbolic sine.
+    Sinh,
+    /// Hyperbolic cosine.
+    Cosh,
+    /// Logistic sigmoid 1/(1+e^-x).
+    Sigmoid,
+    /// n! (Gamma(n+1) for non-integers); constant for differentiation.
+    Fact,
+    /// Round down; constant for differentiation.
+    Floor,
+    /// Round up; constant for differentiation.
+    Ceil,
+    /// The smaller of two values.
+    Min,
+    /// The larger of two values.
+    Max,
+}
+
+const FUNCS: [(&str, Func, usize); 17] = [
+    ("exp", Func::Exp, 1),
+    ("ln", Func::Ln, 1),
+    ("log", Func::Ln, 1),
+    ("sqrt", Func::Sqrt, 1),
+    ("abs", Func::Abs, 1),
+    ("sin", Func::Sin, 1),
+    ("cos", Func::Cos, 1),
+    ("tan", Func::Tan, 1),
+    ("tanh", Func::Tanh, 1),
+    ("sinh", Func::Sinh, 1),
+    ("cosh", Func::Cosh, 1),
+    ("sigmoid", Func::Sigmoid, 1),
+    ("fact", Func::Fact, 1),
+    ("floor", Func::Floor, 1),
+    ("ceil", Func::Ceil, 1),
+    ("min", Func::Min, 2),
+    ("max", Func::Max, 2),
+];
+
+/// A parsed expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A number.
+    Num(f64),
+    /// The variable with this index in [`Parsed::vars`].
+    Var(usize),
+    /// -a
+    Neg(Box<Expr>),
+    /// a + b
+    Add(Box<Expr>, Box<Expr>),
+    /// a - b
+    Sub(Box<Expr>, Box<Expr>),
+    /// a * b
+    Mul(Box<Expr>, Box<Expr>),
+    /// a / b
+    Div(Box<Expr>, Box<Expr>),
+    /// a ^ b
+    Pow(Box<Expr>, Box<Expr>),
+    /// f(args)
+    Call(Func, Vec<Expr>),
+}
+
+/// An expression and the variable names it uses, in order of first use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// The tree.
+    pub expr: Expr,
+    /// Variable names; `Expr::Var(i)` is `vars[i]`.
+    pub vars: Vec<String>,
+}
+
+impl Parsed {
+    /// The same expression with its variables numbered in alphabetical order, and that order.
+    pub fn alphabetical(&self) -> (Expr, Vec<String>) {
+        let mut sorted = self.vars.clone();
+        sorted.sort();
+        let map: Vec<usize> = self.vars.iter().map(|v| sorted.iter().position(|s| s == v).unwrap_or(0)).collect();
+        (self.expr.remap(&map), sorted)
+    }
+}
+
+impl Expr {
+    /// The same expression with `Var(i)` renumbered to `Var(map[i])`.
+    pub fn remap(&self, map: &[usize]) -> Expr {
+        let b = |e: &Expr| Box::new(e.remap(map));
+        match self {
+            Expr::Num(v) => Expr::Num(*v),
+            Expr::Var(i) => Expr::Var(map.get(*i).copied().unwrap_or(*i)),
+            Expr::Neg(a) => Expr::Neg(b(a)),
+            Expr::Add(x, y) => Expr::Add(b(x), b(y)),
+            Expr::Sub(x, y) => Expr::Sub(b(x), b(y)),
+            Expr::Mul(x, y) => Expr::Mul(b(x), b(y)),
+            Expr::Div(x, y) => Expr::Div(b(x), b(y)),
+            Expr::Pow(x, y) => Expr::Pow(b(x), b(y)),
+            Expr::Call(f, args) => Expr::Call(*f, args.iter().map(|a| a.remap(map)).collect()),
+        }
+    }
+}
+
+/// Parses `src`.
+pub fn parse(src: &str) -> Result<Parsed, ParseError> {
+    let chars: Vec<(usize, char)> = src.chars().enumerate().collect();
+    let mut p = Parser { chars, pos: 0, vars: Vec::new() };
+    let expr = p.expr()?;
+    p.skip_ws();
+    if let Some(&(col, c)) = p.chars.get(p.pos) {
+        return Err(ParseError { col: col + 1, message: format!("unexpected `{c}`: expected an operator or the end") });
+    }
+    Ok(Parsed { expr, vars: p.vars })
+}
+
+struct Parser {
+    chars: Vec<(usize, char)>,
+    pos: usize,
+    vars: Vec<String>,
+}
+
+impl Parser {
+    fn skip_ws(&mut self) {
+        while self.chars.get(self.pos).is_some_and(|(_, c)| c.is_whitespace()) {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<char> {
+        self.skip_ws();
+        self.chars.get(self.pos).map(|(_, c)| *c)
+    }
+
+    fn col(&self) -> usize {
+        self.chars.get(self.pos).map_or(self.chars.len() + 1, |(i, _)| i + 1)
+    }
+
+    fn err<T>(&self, message: impl Into<String>) -> Result<T, ParseError> {
+        Err(ParseError { col: self.col(), message: message.into() })
+    }
+
+    fn expr(&mut self) -> Result<Expr, ParseError> {
+        let mut lhs = self.term()?;
+        while let Some(op @ ('+' | '-')) = self.peek() {
+            self.pos += 1;
+            let rhs = self.term()?;
+            lhs = if op == '+' { Expr::Add(lhs.into(), rhs.into()) } else { Expr::Sub(lhs.into(), rhs.into()) };
+        }
+        Ok(lhs)
+    }
+
+    fn term(&mut self) -> Result<Expr, ParseError> {
+        let mut lhs = self.unary()?;
+        while let Some(op @ ('*' | '/' | '×' | '·')) = self.peek() {
+            self.pos += 1;
+            let rhs = self.unary()?;
+            lhs = if op == '/' { Expr::Div(lhs.into(), rhs.into()) } else { Expr::Mul(lhs.into(), rhs.into()) };
+        }
+        Ok(lhs)
+    }
+
+    fn unary(&mut self) -> Result<Expr, ParseError> {
+        match self.peek() {
+            Some('-') => {
+                self.pos += 1;
+                Ok(Expr::Neg(self.unary()?.into()))
+            }
+            Some('+') => {
+                self.pos += 1;
+                self.unary()
+            }
+            _ => self.power(),
+        }
+    }
+
+    fn power(&mut self) -> Result<Expr, ParseError> {
+        let base = self.primary()?;
+        if self.peek() == Some('^') {
+            self.pos += 1;
+            let exp = self.unary()?; // right-associative; allows 2^-1
+            return Ok(Expr::Pow(base.into(), exp.into()));
+        }
+        Ok(base)
+    }
+
+    fn primary(&mut self) -> Result<Expr, ParseError> {
+        match self.peek() {
+            Some('(') => {
+                self.pos += 1;
+                let e = self.expr()?;
+                if self.peek() != Some(')') {
+                    return self.err("expected `)`");
+                }
+                self.pos += 1;
+                Ok(e)
+            }
+            Some(c) if c.is_ascii_digit() || c == '.' => self.number(),
+            Some(c) if c.is_alphabetic() || c == '_' => self.name(),
+            Some(c) => self.err(format!("unexpected `{c}`: expected a number, a variable, a function or `(`")),
+            None => self.err("unexpected end: expected a number, a variable, a function or `(`"),
+        }
+    }
+
+    fn take_while(&mut self, f: impl Fn(char, &str) -> bool) -> String {
+        let mut s = String::new();
+        while let Some(&(_, c)) = self.chars.get(self.pos) {
+            if !f(c, &s) {
+                break;
+            }
+            s.push(c);
+            self.pos += 1;
+        }
+        s
+    }
+
+    fn number(&mut self) -> Result<Expr, ParseError> {
+        let col = self.col();
+        let s = self.take_while(|c, s| {
+            c.is_ascii_digit()
+                || c == '.'
+                || c == 'e'
+                || c == 'E'
+                || ((c == '-' || c == '+') && s.ends_with(['e', 'E']))
+        });
+        s.parse().map(Expr::Num).map_err(|_| ParseError { col, message: format!("`{s}` is not a number") })
+    }
+
+    fn name(&mut self) -> Result<Expr, ParseError> {
+        let col = self.col();
+        let name = self.take_while(|c, _| c.is_alphanumeric() || c == '_' || c == '.');
+        if name.ends_with('.') || name.contains("..") {
+            return Err(ParseError {
+                col,
+                message: format!("`{name}` is not a name: dots separate parts of a result name"),
+            });
+        }
+        if self.peek() == Some('(') {
+            let Some(&(_, f, arity)) = FUNCS.iter().find(|(n, _, _)| *n == name) else {
+                let names: Vec<&str> = FUNCS.iter().map(|(n, _, _)| *n).collect();
+                return Err(ParseError {
+                    col,
+                    message: format!("unknown function `{name}`; expected one of {}", names.join(", ")),
+                });
+            };
+            self.pos += 1;
+            let mut args = vec![self.expr()?];
+            while self.peek() == Some(',') {
+                self.pos += 1;
+                args.push(self.expr()?);
+            }
+            if self.peek() != Some(')') {
+                return self.err("expected `)` or `,`");
+            }
+            self.pos += 1;
+            if args.len() != arity {
+                return Err(ParseError {
+                    col,
+                    message: format!("`{name}` takes {arity} argument(s), got {}", args.len()),
+                });
+            }
+            return Ok(Expr::Call(f, args));
+        }
+        Ok(match name.as_str() {
+            "pi" => Expr::Num(std::f64::consts::PI),
+            "e" => Expr::Num(std::f64::consts::E),
+            "true" => Expr::Num(1.0),
+            "false" => Expr::Num(0.0),
+            _ => {
+                let i = self.vars.iter().position(|v| *v == name).unwrap_or_else(|| {
+                    self.vars.push(name.clone());
+                    self.vars.len() - 1
+                });
+                Expr::Var(i)
+            }
+        })
+    }
+}
+
+/// A number type expressions can be evaluated over.
+pub trait Scalar: Clone + fmt::Debug {
+    /// A constant.
+    fn constant(&self, v: f64) -> Self;
+    /// The value.
+    fn value(&self) -> f64;
+    /// Applies a function with value `f`, first derivative `d1` and second derivative `d2` at `self`.
+    fn chain(&self, f: f64, d1: f64, d2: f64) -> Self;
+    /// a + b
+    fn add(&self, b: &Self) -> Self;
+    /// a * b
+    fn mul(&self, b: &Self) -> Self;
+    /// a * k for a constant k
+    fn scale(&self, k: f64) -> Self;
+    /// Whether it carries no derivative (a constant).
+    fn is_constant(&self) -> bool;
+}
+
+impl Scalar for f64 {
+    fn constant(&self, v: f64) -> Self {
+        v
+    }
+    fn value(&self) -> f64 {
+        *self
+    }
+    fn chain(&self, f: f64, _: f64, _: f64) -> Self {
+        f
+    }
+    fn add(&self, b: &Self) -> Self {
+        self + b
+    }
+    fn mul(&self, b: &Self) -> Self {
+        self * b
+    }
+    fn scale(&self, k: f64) -> Self {
+        self * k
+    }
+    fn is_constant(&self) -> bool {
+        true
+    }
+}
+
+/// A value with its exact gradient and Hessian with respect to `n` variables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Jet {
+    /// The value.
+    pub v: f64,
+    /// The gradient, length n.
+    pub g: Vec<f64>,
+    /// The Hessian, n×n row-major.
+    pub h: Vec<f64>,
+}
+
+impl Jet {
+    /// Variable `i` of `n`, at value `v`.
+    pub fn var(v: f64, i: usize, n: usize) -> Jet {
+        let mut g = vec![0.0; n];
+        if let Some(x) = g.get_mut(i) {
+            *x = 1.0;
+        }
+        Jet { v, g, h: vec![0.0; n * n] }
+    }
+}
+
+impl Scalar for Jet {
+    fn constant(&self, v: f64) -> Self {
+        Jet { v, g: vec![0.0; self.g.len()], h: vec![0.0; self.h.len()] }
+    }
+    fn value(&self) -> f64 {
+        self.v
+    }
+    fn chain(&self, f: f64, d1: f64, d2: f64) -> Self {
+        let n = self.g.len();
+        let g = self.g.iter().map(|gi| d1 * gi).collect();
+        let mut h: Vec<f64> = self.h.iter().map(|hij| d1 * hij).collect();
+        if d2 != 0.0 {
+            for (i, gi) in self.g.iter().enumerate() {
+                for (j, gj) in self.g.iter().enumerate() {
+                    if let Some(x) = h.get_mut(i * n + j) {
+                        *x += d2 * gi * gj;
+                    }
+                }
+            }
+        }
+        Jet { v: f, g, h }
+    }
+    fn add(&self, b: &Self) -> Self {
+        Jet {
+            v: self.v + b.v,
+            g: self.g.iter().zip(&b.g).map(|(x, y)| x + y).collect(),
+            h: self.h.iter().zip(&b.h).map(|(x, y)| x + y).collect(),
+        }
+    }
+    fn mul(&self, b: &Self) -> Self {
+        let n = self.g.len();
+        let g = self.g.iter().zip(&b.g).map(|(ga, gb)| self.v * gb + b.v * ga).collect();
+        let mut h: Vec<f64> = self.h.iter().zip(&b.h).map(|(ha, hb)| self.v * hb + b.v * ha).collect();
+        for i in 0..n {
+            for j in 0..n {
+                if let (Some(x), Some(ai), Some(aj), Some(bi), Some(bj)) =
+                    (h.get_mut(i * n + j), self.g.get(i), self.g.get(j), b.g.get(i), b.g.get(j))
+                {
+                    *x += ai * bj + bi * aj;
+                }
+            }
+        }
+        Jet { v: self.v * b.v, g, h }
+    }
+    fn scale(&self, k: f64) -> Self {
+        Jet { v: self.v * k, g: self.g.iter().map(|x| x * k).collect(), h: self.h.iter().map(|x| x * k).collect() }
+    }
+    fn is_constant(&self) -> bool {
+        self.g.iter().all(|x| *x == 0.0) && self.h.iter().all(|x| *x == 0.0)
+    }
+}
+
+/// n! for whole n, Gamma(n+1) otherwise (Lanczos approximation).
+pub fn factorial(n: f64) -> f64 {
+    if n >= 0.0 && n.fract() == 0.0 && n <= 170.0 {
+        return (1..=n as u64).map(|k| k as f64).product();
+    }
+    gamma(n + 1.0)
+}
+
+fn gamma(x: f64) -> f64 {
+    const G: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        return std::f64::consts::PI / ((std::f64::consts::PI * x).sin() * gamma(1.0 - x));
+    }
+    let x = x - 1.0;
+    let t = x + 7.5;
+    let sum: f64 = G.iter().skip(1).enumerate().fold(G[0], |acc, (i, g)| acc + g / (x + i as f64 + 1.0));
+    (2.0 * std::f64::consts::PI).sqrt() * t.powf(x + 0.5) * (-t).exp() * sum
+}
+
+/// Evaluates `e` with `vars[i]` for `Expr::Var(i)`.
+pub fn eval<T: Scalar>(e: &Expr, vars: &[T], zero: &T) -> T {
+    let k = |v: f64| zero.constant(v);
+    match e {
+        Expr::Num(v) => k(*v),
+        Expr::Var(i) => vars.get(*i).cloned().unwrap_or_else(|| k(f64::NAN)),
+        Expr::Neg(a) => eval(a, vars, zero).scale(-1.0),
+        Expr::Add(a, b) => eval(a, vars, zero).add(&eval(b, vars, zero)),
+        Expr::Sub(a, b) => eval(a, vars, zero).add(&eval(b, vars, zero).scale(-1.0)),
+        Expr::Mul(a, b) => eval(a, vars, zero).mul(&eval(b, vars, zero)),
+        Expr::Div(a, b) => {
+            let b = eval(b, vars, zero);
+            let u = b.value();
+            eval(a, vars, zero).mul(&b.chain(1.0 / u, -1.0 / (u * u), 2.0 / (u * u * u)))
+        }
+        Expr::Pow(a, b) => {
+            let (a, b) = (eval(a, vars, zero), eval(b, vars, zero));
+            if b.is_constant() {
+                let (u, p) = (a.value(), b.value());
+                let pw = |q: f64| if q.fract() == 0.0 && q.abs() < 1e9 { u.powi(q as i32) } else { u.powf(q) };
+                a.chain(pw(p), p * pw(p - 1.0), p * (p - 1.0) * pw(p - 2.0))
+            } else {
+                // a^b = exp(b ln a)
+                let u = a.value();
+                let ln_a = a.chain(u.ln(), 1.0 / u, -1.0 / (u * u));
+                let y = b.mul(&ln_a);
+                let ey = y.value().exp();
+                y.chain(ey, ey, ey)
+            }
+        }
+        Expr::Call(f, args) => {
+            let mut vals = args.iter().map(|a| eval(a, vars, zero));
+            let Some(a) = vals.next() else { return k(f64::NAN) };
+            let u = a.value();
+            match f {
+                Func::Exp => a.chain(u.exp(), u.exp(), u.exp()),
+                Func::Ln => a.chain(u.ln(), 1.0 / u, -1.0 / (u * u)),
+                Func::Sqrt => a.chain(u.sqrt(), 0.5 / u.sqrt(), -0.25 / (u * u.sqrt())),
+                Func::Abs => a.chain(u.abs(), u.signum(), 0.0),
+                Func::Sin => a.chain(u.sin(), u.cos(), -u.sin()),
+                Func::Cos => a.chain(u.cos(), -u.sin(), -u.cos()),
+                Func::Tan => {
+                    let t = u.tan();
+                    a.chain(t, 1.0 + t * t, 2.0 * t * (1.0 + t * t))
+                }
+                Func::Tanh => {
+                    let t = u.tanh();
+                    a.chain(t, 1.0 - t * t, -2.0 * t * (1.0 - t * t))
+                }
+                Func::Sinh => a.chain(u.sinh(), u.cosh(), u.sinh()),
+                Func::Cosh => a.chain(u.cosh(), u.sinh(), u.cosh()),
+                Func::Sigmoid => {
+                    let s = 1.0 / (1.0 + (-u).exp());
+                    a.chain(s, s * (1.0 - s), s * (1.0 - s) * (1.0 - 2.0 * s))
+                }
+                Func::Fact => k(factorial(u)),
+                Func::Floor => k(u.floor()),
+                Func::Ceil => k(u.ceil()),
+                Func::Min | Func::Max => {
+                    let b = vals.next().unwrap_or_else(|| k(f64::NAN));
+                    let take_a = if *f == Func::Min { u <= b.value() } else { u >= b.value() };
+                    if take_a { a } else { b }
+                }
+            }
+        }
+    }
+}
+
+/// Value, gradient and Hessian of `e` at `x` (one entry per variable).
+pub fn jet(e: &Expr, x: &[f64]) -> Jet {
+    let n = x.len();
+    let vars: Vec<Jet> = x.iter().enumerate().map(|(i, v)| Jet::var(*v, i, n)).collect();
+    eval(e, &vars, &Jet { v: 0.0, g: vec![0.0; n], h: vec![0.0; n * n] })
+}
+
+/// The value of `e` at `x`.
+pub fn value(e: &Expr, x: &[f64]) -> f64 {
+    eval(e, x, &0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Parsed {
+        parse(s).unwrap()
+    }
+
+    #[test]
+    fn precedence_and_associativity() {
+        assert_eq!(value(&p("-2^2").expr, &[]), -4.0);
+        assert_eq!(value(&p("2^3^2").expr, &[]), 512.0);
+        assert_eq!(value(&p("1 - 2 - 3").expr, &[]), -4.0);
+        assert_eq!(value(&p("8 / 2 / 2").expr, &[]), 2.0);
+        assert_eq!(value(&p("2 * 3 + 4 * 5").expr, &[]), 26.0);
+        assert_eq!(value(&p("1e-8 * 1E3").expr, &[]), 1e-5);
+        assert_eq!(value(&p("fact(3)^2 * max(1, 2)").expr, &[]), 72.0);
+        assert_eq!(p("b + a*b").vars, ["b", "a"]);
+        assert_eq!(p("saddle.gd.escape_step - 1").vars, ["saddle.gd.escape_step"]);
+    }
+
+    #[test]
+    fn parse_errors_point_at_their_column() {
+        assert_eq!(parse("x^2 - * y").unwrap_err().col, 7);
+        assert_eq!(parse("(x + 1").unwrap_err().col, 7);
+        let e = parse("x + foo(y)").unwrap_err();
+        assert_eq!(e.col, 5);
+        assert!(e.message.contains("unknown function `foo`"));
+        assert_eq!(parse("x y").unwrap_err().col, 3);
+    }
+
+    #[test]
+    fn exact_gradient_and_hessian_of_the_saddle() {
+        let f = p("x^2 - y^2");
+        let j = jet(&f.expr, &[3.0, 2.0]);
+        assert_eq!(j.v, 5.0);
+        assert_eq!(j.g, [6.0, -4.0]);
+        assert_eq!(j.h, [2.0, 0.0, 0.0, -2.0]);
+    }
+
+    #[test]
+    fn rosenbrock_derivatives_match_the_closed_form() {
+        // f = (1-x)^2 + 100 (y - x^2)^2
+        // df/dx = -2(1-x) - 400 x (y - x^2); df/dy = 200 (y - x^2)
+        // d2f/dx2 = 2 - 400 (y - x^2) + 800 x^2 = 2 - 400 y + 1200 x^2; d2f/dxdy = -400 x; d2f/dy2 = 200
+        let f = p("(1-x)^2 + 100*(y-x^2)^2");
+        let (x, y) = (0.5, -0.25);
+        let j = jet(&f.expr, &[x, y]);
+        let close = |a: f64, b: f64| assert!((a - b).abs() < 1e-12 * (1.0 + b.abs()), "{a} vs {b}");
+        close(j.g[0], -2.0 * (1.0 - x) - 400.0 * x * (y - x * x));
+        close(j.g[1], 200.0 * (y - x * x));
+        close(j.h[0], 2.0 - 400.0 * y + 1200.0 * x * x);
+        close(j.h[1], -400.0 * x);
+        close(j.h[2], -400.0 * x);
+        close(j.h[3], 200.0);
+    }
+
+    #[test]
+    fn chain_rule_through_functions() {
+        // f = exp(x*y) + tanh(x) + sqrt(y) + log(x) + x^y at (1, 4)
+        let f = p("exp(x*y) + tanh(x) + sqrt(y) + log(x) + x^y");
+        let (x, y) = (1.0f64, 4.0f64);
+        let j = jet(&f.expr, &[x, y]);
+        let t = x.tanh();
+        let dx = y * (x * y).exp() + (1.0 - t * t) + 1.0 / x + y * x.powf(y - 1.0);
+        let dy = x * (x * y).exp() + 0.5 / y.sqrt() + x.powf(y) * x.ln();
+        assert!((j.g[0] - dx).abs() < 1e-9 * dx.abs(), "{} vs {dx}", j.g[0]);
+        assert!((j.g[1] - dy).abs() < 1e-9 * dy.abs(), "{} vs {dy}", j.g[1]);
+        // d2/dxdy of exp(xy) = (1 + xy) exp(xy); of x^y = x^(y-1) (1 + y ln x)
+        let dxy = (1.0 + x * y) * (x * y).exp() + x.powf(y - 1.0) * (1.0 + y * x.ln());
+        assert!((j.h[1] - dxy).abs() < 1e-9 * dxy.abs());
+        assert_eq!(j.h[1], j.h[2]);
+    }
+
+    #[test]
+    fn factorial_and_gamma() {
+        assert_eq!(factorial(5.0), 120.0);
+        assert!((factorial(0.5) - 0.886_226_925_452_758).abs() < 1e-12);
+    }
+}

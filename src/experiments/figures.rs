@@ -1,0 +1,202 @@
+//! Figures, drawn with plotters as SVG: contour lines with trajectories for 2-D experiments, loss
+//! curves on a log scale for descent experiments, and a bar chart for symmetry counts.
+//!
+//! Drawing is deterministic: the same results give the same bytes.
+
+use plotters::prelude::*;
+
+use super::Series;
+use super::objective::Objective;
+
+const W: u32 = 560;
+const H: u32 = 420;
+const COLORS: [RGBColor; 6] = [
+    RGBColor(11, 99, 201),
+    RGBColor(207, 34, 46),
+    RGBColor(26, 127, 55),
+    RGBColor(130, 80, 223),
+    RGBColor(191, 135, 0),
+    RGBColor(87, 96, 106),
+];
+
+fn color(i: usize) -> RGBColor {
+    COLORS[i % COLORS.len()]
+}
+
+/// Contour lines of `f` around the trajectories, with one line per method.
+pub fn contour(f: &dyn Objective, names: &[String], series: &[Series], center: &[f64], radius: f64) -> String {
+    let (cx, cy) = (center.first().copied().unwrap_or(0.0), center.get(1).copied().unwrap_or(0.0));
+    let (mut x0, mut x1, mut y0, mut y1) = (cx - radius, cx + radius, cy - radius, cy + radius);
+    for (x, y) in series.iter().flat_map(|s| s.points.iter()) {
+        if x.is_finite() && y.is_finite() && x.abs() < 1e3 && y.abs() < 1e3 {
+            (x0, x1, y0, y1) = (x0.min(*x), x1.max(*x), y0.min(*y), y1.max(*y));
+        }
+    }
+    let (px, py) = ((x1 - x0) * 0.08, (y1 - y0) * 0.08);
+    let (x0, x1, y0, y1) = (x0 - px, x1 + px, y0 - py, y1 + py);
+
+    // Sample f on a grid and pick levels at evenly spaced quantiles.
+    const N: usize = 64;
+    let at = |i: usize, j: usize| (x0 + (x1 - x0) * i as f64 / N as f64, y0 + (y1 - y0) * j as f64 / N as f64);
+    let grid: Vec<Vec<f64>> = (0..=N)
+        .map(|i| {
+            (0..=N)
+                .map(|j| {
+                    let (x, y) = at(i, j);
+                    f.value(&[x, y])
+                })
+                .collect()
+        })
+        .collect();
+    let mut values: Vec<f64> = grid.iter().flatten().copied().filter(|v| v.is_finite()).collect();
+    values.sort_by(f64::total_cmp);
+    let levels: Vec<f64> = (1..14).filter_map(|k| values.get(k * values.len() / 14).copied()).collect();
+
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let mut chart = match ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(48)
+            .build_cartesian_2d(x0..x1, y0..y1)
+        {
+            Ok(c) => c,
+            Err(_) => return svg_fallback(),
+        };
+        let _ = chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc(names.first().cloned().unwrap_or_default())
+            .y_desc(names.get(1).cloned().unwrap_or_default())
+            .draw();
+        for (li, level) in levels.iter().enumerate() {
+            let shade = 150 + (li * 6) as u8;
+            let style = RGBColor(shade, shade, shade).stroke_width(1);
+            for seg in marching_squares(&grid, *level) {
+                let p = |(i, j): (f64, f64)| (x0 + (x1 - x0) * i / N as f64, y0 + (y1 - y0) * j / N as f64);
+                let _ = chart.draw_series(std::iter::once(PathElement::new(vec![p(seg.0), p(seg.1)], style)));
+            }
+        }
+        for (i, s) in series.iter().enumerate() {
+            let pts: Vec<(f64, f64)> =
+                s.points.iter().copied().filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
+            let c = color(i);
+            if let Ok(a) = chart.draw_series(LineSeries::new(pts.clone(), c.stroke_width(2))) {
+                a.label(s.name.clone())
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2)));
+            }
+            if let Some(last) = pts.last() {
+                let _ = chart.draw_series(std::iter::once(Circle::new(*last, 3, c.filled())));
+            }
+        }
+        let _ = chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw();
+        let _ = root.present();
+    }
+    svg
+}
+
+/// Segments where `grid` crosses `level`, in grid coordinates.
+fn marching_squares(grid: &[Vec<f64>], level: f64) -> Vec<((f64, f64), (f64, f64))> {
+    let mut segs = Vec::new();
+    let n = grid.len().saturating_sub(1);
+    let v = |i: usize, j: usize| grid.get(i).and_then(|r| r.get(j)).copied().unwrap_or(f64::NAN);
+    for i in 0..n {
+        for j in 0..n {
+            let corners = [(i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1)];
+            let vals: Vec<f64> = corners.iter().map(|&(a, b)| v(a, b)).collect();
+            if vals.iter().any(|x| !x.is_finite()) {
+                continue;
+            }
+            let mut pts = Vec::with_capacity(4);
+            for k in 0..4 {
+                let (a, b) = (vals[k] - level, vals[(k + 1) % 4] - level);
+                if (a < 0.0) != (b < 0.0) {
+                    let t = a / (a - b);
+                    let (p, q) = (corners[k], corners[(k + 1) % 4]);
+                    pts.push((p.0 as f64 + t * (q.0 as f64 - p.0 as f64), p.1 as f64 + t * (q.1 as f64 - p.1 as f64)));
+                }
+            }
+            if pts.len() >= 2 {
+                segs.push((pts[0], pts[1]));
+            }
+            if pts.len() == 4 {
+                segs.push((pts[2], pts[3]));
+            }
+        }
+    }
+    segs
+}
+
+/// Loss against iteration on a log scale, one line per series.
+pub fn loss_curves(series: &[Series], kappa: f64) -> String {
+    let positive = |v: f64| v.is_finite() && v > 0.0;
+    let ys: Vec<f64> = series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).filter(|v| positive(*v)).collect();
+    let (lo, hi) =
+        (ys.iter().copied().fold(f64::MAX, f64::min).max(1e-300), ys.iter().copied().fold(f64::MIN, f64::max));
+    let (lo, hi) = if lo < hi { (lo, hi) } else { (1e-12, 1.0) };
+    let kmax = series.iter().map(|s| s.points.len()).max().unwrap_or(1).max(2) as f64;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let Ok(mut chart) = ChartBuilder::on(&root)
+            .caption(format!("loss, κ = {kappa:.4}"), ("sans-serif", 16))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0f64..kmax, (lo..hi).log_scale())
+        else {
+            return svg_fallback();
+        };
+        let _ = chart.configure_mesh().x_desc("iteration").y_desc("loss").draw();
+        for (i, s) in series.iter().enumerate() {
+            let c = color(i);
+            let pts = s.points.iter().copied().filter(|(_, y)| positive(*y)).map(|(x, y)| (x, y.clamp(lo, hi)));
+            if let Ok(a) = chart.draw_series(LineSeries::new(pts, c.stroke_width(2))) {
+                a.label(s.name.clone())
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2)));
+            }
+        }
+        let _ = chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw();
+        let _ = root.present();
+    }
+    svg
+}
+
+/// A bar per (label, value), on a log scale so that counts of very different size fit.
+pub fn bars(title: &str, bars: &[(&str, f64)]) -> String {
+    let hi = bars.iter().map(|b| b.1).fold(1.0, f64::max) * 2.0;
+    let labels: Vec<String> = bars.iter().map(|b| b.0.to_owned()).collect();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let Ok(mut chart) = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 16))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(60)
+            .build_cartesian_2d(-0.5f64..(bars.len() as f64 - 0.5), (0.5f64..hi).log_scale())
+        else {
+            return svg_fallback();
+        };
+        let _ = chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(bars.len())
+            .x_label_formatter(&|x| labels.get(x.round() as usize).cloned().unwrap_or_default())
+            .y_desc("equivalent settings")
+            .draw();
+        let _ = chart.draw_series(bars.iter().enumerate().map(|(i, (_, v))| {
+            Rectangle::new([(i as f64 - 0.3, 0.5), (i as f64 + 0.3, v.max(0.5))], color(i).filled())
+        }));
+        let _ = root.present();
+    }
+    svg
+}
+
+fn svg_fallback() -> String {
+    format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\"></svg>\n")
+}

@@ -1,0 +1,226 @@
+//! Experiments: built-in numeric kinds declared in fenced `experiment` blocks.
+//!
+//! A note never runs code of its own: it names a kind and gives parameters, which are checked
+//! against the kind's table (type, range, limits on steps, dimensions and trials). Each
+//! experiment yields named results (`id.name`) and, for most kinds, a figure `id.svg`.
+//! Results depend only on the spec, so they are cached by a hash of it.
+
+pub mod descent;
+pub mod expr;
+pub mod figures;
+pub mod objective;
+pub mod optim;
+pub mod saddle;
+pub mod spec;
+pub mod symmetry;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+pub use spec::{Block, Spec};
+
+/// Every kind with its parameter table.
+pub const KINDS: [(&str, &[spec::ParamDef]); 3] =
+    [("saddle-escape", saddle::PARAMS), ("ill-conditioned", descent::PARAMS), ("symmetry-count", symmetry::PARAMS)];
+
+/// A result value.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Value {
+    /// A number; `inf` means "never" (e.g. an escape that did not happen).
+    Num(f64),
+    /// A yes/no result.
+    Bool(bool),
+}
+
+impl Value {
+    /// As a number: booleans are 1 and 0.
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Value::Num(v) => v,
+            Value::Bool(b) => f64::from(u8::from(b)),
+        }
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Num(v) => f.write_str(&format_number(*v)),
+        }
+    }
+}
+
+/// A number as cards show it: whole numbers in full, others to 4 significant digits.
+pub fn format_number(v: f64) -> String {
+    if v.is_nan() {
+        return "NaN".into();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 { "∞".into() } else { "-∞".into() };
+    }
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        return format!("{v:.0}");
+    }
+    let a = v.abs();
+    if (1e-3..1e6).contains(&a) {
+        let digits = (3 - a.log10().floor() as i32).max(0) as usize;
+        let s = format!("{v:.digits$}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        return s.to_owned();
+    }
+    let s = format!("{v:.3e}");
+    match s.split_once('e') {
+        Some((m, e)) => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
+        None => s,
+    }
+}
+
+/// A named line of points, for figures.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Series {
+    /// The legend name.
+    pub name: String,
+    /// The points.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// What one experiment produced.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    /// Results by name, without the id.
+    pub values: BTreeMap<String, Value>,
+    /// Lines behind the figure.
+    pub series: Vec<Series>,
+    /// The figure, as SVG.
+    pub figure: Option<String>,
+}
+
+impl Outcome {
+    /// Records a number.
+    pub fn num(&mut self, name: &str, v: f64) {
+        self.values.insert(name.to_owned(), Value::Num(v));
+    }
+
+    /// Records a yes/no result.
+    pub fn boolean(&mut self, name: &str, v: bool) {
+        self.values.insert(name.to_owned(), Value::Bool(v));
+    }
+}
+
+/// The median, with NaN sorted last; NaN for an empty slice.
+pub fn median(v: &mut [f64]) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    if v.len() % 2 == 1 { v[m] } else { (v[m - 1] + v[m]) / 2.0 }
+}
+
+/// Runs one experiment.
+pub fn run(spec: &Spec) -> Result<Outcome, String> {
+    match spec.kind.as_str() {
+        "saddle-escape" => saddle::run(&spec.params),
+        "ill-conditioned" => descent::run(&spec.params),
+        "symmetry-count" => symmetry::run(&spec.params),
+        other => Err(format!("unknown kind `{other}`")),
+    }
+}
+
+/// Every experiment of the vault, run, by id.
+#[derive(Debug, Default)]
+pub struct Lab {
+    /// Spec and outcome by id.
+    pub experiments: BTreeMap<String, (Spec, Outcome)>,
+}
+
+impl Lab {
+    /// The value `id.name`.
+    pub fn value(&self, full: &str) -> Option<Value> {
+        let (id, name) = full.split_once('.')?;
+        self.experiments.get(id)?.1.values.get(name).copied()
+    }
+
+    /// The result names of experiment `id`, for hints.
+    pub fn names(&self, id: &str) -> Vec<String> {
+        self.experiments
+            .get(id)
+            .map(|(_, o)| o.values.keys().map(|k| format!("{id}.{k}")).collect())
+            .unwrap_or_default()
+    }
+
+    /// Figures by file name (`id.svg`).
+    pub fn figures(&self) -> BTreeMap<String, &str> {
+        self.experiments
+            .iter()
+            .filter_map(|(id, (_, o))| o.figure.as_deref().map(|f| (format!("{id}.svg"), f)))
+            .collect()
+    }
+}
+
+/// Parses and runs every experiment block, in parallel. Duplicate ids and failures are diagnostics.
+pub fn run_all(blocks: &[Block]) -> (Lab, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut specs: Vec<Spec> = Vec::new();
+    for b in blocks {
+        match spec::parse(b, &KINDS) {
+            Ok(s) => {
+                if let Some(first) = specs.iter().find(|o| o.id == s.id) {
+                    diags.push(
+                        Diagnostic::error(
+                            &b.file,
+                            b.line_of("id"),
+                            1,
+                            format!("experiment id `{}` is already used", s.id),
+                        )
+                        .with_hint(format!(
+                            "first declared at {}:{}; ids are global to the vault",
+                            first.block.file,
+                            first.block.line_of("id")
+                        )),
+                    );
+                } else {
+                    specs.push(s);
+                }
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+    let outcomes: Vec<(Spec, Result<Outcome, String>)> = specs
+        .into_par_iter()
+        .map(|s| {
+            let o = run(&s);
+            (s, o)
+        })
+        .collect();
+    let mut lab = Lab::default();
+    for (s, o) in outcomes {
+        match o {
+            Ok(o) => {
+                lab.experiments.insert(s.id.clone(), (s, o));
+            }
+            Err(msg) => diags.push(
+                Diagnostic::error(&s.block.file, s.block.line, 1, format!("experiment `{}` cannot run: {msg}", s.id))
+                    .with_hint("see the kind's parameters in the README"),
+            ),
+        }
+    }
+    (lab, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_number;
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(format_number(102.0), "102");
+        assert_eq!(format_number(0.98019801), "0.9802");
+        assert_eq!(format_number(1e-8), "1e-8");
+        assert_eq!(format_number(12345.678), "12346");
+        assert_eq!(format_number(f64::INFINITY), "∞");
+    }
+}

@@ -1,0 +1,207 @@
+//! `symmetry-count`: builds a random MLP and counts, by brute force, the transformed parameter
+//! settings that compute the same function on a batch: every permutation of every hidden layer's
+//! units, combined with every sign flip of them. Theory predicts (n!)^(L-1) for any activation and
+//! (2ⁿ·n!)^(L-1) when the activation is odd (tanh, sin).
+
+use std::collections::HashSet;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, StandardNormal};
+
+use super::Outcome;
+use super::expr::factorial;
+use super::spec::{Default as D, ParamDef, Params, Ty};
+
+/// The activations.
+pub const ACTIVATIONS: [&str; 4] = ["tanh", "relu", "sigmoid", "sin"];
+
+/// The parameters.
+pub const PARAMS: &[ParamDef] = &[
+    ParamDef { name: "width", ty: Ty::Int(1, 6), default: D::Required, doc: "n, the units in each hidden layer" },
+    ParamDef {
+        name: "depth",
+        ty: Ty::Int(2, 4),
+        default: D::Required,
+        doc: "L, the weight layers (L-1 hidden layers)",
+    },
+    ParamDef {
+        name: "activation",
+        ty: Ty::Choice(&ACTIVATIONS),
+        default: D::Names(&["tanh"]),
+        doc: "the hidden units' activation",
+    },
+    ParamDef { name: "inputs", ty: Ty::Int(1, 16), default: D::Num(3.0), doc: "input dimension" },
+    ParamDef { name: "outputs", ty: Ty::Int(1, 8), default: D::Num(2.0), doc: "output dimension" },
+    ParamDef { name: "batch", ty: Ty::Int(1, 256), default: D::Num(16.0), doc: "inputs the functions are compared on" },
+    ParamDef {
+        name: "tol",
+        ty: Ty::Num(0.0, 1.0),
+        default: D::Num(1e-9),
+        doc: "largest output difference that counts as the same function",
+    },
+    ParamDef { name: "seed", ty: Ty::Int(0, 1 << 53), default: D::Num(0.0), doc: "seed of the weights and the batch" },
+];
+
+/// At most this many transformed networks are evaluated.
+const CONFIG_LIMIT: f64 = 3e5;
+
+struct Layer {
+    w: Vec<Vec<f64>>, // rows: outputs, cols: inputs
+    b: Vec<f64>,
+}
+
+fn act(name: &str, z: f64) -> f64 {
+    match name {
+        "relu" => z.max(0.0),
+        "sigmoid" => 1.0 / (1.0 + (-z).exp()),
+        "sin" => z.sin(),
+        _ => z.tanh(),
+    }
+}
+
+fn forward(layers: &[Layer], activation: &str, x: &[f64]) -> Vec<f64> {
+    let mut h = x.to_vec();
+    for (i, l) in layers.iter().enumerate() {
+        let last = i + 1 == layers.len();
+        h =
+            l.w.iter()
+                .zip(&l.b)
+                .map(|(row, b)| {
+                    let z = row.iter().zip(&h).map(|(w, x)| w * x).sum::<f64>() + b;
+                    if last { z } else { act(activation, z) }
+                })
+                .collect();
+    }
+    h
+}
+
+/// All permutations of 0..n in lexicographic order.
+fn permutations(n: usize) -> Vec<Vec<usize>> {
+    let mut out = vec![];
+    let mut p: Vec<usize> = (0..n).collect();
+    loop {
+        out.push(p.clone());
+        let Some(i) = (1..n).rev().find(|&i| p[i - 1] < p[i]) else { break };
+        let j = (i..n).rev().find(|&j| p[j] > p[i - 1]).unwrap_or(i);
+        p.swap(i - 1, j);
+        p[i..].reverse();
+    }
+    out
+}
+
+/// Applies a permutation and signs to hidden layer `k` (between `layers[k]` and `layers[k+1]`).
+fn transform(layers: &mut [Layer], k: usize, perm: &[usize], signs: u32) {
+    let sign = |j: usize| if signs >> j & 1 == 1 { -1.0 } else { 1.0 };
+    let (w, b) = (&layers[k].w, &layers[k].b);
+    let new_w: Vec<Vec<f64>> =
+        perm.iter().enumerate().map(|(j, &pj)| w[pj].iter().map(|x| x * sign(j)).collect()).collect();
+    let new_b: Vec<f64> = perm.iter().enumerate().map(|(j, &pj)| b[pj] * sign(j)).collect();
+    layers[k].w = new_w;
+    layers[k].b = new_b;
+    let next = &mut layers[k + 1];
+    next.w = next.w.iter().map(|row| perm.iter().enumerate().map(|(j, &pj)| row[pj] * sign(j)).collect()).collect();
+}
+
+/// Runs the experiment.
+pub fn run(p: &Params) -> Result<Outcome, String> {
+    let (n, depth) = (p.int("width"), p.int("depth"));
+    let hidden = depth - 1;
+    let activation = p.names("activation").first().cloned().unwrap_or_else(|| "tanh".into());
+    let per_layer = factorial(n as f64) * 2f64.powi(n as i32);
+    let configs = per_layer.powi(hidden as i32);
+    if configs > CONFIG_LIMIT {
+        return Err(format!(
+            "(2ⁿ·n!)^(L-1) = {configs} networks to try; the limit is {CONFIG_LIMIT}: lower `width` or `depth`"
+        ));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(p.int("seed") as u64);
+    let mut normal = || -> f64 { StandardNormal.sample(&mut rng) };
+    let sizes: Vec<usize> = std::iter::once(p.int("inputs"))
+        .chain(std::iter::repeat_n(n, hidden))
+        .chain(std::iter::once(p.int("outputs")))
+        .collect();
+    let make = |normal: &mut dyn FnMut() -> f64| -> Vec<Layer> {
+        sizes
+            .windows(2)
+            .map(|w| Layer {
+                w: (0..w[1]).map(|_| (0..w[0]).map(|_| normal()).collect()).collect(),
+                b: (0..w[1]).map(|_| normal()).collect(),
+            })
+            .collect()
+    };
+    let base = make(&mut normal);
+    let batch: Vec<Vec<f64>> = (0..p.int("batch")).map(|_| (0..sizes[0]).map(|_| normal()).collect()).collect();
+    let reference: Vec<Vec<f64>> = batch.iter().map(|x| forward(&base, &activation, x)).collect();
+    let same = |layers: &[Layer]| {
+        batch
+            .iter()
+            .zip(&reference)
+            .all(|(x, r)| forward(layers, &activation, x).iter().zip(r).all(|(a, b)| (a - b).abs() <= p.num("tol")))
+    };
+    let params_key = |layers: &[Layer]| -> Vec<u64> {
+        layers.iter().flat_map(|l| l.w.iter().flatten().chain(&l.b).map(|v| v.to_bits())).collect()
+    };
+
+    let perms = permutations(n);
+    let sign_choices = 1u32 << n;
+    let per = perms.len() * sign_choices as usize;
+    let mut distinct: HashSet<Vec<u64>> = HashSet::new();
+    let mut perms_only = 0usize;
+    for index in 0..(per.pow(hidden as u32)) {
+        let mut layers: Vec<Layer> = base.iter().map(|l| Layer { w: l.w.clone(), b: l.b.clone() }).collect();
+        let mut rest = index;
+        let mut any_sign = false;
+        for k in 0..hidden {
+            let c = rest % per;
+            rest /= per;
+            let (pi, signs) = (c / sign_choices as usize, (c % sign_choices as usize) as u32);
+            any_sign |= signs != 0;
+            transform(&mut layers, k, &perms[pi], signs);
+        }
+        if same(&layers) && distinct.insert(params_key(&layers)) && !any_sign {
+            perms_only += 1;
+        }
+    }
+    let odd = matches!(activation.as_str(), "tanh" | "sin");
+    let formula = factorial(n as f64).powi(hidden as i32);
+    let formula_signs = per_layer.powi(hidden as i32);
+
+    let mut out = Outcome::default();
+    out.num("count", distinct.len() as f64);
+    out.num("permutations_only", perms_only as f64);
+    out.num("formula", formula);
+    out.num("formula_signs", formula_signs);
+    out.num("predicted", if odd { formula_signs } else { formula });
+    out.num("tried", configs);
+    out.boolean("odd", odd);
+    out.num("hidden_layers", hidden as f64);
+
+    // Rescaling: hidden unit 0 of layer 0, incoming ×a, outgoing ×1/a.
+    let a = 2.5;
+    let mut scaled: Vec<Layer> = base.iter().map(|l| Layer { w: l.w.clone(), b: l.b.clone() }).collect();
+    scaled[0].w[0].iter_mut().for_each(|w| *w *= a);
+    scaled[0].b[0] *= a;
+    scaled[1].w.iter_mut().for_each(|row| row[0] /= a);
+    let tol = p.num("tol").max(1e-12);
+    let rescale_ok = batch.iter().zip(&reference).all(|(x, r)| {
+        forward(&scaled, &activation, x).iter().zip(r).all(|(u, v)| (u - v).abs() <= tol * (1.0 + v.abs()))
+    });
+    out.boolean("rescale_preserves", rescale_ok);
+    out.figure = Some(super::figures::bars(
+        &format!("{activation}, n = {n}, L = {depth}"),
+        &[("measured", distinct.len() as f64), ("(n!)^(L-1)", formula), ("(2ⁿn!)^(L-1)", formula_signs)],
+    ));
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn permutations_are_all_there() {
+        let p = super::permutations(4);
+        assert_eq!(p.len(), 24);
+        let set: std::collections::HashSet<_> = p.iter().collect();
+        assert_eq!(set.len(), 24);
+    }
+}

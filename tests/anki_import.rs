@@ -78,9 +78,26 @@ fn real_anki_imports_the_notes_deck() {
     assert!(cards.iter().any(|c| c["question"].as_str().unwrap().contains("class=\"cloze\"")));
     assert!(cards.iter().any(|c| { c["answer"].as_str().unwrap().contains("\\((1 + 2\\alpha)\\)") }));
 
-    // Media the cards use arrives with the deck.
+    // Media the cards use, attachments and experiment figures alike, arrives with the deck.
     assert_eq!(arr(&col["media_missing"]).len(), 0, "{}", col["media_missing"]);
-    assert!(arr(&col["media_files"]).iter().any(|m| m == "critical-points.svg"));
+    let files: BTreeSet<&str> = arr(&col["media_files"]).iter().map(|m| m.as_str().unwrap()).collect();
+    let mut referenced = BTreeSet::new();
+    for note in notes {
+        for value in note["fields"].as_object().unwrap().values() {
+            for part in value.as_str().unwrap().split("<img src=\"").skip(1) {
+                referenced.insert(part.split('"').next().unwrap().to_owned());
+            }
+        }
+    }
+    for figure in ["saddle.svg", "ravine.svg", "sym.svg", "critical-points.svg"] {
+        assert!(referenced.contains(figure), "a card shows {figure}: {referenced:?}");
+    }
+    for r in &referenced {
+        assert!(files.contains(r.as_str()), "{r} is referenced by a card but not in the collection's media {files:?}");
+    }
+    // Cited values are filled in: no card shows an unresolved value.
+    assert!(cards.iter().all(|c| !c["answer"].as_str().unwrap().contains("value missing")));
+    assert!(cards.iter().any(|c| c["answer"].as_str().unwrap().contains("class=\"value\"")));
 
     // Decks: folder, TARGET DECK and frontmatter `deck:`.
     let decks: BTreeSet<&str> = cards.iter().map(|c| c["deck"].as_str().unwrap()).collect();

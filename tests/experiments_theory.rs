@@ -1,0 +1,187 @@
+//! The experiments against textbook theory. Every expected value is derived here from the
+//! mathematics, not copied from a run.
+
+use studygen::experiments::{self, Block, Outcome, Value, spec};
+
+fn run(yaml: &str) -> Outcome {
+    let block = Block { file: "t.md".into(), line: 1, text: yaml.into() };
+    let spec = spec::parse(&block, &experiments::KINDS).unwrap_or_else(|d| panic!("{d:?}"));
+    experiments::run(&spec).unwrap()
+}
+
+fn num(o: &Outcome, name: &str) -> f64 {
+    match o.values.get(name) {
+        Some(v) => v.as_f64(),
+        None => panic!("no result `{name}` in {:?}", o.values.keys().collect::<Vec<_>>()),
+    }
+}
+
+fn yes(o: &Outcome, name: &str) -> bool {
+    o.values.get(name) == Some(&Value::Bool(true))
+}
+
+fn fact(n: u32) -> f64 {
+    (1..=n).map(f64::from).product()
+}
+
+#[test]
+fn gd_escapes_x2_minus_y2_at_the_step_the_growth_factor_implies() {
+    // y_k = 1e-8 (1 + 2α)^k, so |y| ≥ 1 first at k = ⌈ln(1e8) / ln(1 + 2α)⌉.
+    let alpha: f64 = 0.1;
+    let o = run("kind: saddle-escape\nid: s\nf: x^2 - y^2\nstart: [1, 1e-8]\nmethods: [gd]\nstep: 0.1");
+    let expected = ((1e8f64).ln() / (1.0 + 2.0 * alpha).ln()).ceil();
+    assert_eq!(num(&o, "gd.escape_step"), expected);
+    assert!(yes(&o, "gd.escaped"));
+    // The saddle: Hessian diag(2, -2) everywhere, index 1.
+    assert_eq!((num(&o, "start_eig1"), num(&o, "start_eig2"), num(&o, "start_index")), (-2.0, 2.0, 1.0));
+}
+
+#[test]
+fn gd_with_the_optimal_step_needs_the_predicted_iterations_at_kappa_100() {
+    // e_k = ((κ-1)/(κ+1))^k e_0 in every coordinate, so ⌈ln(1e-6) / ln((κ-1)/(κ+1))⌉ iterations.
+    let kappa: f64 = 100.0;
+    let o = run("kind: ill-conditioned\nid: r\neigenvalues: [1, 100]\nrules: [optimal]\ntol: 1e-6");
+    let rate = (kappa - 1.0) / (kappa + 1.0);
+    assert_eq!(num(&o, "optimal.iterations"), ((1e-6f64).ln() / rate.ln()).ceil());
+    assert!((num(&o, "optimal.rate") - rate).abs() < 1e-12);
+    assert_eq!(num(&o, "optimal.alpha"), 2.0 / (1.0 + kappa));
+    // Every step flips the steep coordinate: 1 - αλ_max = -(κ-1)/(κ+1) < 0.
+    assert_eq!(num(&o, "optimal.zigzag"), num(&o, "optimal.iterations"));
+    // On a quadratic the second-order model is exact: ΔL = -α gᵀg + ½ α² gᵀHg.
+    assert!(yes(&o, "optimal.second_order_ok"), "{}", num(&o, "optimal.second_order_max_err"));
+    // gᵀg at the start is Σ λᵢ² xᵢ² = 1 + 100².
+    assert_eq!(num(&o, "optimal.gTg_first"), 1.0 + kappa * kappa);
+    assert_eq!(num(&o, "optimal.gHg_first"), 1.0 + kappa.powi(3));
+}
+
+#[test]
+fn kappa_parameter_and_heavy_ball_rate() {
+    // Heavy ball with α = 4/(√L+√μ)², β = ((√κ-1)/(√κ+1))² puts both eigenvalues of every 2×2
+    // iteration block at the double root ρ = (√κ-1)/(√κ+1), so e_k = (a + b k) ρ^k: the geometric mean
+    // over k steps lies between ρ and ρ·(2k)^(1/k).
+    let o = run("kind: ill-conditioned\nid: r\nkappa: 100\nrules: [heavy_ball, optimal]\ntol: 1e-10");
+    let hb = (10.0 - 1.0) / (10.0 + 1.0);
+    assert_eq!(num(&o, "kappa"), 100.0);
+    assert!((num(&o, "heavy_ball.theory_rate") - hb).abs() < 1e-15);
+    let measured = num(&o, "heavy_ball.rate");
+    let k = num(&o, "heavy_ball.iterations");
+    assert!(measured > hb && measured < hb * (2.0 * k).powf(1.0 / k), "{measured} vs {hb} after {k} steps");
+    assert!(num(&o, "heavy_ball.iterations") * 4.0 < num(&o, "optimal.iterations"));
+}
+
+#[test]
+fn a_step_just_above_two_over_lambda_max_diverges_and_just_below_converges() {
+    let lmax = 100.0;
+    let above = format!(
+        "kind: ill-conditioned\nid: r\neigenvalues: [1, {lmax}]\nrules: [fixed]\nalpha: {}\nsteps: 20000",
+        2.0 / lmax * 1.01
+    );
+    let o = run(&above);
+    assert!(yes(&o, "fixed.diverged"));
+    assert_eq!(num(&o, "fixed.iterations"), f64::INFINITY);
+    // The growth factor per step is |1 - αλ_max| = 1.02.
+    assert!((num(&o, "fixed.theory_rate") - 1.02).abs() < 1e-12);
+    let below =
+        above.replace("1.01", "0.99").replace(&format!("{}", 2.0 / lmax * 1.01), &format!("{}", 2.0 / lmax * 0.99));
+    let o = run(&below);
+    assert!(!yes(&o, "fixed.diverged"));
+    assert!(num(&o, "fixed.iterations").is_finite());
+}
+
+#[test]
+fn newton_lands_on_a_quadratic_saddle_in_one_step() {
+    let o =
+        run("kind: saddle-escape\nid: s\nf: 3*x^2 - y^2/2 + x*y/4\nstart: [0.3, -0.7]\nmethods: [newton]\nsteps: 1");
+    assert_eq!(num(&o, "newton.final.x").abs(), 0.0);
+    assert!(num(&o, "newton.final.y").abs() < 1e-15);
+    assert!(!yes(&o, "newton.escaped"));
+    // And stays there.
+    let o = run("kind: saddle-escape\nid: s\nf: x^2 - y^2\nstart: [0.3, -0.7]\nmethods: [newton]\nsteps: 100");
+    assert_eq!((num(&o, "newton.final.x"), num(&o, "newton.final.y")), (0.0, 0.0));
+    assert_eq!(num(&o, "newton.escape_step"), f64::INFINITY);
+}
+
+#[test]
+fn gd_started_exactly_at_the_saddle_never_moves() {
+    let o = run(
+        "kind: saddle-escape\nid: s\nf: x^2 - y^2 + x^3\nstart: [0, 0]\nmethods: [gd, momentum, nesterov]\nsteps: 5000",
+    );
+    for m in ["gd", "momentum", "nesterov"] {
+        assert_eq!(num(&o, &format!("{m}.moved")), 0.0, "{m}");
+        assert!(!yes(&o, &format!("{m}.escaped")), "{m}");
+    }
+}
+
+#[test]
+fn symmetry_counts_equal_the_formulas() {
+    for (n, depth) in [(1u32, 2u32), (2, 2), (3, 2), (2, 3), (3, 3), (1, 4), (2, 4)] {
+        let hidden = (depth - 1) as i32;
+        let perms = fact(n).powi(hidden);
+        let signs = (2f64.powi(n as i32) * fact(n)).powi(hidden);
+        for (act, expected) in [("tanh", signs), ("sin", signs), ("relu", perms), ("sigmoid", perms)] {
+            if act == "relu" && n == 1 && depth == 4 {
+                // A chain of single ReLU units is very likely to have a dead unit, which makes the
+                // function constant and adds symmetries the formula does not count.
+                continue;
+            }
+            let o =
+                run(&format!("kind: symmetry-count\nid: m\nwidth: {n}\ndepth: {depth}\nactivation: {act}\nseed: 3"));
+            assert_eq!(num(&o, "count"), expected, "{act}, n = {n}, L = {depth}");
+            assert_eq!(num(&o, "permutations_only"), perms, "{act}, n = {n}, L = {depth}");
+            assert_eq!(num(&o, "predicted"), expected);
+        }
+    }
+    let relu = run("kind: symmetry-count\nid: m\nwidth: 3\ndepth: 3\nactivation: relu");
+    assert!(yes(&relu, "rescale_preserves"));
+    let tanh = run("kind: symmetry-count\nid: m\nwidth: 3\ndepth: 3\nactivation: tanh");
+    assert!(!yes(&tanh, "rescale_preserves"));
+}
+
+/// The median of |t| for t the first coordinate of a uniform point in the unit d-ball, whose
+/// density is proportional to (1 - t²)^((d-1)/2), by numerical integration.
+fn median_first_coordinate(d: usize) -> f64 {
+    let n = 200_000;
+    let dens = |t: f64| (1.0 - t * t).max(0.0).powf((d as f64 - 1.0) / 2.0);
+    let h = 1.0 / n as f64;
+    let cum: Vec<f64> = (0..n)
+        .scan(0.0, |acc, i| {
+            *acc += h * dens((i as f64 + 0.5) * h);
+            Some(*acc)
+        })
+        .collect();
+    let half = cum[n - 1] / 2.0;
+    (cum.iter().position(|c| *c >= half).unwrap() as f64 + 0.5) * h
+}
+
+#[test]
+fn perturbed_gd_always_escapes_and_its_median_step_grows_with_log_dimension() {
+    // From the saddle of ½(-x₁² + Σ xᵢ²), one perturbation u uniform in the r-ball, then GD multiplies
+    // x₁ by (1 + α) per step: escape at ⌈ln(R / |u₁|) / ln(1 + α)⌉. The median |u₁| is r·m_d with
+    // m_d ≈ 0.674/√d, so the median step grows like ½ ln d / ln(1 + α): logarithmically.
+    let (alpha, r, big_r) = (0.1f64, 1e-3f64, 1.0f64);
+    let mut medians = Vec::new();
+    for d in [10usize, 100, 1000] {
+        let o = run(&format!(
+            "kind: saddle-escape\nid: p\ndim: {d}\nmethods: [perturbed]\nstep: {alpha}\nperturb: {r}\ngrad_tol: 1e-12\nradius: {big_r}\ntrials: 201\nsteps: 200\nseed: 11"
+        ));
+        assert_eq!(num(&o, "perturbed.escape_rate"), 1.0, "every trial escapes in d = {d}");
+        let measured = num(&o, "perturbed.escape_step");
+        let predicted = (big_r / (r * median_first_coordinate(d))).ln() / (1.0 + alpha).ln();
+        assert!((measured - predicted.ceil()).abs() <= 3.0, "d = {d}: measured {measured}, predicted {predicted:.1}");
+        medians.push(measured);
+    }
+    // Each tenfold increase in d adds about ½ ln 10 / ln 1.1 ≈ 12 steps, not ten times as many.
+    let per_decade = 0.5 * 10f64.ln() / (1.0 + alpha).ln();
+    for w in medians.windows(2) {
+        assert!(((w[1] - w[0]) - per_decade).abs() <= 4.0, "{medians:?}");
+    }
+    assert!(medians[2] < 2.0 * medians[0], "linear growth would be 100×: {medians:?}");
+}
+
+#[test]
+fn runs_are_deterministic() {
+    let spec =
+        "kind: saddle-escape\nid: s\nf: x^2 - y^2\nstart: [0, 0]\nmethods: [noisy, perturbed]\ntrials: 5\nseed: 42";
+    assert_eq!(run(spec), run(spec));
+    assert_ne!(run(spec).values, run(&spec.replace("seed: 42", "seed: 43")).values);
+}

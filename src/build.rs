@@ -45,19 +45,25 @@ impl Options {
 }
 
 /// What a run found and wrote.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     /// Every diagnostic, sorted by place.
     pub diagnostics: Vec<Diagnostic>,
     /// How many notes were read.
     pub notes: usize,
     /// The cards, with identity.
+    #[serde(skip)]
     pub cards: Vec<Card>,
     /// Every claim, checked.
     pub claims: Vec<Verdict>,
     /// How many experiments ran.
     pub experiments: usize,
+    /// How many cards the vault has (also when `cards` was not rebuilt).
+    pub card_count: usize,
+    /// Nothing changed since the last build into the same folder, so nothing was rebuilt.
+    pub unchanged: bool,
     /// Files written.
+    #[serde(skip)]
     pub written: Vec<PathBuf>,
 }
 
@@ -111,7 +117,16 @@ fn packed_name(vault: &Vault, rel: &str) -> String {
 
 /// Runs the pipeline.
 pub fn run(opts: &Options) -> anyhow::Result<Report> {
+    let mut clock = Stopwatch::new();
     let vault = vault::load(&opts.vault)?;
+    clock.lap("load");
+    let fingerprint = opts.out.as_ref().map(|_| fingerprint(&vault, opts));
+    if let (Some(out), Some(fp)) = (&opts.out, &fingerprint) {
+        if let Some(report) = unchanged(out, fp) {
+            clock.lap("fingerprint");
+            return Ok(report);
+        }
+    }
     let templates = Templates::load(&vault.root)?;
     let lock = Lock::load(&vault.root)?;
     let root_deck = vault.name.clone();
@@ -125,7 +140,9 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
         notes.extend(note);
     }
 
+    clock.lap("parse");
     let (lab, verdicts, diags) = run_experiments(&notes);
+    clock.lap("experiments");
     report.diagnostics.extend(diags);
     report.claims = verdicts;
     report.experiments = lab.experiments.len();
@@ -134,12 +151,15 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let rendered: Vec<Vec<Card>> =
         notes.par_iter().map(|n| cards::render(n, &templates, &resolver)).collect::<anyhow::Result<_>>()?;
     let mut cards: Vec<Card> = rendered.into_iter().flatten().collect();
+    clock.lap("render");
 
     let present: HashSet<String> = vault.notes.iter().map(|n| n.rel.clone()).collect();
     let (new_lock, diags) = identity::assign(&mut cards, &present, &lock, opts.now);
     report.diagnostics.extend(diags);
     diagnostics::sort(&mut report.diagnostics);
+    clock.lap("identity");
     report.cards = cards;
+    report.card_count = report.cards.len();
 
     let Some(out) = &opts.out else {
         return Ok(report);
@@ -163,15 +183,99 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     media.dedup_by(|a, b| a.name == b.name);
     let deck_name = outputs::safe_file_name(&root_deck);
     let apkg_path = out.join(format!("{deck_name}.apkg"));
-    apkg::write(&apkg_path, &report.cards, &media, &templates, opts.now)
-        .with_context(|| format!("cannot write `{}`", apkg_path.display()))?;
     let txt_path = out.join("cards.txt");
-    atomic::write(&txt_path, outputs::text::render(&report.cards).as_bytes())?;
-    if new_lock != lock {
-        atomic::write(&vault.root.join(identity::LOCK_PATH), new_lock.to_json().as_bytes())?;
+    // The package and the other files are independent: write them on both cores.
+    let (apkg, rest) = rayon::join(
+        || {
+            apkg::write(&apkg_path, &report.cards, &media, &templates, opts.now)
+                .with_context(|| format!("cannot write `{}`", apkg_path.display()))
+        },
+        || -> anyhow::Result<()> {
+            atomic::write(&txt_path, outputs::text::render(&report.cards).as_bytes())?;
+            if new_lock != lock {
+                atomic::write(&vault.root.join(identity::LOCK_PATH), new_lock.to_json().as_bytes())?;
+            }
+            Ok(())
+        },
+    );
+    apkg?;
+    rest?;
+    clock.lap("outputs");
+    report.card_count = report.cards.len();
+    if fingerprint.is_some() {
+        // Recomputed now: the build may just have written the identity file.
+        let fp = self::fingerprint(&vault, opts);
+        let stamp = serde_json::json!({ "fingerprint": fp, "report": &report });
+        atomic::write(&out.join(STAMP), stamp.to_string().as_bytes())?;
     }
     report.written = vec![apkg_path, txt_path];
     Ok(report)
+}
+
+/// The file in the output folder that records what the last build was built from.
+const STAMP: &str = ".studygen-build.json";
+
+/// A hash of everything a build depends on: studygen's version, the notes, the attachments (path,
+/// size and modification time), template overrides, the identity file and the options.
+fn fingerprint(vault: &Vault, opts: &Options) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION"));
+    h.update([u8::from(opts.force)]);
+    for note in &vault.notes {
+        h.update(note.rel.as_bytes());
+        h.update((note.bytes.len() as u64).to_le_bytes());
+        h.update(&note.bytes);
+    }
+    for rel in vault.attachments.values().flatten() {
+        let meta = std::fs::metadata(vault.root.join(rel)).ok();
+        let mtime =
+            meta.as_ref().and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        h.update(rel.as_bytes());
+        h.update(format!("{:?}{:?}", meta.map(|m| m.len()), mtime));
+    }
+    for extra in [identity::LOCK_PATH.to_owned()]
+        .into_iter()
+        .chain(crate::templates::DEFAULTS.iter().map(|(n, _)| format!("{}/{n}", crate::templates::OVERRIDE_DIR)))
+    {
+        h.update(extra.as_bytes());
+        h.update(std::fs::read(vault.root.join(&extra)).unwrap_or_default());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The last build's report, if it was built from exactly this fingerprint and its outputs exist.
+fn unchanged(out: &Path, fp: &str) -> Option<Report> {
+    #[derive(serde::Deserialize)]
+    struct Stamp {
+        fingerprint: String,
+        report: Report,
+    }
+    let stamp: Stamp = serde_json::from_slice(&std::fs::read(out.join(STAMP)).ok()?).ok()?;
+    if stamp.fingerprint != fp || !out.join("cards.txt").exists() {
+        return None;
+    }
+    let mut report = stamp.report;
+    report.unchanged = true;
+    Some(report)
+}
+
+/// Prints how long each stage took when `STUDYGEN_TIMINGS` is set.
+struct Stopwatch {
+    last: Option<std::time::Instant>,
+}
+
+impl Stopwatch {
+    fn new() -> Self {
+        Stopwatch { last: std::env::var_os("STUDYGEN_TIMINGS").map(|_| std::time::Instant::now()) }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if let Some(last) = self.last {
+            eprintln!("timing: {stage}: {:.1} ms", last.elapsed().as_secs_f64() * 1000.0);
+            self.last = Some(std::time::Instant::now());
+        }
+    }
 }
 
 /// Runs every experiment, checks every claim and every cited value.

@@ -74,7 +74,7 @@ pub struct Claim {
 }
 
 /// The outcome of checking one claim.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Verdict {
     /// The claim's text.
     pub text: String,

@@ -85,3 +85,22 @@ fn help_has_examples_and_exit_codes() {
     assert!(help.contains("Examples:") && help.contains("Exit codes:"), "{help}");
     assert!(help.contains("--out"));
 }
+
+#[test]
+fn a_rebuild_with_nothing_changed_reuses_the_last_build() {
+    let (_tmp, vault) = copy_vault(&repo().join("notes"), "notes");
+    let out = vault.parent().unwrap().join("out");
+    build_ok(&vault, &out);
+    let apkg = apkg_in(&out);
+    let stamp = std::fs::metadata(&apkg).unwrap().modified().unwrap();
+    let err = build_ok(&vault, &out);
+    assert!(err.contains("up to date"), "{err}");
+    assert!(err.contains("claims: 26 checked") || err.contains("claims:"), "the summary is replayed: {err}");
+    assert_eq!(std::fs::metadata(&apkg).unwrap().modified().unwrap(), stamp, "the deck was not rewritten");
+    // Any edit rebuilds.
+    let note = vault.join("Saddle points.md");
+    let text = std::fs::read_to_string(&note).unwrap();
+    std::fs::write(&note, text + "\nNew card::new answer\n").unwrap();
+    let err = build_ok(&vault, &out);
+    assert!(!err.contains("up to date") && err.contains("wrote"), "{err}");
+}

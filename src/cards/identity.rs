@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use anyhow::Context as _;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -81,7 +82,20 @@ pub fn hash(parts: &[&str]) -> String {
         h.update(p.as_bytes());
         h.update([0x1f]);
     }
-    h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(16);
+    for b in h.finalize().iter().take(8) {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    out
+}
+
+/// The hashes identity works with, per card; computed in parallel.
+struct Keys {
+    front: String,
+    back: String,
+    content: String,
 }
 
 fn norm(text: &str) -> String {
@@ -106,16 +120,25 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
     let mut orphans = Orphans::new(lock, present);
     let mut taken: HashMap<String, (String, usize)> = HashMap::new();
     let mut new_lock = Lock { version: 1, notes: BTreeMap::new() };
+    let keys: Vec<Keys> = cards
+        .par_iter()
+        .map(|c| Keys {
+            front: hash(&[&norm(&c.front_src)]),
+            back: hash(&[&norm(&c.back_src)]),
+            content: content_hash(c),
+        })
+        .collect();
 
     let mut start = 0;
     while start < cards.len() {
         let path = cards[start].note.clone();
         let end = start + cards[start..].iter().take_while(|c| c.note == path).count();
         let group = &mut cards[start..end];
+        let group_keys = &keys[start..end];
         let prev: &[Entry] = lock.notes.get(&path).map_or(&[], Vec::as_slice);
-        let links = link(group, prev, &mut orphans);
+        let links = link(group, group_keys, prev, &mut orphans);
         let mut entries = Vec::with_capacity(group.len());
-        for (card, linked) in group.iter_mut().zip(links) {
+        for ((card, linked), k) in group.iter_mut().zip(links).zip(group_keys) {
             let mut guid = match (card.anchor, &linked) {
                 (Some(id), _) => hash(&["anki-id", &id.to_string()]),
                 (None, Some(e)) => e.guid.clone(),
@@ -140,7 +163,7 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
                 }
             }
             taken.insert(guid.clone(), (card.note.clone(), card.line));
-            let content = content_hash(card);
+            let content = k.content.clone();
             card.modified = match &linked {
                 Some(e) if e.guid == guid && e.content == content => e.modified,
                 Some(e) if e.guid == guid => now.max(e.modified + 1),
@@ -149,8 +172,8 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
             card.guid = guid.clone();
             entries.push(Entry {
                 guid,
-                front: hash(&[&norm(&card.front_src)]),
-                back: hash(&[&norm(&card.back_src)]),
+                front: k.front.clone(),
+                back: k.back.clone(),
                 content,
                 modified: card.modified,
             });
@@ -195,9 +218,9 @@ impl Orphans {
 }
 
 /// Links each card of one note to the remembered entry it continues, if any.
-fn link(group: &[Card], prev: &[Entry], orphans: &mut Orphans) -> Vec<Option<Entry>> {
-    let fronts: Vec<String> = group.iter().map(|c| hash(&[&norm(&c.front_src)])).collect();
-    let backs: Vec<String> = group.iter().map(|c| hash(&[&norm(&c.back_src)])).collect();
+fn link(group: &[Card], keys: &[Keys], prev: &[Entry], orphans: &mut Orphans) -> Vec<Option<Entry>> {
+    let fronts: Vec<&str> = keys.iter().map(|k| k.front.as_str()).collect();
+    let backs: Vec<&str> = keys.iter().map(|k| k.back.as_str()).collect();
     let empty = hash(&[""]);
     let mut link: Vec<Option<usize>> = vec![None; group.len()];
     let mut used = vec![false; prev.len()];
@@ -218,9 +241,9 @@ fn link(group: &[Card], prev: &[Entry], orphans: &mut Orphans) -> Vec<Option<Ent
             if link[i].is_some() || group[i].anchor.is_some() || (by_back && backs[i] == empty) {
                 continue;
             }
-            let want = if by_back { &backs[i] } else { &fronts[i] };
-            if let Some(k) =
-                (0..prev.len()).find(|&k| !used[k] && if by_back { &prev[k].back } else { &prev[k].front } == want)
+            let want = if by_back { backs[i] } else { fronts[i] };
+            if let Some(k) = (0..prev.len())
+                .find(|&k| !used[k] && if by_back { prev[k].back.as_str() } else { prev[k].front.as_str() } == want)
             {
                 used[k] = true;
                 link[i] = Some(k);

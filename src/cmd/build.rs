@@ -11,7 +11,9 @@ pub(crate) fn run(vault: &Path, out: &Path, force: bool, deny_warnings: bool) ->
     opts.force = force;
     let report = build::run(&opts)?;
     let code = super::finish(&report, deny_warnings);
-    if report.written.is_empty() {
+    if report.unchanged {
+        eprintln!("up to date: nothing changed since the last build into {}", out.display());
+    } else if report.written.is_empty() {
         eprintln!("nothing written: fix the errors above, or pass --force to build without the broken cards");
     }
     for path in &report.written {

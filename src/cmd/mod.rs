@@ -25,7 +25,7 @@ pub(crate) fn finish(report: &Report, deny_warnings: bool) -> ExitCode {
     eprintln!(
         "{} notes, {} cards: {} errors, {} warnings",
         report.notes,
-        report.cards.len(),
+        report.card_count,
         report.errors(),
         report.warnings()
     );

@@ -34,7 +34,7 @@ pub const PARAMS: &[ParamDef] = &[
         name: "curvature",
         ty: Ty::Num(1e-6, 1e6),
         default: D::Num(1.0),
-        doc: "with `dim`: |λ| in every direction",
+        doc: "with `dim`: the size of λ in every direction",
     },
     ParamDef {
         name: "start",

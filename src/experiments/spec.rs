@@ -323,13 +323,21 @@ fn check(def: &ParamDef, v: &Yaml) -> Result<Param, String> {
 }
 
 fn in_range(x: f64, lo: f64, hi: f64) -> Result<f64, String> {
-    if x.is_finite() && x >= lo && x <= hi { Ok(x) } else { Err(format!("{x} is out of range [{lo}, {hi}]")) }
+    if x.is_finite() && x >= lo && x <= hi {
+        Ok(x)
+    } else {
+        Err(format!("{} is out of range [{}, {}]", fmt(x), fmt(lo), fmt(hi)))
+    }
+}
+
+fn fmt(x: f64) -> String {
+    super::format_number(x)
 }
 
 /// What a parameter accepts, for hints and documentation.
 pub fn expected(def: &ParamDef) -> String {
     match def.ty {
-        Ty::Num(lo, hi) => format!("`{}` is a number in [{lo}, {hi}]", def.name),
+        Ty::Num(lo, hi) => format!("`{}` is a number in [{}, {}]", def.name, fmt(lo), fmt(hi)),
         Ty::Int(lo, hi) => format!("`{}` is a whole number in [{lo}, {hi}]", def.name),
         Ty::Expr => format!("`{}` is an expression such as `x^2 - y^2`", def.name),
         Ty::NumList(lo, hi) => format!("`{}` is a list of {lo} to {hi} numbers, such as [1, 0.5]", def.name),

@@ -14,6 +14,7 @@ pub mod cards;
 pub mod claims;
 pub mod diagnostics;
 pub mod experiments;
+pub mod links;
 pub mod markdown;
 pub mod notes;
 pub mod outputs;

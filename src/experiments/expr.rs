@@ -138,6 +138,13 @@ impl Expr {
 }
 
 /// Parses `src`.
+///
+/// ```
+/// use studygen::experiments::expr::{jet, parse};
+/// let f = parse("x^2 - y^2").unwrap();
+/// let j = jet(&f.expr, &[1.0, 2.0]);
+/// assert_eq!((j.v, j.g.clone(), j.h.clone()), (-3.0, vec![2.0, -4.0], vec![2.0, 0.0, 0.0, -2.0]));
+/// ```
 pub fn parse(src: &str) -> Result<Parsed, ParseError> {
     let chars: Vec<(usize, char)> = src.chars().enumerate().collect();
     let mut p = Parser { chars, pos: 0, vars: Vec::new() };

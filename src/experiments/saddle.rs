@@ -214,6 +214,8 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
             out.num(&format!("{m}.final_loss"), f.value(&x_end));
             let (eig_e, _) = f.eigen(&x_end);
             out.num(&format!("{m}.end_index"), eig_e.iter().filter(|e| **e < 0.0).count() as f64);
+            out.num(&format!("{m}.end_eig_min"), eig_e.first().copied().unwrap_or(f64::NAN));
+            out.num(&format!("{m}.end_eig_max"), eig_e.last().copied().unwrap_or(f64::NAN));
             out.num(
                 &format!("{m}.moved"),
                 optim::norm(&x_end.iter().zip(&start).map(|(a, b)| a - b).collect::<Vec<_>>()),

@@ -1,0 +1,211 @@
+//! Links: wikilink references as a type, and name lookup as Obsidian does it.
+//!
+//! A target matches a note by file name without `.md` or by vault-relative path, case-insensitively
+//! and after Unicode NFC normalization, or by a frontmatter alias. A name that two notes share is
+//! ambiguous and reported, never silently resolved to the first. Lookups only ever return files of
+//! the vault, so a link can never read outside it.
+
+use std::collections::BTreeMap;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A parsed `[[target#heading#sub|alias]]` or `[[target#^block]]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reference {
+    /// The note or file, as written; empty for `[[#heading]]` (the same note).
+    pub target: String,
+    /// Headings, outermost first.
+    pub headings: Vec<String>,
+    /// A block id (`^id`), without the caret.
+    pub block: Option<String>,
+}
+
+impl Reference {
+    /// Parses a wikilink destination (the part before `|`).
+    ///
+    /// ```
+    /// use studygen::links::Reference;
+    /// let r = Reference::parse("Saddle points#Newton#^step");
+    /// assert_eq!(r.target, "Saddle points");
+    /// assert_eq!(r.headings, ["Newton"]);
+    /// assert_eq!(r.block.as_deref(), Some("step"));
+    /// ```
+    pub fn parse(dest: &str) -> Self {
+        let mut parts = dest.split('#');
+        let target = parts.next().unwrap_or("").trim().to_owned();
+        let mut r = Reference { target, ..Reference::default() };
+        for p in parts.map(str::trim).filter(|p| !p.is_empty()) {
+            match p.strip_prefix('^') {
+                Some(b) => r.block = Some(b.to_owned()),
+                None => r.headings.push(p.to_owned()),
+            }
+        }
+        r
+    }
+}
+
+/// The lookup key of a name: NFC, lower case, without a `.md` ending, with `/` separators.
+pub fn key(name: &str) -> String {
+    let n: String = name.trim().replace('\\', "/").nfc().collect::<String>().to_lowercase();
+    n.strip_suffix(".md").map(str::to_owned).unwrap_or(n)
+}
+
+/// What a target resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// Exactly this note (vault-relative path).
+    Found(String),
+    /// No note has this name.
+    Missing,
+    /// Several notes have this name.
+    Ambiguous(Vec<String>),
+}
+
+/// Every note's names, built once per vault.
+#[derive(Debug, Default)]
+pub struct Index {
+    by_name: BTreeMap<String, Vec<String>>,
+    by_path: BTreeMap<String, String>,
+}
+
+impl Index {
+    /// Indexes notes given as (path, aliases).
+    pub fn new<'a>(notes: impl IntoIterator<Item = (&'a str, &'a [String])>) -> Self {
+        let mut idx = Index::default();
+        for (path, aliases) in notes {
+            let k = key(path);
+            idx.by_path.insert(k.clone(), path.to_owned());
+            let stem = k.rsplit('/').next().unwrap_or(&k).to_owned();
+            idx.by_name.entry(stem).or_default().push(path.to_owned());
+            for a in aliases {
+                let list = idx.by_name.entry(key(a)).or_default();
+                if !list.iter().any(|p| p == path) {
+                    list.push(path.to_owned());
+                }
+            }
+        }
+        idx
+    }
+
+    /// Resolves a note target. Paths win over names; `..` never leaves the vault.
+    pub fn resolve(&self, target: &str) -> Resolution {
+        let k = key(target);
+        if k.split('/').any(|p| p == "..") || k.starts_with('/') {
+            return Resolution::Missing;
+        }
+        if let Some(p) = self.by_path.get(&k) {
+            return Resolution::Found(p.clone());
+        }
+        let name = k.rsplit('/').next().unwrap_or(&k);
+        match self.by_name.get(name).map(Vec::as_slice) {
+            Some([one]) => Resolution::Found(one.clone()),
+            Some(many) if k.contains('/') => {
+                // A partial path: keep the notes whose path ends with it.
+                let fit: Vec<String> =
+                    many.iter().filter(|p| key(p).ends_with(&format!("/{k}")) || key(p) == k).cloned().collect();
+                match fit.as_slice() {
+                    [one] => Resolution::Found(one.clone()),
+                    [] => Resolution::Missing,
+                    _ => Resolution::Ambiguous(fit),
+                }
+            }
+            Some([]) | None => Resolution::Missing,
+            Some(many) => Resolution::Ambiguous(many.to_vec()),
+        }
+    }
+}
+
+/// The markdown of a section: from the heading path `headings` to the next heading of the same or a
+/// higher level; or the paragraph or list item that ends with `^block`; or the whole body.
+pub fn section(body: &str, headings: &[String], block: Option<&str>) -> Option<String> {
+    let lines: Vec<&str> = body.lines().collect();
+    if let Some(id) = block {
+        let marker = format!("^{id}");
+        let at = lines.iter().position(|l| l.trim_end().ends_with(&marker))?;
+        let start = if lines[at].trim_start().starts_with(['-', '*', '+'])
+            || lines[at].trim_start().starts_with(|c: char| c.is_ascii_digit())
+        {
+            at
+        } else {
+            (0..at).rev().find(|&i| lines[i].trim().is_empty()).map_or(0, |i| i + 1)
+        };
+        let text = lines[start..=at].join("\n");
+        return Some(text.trim_end().strip_suffix(&marker).unwrap_or(&text).trim_end().to_owned());
+    }
+    let (mut lo, mut hi, mut level) = (0, lines.len(), 0usize);
+    for h in headings {
+        let wanted = key(h);
+        let found =
+            (lo..hi).find(|&i| heading(lines[i]).is_some_and(|(lv, text)| lv > level && key(text) == wanted))?;
+        level = heading(lines[found]).map_or(0, |(lv, _)| lv);
+        lo = found;
+        hi = (found + 1..hi).find(|&i| heading(lines[i]).is_some_and(|(lv, _)| lv <= level)).unwrap_or(hi);
+    }
+    Some(lines[lo..hi].join("\n"))
+}
+
+/// `(level, text)` of an ATX heading line.
+fn heading(line: &str) -> Option<(usize, &str)> {
+    let level = line.chars().take_while(|c| *c == '#').count();
+    if level == 0 || level > 6 {
+        return None;
+    }
+    let rest = &line[level..];
+    (rest.is_empty() || rest.starts_with(' ')).then(|| (level, rest.trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_as_a_case_table() {
+        let cases = [
+            ("note", ("note", vec![], None)),
+            ("note#Head", ("note", vec!["Head"], None)),
+            ("note#h1#h2", ("note", vec!["h1", "h2"], None)),
+            ("#Local", ("", vec!["Local"], None)),
+            ("note#^blk-1", ("note", vec![], Some("blk-1"))),
+            ("dir/note.md#A", ("dir/note.md", vec!["A"], None)),
+        ];
+        for (input, (target, headings, block)) in cases {
+            let r = Reference::parse(input);
+            assert_eq!(r.target, target, "{input}");
+            assert_eq!(r.headings, headings, "{input}");
+            assert_eq!(r.block.as_deref(), block, "{input}");
+        }
+    }
+
+    #[test]
+    fn lookup_is_case_and_normalization_insensitive_and_reports_ambiguity() {
+        let aliases = vec!["Hessian".to_owned()];
+        let none: Vec<String> = vec![];
+        let idx = Index::new([
+            ("a/Saddle Points.md", none.as_slice()),
+            ("b/Cafe\u{301}.md", none.as_slice()),
+            ("x/dup.md", none.as_slice()),
+            ("y/dup.md", none.as_slice()),
+            ("curv.md", aliases.as_slice()),
+        ]);
+        assert_eq!(idx.resolve("saddle points"), Resolution::Found("a/Saddle Points.md".into()));
+        assert_eq!(idx.resolve("Café"), Resolution::Found("b/Cafe\u{301}.md".into()));
+        assert_eq!(idx.resolve("a/saddle points.md"), Resolution::Found("a/Saddle Points.md".into()));
+        assert_eq!(idx.resolve("hessian"), Resolution::Found("curv.md".into()));
+        assert_eq!(idx.resolve("dup"), Resolution::Ambiguous(vec!["x/dup.md".into(), "y/dup.md".into()]));
+        assert_eq!(idx.resolve("y/dup"), Resolution::Found("y/dup.md".into()));
+        assert_eq!(idx.resolve("../../etc/passwd"), Resolution::Missing);
+        assert_eq!(idx.resolve("/etc/passwd"), Resolution::Missing);
+        assert_eq!(idx.resolve("nothing"), Resolution::Missing);
+    }
+
+    #[test]
+    fn sections_by_heading_path_and_block() {
+        let body =
+            "# Top\nintro\n## A\na text\n### A1\ndeep\n## B\nb text\n\nfirst line\nsecond line ^para\n- item ^it\n";
+        assert_eq!(section(body, &["A".into()], None).unwrap(), "## A\na text\n### A1\ndeep");
+        assert_eq!(section(body, &["top".into(), "A1".into()], None).unwrap(), "### A1\ndeep");
+        assert_eq!(section(body, &[], Some("para")).unwrap(), "first line\nsecond line");
+        assert_eq!(section(body, &[], Some("it")).unwrap(), "- item");
+        assert!(section(body, &["Nope".into()], None).is_none());
+    }
+}

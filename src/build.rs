@@ -2,7 +2,7 @@
 //!
 //! `check` runs the same stages and stops before writing anything.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -13,11 +13,12 @@ use crate::cards::{self, Card};
 use crate::claims::{self, Verdict};
 use crate::diagnostics::{self, Diagnostic};
 use crate::experiments::{self, Lab};
-use crate::markdown::Resolve;
+use crate::markdown::{self, Resolve};
 use crate::notes::{self, Note};
 use crate::outputs::{self, Media, apkg, atomic};
 use crate::templates::Templates;
 use crate::vault::{self, Vault};
+use crate::{links, lints};
 
 /// What to do.
 #[derive(Debug, Clone)]
@@ -79,29 +80,57 @@ impl Report {
     }
 }
 
-/// Resolves media references against the experiments' figures and the vault's attachments, and
-/// literate values against the experiments' results.
-struct VaultMedia<'a> {
+/// What rendering needs to know about the whole vault.
+struct Shared<'a> {
     vault: &'a Vault,
     lab: &'a Lab,
     figures: BTreeMap<String, String>,
+    notes: HashMap<&'a str, &'a Note>,
+    index: links::Index,
 }
+
+/// Resolves media against the experiments' figures and the vault's attachments, embeds against the
+/// vault's notes (following `chain`, so that a cycle is cut), and literate values against results.
+struct VaultMedia<'a> {
+    shared: &'a Shared<'a>,
+    chain: Vec<String>,
+}
+
+/// Embeds nest at most this deep.
+const MAX_EMBED_DEPTH: usize = 10;
 
 impl Resolve for VaultMedia<'_> {
     fn vault_name(&self) -> &str {
-        &self.vault.name
+        &self.shared.vault.name
     }
 
     fn media(&self, target: &str) -> Option<String> {
-        if let Some(fig) = self.figures.get(&vault::file_name(target).to_lowercase()) {
+        if let Some(fig) = self.shared.figures.get(&vault::file_name(target).to_lowercase()) {
             return Some(fig.clone());
         }
-        let rel = self.vault.attachment(target)?;
-        Some(packed_name(self.vault, rel))
+        let rel = self.shared.vault.attachment(target)?;
+        Some(packed_name(self.shared.vault, rel))
+    }
+
+    fn embed(&self, dest: &str) -> Option<markdown::Rendered> {
+        let r = links::Reference::parse(dest);
+        let links::Resolution::Found(path) = self.shared.index.resolve(&r.target) else { return None };
+        if self.chain.contains(&path) || self.chain.len() >= MAX_EMBED_DEPTH {
+            let mut chain = self.chain.clone();
+            chain.push(path);
+            let html =
+                format!("<span class=\"embed-cycle\">embed cycle: {}</span>", markdown::escape(&chain.join(" → ")));
+            return Some(markdown::Rendered { html, media: Vec::new() });
+        }
+        let note = self.shared.notes.get(path.as_str())?;
+        let md = links::section(note.body(), &r.headings, r.block.as_deref())?;
+        let mut chain = self.chain.clone();
+        chain.push(path);
+        Some(markdown::render(&md, markdown::Style::default(), &VaultMedia { shared: self.shared, chain }))
     }
 
     fn value(&self, name: &str) -> Option<String> {
-        self.lab.value(name).map(|v| v.to_string())
+        self.shared.lab.value(name).map(|v| v.to_string())
     }
 }
 
@@ -147,7 +176,12 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     report.claims = verdicts;
     report.experiments = lab.experiments.len();
     let figures: BTreeMap<String, String> = lab.figures().into_keys().map(|n| (n.to_lowercase(), n)).collect();
-    let resolver = VaultMedia { vault: &vault, lab: &lab, figures };
+    let index = links::Index::new(notes.iter().map(|n| (n.path.as_str(), n.frontmatter.aliases.as_slice())));
+    let by_path: HashMap<&str, &Note> = notes.iter().map(|n| (n.path.as_str(), n)).collect();
+    let shared = Shared { vault: &vault, lab: &lab, figures, notes: by_path, index };
+    let resolver = VaultMedia { shared: &shared, chain: Vec::new() };
+    report.diagnostics.extend(lints::check(&notes, &shared.index, &|t| resolver.media(t).is_some()));
+    clock.lap("lints");
     let rendered: Vec<Vec<Card>> =
         notes.par_iter().map(|n| cards::render(n, &templates, &resolver)).collect::<anyhow::Result<_>>()?;
     let mut cards: Vec<Card> = rendered.into_iter().flatten().collect();

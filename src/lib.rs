@@ -15,6 +15,7 @@ pub mod claims;
 pub mod diagnostics;
 pub mod experiments;
 pub mod links;
+pub mod lints;
 pub mod markdown;
 pub mod notes;
 pub mod outputs;

@@ -31,6 +31,10 @@ pub trait Resolve {
     fn vault_name(&self) -> &str;
     /// The file name under which the attachment `target` is packed, if it exists.
     fn media(&self, target: &str) -> Option<String>;
+    /// The rendered note, section or block that `![[dest]]` embeds, if it exists.
+    fn embed(&self, _dest: &str) -> Option<Rendered> {
+        None
+    }
     /// The formatted value of an experiment result `id.name`, if it exists.
     fn value(&self, _name: &str) -> Option<String> {
         None
@@ -73,6 +77,15 @@ pub fn render(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
     let mut i = 0;
     while let Some(ev) = events.get(i) {
         if !matches!(ev, Event::Text(_)) && !text.is_empty() {
+            if matches!(
+                ev,
+                Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) | Event::SoftBreak | Event::HardBreak
+            ) {
+                // A block id (`^id`) ends its line; Obsidian hides it.
+                if let Some(m) = BLOCK_ID.find(&text) {
+                    text.truncate(m.start());
+                }
+            }
             out.push(Event::InlineHtml(highlight(&std::mem::take(&mut text), &mut mark_open, &events[i..]).into()));
         }
         match ev {
@@ -213,7 +226,11 @@ fn image(dest: &str, inner: &str, title: &str, wiki: bool, vault: &dyn Resolve, 
             format!("<img src=\"{}\" alt=\"{}\"{t}>", escape(dest), escape(&alt))
         }
         None if wiki && !IMAGE_EXT.contains(&ext.as_str()) && !AUDIO_EXT.contains(&ext.as_str()) => {
-            // A note embed that this stage does not expand: show it as a link to the note.
+            if let Some(r) = vault.embed(dest) {
+                media.extend(r.media);
+                return format!("<div class=\"embed\">{}</div>", r.html);
+            }
+            // A note that cannot be embedded: show it as a link to the note.
             format!(
                 "<a class=\"embed\" href=\"{}\">{}</a>",
                 escape(&obsidian_url(vault.vault_name(), dest)),
@@ -260,6 +277,8 @@ fn closes_later(rest: &[Event<'_>]) -> bool {
     }
     false
 }
+
+static BLOCK_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|\s)\^[A-Za-z0-9-]+\s*$").unwrap());
 
 static TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[\s(,])#([\p{L}\p{N}_\-/]*[\p{L}_\-/][\p{L}\p{N}_\-/]*)").unwrap());
@@ -353,6 +372,13 @@ mod tests {
         assert!(r.html.contains("class=\"embed\""));
         assert!(r.html.contains("<span class=\"missing-media\">gone.png</span>"));
         assert!(!r.html.contains("[["));
+    }
+
+    #[test]
+    fn block_ids_are_hidden() {
+        assert_eq!(html("a claim ^claim-1\nnext"), "<p>a claim<br />\nnext</p>");
+        assert_eq!(html("- item ^it"), "<ul>\n<li>item</li>\n</ul>");
+        assert_eq!(html("x^2 stays"), "<p>x^2 stays</p>");
     }
 
     #[test]

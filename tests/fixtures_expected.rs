@@ -32,6 +32,11 @@ fn card_syntaxes_fixture() {
 }
 
 #[test]
+fn embeds_fixture() {
+    check_fixture("embeds");
+}
+
+#[test]
 fn same_vault_gives_same_guids_anywhere() {
     // Two copies in different places, built at different times, give the same GUIDs.
     let src = repo().join("tests/fixtures/cards/vault");

@@ -34,6 +34,20 @@ fn the_seeds_build_and_seed_001_gives_three_cards_with_display_math() {
     assert!(!err.contains("panicked"), "{err}");
     assert!(o.status.success(), "{err}");
 
+    // Unresolved embeds and images are reported at their place.
+    for (what, place) in [
+        ("missing image or attachment `Pasted image 20241003195732.png`", "000_27f738dc820ef167.md:1:1"),
+        (
+            "missing embed `[[ill conditioned hessians with gradient descent#ill conditioned hessians with gradient descent]]`",
+            "001_9b82fce87c065ec5.md:17:1",
+        ),
+        ("missing image or attachment `loss-ravines.jpg`", "003_c320615150bbe1a5.md:1:"),
+    ] {
+        assert!(err.contains(&format!("warning: {what}")), "{what} in:\n{err}");
+        let at = err.find(what).unwrap();
+        assert!(err[at..].lines().nth(1).unwrap().contains(place), "{what} at {place}:\n{err}");
+    }
+
     let report = studygen::build::run(&studygen::build::Options::new(&vault, None)).unwrap();
     let seed1: Vec<_> = report.cards.iter().filter(|c| c.note.starts_with("001_")).collect();
     assert_eq!(seed1.len(), 3, "seed 001 has three START blocks");

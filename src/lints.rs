@@ -1,0 +1,162 @@
+//! Link lints: broken and ambiguous links, missing embeds and images, links that would leave the
+//! vault, and embed cycles, each reported at its `file:line:col`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use pulldown_cmark::{Event, LinkType, Tag};
+
+use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::links::{Index, Reference, Resolution};
+use crate::markdown::{self, extension};
+use crate::notes::Note;
+
+/// One link or embed found in a note.
+#[derive(Debug, Clone)]
+struct Found {
+    dest: String,
+    embed: bool,
+    wiki: bool,
+    line: usize,
+    col: usize,
+}
+
+fn links_of(note: &Note) -> Vec<Found> {
+    let text = &note.text;
+    let idx = LineIndex::new(text);
+    let body_start = text.split_inclusive('\n').take(note.body_line).map(str::len).sum::<usize>();
+    let body = text.get(body_start..).unwrap_or("");
+    let mut out = Vec::new();
+    for (ev, range) in markdown::parser(body).into_offset_iter() {
+        let (dest, embed, wiki) = match ev {
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
+                let wiki = matches!(link_type, LinkType::WikiLink { .. });
+                if !wiki {
+                    continue;
+                }
+                (dest_url.to_string(), false, true)
+            }
+            Event::Start(Tag::Image { link_type, dest_url, .. }) => {
+                (dest_url.to_string(), true, matches!(link_type, LinkType::WikiLink { .. }))
+            }
+            _ => continue,
+        };
+        if dest.contains("://") {
+            continue;
+        }
+        let (line, col) = idx.line_col(text, body_start + range.start);
+        out.push(Found { dest, embed, wiki, line, col });
+    }
+    out
+}
+
+/// Checks every link and embed of every note. `media` says whether an attachment or figure exists.
+pub fn check(notes: &[Note], index: &Index, media: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
+    let by_path: HashMap<&str, &Note> = notes.iter().map(|n| (n.path.as_str(), n)).collect();
+    let mut diags = Vec::new();
+    let mut embeds: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+    for note in notes {
+        for f in links_of(note) {
+            let at = |msg: String, hint: &str| Diagnostic::warning(&note.path, f.line, f.col, msg).with_hint(hint);
+            let dest = f.dest.replace("%20", " ");
+            let r = Reference::parse(&dest);
+            let kind = if f.embed { "embed" } else { "link" };
+            if r.target.starts_with('/') || r.target.split(['/', '\\']).any(|p| p == "..") {
+                diags.push(at(
+                    format!("{kind} `{}` points outside the vault; it is not followed", f.dest),
+                    "links and embeds may only name files inside the vault",
+                ));
+                continue;
+            }
+            let ext = extension(&r.target);
+            let is_file = !ext.is_empty() && ext != "md";
+            if is_file || !f.wiki {
+                if !media(&r.target) {
+                    let what = if f.embed { "image or attachment" } else { "attachment" };
+                    diags.push(at(
+                        format!("missing {what} `{}`", r.target),
+                        "put the file anywhere in the vault; it is found by name",
+                    ));
+                }
+                continue;
+            }
+            let target_note = if r.target.is_empty() {
+                Some(note.path.clone())
+            } else {
+                match index.resolve(&r.target) {
+                    Resolution::Found(p) => Some(p),
+                    Resolution::Missing => {
+                        let msg = if f.embed { "missing embed" } else { "broken link" };
+                        diags.push(at(
+                            format!("{msg} `[[{}]]`: no note is called `{}`", f.dest, r.target),
+                            "check the name, or create the note",
+                        ));
+                        None
+                    }
+                    Resolution::Ambiguous(paths) => {
+                        diags.push(at(
+                            format!(
+                                "ambiguous {kind} `[[{}]]`: {} notes are called that: {}",
+                                f.dest,
+                                paths.len(),
+                                paths.join(", ")
+                            ),
+                            "write the path, such as `[[folder/name]]`",
+                        ));
+                        None
+                    }
+                }
+            };
+            let Some(path) = target_note else { continue };
+            if let Some(target) = by_path.get(path.as_str()) {
+                if (!r.headings.is_empty() || r.block.is_some())
+                    && crate::links::section(target.body(), &r.headings, r.block.as_deref()).is_none()
+                {
+                    let part = r
+                        .block
+                        .as_ref()
+                        .map_or_else(|| format!("heading `{}`", r.headings.join("#")), |b| format!("block `^{b}`"));
+                    diags.push(at(
+                        format!("{kind} `[[{}]]`: `{path}` has no {part}", f.dest),
+                        "check the heading or block id",
+                    ));
+                }
+            }
+            if f.embed {
+                embeds.entry(note.path.clone()).or_default().push((path, f.line));
+            }
+        }
+    }
+    diags.extend(cycles(&embeds));
+    diags
+}
+
+/// Embed cycles, each reported once with its whole chain.
+fn cycles(graph: &BTreeMap<String, Vec<(String, usize)>>) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut reported = std::collections::HashSet::new();
+    for start in graph.keys() {
+        let mut stack = vec![(start.clone(), vec![start.clone()], 0usize)];
+        while let Some((node, chain, line)) = stack.pop() {
+            for (next, l) in graph.get(&node).map(Vec::as_slice).unwrap_or_default() {
+                let first_line = if chain.len() == 1 { *l } else { line };
+                if next == start {
+                    let mut members = chain.clone();
+                    members.sort();
+                    if reported.insert(members) {
+                        let mut shown = chain.clone();
+                        shown.push(start.clone());
+                        diags.push(
+                            Diagnostic::warning(start, first_line, 1, format!("embed cycle: {}", shown.join(" → ")))
+                                .with_hint("an embed cycle is shown once, then cut; remove one of the embeds"),
+                        );
+                    }
+                } else if !chain.contains(next) && chain.len() < 32 {
+                    let mut c = chain.clone();
+                    c.push(next.clone());
+                    stack.push((next.clone(), c, first_line));
+                }
+            }
+        }
+    }
+    diags
+}

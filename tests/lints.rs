@@ -1,0 +1,54 @@
+//! `studygen check` reports what is broken in a vault's links and embeds, at file:line:col.
+
+mod common;
+
+use common::{repo, stderr, studygen};
+
+fn check_embeds(extra: &[&str]) -> (Option<i32>, String) {
+    let vault = repo().join("tests/fixtures/embeds/vault");
+    let mut args = vec!["check", vault.to_str().unwrap()];
+    args.extend(extra);
+    let o = studygen(&args);
+    (o.status.code(), stderr(&o))
+}
+
+#[test]
+fn broken_ambiguous_missing_and_escaping_links_are_warnings_at_their_place() {
+    let (code, err) = check_embeds(&[]);
+    assert_eq!(code, Some(0), "warnings alone pass: {err}");
+    for (msg, place) in [
+        ("broken link `[[Nowhere]]`", "cards.md:25:13"),
+        ("missing embed `[[Missing note]]`", "cards.md:25:29"),
+        ("missing image or attachment `lost.png`", "cards.md:25:51"),
+        ("ambiguous link `[[Dup]]`: 2 notes are called that: other/Dup.md, sub/Dup.md", "cards.md:26:16"),
+        ("embed `../../etc/passwd` points outside the vault; it is not followed", "cards.md:27:9"),
+        ("link `/etc/hosts` points outside the vault; it is not followed", "cards.md:27:35"),
+        ("`sub/Source note.md` has no heading `No such heading`", "cards.md:29:14"),
+    ] {
+        let at = err.find(msg).unwrap_or_else(|| panic!("no `{msg}` in:\n{err}"));
+        assert!(err[at..].lines().nth(1).unwrap().ends_with(place), "`{msg}` at {place}:\n{err}");
+    }
+    assert!(!err.contains("The source"), "an alias resolves: {err}");
+}
+
+#[test]
+fn an_embed_cycle_ends_and_names_every_file_in_the_chain() {
+    let (_, err) = check_embeds(&[]);
+    assert!(err.contains("warning: embed cycle: Loop A.md → Loop B.md → Loop A.md\n  --> Loop A.md:1:"), "{err}");
+    // The cards render too: the cycle is cut with its chain shown.
+    let expected = std::fs::read_to_string(repo().join("tests/fixtures/embeds/expected/cards.txt")).unwrap();
+    assert!(expected.contains("embed cycle: Loop A.md → Loop B.md → Loop A.md"));
+}
+
+#[test]
+fn deny_warnings_makes_them_fail() {
+    let (code, _) = check_embeds(&["--deny-warnings"]);
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn nothing_outside_the_vault_is_read() {
+    let expected = std::fs::read_to_string(repo().join("tests/fixtures/embeds/expected/cards.txt")).unwrap();
+    assert!(!expected.contains("root:"), "no /etc/passwd content");
+    assert!(!expected.contains("<div class=\"\"embed\"\"><p>root"));
+}

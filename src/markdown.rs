@@ -74,6 +74,7 @@ pub fn render(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
     let mut media = Vec::new();
     let mut text = String::new();
     let mut mark_open = false;
+    let mut callouts: Vec<Option<crate::callouts::Header>> = Vec::new();
     let mut i = 0;
     while let Some(ev) = events.get(i) {
         if !matches!(ev, Event::Text(_)) && !text.is_empty() {
@@ -89,6 +90,25 @@ pub fn render(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
             out.push(Event::InlineHtml(highlight(&std::mem::take(&mut text), &mut mark_open, &events[i..]).into()));
         }
         match ev {
+            Event::Start(Tag::BlockQuote(_)) => match callout_header(&events, i) {
+                Some((header, next, reopen)) => {
+                    out.push(Event::Html(crate::callouts::open(&header, &escape(&header.title)).into()));
+                    if reopen {
+                        out.push(Event::Start(Tag::Paragraph));
+                    }
+                    callouts.push(Some(header));
+                    i = next;
+                    continue;
+                }
+                None => {
+                    callouts.push(None);
+                    out.push(ev.clone());
+                }
+            },
+            Event::End(TagEnd::BlockQuote(_)) => match callouts.pop() {
+                Some(Some(h)) => out.push(Event::Html(crate::callouts::close(&h).into())),
+                _ => out.push(ev.clone()),
+            },
             Event::Text(t) => text.push_str(t),
             Event::SoftBreak => out.push(Event::HardBreak),
             Event::InlineMath(m) => out.push(Event::InlineHtml(math(m, false, style).into())),
@@ -133,6 +153,27 @@ pub fn render(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     Rendered { html: html.trim_end().to_owned(), media }
+}
+
+/// If the blockquote starting at `events[start]` is a callout: its header, the index of the first
+/// event of its content, and whether the header shared its paragraph with content (which must then
+/// be reopened).
+fn callout_header(events: &[Event<'_>], start: usize) -> Option<(crate::callouts::Header, usize, bool)> {
+    if !matches!(events.get(start + 1), Some(Event::Start(Tag::Paragraph))) {
+        return None;
+    }
+    let mut line = String::new();
+    let mut j = start + 2;
+    while let Some(Event::Text(t)) = events.get(j) {
+        line.push_str(t);
+        j += 1;
+    }
+    let header = crate::callouts::parse(&line)?;
+    match events.get(j) {
+        Some(Event::End(TagEnd::Paragraph)) => Some((header, j + 1, false)),
+        Some(Event::SoftBreak | Event::HardBreak) => Some((header, j + 1, true)),
+        _ => None,
+    }
 }
 
 /// The text inside the element starting at `events[start]`, and the index of its end event.
@@ -372,6 +413,15 @@ mod tests {
         assert!(r.html.contains("class=\"embed\""));
         assert!(r.html.contains("<span class=\"missing-media\">gone.png</span>"));
         assert!(!r.html.contains("[["));
+    }
+
+    #[test]
+    fn callouts_nest_and_fold() {
+        assert_eq!(
+            html("> [!faq]- Why?\n> Because $x$.\n>\n> > [!tip]\n> > inner"),
+            "<details class=\"callout\" data-callout=\"question\"><summary class=\"callout-title\"><span class=\"callout-icon\">?</span> Why?</summary><div class=\"callout-content\">\n<p>Because \\(x\\).</p>\n<div class=\"callout\" data-callout=\"tip\"><div class=\"callout-title\"><span class=\"callout-icon\">🔥</span> Tip</div><div class=\"callout-content\">\n<p>inner</p>\n</div></div></div></details>"
+        );
+        assert_eq!(html("> plain quote"), "<blockquote>\n<p>plain quote</p>\n</blockquote>");
     }
 
     #[test]

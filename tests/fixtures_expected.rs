@@ -37,6 +37,11 @@ fn embeds_fixture() {
 }
 
 #[test]
+fn obsidian_quirks_fixture() {
+    check_fixture("obsidian");
+}
+
+#[test]
 fn same_vault_gives_same_guids_anywhere() {
     // Two copies in different places, built at different times, give the same GUIDs.
     let src = repo().join("tests/fixtures/cards/vault");

@@ -52,3 +52,22 @@ fn nothing_outside_the_vault_is_read() {
     assert!(!expected.contains("root:"), "no /etc/passwd content");
     assert!(!expected.contains("<div class=\"\"embed\"\"><p>root"));
 }
+
+#[test]
+#[cfg(unix)]
+fn symlinks_that_leave_the_vault_are_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), "secret::card from outside\n").unwrap();
+    std::fs::write(outside.path().join("secret.png"), b"\x89PNG").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v");
+    std::fs::create_dir_all(&vault).unwrap();
+    std::os::unix::fs::symlink(outside.path(), vault.join("linked-dir")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.png"), vault.join("secret.png")).unwrap();
+    std::fs::write(vault.join("n.md"), "Q::![[secret.png]] and [[secret]]\n").unwrap();
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(err.contains("1 notes, 1 cards"), "the linked folder's note is not read: {err}");
+    assert!(err.contains("missing image or attachment `secret.png`"), "{err}");
+    assert!(err.contains("broken link `[[secret]]`"), "{err}");
+}

@@ -113,6 +113,7 @@ static SR_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*<!--SR:[^>
 pub fn scan(lines: &[&str], first_line: usize, file: &str) -> Scanned {
     let mut out = Scanned::default();
     let mut fence: Option<String> = None;
+    let mut anki_fence: Option<String> = None;
     let mut i = 0;
     while let Some(&raw) = lines.get(i) {
         let line = raw.trim();
@@ -124,8 +125,19 @@ pub fn scan(lines: &[&str], first_line: usize, file: &str) -> Scanned {
             i += 1;
             continue;
         }
+        if anki_fence.as_deref().is_some_and(|f| line == f) {
+            anki_fence = None;
+            i += 1;
+            continue;
+        }
         if let Some(f) = fence_opener(line) {
-            fence = Some(f);
+            // Obsidian_to_Anki reads cards inside ```anki fences: scan their lines, skip the fence lines.
+            let lang = line.trim_start_matches(['`', '~']).trim();
+            if lang.eq_ignore_ascii_case("anki") {
+                anki_fence = Some(f);
+            } else {
+                fence = Some(f);
+            }
             i += 1;
             continue;
         }
@@ -443,6 +455,14 @@ mod tests {
             ]
         );
         assert!(s.cards.is_empty());
+    }
+
+    #[test]
+    fn cards_inside_an_anki_fence_are_read() {
+        let s = scan_str("```anki\nSTART\nBasic\nq\nBack: a\nEND\n```\n```\nSTART\nBasic\nno\nEND\n```\n");
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        assert_eq!(s.cards.len(), 1);
+        assert_eq!(s.cards[0].fields, ["q", "a"]);
     }
 
     #[test]

@@ -67,6 +67,13 @@ pub fn parse(src: &SourceFile, root_deck: &str) -> (Option<Note>, Vec<Diagnostic
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_owned() };
+    // Zero-width spaces and non-breaking spaces pasted from the web would hide `START`, `Back:` and
+    // tags from the scanner: drop the former and read the latter as spaces.
+    let text = if text.contains(['\u{200b}', '\u{2060}', '\u{feff}', '\u{a0}']) {
+        text.replace(['\u{200b}', '\u{2060}', '\u{feff}'], "").replace('\u{a0}', " ")
+    } else {
+        text
+    };
     let (text, open_comment) = comments::strip(&text);
     if open_comment {
         diags.push(

@@ -18,7 +18,7 @@ use crate::notes::{self, Note};
 use crate::outputs::{self, Media, apkg, atomic};
 use crate::templates::Templates;
 use crate::vault::{self, Vault};
-use crate::{links, lints};
+use crate::{config, links, lints};
 
 /// What to do.
 #[derive(Debug, Clone)]
@@ -158,11 +158,15 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     }
     let templates = Templates::load(&vault.root)?;
     let lock = Lock::load(&vault.root)?;
-    let root_deck = vault.name.clone();
+    let mut report = Report { notes: vault.notes.len(), ..Report::default() };
+    let config = config::load(&vault.root).unwrap_or_else(|d| {
+        report.diagnostics.push(d);
+        config::Config::default()
+    });
+    let root_deck = config.deck.clone().unwrap_or_else(|| vault.name.clone());
 
     let parsed: Vec<(Option<Note>, Vec<Diagnostic>)> =
-        vault.notes.par_iter().map(|src| notes::parse(src, &root_deck)).collect();
-    let mut report = Report { notes: vault.notes.len(), ..Report::default() };
+        vault.notes.par_iter().map(|src| notes::parse(src, &root_deck, &config)).collect();
     let mut notes = Vec::with_capacity(parsed.len());
     for (note, diags) in parsed {
         report.diagnostics.extend(diags);

@@ -13,6 +13,7 @@ pub mod build;
 pub mod callouts;
 pub mod cards;
 pub mod claims;
+pub mod config;
 pub mod diagnostics;
 pub mod experiments;
 pub mod links;

@@ -62,7 +62,7 @@ fn a_failed_build_keeps_the_previous_deck() {
 #[test]
 fn warnings_fail_only_when_denied() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("n.md"), "question::\n").unwrap();
+    std::fs::write(tmp.path().join("n.md"), "#flashcards\n\nquestion::\n").unwrap();
     let v = tmp.path().to_str().unwrap();
     let o = studygen(&["check", v]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -100,7 +100,7 @@ fn a_rebuild_with_nothing_changed_reuses_the_last_build() {
     // Any edit rebuilds.
     let note = vault.join("Saddle points.md");
     let text = std::fs::read_to_string(&note).unwrap();
-    std::fs::write(&note, text + "\nNew card::new answer\n").unwrap();
+    std::fs::write(&note, text + "\nNew card::new answer\n").unwrap(); // the note is tagged #flashcards
     let err = build_ok(&vault, &out);
     assert!(!err.contains("up to date") && err.contains("wrote"), "{err}");
 }

@@ -64,7 +64,7 @@ fn symlinks_that_leave_the_vault_are_not_followed() {
     std::fs::create_dir_all(&vault).unwrap();
     std::os::unix::fs::symlink(outside.path(), vault.join("linked-dir")).unwrap();
     std::os::unix::fs::symlink(outside.path().join("secret.png"), vault.join("secret.png")).unwrap();
-    std::fs::write(vault.join("n.md"), "Q::![[secret.png]] and [[secret]]\n").unwrap();
+    std::fs::write(vault.join("n.md"), "#flashcards\n\nQ::![[secret.png]] and [[secret]]\n").unwrap();
     let o = studygen(&["check", vault.to_str().unwrap()]);
     let err = stderr(&o);
     assert!(err.contains("1 notes, 1 cards"), "the linked folder's note is not read: {err}");

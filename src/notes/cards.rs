@@ -109,11 +109,28 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static CLOZE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{\{c\d+::").unwrap());
 static SR_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*<!--SR:[^>]*-->").unwrap());
 
+/// Which syntaxes a note's scan reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Syntaxes {
+    /// obsidian-spaced-repetition syntaxes: `::`, `:::`, `?`, `??` (the note carries the tag).
+    pub spaced_repetition: bool,
+    /// With those: a paragraph with `==highlights==` is a cloze card.
+    pub highlight_clozes: bool,
+}
+
+impl Default for Syntaxes {
+    fn default() -> Self {
+        Syntaxes { spaced_repetition: true, highlight_clozes: true }
+    }
+}
+
 /// Scans `lines` (the body of note `file`; `first_line` is the 1-based number of `lines[0]`).
-pub fn scan(lines: &[&str], first_line: usize, file: &str) -> Scanned {
+pub fn scan(lines: &[&str], first_line: usize, file: &str, syntaxes: Syntaxes) -> Scanned {
     let mut out = Scanned::default();
     let mut fence: Option<String> = None;
     let mut anki_fence: Option<String> = None;
+    // Indices of the plain lines of the current paragraph (a multi-line question, or a cloze paragraph).
+    let mut para: Vec<usize> = Vec::new();
     let mut i = 0;
     while let Some(&raw) = lines.get(i) {
         let line = raw.trim();
@@ -124,6 +141,13 @@ pub fn scan(lines: &[&str], first_line: usize, file: &str) -> Scanned {
             }
             i += 1;
             continue;
+        }
+        let structural = line.is_empty() || line.starts_with('#') || fence_opener(line).is_some() || line == "START";
+        if structural && !para.is_empty() {
+            if syntaxes.spaced_repetition && syntaxes.highlight_clozes {
+                out.cards.extend(highlight_cloze(lines, &para, first_line));
+            }
+            para.clear();
         }
         if anki_fence.as_deref().is_some_and(|f| line == f) {
             anki_fence = None;
@@ -157,18 +181,168 @@ pub fn scan(lines: &[&str], first_line: usize, file: &str) -> Scanned {
             i = block(lines, i, first_line, file, &mut out);
             continue;
         }
+        if syntaxes.spaced_repetition && (line == "?" || line == "??") {
+            i = multi_line(lines, i, &std::mem::take(&mut para), first_line, file, &mut out);
+            continue;
+        }
         if line == "END" {
             out.diagnostics.push(
                 Diagnostic::error(file, lineno, 1, "END without a START")
                     .with_hint("every card block opens with START"),
             );
-        } else if let Some(card) = inline(raw, lineno, file, &mut out.diagnostics) {
+        } else if line.contains("STARTI") {
+            if let Some(card) = starti(raw, lineno, file, &mut out.diagnostics) {
+                out.cards.push(card);
+            }
+        } else if let Some(card) =
+            if syntaxes.spaced_repetition { inline(raw, lineno, file, &mut out.diagnostics) } else { None }
+        {
             out.cards.push(card);
+        } else if !line.is_empty() && !line.starts_with('#') {
+            para.push(i);
         }
         i += 1;
     }
+    if syntaxes.spaced_repetition && syntaxes.highlight_clozes && !para.is_empty() {
+        out.cards.extend(highlight_cloze(lines, &para, first_line));
+    }
     out
 }
+
+/// A `?` (or `??`, reversed) card: the question is the paragraph above, the answer the lines below
+/// up to a blank line. Returns the index of the line after the answer.
+fn multi_line(
+    lines: &[&str],
+    at: usize,
+    question: &[usize],
+    first_line: usize,
+    file: &str,
+    out: &mut Scanned,
+) -> usize {
+    let reversed = lines.get(at).is_some_and(|l| l.trim() == "??");
+    let end = (at + 1..lines.len()).find(|&j| lines[j].trim().is_empty()).unwrap_or(lines.len());
+    let front: Vec<&str> = question.iter().filter_map(|&j| lines.get(j).copied()).collect();
+    let back = lines.get(at + 1..end).unwrap_or_default().join("\n");
+    let start = question.first().copied().unwrap_or(at);
+    if front.iter().all(|l| l.trim().is_empty()) {
+        out.diagnostics.push(
+            Diagnostic::error(file, first_line + at, 1, "empty front: nothing above the `?` line")
+                .with_hint("write the question on the lines just above `?`"),
+        );
+        return end;
+    }
+    out.cards.push(CardSpec {
+        kind: if reversed { NoteKind::Reversed } else { NoteKind::Basic },
+        fields: vec![front.join("\n").trim().to_owned(), back.trim().to_owned()],
+        field_lines: vec![first_line + start, first_line + at + 1],
+        tags: Vec::new(),
+        anchor: None,
+        line: first_line + start,
+        syntax: Syntax::Inline,
+    });
+    end
+}
+
+static HIGHLIGHT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"==([^=\s](?:[^=]*[^=\s])?)==").unwrap());
+
+/// A paragraph with `==highlights==` as a cloze card, one deletion per highlight.
+fn highlight_cloze(lines: &[&str], para: &[usize], first_line: usize) -> Option<CardSpec> {
+    let text: Vec<&str> = para.iter().filter_map(|&j| lines.get(j).copied()).collect();
+    let text = text.join("\n");
+    if !HIGHLIGHT.is_match(&text) || text.trim_start().starts_with(['>', '|']) {
+        return None;
+    }
+    let mut n = 0;
+    let cloze = HIGHLIGHT.replace_all(&text, |c: &regex::Captures<'_>| {
+        n += 1;
+        format!("{{{{c{n}::{}}}}}", c.get(1).map_or("", |m| m.as_str()))
+    });
+    let line = first_line + para.first().copied().unwrap_or(0);
+    Some(CardSpec {
+        kind: NoteKind::Cloze,
+        fields: vec![cloze.into_owned(), String::new()],
+        field_lines: vec![line, 0],
+        tags: Vec::new(),
+        anchor: None,
+        line,
+        syntax: Syntax::Inline,
+    })
+}
+
+/// Obsidian_to_Anki's one-line `STARTI [Type] front Back: back ENDI`, with an optional ID comment.
+fn starti(raw: &str, lineno: usize, file: &str, diags: &mut Vec<Diagnostic>) -> Option<CardSpec> {
+    let start = raw.find("STARTI")?;
+    let Some(end) = raw.find("ENDI").filter(|e| *e > start) else {
+        diags.push(
+            Diagnostic::error(file, lineno, start + 1, "STARTI without ENDI on the same line")
+                .with_hint("an inline card is `STARTI [Basic] front Back: back ENDI`"),
+        );
+        return None;
+    };
+    let mut body = raw[start + 6..end].trim();
+    let mut kind = NoteKind::Basic;
+    if let Some(rest) = body.strip_prefix('[') {
+        let Some((name, after)) = rest.split_once(']') else { return None };
+        let Some(k) = NoteKind::from_name(name) else {
+            diags.push(
+                Diagnostic::error(file, lineno, start + 1, format!("unknown note type `{}`", name.trim()))
+                    .with_hint(format!("STARTI [Type] names one of: {}", NoteKind::NAMES.join(", "))),
+            );
+            return None;
+        };
+        kind = k;
+        body = after.trim();
+    }
+    let anchor = ID_INLINE.captures(raw).and_then(|c| c.get(1)?.as_str().parse().ok());
+    let body = ID_INLINE.replace_all(body, "");
+    let mut fields = vec![String::new(); kind.fields().len()];
+    let mut rest: &str = &body;
+    let mut current = 0;
+    loop {
+        // The next ` Label: ` of this type's fields.
+        let next = kind
+            .fields()
+            .iter()
+            .enumerate()
+            .skip(1)
+            .filter_map(|(i, f)| rest.find(&format!("{f}:")).map(|at| (at, i, f.len() + 1)))
+            .min();
+        let (text, after) = match next {
+            Some((at, i, len)) => {
+                let t = &rest[..at];
+                fields[current].push_str(t.trim());
+                current = i;
+                (None, &rest[at + len..])
+            }
+            None => (Some(rest), ""),
+        };
+        if let Some(t) = text {
+            fields[current].push_str(t.trim());
+            break;
+        }
+        rest = after;
+    }
+    let front = fields.first().map(|f| f.trim().trim_start_matches("Front:").trim().to_owned()).unwrap_or_default();
+    if front.is_empty() {
+        diags.push(
+            Diagnostic::error(file, lineno, start + 1, "empty front in STARTI card")
+                .with_hint("write the question after STARTI [Type]"),
+        );
+        return None;
+    }
+    fields[0] = front;
+    Some(CardSpec {
+        kind,
+        field_lines: vec![lineno; fields.len()],
+        fields,
+        tags: Vec::new(),
+        anchor,
+        line: lineno,
+        syntax: Syntax::Block,
+    })
+}
+
+static ID_INLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<!--\s*ID:\s*(\d+)\s*-->").unwrap());
 
 fn fence_opener(line: &str) -> Option<String> {
     let ch = line.chars().next().filter(|c| *c == '`' || *c == '~')?;
@@ -397,7 +571,52 @@ mod tests {
 
     fn scan_str(text: &str) -> Scanned {
         let lines: Vec<&str> = text.lines().collect();
-        scan(&lines, 1, "t.md")
+        scan(&lines, 1, "t.md", Syntaxes::default())
+    }
+
+    #[test]
+    fn multi_line_and_reversed_cards() {
+        let s = scan_str(
+            "intro\n\nWhat is a saddle\npoint?\n?\nA critical point\nwith mixed curvature\n\nTerm\n??\nDefinition\n",
+        );
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let got: Vec<_> = s.cards.iter().map(|c| (c.kind, c.fields.clone(), c.line)).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    NoteKind::Basic,
+                    vec!["What is a saddle\npoint?".to_owned(), "A critical point\nwith mixed curvature".to_owned()],
+                    3
+                ),
+                (NoteKind::Reversed, vec!["Term".to_owned(), "Definition".to_owned()], 9),
+            ]
+        );
+    }
+
+    #[test]
+    fn highlight_paragraphs_become_clozes() {
+        let s = scan_str(
+            "The ==Hessian== has ==mixed== signs at a saddle.\nSecond line.\n\nNo highlight here.\n\nq::a ==not a cloze==\n",
+        );
+        let clozes: Vec<_> =
+            s.cards.iter().filter(|c| c.kind == NoteKind::Cloze).map(|c| c.fields[0].clone()).collect();
+        assert_eq!(clozes, ["The {{c1::Hessian}} has {{c2::mixed}} signs at a saddle.\nSecond line."]);
+        let off =
+            scan(&["a ==b== c", "q::a"], 1, "t.md", Syntaxes { spaced_repetition: false, highlight_clozes: true });
+        assert!(off.cards.is_empty(), "without the tag, no spaced-repetition cards");
+    }
+
+    #[test]
+    fn starti_inline_blocks() {
+        let s = scan_str(
+            "STARTI [Basic] Front text Back: back text ENDI <!--ID: 99-->\nSTARTI [Cloze] A {{c1::cloze}} ENDI\nSTARTI no end\n",
+        );
+        assert_eq!(s.cards.len(), 2);
+        assert_eq!(s.cards[0].fields, ["Front text", "back text"]);
+        assert_eq!(s.cards[0].anchor, Some(99));
+        assert_eq!((s.cards[1].kind, s.cards[1].fields[0].as_str()), (NoteKind::Cloze, "A {{c1::cloze}}"));
+        assert_eq!(s.diagnostics[0].message, "STARTI without ENDI on the same line");
     }
 
     #[test]

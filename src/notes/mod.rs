@@ -6,6 +6,7 @@ pub mod cards;
 pub mod comments;
 pub mod frontmatter;
 
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::experiments::Block;
 use crate::markdown;
@@ -50,7 +51,7 @@ impl Note {
 /// Parses one note. `root_deck` is the deck for notes at the vault root.
 ///
 /// Returns `None` only when the file cannot be read as text at all.
-pub fn parse(src: &SourceFile, root_deck: &str) -> (Option<Note>, Vec<Diagnostic>) {
+pub fn parse(src: &SourceFile, root_deck: &str, config: &Config) -> (Option<Note>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let text = match std::str::from_utf8(&src.bytes) {
         Ok(t) => t,
@@ -94,13 +95,23 @@ pub fn parse(src: &SourceFile, root_deck: &str) -> (Option<Note>, Vec<Diagnostic
         None => (Frontmatter::default(), 0),
     };
     let body_lines = lines.get(body_line..).unwrap_or_default();
-    let scanned = cards::scan(body_lines, body_line + 1, &src.rel);
-    diags.extend(scanned.diagnostics);
+    let body = body_lines.join("\n");
+    let inline_tags = markdown::inline_tags(&body);
+    let sr = &config.spaced_repetition;
+    let tagged = sr.tag.is_empty()
+        || frontmatter.tags.iter().chain(&inline_tags).any(|t| *t == sr.tag || t.starts_with(&format!("{}/", sr.tag)));
+    let syntaxes = cards::Syntaxes { spaced_repetition: tagged, highlight_clozes: sr.highlight_clozes };
+    let mut scanned = cards::scan(body_lines, body_line + 1, &src.rel, syntaxes);
+    diags.append(&mut scanned.diagnostics);
+    if frontmatter.raw.as_ref().is_some_and(|y| y["cards"].as_str() == Some("headings")) {
+        scanned.cards.extend(heading_cards(body_lines, body_line + 1, config.headings.level));
+        scanned.cards.sort_by_key(|c| c.line);
+    }
 
     let deck = frontmatter.deck.clone().or(scanned.target_deck).unwrap_or_else(|| folder_deck(root_deck, &src.rel));
-    let body = body_lines.join("\n");
-    let mut tags: Vec<String> = frontmatter.tags.iter().chain(&scanned.file_tags).map(|t| anki_tag(t)).collect();
-    tags.extend(markdown::inline_tags(&body).into_iter().map(|t| anki_tag(&t)));
+    let mut tags: Vec<String> =
+        config.tags.iter().chain(&frontmatter.tags).chain(&scanned.file_tags).map(|t| anki_tag(t)).collect();
+    tags.extend(inline_tags.iter().map(|t| anki_tag(t)));
     dedup_keep_order(&mut tags);
 
     let title = crate::vault::file_name(&src.rel);
@@ -127,6 +138,50 @@ pub fn parse(src: &SourceFile, root_deck: &str) -> (Option<Note>, Vec<Diagnostic
         claims,
     };
     (Some(note), diags)
+}
+
+/// Cards from headings: each heading of `level` is a front, the text under it (up to the next
+/// heading of the same or a higher level) its back. Headings inside code blocks do not count.
+fn heading_cards(lines: &[&str], first_line: usize, level: usize) -> Vec<CardSpec> {
+    let mut cards = Vec::new();
+    let mut fence = false;
+    let mut open: Option<(usize, String, Vec<&str>)> = None;
+    let flush = |open: &mut Option<(usize, String, Vec<&str>)>, cards: &mut Vec<CardSpec>| {
+        if let Some((line, front, body)) = open.take() {
+            let back = body.join("\n").trim().to_owned();
+            if !back.is_empty() {
+                cards.push(CardSpec {
+                    kind: NoteKind::Basic,
+                    fields: vec![front, back],
+                    field_lines: vec![line, line + 1],
+                    tags: Vec::new(),
+                    anchor: None,
+                    line,
+                    syntax: Syntax::Block,
+                });
+            }
+        }
+    };
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = !fence;
+        }
+        let hashes = t.chars().take_while(|c| *c == '#').count();
+        let is_heading = !fence && (1..=6).contains(&hashes) && t[hashes..].starts_with(' ');
+        if is_heading && hashes <= level {
+            flush(&mut open, &mut cards);
+            if hashes == level {
+                open = Some((first_line + i, t[hashes..].trim().to_owned(), Vec::new()));
+            }
+            continue;
+        }
+        if let Some((_, _, body)) = &mut open {
+            body.push(line);
+        }
+    }
+    flush(&mut open, &mut cards);
+    cards
 }
 
 /// Fenced code blocks with their info string (the first word after the fence).
@@ -190,33 +245,64 @@ pub fn position(text: &str, offset: usize) -> (usize, usize) {
 mod tests {
     use super::*;
 
+    fn parse_default(src: &SourceFile, root: &str) -> (Option<Note>, Vec<Diagnostic>) {
+        parse(
+            src,
+            root,
+            &Config {
+                spaced_repetition: crate::config::SpacedRepetition { tag: String::new(), highlight_clozes: true },
+                ..Config::default()
+            },
+        )
+    }
+
+    #[test]
+    fn heading_cards_when_the_note_opts_in() {
+        let text = b"---\ncards: headings\n---\n# Title\n## Saddle\nmixed curvature\n### detail\nmore\n## Empty\n## Minimum\nall positive\n";
+        let (n, _) = parse_default(&src("n.md", text), "V");
+        let n = n.unwrap();
+        let got: Vec<_> = n.cards.iter().map(|c| (c.fields[0].as_str(), c.fields[1].as_str(), c.line)).collect();
+        assert_eq!(got, [("Saddle", "mixed curvature\n### detail\nmore", 5), ("Minimum", "all positive", 10)]);
+    }
+
+    #[test]
+    fn spaced_repetition_cards_need_the_tag() {
+        let cfg = Config::default();
+        let (n, _) = parse(&src("n.md", b"q::a\n"), "V", &cfg);
+        assert!(n.unwrap().cards.is_empty());
+        let (n, _) = parse(&src("n.md", b"#flashcards\n\nq::a\n"), "V", &cfg);
+        assert_eq!(n.unwrap().cards.len(), 1);
+        let (n, _) = parse(&src("n.md", b"---\ntags: [flashcards/optim]\n---\nq::a\n"), "V", &cfg);
+        assert_eq!(n.unwrap().cards.len(), 1);
+    }
+
     fn src(rel: &str, text: &[u8]) -> SourceFile {
         SourceFile { rel: rel.to_owned(), bytes: text.to_vec() }
     }
 
     #[test]
     fn deck_precedence_frontmatter_then_target_deck_then_folder() {
-        let (n, _) = parse(&src("a/b/n.md", b"---\ndeck: FM\n---\nTARGET DECK: TD\n"), "V");
+        let (n, _) = parse_default(&src("a/b/n.md", b"---\ndeck: FM\n---\nTARGET DECK: TD\n"), "V");
         assert_eq!(n.unwrap().deck, "FM");
-        let (n, _) = parse(&src("a/b/n.md", b"TARGET DECK: TD\n"), "V");
+        let (n, _) = parse_default(&src("a/b/n.md", b"TARGET DECK: TD\n"), "V");
         assert_eq!(n.unwrap().deck, "TD");
-        let (n, _) = parse(&src("a/b/n.md", b"text\n"), "V");
+        let (n, _) = parse_default(&src("a/b/n.md", b"text\n"), "V");
         assert_eq!(n.unwrap().deck, "V::a::b");
-        let (n, _) = parse(&src("n.md", b"text\n"), "V");
+        let (n, _) = parse_default(&src("n.md", b"text\n"), "V");
         assert_eq!(n.unwrap().deck, "V");
     }
 
     #[test]
     fn tags_from_everywhere_in_anki_form() {
         let text = "---\ntags: [fm]\n---\nFILE TAGS: ft\nSee #topic/saddle and #größe, not `#code` or # heading.\n";
-        let (n, d) = parse(&src("n.md", text.as_bytes()), "V");
+        let (n, d) = parse_default(&src("n.md", text.as_bytes()), "V");
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(n.unwrap().tags, ["fm", "ft", "topic::saddle", "größe"]);
     }
 
     #[test]
     fn invalid_utf8_is_an_error_at_its_line() {
-        let (n, d) = parse(&src("bad.md", b"ok\nal\xffso\n"), "V");
+        let (n, d) = parse_default(&src("bad.md", b"ok\nal\xffso\n"), "V");
         assert!(n.is_none());
         assert_eq!((d[0].line, d[0].col), (2, 3));
         assert!(d[0].message.contains("invalid UTF-8"));
@@ -224,7 +310,7 @@ mod tests {
 
     #[test]
     fn crlf_and_bad_frontmatter() {
-        let (n, d) = parse(&src("n.md", b"---\r\ntags: [a\r\n---\r\nq::a\r\n"), "V");
+        let (n, d) = parse_default(&src("n.md", b"---\r\ntags: [a\r\n---\r\nq::a\r\n"), "V");
         let n = n.unwrap();
         assert_eq!(n.cards.len(), 1);
         assert_eq!(n.cards[0].line, 4);
@@ -236,7 +322,7 @@ mod tests {
     fn experiment_and_claims_blocks_with_their_lines() {
         let text =
             b"---\na: 1\n---\n```experiment\nkind: k\nid: i\n```\n\n~~~claims\nx.y == 1\n~~~\n```python\nno\n```\n";
-        let (n, _) = parse(&src("n.md", text), "V");
+        let (n, _) = parse_default(&src("n.md", text), "V");
         let n = n.unwrap();
         assert_eq!(n.experiments, [Block { file: "n.md".into(), line: 5, text: "kind: k\nid: i".into() }]);
         assert_eq!(n.claims[0].line, 10);
@@ -245,7 +331,7 @@ mod tests {
 
     #[test]
     fn comments_hide_cards() {
-        let (n, _) = parse(&src("n.md", b"%%\nq::a\n%%\nr::b\n"), "V");
+        let (n, _) = parse_default(&src("n.md", b"%%\nq::a\n%%\nr::b\n"), "V");
         assert_eq!(n.unwrap().cards.len(), 1);
     }
 }

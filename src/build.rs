@@ -189,6 +189,8 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let rendered: Vec<Vec<Card>> =
         notes.par_iter().map(|n| cards::render(n, &templates, &resolver)).collect::<anyhow::Result<_>>()?;
     let mut cards: Vec<Card> = rendered.into_iter().flatten().collect();
+    let (models, diags) = cards::notetypes::models(&mut cards, &config.note_types.declare);
+    report.diagnostics.extend(diags);
     clock.lap("render");
 
     let present: HashSet<String> = vault.notes.iter().map(|n| n.rel.clone()).collect();
@@ -225,11 +227,11 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     // The package and the other files are independent: write them on both cores.
     let (apkg, rest) = rayon::join(
         || {
-            apkg::write(&apkg_path, &report.cards, &media, &templates, opts.now)
+            apkg::write(&apkg_path, &report.cards, &models, &media, &templates, opts.now)
                 .with_context(|| format!("cannot write `{}`", apkg_path.display()))
         },
         || -> anyhow::Result<()> {
-            atomic::write(&txt_path, outputs::text::render(&report.cards).as_bytes())?;
+            atomic::write(&txt_path, outputs::text::render(&report.cards, &models).as_bytes())?;
             if new_lock != lock {
                 atomic::write(&vault.root.join(identity::LOCK_PATH), new_lock.to_json().as_bytes())?;
             }

@@ -10,9 +10,18 @@
 //!
 //! [headings]
 //! level = 2                     # notes with `cards: headings` in frontmatter: this heading level is a front
+//!
+//! [note_types]
+//! create_unknown = true         # a type studygen does not know is made from its blocks' field labels
+//! map = { "Básico" = "Basic" }  # read one type name as another
+//! [note_types.declare."FIT-Card"]
+//! fields = ["Front", "Back", "Mnemonic"]
+//! cloze = false
 //! ```
 
 use std::path::Path;
+
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
@@ -33,6 +42,37 @@ pub struct Config {
     pub spaced_repetition: SpacedRepetition,
     /// Heading-as-front cards.
     pub headings: Headings,
+    /// Note types beyond the built-in ones.
+    pub note_types: NoteTypes,
+}
+
+/// Note types the vault's blocks name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NoteTypes {
+    /// Whether a type studygen does not know is created from its blocks (else it is an error).
+    pub create_unknown: bool,
+    /// Type names read as other names, such as `"Básico" = "Basic"`.
+    pub map: BTreeMap<String, String>,
+    /// Types with fixed fields, by name.
+    pub declare: BTreeMap<String, Declared>,
+}
+
+impl Default for NoteTypes {
+    fn default() -> Self {
+        NoteTypes { create_unknown: true, map: BTreeMap::new(), declare: BTreeMap::new() }
+    }
+}
+
+/// A declared note type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Declared {
+    /// Its fields, in order; the first is the one a block's first lines fill.
+    pub fields: Vec<String>,
+    /// Whether it is a cloze type.
+    #[serde(default)]
+    pub cloze: bool,
 }
 
 /// Settings of the obsidian-spaced-repetition syntaxes.
@@ -73,7 +113,7 @@ pub fn load(vault: &Path) -> Result<Config, Diagnostic> {
     let config: Config = toml::from_str(&text).map_err(|e| {
         let (line, col) = e.span().map_or((1, 1), |s| LineIndex::new(&text).line_col(&text, s.start));
         Diagnostic::error(FILE, line, col, format!("studygen.toml is not valid: {}", e.message()))
-            .with_hint("the keys are deck, tags, [spaced_repetition] tag and highlight_clozes, [headings] level")
+            .with_hint("the keys are deck, tags, [spaced_repetition] tag and highlight_clozes, [headings] level, [note_types] create_unknown, map and declare")
     })?;
     if !(1..=6).contains(&config.headings.level) {
         return Err(Diagnostic::error(FILE, 1, 1, "studygen.toml: [headings] level must be 1 to 6"));

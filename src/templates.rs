@@ -14,7 +14,7 @@ use anyhow::Context as _;
 use tera::{Context, Tera};
 
 /// Every template, by file name, with its default text.
-pub const DEFAULTS: [(&str, &str); 8] = [
+pub const DEFAULTS: [(&str, &str); 10] = [
     ("card.css", include_str!("../templates/card.css")),
     ("basic_front.html", include_str!("../templates/basic_front.html")),
     ("basic_back.html", include_str!("../templates/basic_back.html")),
@@ -23,6 +23,8 @@ pub const DEFAULTS: [(&str, &str); 8] = [
     ("cloze_front.html", include_str!("../templates/cloze_front.html")),
     ("cloze_back.html", include_str!("../templates/cloze_back.html")),
     ("source.html", include_str!("../templates/source.html")),
+    ("custom_front.html", include_str!("../templates/custom_front.html")),
+    ("custom_back.html", include_str!("../templates/custom_back.html")),
 ];
 
 /// The folder below a vault that holds its template overrides.
@@ -72,6 +74,37 @@ impl Templates {
             qfmt: self.anki(&format!("{prefix}_front.html"))?,
             afmt: self.anki(&format!("{prefix}_back.html"))?,
         })
+    }
+
+    /// Anki's template for a note type made from the vault's blocks: the first field on the front
+    /// (as a cloze for cloze types), every other non-empty field on the back. In the tera templates,
+    /// `first` is the first field, `rest` the others (`name`, and `open`/`value`/`close`, Anki's
+    /// conditional around it) and `source` the Source field.
+    pub fn custom(&self, model: &crate::cards::notetypes::Model) -> anyhow::Result<CardTemplate> {
+        let mut ctx = Context::new();
+        let first = model.fields.first().map_or("", String::as_str);
+        ctx.insert("first", &if model.cloze { format!("{{{{cloze:{first}}}}}") } else { format!("{{{{{first}}}}}") });
+        let rest: Vec<std::collections::BTreeMap<&str, String>> = model
+            .fields
+            .iter()
+            .skip(1)
+            .filter(|f| *f != "Source")
+            .map(|f| {
+                [
+                    ("name", f.clone()),
+                    ("open", format!("{{{{#{f}}}}}")),
+                    ("value", format!("{{{{{f}}}}}")),
+                    ("close", format!("{{{{/{f}}}}}")),
+                ]
+                .into_iter()
+                .collect()
+            })
+            .collect();
+        ctx.insert("rest", &rest);
+        ctx.insert("source", "{{Source}}");
+        let render =
+            |name: &str| self.tera.render(name, &ctx).with_context(|| format!("template `{name}` failed to render"));
+        Ok(CardTemplate { qfmt: render("custom_front.html")?, afmt: render("custom_back.html")? })
     }
 
     fn anki(&self, name: &str) -> anyhow::Result<String> {

@@ -203,3 +203,39 @@ fn text_export_imports_with_the_same_guids() {
     assert_eq!(guids(&col), from_apkg);
     assert_eq!(col["empty_cards"], 0);
 }
+
+#[test]
+fn custom_note_types_import_render_and_reimport_cleanly() {
+    let (_tmp, vault) = copy_vault(&repo().join("tests/fixtures/custom-types/vault"), "vault");
+    let out = vault.parent().unwrap().join("out");
+    build_ok(&vault, &out);
+    let anki = Anki::new();
+    let log = anki.import_apkg(&apkg_in(&out));
+    assert_eq!((log["new"].as_u64(), log["conflicting"].as_u64()), (Some(5), Some(0)), "{log}");
+    let col = anki.inspect();
+    let types: BTreeSet<&str> = arr(&col["notetypes"]).iter().map(|t| t.as_str().unwrap()).collect();
+    for t in ["FIT-Card", "Spanish Basic", "Cloze+", "Lecture Card"] {
+        assert!(types.contains(t), "{t} in {types:?}");
+    }
+    let fit = arr(&col["notes"]).iter().find(|n| n["notetype"] == "FIT-Card").unwrap();
+    let names: Vec<&String> = fit["fields"].as_object().unwrap().keys().collect();
+    assert_eq!(names.len(), 4, "Front, Back, Mnemonic, Source: {names:?}");
+    // One card per basic-shaped note, one per deletion of the cloze type.
+    assert_eq!(arr(&col["cards"]).len(), 6);
+    assert_eq!(col["empty_cards"], 0);
+    for card in arr(&col["cards"]) {
+        let answer = card["answer"].as_str().unwrap();
+        assert!(!answer.contains("{{") && answer.contains("class=\"front\""), "{answer}");
+    }
+    assert!(arr(&col["cards"]).iter().any(|c| c["answer"].as_str().unwrap().contains("one steep wall sets the pace")));
+    assert!(arr(&col["cards"]).iter().any(|c| c["question"].as_str().unwrap().contains("class=\"cloze\"")));
+    // Rebuilt and re-imported: nothing new, nothing conflicting.
+    std::fs::remove_file(out.join(".studygen-build.json")).unwrap();
+    build_ok(&vault, &out);
+    let log = anki.import_apkg(&apkg_in(&out));
+    assert_eq!(
+        (log["new"].as_u64(), log["updated"].as_u64(), log["conflicting"].as_u64()),
+        (Some(0), Some(0), Some(0)),
+        "{log}"
+    );
+}

@@ -42,6 +42,11 @@ fn obsidian_quirks_fixture() {
 }
 
 #[test]
+fn custom_note_types_fixture() {
+    check_fixture("custom-types");
+}
+
+#[test]
 fn same_vault_gives_same_guids_anywhere() {
     // Two copies in different places, built at different times, give the same GUIDs.
     let src = repo().join("tests/fixtures/cards/vault");

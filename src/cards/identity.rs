@@ -29,6 +29,13 @@ use sha2::{Digest, Sha256};
 use super::Card;
 use crate::diagnostics::Diagnostic;
 
+/// A stable 53-bit-safe id from a name, in the range of millisecond timestamps Anki uses.
+pub fn stable_id(kind: &str, name: &str) -> i64 {
+    let h = hash(&[kind, name]);
+    let n = u64::from_str_radix(h.get(..12).unwrap_or("0"), 16).unwrap_or(0);
+    1_000_000_000_000 + i64::try_from(n % 1_000_000_000_000).unwrap_or(0)
+}
+
 /// Where the identity file lives, relative to the vault root.
 pub const LOCK_PATH: &str = ".studygen/identity.json";
 
@@ -103,7 +110,7 @@ fn norm(text: &str) -> String {
 }
 
 fn content_hash(card: &Card) -> String {
-    let mut parts: Vec<&str> = vec![card.kind.name()];
+    let mut parts: Vec<&str> = vec![card.type_name()];
     parts.extend(card.fields.iter().map(String::as_str));
     parts.push("\u{1e}");
     parts.extend(card.tags.iter().map(String::as_str));
@@ -298,6 +305,7 @@ mod tests {
             back_src: back.into(),
             guid: String::new(),
             modified: 0,
+            custom: None,
         }
     }
 

@@ -38,9 +38,17 @@ pub struct Card {
     pub guid: String,
     /// The note's modification time in seconds, set by [`identity::assign`].
     pub modified: i64,
+    /// For a note type that is not built in: its name and the field names, which
+    /// [`notetypes::models`] puts in the type's order.
+    pub custom: Option<crate::notes::cards::Custom>,
 }
 
 impl Card {
+    /// The name of the card's note type.
+    pub fn type_name(&self) -> &str {
+        self.custom.as_ref().map_or_else(|| notetypes::for_kind(self.kind).name, |c| c.name.as_str())
+    }
+
     /// Cloze numbers used in the text (for cloze cards), sorted and unique.
     pub fn cloze_numbers(&self) -> Vec<u32> {
         static NUM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{\{c(\d+)::").unwrap());
@@ -88,6 +96,7 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
             back_src: spec.fields.get(1).cloned().unwrap_or_default(),
             guid: String::new(),
             modified: 0,
+            custom: spec.custom.clone(),
         });
     }
     Ok(cards)

@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::config::NoteTypes;
 use crate::diagnostics::Diagnostic;
 
 /// The built-in kinds of card, each with fixed fields.
@@ -85,6 +86,8 @@ pub struct CardSpec {
     pub line: usize,
     /// The syntax it was written in.
     pub syntax: Syntax,
+    /// For a note type that is not built in: its name and field names.
+    pub custom: Option<Custom>,
 }
 
 /// What the card scanner found in a note's body.
@@ -111,21 +114,32 @@ static SR_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*<!--SR:[^>
 
 /// Which syntaxes a note's scan reads.
 #[derive(Debug, Clone, Copy)]
-pub struct Syntaxes {
+pub struct Syntaxes<'a> {
     /// obsidian-spaced-repetition syntaxes: `::`, `:::`, `?`, `??` (the note carries the tag).
     pub spaced_repetition: bool,
     /// With those: a paragraph with `==highlights==` is a cloze card.
     pub highlight_clozes: bool,
+    /// Note types beyond the built-in ones; `None` for the defaults.
+    pub types: Option<&'a NoteTypes>,
 }
 
-impl Default for Syntaxes {
+impl Default for Syntaxes<'_> {
     fn default() -> Self {
-        Syntaxes { spaced_repetition: true, highlight_clozes: true }
+        Syntaxes { spaced_repetition: true, highlight_clozes: true, types: None }
     }
 }
 
+/// A card of a note type that is not built in: its type and its field names, in the block's order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Custom {
+    /// The note type's name.
+    pub name: String,
+    /// The names of `CardSpec::fields`.
+    pub field_names: Vec<String>,
+}
+
 /// Scans `lines` (the body of note `file`; `first_line` is the 1-based number of `lines[0]`).
-pub fn scan(lines: &[&str], first_line: usize, file: &str, syntaxes: Syntaxes) -> Scanned {
+pub fn scan(lines: &[&str], first_line: usize, file: &str, syntaxes: Syntaxes<'_>) -> Scanned {
     let mut out = Scanned::default();
     let mut fence: Option<String> = None;
     let mut anki_fence: Option<String> = None;
@@ -178,7 +192,7 @@ pub fn scan(lines: &[&str], first_line: usize, file: &str, syntaxes: Syntaxes) -
             continue;
         }
         if line == "START" {
-            i = block(lines, i, first_line, file, &mut out);
+            i = block(lines, i, first_line, file, syntaxes.types, &mut out);
             continue;
         }
         if syntaxes.spaced_repetition && (line == "?" || line == "??") {
@@ -239,6 +253,7 @@ fn multi_line(
         anchor: None,
         line: first_line + start,
         syntax: Syntax::Inline,
+        custom: None,
     });
     end
 }
@@ -266,6 +281,7 @@ fn highlight_cloze(lines: &[&str], para: &[usize], first_line: usize) -> Option<
         anchor: None,
         line,
         syntax: Syntax::Inline,
+        custom: None,
     })
 }
 
@@ -339,6 +355,7 @@ fn starti(raw: &str, lineno: usize, file: &str, diags: &mut Vec<Diagnostic>) -> 
         anchor,
         line: lineno,
         syntax: Syntax::Block,
+        custom: None,
     })
 }
 
@@ -380,7 +397,14 @@ pub fn split_tags(value: &str) -> Vec<String> {
 }
 
 /// Parses the block whose `START` is at `lines[start]`; returns the index of the line after it.
-fn block(lines: &[&str], start: usize, first_line: usize, file: &str, out: &mut Scanned) -> usize {
+fn block(
+    lines: &[&str],
+    start: usize,
+    first_line: usize,
+    file: &str,
+    types: Option<&NoteTypes>,
+    out: &mut Scanned,
+) -> usize {
     let start_line = first_line + start;
     let Some(end) =
         lines.iter().skip(start + 1).position(|l| matches!(l.trim(), "END" | "START")).map(|p| p + start + 1)
@@ -401,7 +425,19 @@ fn block(lines: &[&str], start: usize, first_line: usize, file: &str, out: &mut 
         return end + 1;
     };
     let type_lineno = start_line + 1 + type_off;
-    let Some(kind) = NoteKind::from_name(type_line) else {
+    let type_name = type_line.trim();
+    let type_name = types.and_then(|t| t.map.get(type_name)).map_or(type_name, String::as_str);
+    let Some(kind) = NoteKind::from_name(type_name) else {
+        let declared = types.and_then(|t| t.declare.get(type_name));
+        if declared.is_some() || types.is_none_or(|t| t.create_unknown) {
+            let content = body.get(type_off + 1..).unwrap_or_default();
+            if let Some(card) =
+                custom_block(content, type_lineno + 1, start_line, type_name, declared, file, &mut out.diagnostics)
+            {
+                out.cards.push(card);
+            }
+            return end + 1;
+        }
         out.diagnostics.push(
             Diagnostic::error(file, type_lineno, 1, format!("unknown note type `{}`", type_line.trim()))
                 .with_hint(format!("the line after START names the note type: {}", NoteKind::NAMES.join(", "))),
@@ -416,6 +452,7 @@ fn block(lines: &[&str], start: usize, first_line: usize, file: &str, out: &mut 
         anchor: None,
         line: start_line,
         syntax: Syntax::Block,
+        custom: None,
     };
     let mut current = 0;
     let mut ok = true;
@@ -496,6 +533,115 @@ fn block(lines: &[&str], start: usize, first_line: usize, file: &str, out: &mut 
     end + 1
 }
 
+/// A block of a type that is not built in. Its fields are the first field plus every `Label:` its
+/// lines use (or, for a declared type, exactly the declared fields).
+fn custom_block(
+    content: &[&str],
+    first_lineno: usize,
+    start_line: usize,
+    name: &str,
+    declared: Option<&crate::config::Declared>,
+    file: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<CardSpec> {
+    let named_cloze = name.to_lowercase().contains("cloze") || declared.is_some_and(|d| d.cloze);
+    let default_first = if named_cloze { "Text" } else { "Front" };
+    let mut names: Vec<String> = declared.map(|d| d.fields.clone()).unwrap_or_default();
+    let mut values: Vec<String> = vec![String::new(); names.len()];
+    let mut lines_of: Vec<usize> = vec![0; names.len()];
+    let (mut tags, mut anchor, mut current, mut ok) = (Vec::new(), None, None::<usize>, true);
+    for (off, raw) in content.iter().enumerate() {
+        let lineno = first_lineno + off;
+        if let Some(c) = ID_LINE.captures(raw) {
+            anchor = c.get(1).and_then(|m| m.as_str().parse().ok());
+            continue;
+        }
+        let mut text: &str = raw;
+        if let Some(c) = LABEL.captures(raw) {
+            let label = c.get(1).map_or("", |m| m.as_str());
+            let rest = c.get(2).map_or("", |m| m.as_str());
+            if label.eq_ignore_ascii_case("tags") {
+                tags.extend(split_tags(rest));
+                continue;
+            }
+            let idx = match names.iter().position(|n| n.eq_ignore_ascii_case(label)) {
+                Some(i) => i,
+                None if declared.is_some() => {
+                    ok = false;
+                    diags.push(
+                        Diagnostic::error(file, lineno, 1, format!("`{label}:` is not a field of note type `{name}`"))
+                            .with_hint(format!("studygen.toml declares its fields: {}", names.join(", "))),
+                    );
+                    continue;
+                }
+                None => {
+                    if names.is_empty() && current.is_none() {
+                        // The first label names the first field.
+                    } else if names.is_empty() {
+                        names.push(default_first.to_owned());
+                        values.push(String::new());
+                        lines_of.push(0);
+                    }
+                    names.push(label.to_owned());
+                    values.push(String::new());
+                    lines_of.push(0);
+                    names.len() - 1
+                }
+            };
+            current = Some(idx);
+            text = rest;
+        }
+        if current.is_none() {
+            if text.trim().is_empty() {
+                continue;
+            }
+            if names.is_empty() {
+                names.push(default_first.to_owned());
+                values.push(String::new());
+                lines_of.push(0);
+            }
+            current = Some(0);
+        }
+        let Some(i) = current else { continue };
+        if let (Some(v), Some(l)) = (values.get_mut(i), lines_of.get_mut(i)) {
+            if v.is_empty() && text.trim().is_empty() {
+                continue;
+            }
+            if *l == 0 {
+                *l = lineno;
+            }
+            v.push_str(text);
+            v.push('\n');
+        }
+    }
+    for v in &mut values {
+        *v = v.trim_end().to_owned();
+    }
+    if values.first().is_none_or(|f| f.trim().is_empty()) {
+        diags.push(
+            Diagnostic::error(
+                file,
+                start_line,
+                1,
+                format!("empty {}: the card has no question", names.first().map_or(default_first, String::as_str)),
+            )
+            .with_hint("write the question on the lines after the note type"),
+        );
+        return None;
+    }
+    let cloze = named_cloze || values.first().is_some_and(|f| CLOZE.is_match(f));
+    ok.then(|| CardSpec {
+        kind: if cloze { NoteKind::Cloze } else { NoteKind::Basic },
+        fields: values,
+        field_lines: lines_of,
+        tags,
+        anchor,
+        line: start_line,
+        syntax: Syntax::Block,
+        custom: Some(Custom { name: name.to_owned(), field_names: names }),
+    })
+}
+
 fn unterminated(file: &str, line: usize) -> Diagnostic {
     Diagnostic::error(file, line, 1, "START block has no END")
         .with_hint("close the card block with a line that holds only END")
@@ -529,6 +675,7 @@ fn inline(raw: &str, lineno: usize, file: &str, diags: &mut Vec<Diagnostic>) -> 
         anchor: None,
         line: lineno,
         syntax: Syntax::Inline,
+        custom: None,
     })
 }
 
@@ -659,9 +806,10 @@ mod tests {
 
     #[test]
     fn errors_carry_lines() {
-        let s = scan_str(
-            "x\nSTART\nBasic\nq\n\nSTART\nWeird\nq\nEND\nSTART\nBasic\nBack: a\nEND\nSTART\nBasic\nq\nReverso: no\nEND\n::a\n",
-        );
+        let strict = NoteTypes { create_unknown: false, ..NoteTypes::default() };
+        let text = "x\nSTART\nBasic\nq\n\nSTART\nWeird\nq\nEND\nSTART\nBasic\nBack: a\nEND\nSTART\nBasic\nq\nReverso: no\nEND\n::a\n";
+        let lines: Vec<&str> = text.lines().collect();
+        let s = scan(&lines, 1, "t.md", Syntaxes { types: Some(&strict), ..Syntaxes::default() });
         let got: Vec<_> = s.diagnostics.iter().map(|d| (d.line, d.message.as_str())).collect();
         assert_eq!(
             got,
@@ -682,6 +830,25 @@ mod tests {
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(s.cards.len(), 1);
         assert_eq!(s.cards[0].fields, ["q", "a"]);
+    }
+
+    #[test]
+    fn custom_types_take_their_fields_from_labels() {
+        let s = scan_str(
+            "START\nBásico\nAnverso: pregunta\nReverso: respuesta\nEND\nSTART\nFIT-Card\nq\nBack: a\nMnemonic: m\nEND\nSTART\nCloze+\n{{c1::x}} y\nEND\n",
+        );
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let got: Vec<_> =
+            s.cards.iter().map(|c| (c.custom.clone().unwrap().field_names, c.fields.clone(), c.kind)).collect();
+        assert_eq!(got[0].0, ["Anverso", "Reverso"]);
+        assert_eq!(got[0].1, ["pregunta", "respuesta"]);
+        assert_eq!(got[1].0, ["Front", "Back", "Mnemonic"]);
+        assert_eq!(got[1].1, ["q", "a", "m"]);
+        assert_eq!((got[2].0.clone(), got[2].2), (vec!["Text".to_owned()], NoteKind::Cloze));
+        let strict = NoteTypes { create_unknown: false, ..NoteTypes::default() };
+        let lines: Vec<&str> = "START\nFIT-Card\nq\nEND".lines().collect();
+        let s = scan(&lines, 1, "t.md", Syntaxes { types: Some(&strict), ..Syntaxes::default() });
+        assert_eq!(s.diagnostics[0].message, "unknown note type `FIT-Card`");
     }
 
     #[test]

@@ -100,7 +100,11 @@ pub fn parse(src: &SourceFile, root_deck: &str, config: &Config) -> (Option<Note
     let sr = &config.spaced_repetition;
     let tagged = sr.tag.is_empty()
         || frontmatter.tags.iter().chain(&inline_tags).any(|t| *t == sr.tag || t.starts_with(&format!("{}/", sr.tag)));
-    let syntaxes = cards::Syntaxes { spaced_repetition: tagged, highlight_clozes: sr.highlight_clozes };
+    let syntaxes = cards::Syntaxes {
+        spaced_repetition: tagged,
+        highlight_clozes: sr.highlight_clozes,
+        types: Some(&config.note_types),
+    };
     let mut scanned = cards::scan(body_lines, body_line + 1, &src.rel, syntaxes);
     diags.append(&mut scanned.diagnostics);
     if frontmatter.raw.as_ref().is_some_and(|y| y["cards"].as_str() == Some("headings")) {
@@ -158,6 +162,7 @@ fn heading_cards(lines: &[&str], first_line: usize, level: usize) -> Vec<CardSpe
                     anchor: None,
                     line,
                     syntax: Syntax::Block,
+                    custom: None,
                 });
             }
         }

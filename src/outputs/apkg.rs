@@ -10,8 +10,8 @@ use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
 use super::{Media, atomic};
-use crate::cards::identity::hash;
-use crate::cards::{Card, notetypes};
+use crate::cards::Card;
+use crate::cards::notetypes::Model;
 use crate::templates::Templates;
 
 const SCHEMA: &str = "
@@ -41,12 +41,7 @@ CREATE INDEX ix_revlog_cid on revlog (cid);
 CREATE INDEX ix_notes_csum on notes (csum);
 ";
 
-/// A stable 53-bit-safe id from a name, in the range of millisecond timestamps Anki uses.
-pub fn stable_id(kind: &str, name: &str) -> i64 {
-    let h = hash(&[kind, name]);
-    let n = u64::from_str_radix(h.get(..12).unwrap_or("0"), 16).unwrap_or(0);
-    1_000_000_000_000 + i64::try_from(n % 1_000_000_000_000).unwrap_or(0)
-}
+pub use crate::cards::identity::stable_id;
 
 /// The note id for a GUID: GUIDs are hex hashes, so their leading digits serve directly.
 fn note_id(guid: &str) -> i64 {
@@ -57,10 +52,17 @@ fn note_id(guid: &str) -> i64 {
 }
 
 /// Writes the package for `cards` to `path`, atomically. `now` is the build time in seconds.
-pub fn write(path: &Path, cards: &[Card], media: &[Media], templates: &Templates, now: i64) -> anyhow::Result<()> {
+pub fn write(
+    path: &Path,
+    cards: &[Card],
+    models: &[Model],
+    media: &[Media],
+    templates: &Templates,
+    now: i64,
+) -> anyhow::Result<()> {
     let work = tempfile::tempdir().context("cannot create a temporary folder")?;
     let db_path = work.path().join("collection.anki2");
-    write_collection(&db_path, cards, templates, now)?;
+    write_collection(&db_path, cards, models, templates, now)?;
 
     let tmp = atomic::begin(path)?;
     let mut zip = zip::ZipWriter::new(tmp);
@@ -81,7 +83,13 @@ pub fn write(path: &Path, cards: &[Card], media: &[Media], templates: &Templates
     atomic::commit(tmp, path)
 }
 
-fn write_collection(db_path: &Path, cards: &[Card], templates: &Templates, now: i64) -> anyhow::Result<()> {
+fn write_collection(
+    db_path: &Path,
+    cards: &[Card],
+    models: &[Model],
+    templates: &Templates,
+    now: i64,
+) -> anyhow::Result<()> {
     let mut db = Connection::open(db_path)?;
     db.execute_batch(
         "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-131072;",
@@ -96,7 +104,7 @@ fn write_collection(db_path: &Path, cards: &[Card], templates: &Templates, now: 
             now - now.rem_euclid(86_400),
             ms,
             conf_json().to_string(),
-            models_json(templates, first_deck, now)?.to_string(),
+            models_json(models, templates, first_deck, now)?.to_string(),
             decks_json(&decks, now).to_string(),
             dconf_json().to_string()
         ],
@@ -108,8 +116,11 @@ fn write_collection(db_path: &Path, cards: &[Card], templates: &Templates, now: 
             tx.prepare("INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')")?;
         let mut ids = HashSet::with_capacity(cards.len() * 2);
         let mut deck_ids: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+        let by_name: std::collections::HashMap<&str, &Model> = models.iter().map(|m| (m.name.as_str(), m)).collect();
         for (pos, card) in cards.iter().enumerate() {
-            let nt = notetypes::for_kind(card.kind);
+            let Some(nt) = by_name.get(card.type_name()) else {
+                anyhow::bail!("no note type `{}` for the card at {}:{}", card.type_name(), card.note, card.line)
+            };
             let nid = unique(&mut ids, note_id(&card.guid));
             let tags = if card.tags.is_empty() { String::new() } else { format!(" {} ", card.tags.join(" ")) };
             let sfld = card.fields.first().map_or("", String::as_str);
@@ -152,10 +163,10 @@ fn conf_json() -> Value {
            "sortBackwards": false, "sortType": "noteFld", "timeLim": 0})
 }
 
-fn models_json(templates: &Templates, did: i64, now: i64) -> anyhow::Result<Value> {
+fn models_json(list: &[Model], templates: &Templates, did: i64, now: i64) -> anyhow::Result<Value> {
     let css = templates.css()?;
     let mut models = serde_json::Map::new();
-    for nt in notetypes::ALL {
+    for nt in list {
         let flds: Vec<Value> = nt
             .fields
             .iter()
@@ -164,7 +175,7 @@ fn models_json(templates: &Templates, did: i64, now: i64) -> anyhow::Result<Valu
             .collect();
         let mut tmpls = Vec::new();
         for (i, (name, prefix)) in nt.templates.iter().enumerate() {
-            let t = templates.card(prefix)?;
+            let t = if prefix == "custom" { templates.custom(nt)? } else { templates.card(prefix)? };
             tmpls.push(json!({"name": name, "ord": i, "qfmt": t.qfmt, "afmt": t.afmt, "bqfmt": "", "bafmt": "",
                               "did": null, "bfont": "", "bsize": 0}));
         }

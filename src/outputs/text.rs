@@ -3,16 +3,16 @@
 //! Columns: GUID, note type, deck, the note type's fields, tags. Fields holding a tab, a newline
 //! or a quote are quoted CSV-style. Media is not bundled in this format.
 
-use crate::cards::{Card, notetypes};
+use crate::cards::Card;
+use crate::cards::notetypes::Model;
 
 /// The whole file.
-pub fn render(cards: &[Card]) -> String {
-    let n_fields = notetypes::ALL.iter().map(|t| t.fields.len()).max().unwrap_or(0);
+pub fn render(cards: &[Card], models: &[Model]) -> String {
+    let n_fields = models.iter().map(|t| t.fields.len()).max().unwrap_or(0);
     let mut out = String::from("#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n");
     out.push_str(&format!("#tags column:{}\n", 4 + n_fields));
     for card in cards {
-        let nt = notetypes::for_kind(card.kind);
-        let mut cols: Vec<String> = vec![card.guid.clone(), nt.name.to_owned(), card.deck.clone()];
+        let mut cols: Vec<String> = vec![card.guid.clone(), card.type_name().to_owned(), card.deck.clone()];
         cols.extend((0..n_fields).map(|i| card.fields.get(i).cloned().unwrap_or_default()));
         cols.push(card.tags.join(" "));
         let line: Vec<String> = cols.iter().map(|c| quote(c)).collect();

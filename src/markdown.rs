@@ -351,7 +351,9 @@ mod tests {
             "My Vault"
         }
         fn media(&self, target: &str) -> Option<String> {
-            (target == "fig.png" || target == "a/clip.mp3").then(|| target.replace('/', "_"))
+            ["fig.png", "a/clip.mp3", "p.webp", "p.avif", "p.gif", "p.jpeg"]
+                .contains(&target)
+                .then(|| target.replace('/', "_"))
         }
         fn value(&self, name: &str) -> Option<String> {
             (name == "s.gd.steps").then(|| "102".to_owned())
@@ -429,6 +431,15 @@ mod tests {
         assert_eq!(html("a claim ^claim-1\nnext"), "<p>a claim<br />\nnext</p>");
         assert_eq!(html("- item ^it"), "<ul>\n<li>item</li>\n</ul>");
         assert_eq!(html("x^2 stays"), "<p>x^2 stays</p>");
+    }
+
+    #[test]
+    fn every_image_type_anki_shows() {
+        for img in ["p.webp", "p.avif", "p.gif", "p.jpeg"] {
+            let r = render(&format!("![[{img}]]"), Style::default(), &V);
+            assert_eq!(r.media, [img], "{img}");
+            assert!(r.html.contains(&format!("<img src=\"{img}\"")), "{}", r.html);
+        }
     }
 
     #[test]

@@ -111,6 +111,19 @@ fn real_anki_imports_the_notes_deck() {
     assert!(answer.contains("\\(\\kappa = \\lambda_{\\max} / \\lambda_{\\min}\\)"), "{answer}");
     assert!(!answer.contains("Checked by experiment"), "the section stops at the next heading: {answer}");
 
+    // An embedded block renders without its id.
+    let block = cards
+        .iter()
+        .find(|c| c["question"].as_str().unwrap().contains("attracted"))
+        .expect("the card with a block embed")["answer"]
+        .as_str()
+        .unwrap();
+    assert!(
+        block.contains("<div class=\"embed\">") && block.contains("jumps <em>to</em> the critical point"),
+        "{block}"
+    );
+    assert!(!block.contains("^newton"), "{block}");
+
     // Cited values are filled in: no card shows an unresolved value.
     assert!(cards.iter().all(|c| !c["answer"].as_str().unwrap().contains("value missing")));
     assert!(cards.iter().any(|c| c["answer"].as_str().unwrap().contains("class=\"value\"")));

@@ -750,7 +750,7 @@ mod tests {
             s.cards.iter().filter(|c| c.kind == NoteKind::Cloze).map(|c| c.fields[0].clone()).collect();
         assert_eq!(clozes, ["The {{c1::Hessian}} has {{c2::mixed}} signs at a saddle.\nSecond line."]);
         let off =
-            scan(&["a ==b== c", "q::a"], 1, "t.md", Syntaxes { spaced_repetition: false, highlight_clozes: true });
+            scan(&["a ==b== c", "q::a"], 1, "t.md", Syntaxes { spaced_repetition: false, highlight_clozes: true, types: None });
         assert!(off.cards.is_empty(), "without the tag, no spaced-repetition cards");
     }
 

@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::spaced_repetition;
 use crate::config::NoteTypes;
 use crate::diagnostics::Diagnostic;
 
@@ -110,7 +111,6 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^((?:[Tt]ags)|\p{Lu}[\p{L}0-9]*(?: \p{Lu}[\p{L}0-9]*){0,2}):(?:[ \t]+(.*)|[ \t]*$)").unwrap()
 });
 static CLOZE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{\{c\d+::").unwrap());
-static SR_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*<!--SR:[^>]*-->").unwrap());
 
 /// Which syntaxes a note's scan reads.
 #[derive(Debug, Clone, Copy)]
@@ -159,7 +159,7 @@ pub fn scan(lines: &[&str], first_line: usize, file: &str, syntaxes: Syntaxes<'_
         let structural = line.is_empty() || line.starts_with('#') || fence_opener(line).is_some() || line == "START";
         if structural && !para.is_empty() {
             if syntaxes.spaced_repetition && syntaxes.highlight_clozes {
-                out.cards.extend(highlight_cloze(lines, &para, first_line));
+                out.cards.extend(spaced_repetition::highlight_cloze(lines, &para, first_line));
             }
             para.clear();
         }
@@ -196,7 +196,7 @@ pub fn scan(lines: &[&str], first_line: usize, file: &str, syntaxes: Syntaxes<'_
             continue;
         }
         if syntaxes.spaced_repetition && (line == "?" || line == "??") {
-            i = multi_line(lines, i, &std::mem::take(&mut para), first_line, file, &mut out);
+            i = spaced_repetition::multi_line(lines, i, &std::mem::take(&mut para), first_line, file, &mut out);
             continue;
         }
         if line == "END" {
@@ -208,9 +208,11 @@ pub fn scan(lines: &[&str], first_line: usize, file: &str, syntaxes: Syntaxes<'_
             if let Some(card) = starti(raw, lineno, file, &mut out.diagnostics) {
                 out.cards.push(card);
             }
-        } else if let Some(card) =
-            if syntaxes.spaced_repetition { inline(raw, lineno, file, &mut out.diagnostics) } else { None }
-        {
+        } else if let Some(card) = if syntaxes.spaced_repetition {
+            spaced_repetition::inline(raw, lineno, file, &mut out.diagnostics)
+        } else {
+            None
+        } {
             out.cards.push(card);
         } else if !line.is_empty() && !line.starts_with('#') {
             para.push(i);
@@ -218,71 +220,9 @@ pub fn scan(lines: &[&str], first_line: usize, file: &str, syntaxes: Syntaxes<'_
         i += 1;
     }
     if syntaxes.spaced_repetition && syntaxes.highlight_clozes && !para.is_empty() {
-        out.cards.extend(highlight_cloze(lines, &para, first_line));
+        out.cards.extend(spaced_repetition::highlight_cloze(lines, &para, first_line));
     }
     out
-}
-
-/// A `?` (or `??`, reversed) card: the question is the paragraph above, the answer the lines below
-/// up to a blank line. Returns the index of the line after the answer.
-fn multi_line(
-    lines: &[&str],
-    at: usize,
-    question: &[usize],
-    first_line: usize,
-    file: &str,
-    out: &mut Scanned,
-) -> usize {
-    let reversed = lines.get(at).is_some_and(|l| l.trim() == "??");
-    let end = (at + 1..lines.len()).find(|&j| lines[j].trim().is_empty()).unwrap_or(lines.len());
-    let front: Vec<&str> = question.iter().filter_map(|&j| lines.get(j).copied()).collect();
-    let back = lines.get(at + 1..end).unwrap_or_default().join("\n");
-    let start = question.first().copied().unwrap_or(at);
-    if front.iter().all(|l| l.trim().is_empty()) {
-        out.diagnostics.push(
-            Diagnostic::error(file, first_line + at, 1, "empty front: nothing above the `?` line")
-                .with_hint("write the question on the lines just above `?`"),
-        );
-        return end;
-    }
-    out.cards.push(CardSpec {
-        kind: if reversed { NoteKind::Reversed } else { NoteKind::Basic },
-        fields: vec![front.join("\n").trim().to_owned(), back.trim().to_owned()],
-        field_lines: vec![first_line + start, first_line + at + 1],
-        tags: Vec::new(),
-        anchor: None,
-        line: first_line + start,
-        syntax: Syntax::Inline,
-        custom: None,
-    });
-    end
-}
-
-static HIGHLIGHT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"==([^=\s](?:[^=]*[^=\s])?)==").unwrap());
-
-/// A paragraph with `==highlights==` as a cloze card, one deletion per highlight.
-fn highlight_cloze(lines: &[&str], para: &[usize], first_line: usize) -> Option<CardSpec> {
-    let text: Vec<&str> = para.iter().filter_map(|&j| lines.get(j).copied()).collect();
-    let text = text.join("\n");
-    if !HIGHLIGHT.is_match(&text) || text.trim_start().starts_with(['>', '|']) {
-        return None;
-    }
-    let mut n = 0;
-    let cloze = HIGHLIGHT.replace_all(&text, |c: &regex::Captures<'_>| {
-        n += 1;
-        format!("{{{{c{n}::{}}}}}", c.get(1).map_or("", |m| m.as_str()))
-    });
-    let line = first_line + para.first().copied().unwrap_or(0);
-    Some(CardSpec {
-        kind: NoteKind::Cloze,
-        fields: vec![cloze.into_owned(), String::new()],
-        field_lines: vec![line, 0],
-        tags: Vec::new(),
-        anchor: None,
-        line,
-        syntax: Syntax::Inline,
-        custom: None,
-    })
 }
 
 /// Obsidian_to_Anki's one-line `STARTI [Type] front Back: back ENDI`, with an optional ID comment.
@@ -647,71 +587,6 @@ fn unterminated(file: &str, line: usize) -> Diagnostic {
         .with_hint("close the card block with a line that holds only END")
 }
 
-/// A `question::answer` or `question:::answer` line, if this is one.
-fn inline(raw: &str, lineno: usize, file: &str, diags: &mut Vec<Diagnostic>) -> Option<CardSpec> {
-    let (at, reversed) = find_separator(raw)?;
-    let sep_len = if reversed { 3 } else { 2 };
-    let front = raw.get(..at)?.trim();
-    let back = SR_COMMENT.replace_all(raw.get(at + sep_len..)?, "").trim().to_owned();
-    let front = front.strip_prefix("- ").or_else(|| front.strip_prefix("* ")).unwrap_or(front).trim();
-    if front.is_empty() {
-        diags.push(
-            Diagnostic::error(file, lineno, 1, "empty front: nothing before `::`")
-                .with_hint("write the question before `::`, as in `question::answer`"),
-        );
-        return None;
-    }
-    if back.is_empty() {
-        diags.push(
-            Diagnostic::warning(file, lineno, at + 1, "empty back: nothing after `::`")
-                .with_hint("write the answer after `::`"),
-        );
-    }
-    Some(CardSpec {
-        kind: if reversed { NoteKind::Reversed } else { NoteKind::Basic },
-        fields: vec![front.to_owned(), back],
-        field_lines: vec![lineno, lineno],
-        tags: Vec::new(),
-        anchor: None,
-        line: lineno,
-        syntax: Syntax::Inline,
-        custom: None,
-    })
-}
-
-/// The byte offset of the first `::` or `:::` that is outside code, math and `{{...}}`.
-fn find_separator(line: &str) -> Option<(usize, bool)> {
-    let bytes = line.as_bytes();
-    let (mut code, mut math, mut braces) = (false, false, 0usize);
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'\\' => i += 1,
-            b'`' => code = !code,
-            b'$' if !code => math = !math,
-            b'{' if !code && !math && bytes.get(i + 1) == Some(&b'{') => {
-                braces += 1;
-                i += 1;
-            }
-            b'}' if !code && !math && braces > 0 && bytes.get(i + 1) == Some(&b'}') => {
-                braces -= 1;
-                i += 1;
-            }
-            b':' if !code && !math && braces == 0 && bytes.get(i + 1) == Some(&b':') => {
-                let n = bytes.get(i..).map_or(0, |s| s.iter().take_while(|c| **c == b':').count());
-                return match n {
-                    2 => Some((i, false)),
-                    3 => Some((i, true)),
-                    _ => None,
-                };
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -749,8 +624,12 @@ mod tests {
         let clozes: Vec<_> =
             s.cards.iter().filter(|c| c.kind == NoteKind::Cloze).map(|c| c.fields[0].clone()).collect();
         assert_eq!(clozes, ["The {{c1::Hessian}} has {{c2::mixed}} signs at a saddle.\nSecond line."]);
-        let off =
-            scan(&["a ==b== c", "q::a"], 1, "t.md", Syntaxes { spaced_repetition: false, highlight_clozes: true, types: None });
+        let off = scan(
+            &["a ==b== c", "q::a"],
+            1,
+            "t.md",
+            Syntaxes { spaced_repetition: false, highlight_clozes: true, types: None },
+        );
         assert!(off.cards.is_empty(), "without the tag, no spaced-repetition cards");
     }
 

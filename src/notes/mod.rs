@@ -5,6 +5,7 @@
 pub mod cards;
 pub mod comments;
 pub mod frontmatter;
+pub mod spaced_repetition;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, LineIndex};

@@ -150,11 +150,11 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let vault = vault::load(&opts.vault)?;
     clock.lap("load");
     let fingerprint = opts.out.as_ref().map(|_| fingerprint(&vault, opts));
-    if let (Some(out), Some(fp)) = (&opts.out, &fingerprint) {
-        if let Some(report) = unchanged(out, fp) {
-            clock.lap("fingerprint");
-            return Ok(report);
-        }
+    if let (Some(out), Some(fp)) = (&opts.out, &fingerprint)
+        && let Some(report) = unchanged(out, fp)
+    {
+        clock.lap("fingerprint");
+        return Ok(report);
     }
     let templates = Templates::load(&vault.root)?;
     let lock = Lock::load(&vault.root)?;

@@ -107,19 +107,18 @@ pub fn check(notes: &[Note], index: &Index, media: &dyn Fn(&str) -> bool) -> Vec
                 }
             };
             let Some(path) = target_note else { continue };
-            if let Some(target) = by_path.get(path.as_str()) {
-                if (!r.headings.is_empty() || r.block.is_some())
-                    && crate::links::section(target.body(), &r.headings, r.block.as_deref()).is_none()
-                {
-                    let part = r
-                        .block
-                        .as_ref()
-                        .map_or_else(|| format!("heading `{}`", r.headings.join("#")), |b| format!("block `^{b}`"));
-                    diags.push(at(
-                        format!("{kind} `[[{}]]`: `{path}` has no {part}", f.dest),
-                        "check the heading or block id",
-                    ));
-                }
+            if let Some(target) = by_path.get(path.as_str())
+                && (!r.headings.is_empty() || r.block.is_some())
+                && crate::links::section(target.body(), &r.headings, r.block.as_deref()).is_none()
+            {
+                let part = r
+                    .block
+                    .as_ref()
+                    .map_or_else(|| format!("heading `{}`", r.headings.join("#")), |b| format!("block `^{b}`"));
+                diags.push(at(
+                    format!("{kind} `[[{}]]`: `{path}` has no {part}", f.dest),
+                    "check the heading or block id",
+                ));
             }
             if f.embed {
                 embeds.entry(note.path.clone()).or_default().push((path, f.line));

@@ -27,7 +27,7 @@ fn every_kind_and_parameter_is_documented() {
 fn ci_runs_exactly_the_readme_test_command() {
     let text = readme();
     let ci = std::fs::read_to_string(repo().join(".ci/run")).unwrap();
-    let cmd = ci.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).last().unwrap().trim();
+    let cmd = ci.lines().rfind(|l| !l.starts_with('#') && !l.trim().is_empty()).unwrap().trim();
     assert_eq!(cmd, "cargo test");
     assert!(text.contains(&format!("```sh\n{cmd}\n```")), "the README gives `{cmd}` as the test command");
     assert!(text.contains("```sh\ncargo run --release -- build notes/\n```"));

@@ -279,7 +279,7 @@ fn link(group: &[Card], keys: &[Keys], prev: &[Entry], orphans: &mut Orphans) ->
     if prev.is_empty() {
         for (i, slot) in out.iter_mut().enumerate() {
             if slot.is_none() && group[i].anchor.is_none() {
-                *slot = orphans.take(&fronts[i], &backs[i], &empty);
+                *slot = orphans.take(fronts[i], backs[i], &empty);
             }
         }
     }

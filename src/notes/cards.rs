@@ -238,7 +238,7 @@ fn starti(raw: &str, lineno: usize, file: &str, diags: &mut Vec<Diagnostic>) -> 
     let mut body = raw[start + 6..end].trim();
     let mut kind = NoteKind::Basic;
     if let Some(rest) = body.strip_prefix('[') {
-        let Some((name, after)) = rest.split_once(']') else { return None };
+        let (name, after) = rest.split_once(']')?;
         let Some(k) = NoteKind::from_name(name) else {
             diags.push(
                 Diagnostic::error(file, lineno, start + 1, format!("unknown note type `{}`", name.trim()))
@@ -412,10 +412,10 @@ fn block(
             }
             if let Some(idx) = kind.field_index(label) {
                 current = idx;
-                if card.field_lines.get(idx).is_some_and(|l| *l == 0) {
-                    if let Some(l) = card.field_lines.get_mut(idx) {
-                        *l = lineno;
-                    }
+                if card.field_lines.get(idx).is_some_and(|l| *l == 0)
+                    && let Some(l) = card.field_lines.get_mut(idx)
+                {
+                    *l = lineno;
                 }
                 content = rest;
             } else {

@@ -49,8 +49,8 @@ fn generate(root: &Path, notes: usize) {
         let dir = root.join(format!("topic{:02}", i % 50));
         std::fs::create_dir_all(&dir).unwrap();
         let text = format!(
-            "---\ntags: [generated, t{m}]\n---\n# Note {i}\n\nSee [[Note {j}]] and $x_{i}^2$. ==key== idea #topic/n{m}\n\n\
-             START\nBasic\nWhat is $\\lambda_{{{i}}}$ in note {i}?\nBack: the **eigenvalue** number {i}, with $$H v = \\lambda v$$\nTags: gen\nEND\n\n\
+            "---\ntags: [flashcards, generated, t{m}]\n---\n# Note {i}\n\nSee [[Note {j}]] and $x_{i}^2$. **key** idea #topic/n{m}\n\n\
+             START\nBasic\nWhat is $\\lambda_{{{i}}}$ in note {i}?\nBack: the ==eigenvalue== number {i}, with $$H v = \\lambda v$$\nTags: gen\nEND\n\n\
              START\nCloze\nThe {{{{c1::Hessian}}}} of note {i} has {{{{c2::$n={i}$}}}} rows.\nEND\n\n\
              Question {i}a::answer {i}a with $\\alpha$\nQuestion {i}b::answer {i}b\nQuestion {i}c:::reversed {i}c\n\
              - Item {i}d::answer {i}d\n",
@@ -86,6 +86,14 @@ fn main() {
         assert_eq!(r.claims.iter().filter(|c| c.pass).count(), r.claims.len());
     });
     println!("notes/ check (every experiment, figure and claim, nothing written): median {ms:.1} ms");
+
+    // The embeds fixture holds an embed cycle: it is cut, never followed for long.
+    let embeds = repo.join("tests/fixtures/embeds/vault");
+    let ms = median_ms(15, || {
+        let r = build::run(&Options::new(&embeds, None)).unwrap();
+        assert!(r.diagnostics.iter().any(|d| d.message.starts_with("embed cycle")));
+    });
+    println!("embeds fixture with an embed cycle, check: median {ms:.2} ms");
 
     let big = tmp.path().join("big");
     generate(&big, 10_000);

@@ -184,7 +184,8 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let by_path: HashMap<&str, &Note> = notes.iter().map(|n| (n.path.as_str(), n)).collect();
     let shared = Shared { vault: &vault, lab: &lab, figures, notes: by_path, index };
     let resolver = VaultMedia { shared: &shared, chain: Vec::new() };
-    report.diagnostics.extend(lints::check(&notes, &shared.index, &|t| resolver.media(t).is_some()));
+    let media_exists = |t: &str| resolver.media(t).is_some();
+    report.diagnostics.extend(lints::check(&notes, &shared.index, &media_exists));
     clock.lap("lints");
     let rendered: Vec<Vec<Card>> =
         notes.par_iter().map(|n| cards::render(n, &templates, &resolver)).collect::<anyhow::Result<_>>()?;

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use pulldown_cmark::{Event, LinkType, Tag};
+use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, LineIndex};
 use crate::links::{Index, Reference, Resolution};
@@ -49,84 +50,100 @@ fn links_of(note: &Note) -> Vec<Found> {
     out
 }
 
-/// Checks every link and embed of every note. `media` says whether an attachment or figure exists.
-pub fn check(notes: &[Note], index: &Index, media: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
+/// Checks every link and embed of every note, notes in parallel. `media` says whether an
+/// attachment or figure exists.
+pub fn check(notes: &[Note], index: &Index, media: &(dyn Fn(&str) -> bool + Sync)) -> Vec<Diagnostic> {
     let by_path: HashMap<&str, &Note> = notes.iter().map(|n| (n.path.as_str(), n)).collect();
+    let per_note: Vec<(Vec<Diagnostic>, Vec<(String, usize)>)> =
+        notes.par_iter().map(|note| check_note(note, index, media, &by_path)).collect();
     let mut diags = Vec::new();
     let mut embeds: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
-    for note in notes {
-        for f in links_of(note) {
-            let at = |msg: String, hint: &str| Diagnostic::warning(&note.path, f.line, f.col, msg).with_hint(hint);
-            let dest = f.dest.replace("%20", " ");
-            let r = Reference::parse(&dest);
-            let kind = if f.embed { "embed" } else { "link" };
-            if r.target.starts_with('/') || r.target.split(['/', '\\']).any(|p| p == "..") {
-                diags.push(at(
-                    format!("{kind} `{}` points outside the vault; it is not followed", f.dest),
-                    "links and embeds may only name files inside the vault",
-                ));
-                continue;
-            }
-            let ext = extension(&r.target);
-            let is_file = !ext.is_empty() && ext != "md";
-            if is_file || !f.wiki {
-                if !media(&r.target) {
-                    let what = if f.embed { "image or attachment" } else { "attachment" };
-                    diags.push(at(
-                        format!("missing {what} `{}`", r.target),
-                        "put the file anywhere in the vault; it is found by name",
-                    ));
-                }
-                continue;
-            }
-            let target_note = if r.target.is_empty() {
-                Some(note.path.clone())
-            } else {
-                match index.resolve(&r.target) {
-                    Resolution::Found(p) => Some(p),
-                    Resolution::Missing => {
-                        let msg = if f.embed { "missing embed" } else { "broken link" };
-                        diags.push(at(
-                            format!("{msg} `[[{}]]`: no note is called `{}`", f.dest, r.target),
-                            "check the name, or create the note",
-                        ));
-                        None
-                    }
-                    Resolution::Ambiguous(paths) => {
-                        diags.push(at(
-                            format!(
-                                "ambiguous {kind} `[[{}]]`: {} notes are called that: {}",
-                                f.dest,
-                                paths.len(),
-                                paths.join(", ")
-                            ),
-                            "write the path, such as `[[folder/name]]`",
-                        ));
-                        None
-                    }
-                }
-            };
-            let Some(path) = target_note else { continue };
-            if let Some(target) = by_path.get(path.as_str())
-                && (!r.headings.is_empty() || r.block.is_some())
-                && crate::links::section(target.body(), &r.headings, r.block.as_deref()).is_none()
-            {
-                let part = r
-                    .block
-                    .as_ref()
-                    .map_or_else(|| format!("heading `{}`", r.headings.join("#")), |b| format!("block `^{b}`"));
-                diags.push(at(
-                    format!("{kind} `[[{}]]`: `{path}` has no {part}", f.dest),
-                    "check the heading or block id",
-                ));
-            }
-            if f.embed {
-                embeds.entry(note.path.clone()).or_default().push((path, f.line));
-            }
+    for (note, (d, e)) in notes.iter().zip(per_note) {
+        diags.extend(d);
+        if !e.is_empty() {
+            embeds.insert(note.path.clone(), e);
         }
     }
     diags.extend(cycles(&embeds));
     diags
+}
+
+/// One note's link problems, and the notes it embeds (with the line of each embed).
+fn check_note(
+    note: &Note,
+    index: &Index,
+    media: &(dyn Fn(&str) -> bool + Sync),
+    by_path: &HashMap<&str, &Note>,
+) -> (Vec<Diagnostic>, Vec<(String, usize)>) {
+    let mut diags = Vec::new();
+    let mut embeds = Vec::new();
+    for f in links_of(note) {
+        let at = |msg: String, hint: &str| Diagnostic::warning(&note.path, f.line, f.col, msg).with_hint(hint);
+        let dest = f.dest.replace("%20", " ");
+        let r = Reference::parse(&dest);
+        let kind = if f.embed { "embed" } else { "link" };
+        if r.target.starts_with('/') || r.target.split(['/', '\\']).any(|p| p == "..") {
+            diags.push(at(
+                format!("{kind} `{}` points outside the vault; it is not followed", f.dest),
+                "links and embeds may only name files inside the vault",
+            ));
+            continue;
+        }
+        let ext = extension(&r.target);
+        let is_file = !ext.is_empty() && ext != "md";
+        if is_file || !f.wiki {
+            if !media(&r.target) {
+                let what = if f.embed { "image or attachment" } else { "attachment" };
+                diags.push(at(
+                    format!("missing {what} `{}`", r.target),
+                    "put the file anywhere in the vault; it is found by name",
+                ));
+            }
+            continue;
+        }
+        let target_note = if r.target.is_empty() {
+            Some(note.path.clone())
+        } else {
+            match index.resolve(&r.target) {
+                Resolution::Found(p) => Some(p),
+                Resolution::Missing => {
+                    let msg = if f.embed { "missing embed" } else { "broken link" };
+                    diags.push(at(
+                        format!("{msg} `[[{}]]`: no note is called `{}`", f.dest, r.target),
+                        "check the name, or create the note",
+                    ));
+                    None
+                }
+                Resolution::Ambiguous(paths) => {
+                    diags.push(at(
+                        format!(
+                            "ambiguous {kind} `[[{}]]`: {} notes are called that: {}",
+                            f.dest,
+                            paths.len(),
+                            paths.join(", ")
+                        ),
+                        "write the path, such as `[[folder/name]]`",
+                    ));
+                    None
+                }
+            }
+        };
+        let Some(path) = target_note else { continue };
+        if let Some(target) = by_path.get(path.as_str())
+            && (!r.headings.is_empty() || r.block.is_some())
+            && crate::links::section(target.body(), &r.headings, r.block.as_deref()).is_none()
+        {
+            let part = r
+                .block
+                .as_ref()
+                .map_or_else(|| format!("heading `{}`", r.headings.join("#")), |b| format!("block `^{b}`"));
+            diags.push(at(format!("{kind} `[[{}]]`: `{path}` has no {part}", f.dest), "check the heading or block id"));
+        }
+        if f.embed {
+            embeds.push((path, f.line));
+        }
+    }
+    (diags, embeds)
 }
 
 /// Embed cycles, each reported once with its whole chain.

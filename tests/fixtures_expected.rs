@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{copy_vault, repo, studygen};
+use common::{copy_vault, repo};
 
 fn check_fixture(name: &str) {
     let dir = repo().join("tests/fixtures").join(name);
@@ -67,5 +67,4 @@ fn same_vault_gives_same_guids_anywhere() {
             .collect::<Vec<_>>()
     };
     assert_eq!(guids(&va, "1700000000"), guids(&vb, "1800000000"));
-    let _ = studygen;
 }

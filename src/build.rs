@@ -361,8 +361,3 @@ fn collect_media(vault: &Vault, cards: &[Card]) -> Vec<Media> {
     }
     media.into_iter().map(|(name, path)| Media { name, path }).collect()
 }
-
-/// The default output folder for a vault: `out/` in the current folder.
-pub fn default_out() -> PathBuf {
-    Path::new("out").to_owned()
-}

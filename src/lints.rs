@@ -54,8 +54,7 @@ fn links_of(note: &Note) -> Vec<Found> {
 /// attachment or figure exists.
 pub fn check(notes: &[Note], index: &Index, media: &(dyn Fn(&str) -> bool + Sync)) -> Vec<Diagnostic> {
     let by_path: HashMap<&str, &Note> = notes.iter().map(|n| (n.path.as_str(), n)).collect();
-    let per_note: Vec<(Vec<Diagnostic>, Vec<(String, usize)>)> =
-        notes.par_iter().map(|note| check_note(note, index, media, &by_path)).collect();
+    let per_note: Vec<NoteLinks> = notes.par_iter().map(|note| check_note(note, index, media, &by_path)).collect();
     let mut diags = Vec::new();
     let mut embeds: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
     for (note, (d, e)) in notes.iter().zip(per_note) {
@@ -69,12 +68,15 @@ pub fn check(notes: &[Note], index: &Index, media: &(dyn Fn(&str) -> bool + Sync
 }
 
 /// One note's link problems, and the notes it embeds (with the line of each embed).
+type NoteLinks = (Vec<Diagnostic>, Vec<(String, usize)>);
+
+/// Checks the links and embeds of one note.
 fn check_note(
     note: &Note,
     index: &Index,
     media: &(dyn Fn(&str) -> bool + Sync),
     by_path: &HashMap<&str, &Note>,
-) -> (Vec<Diagnostic>, Vec<(String, usize)>) {
+) -> NoteLinks {
     let mut diags = Vec::new();
     let mut embeds = Vec::new();
     for f in links_of(note) {

@@ -8,7 +8,7 @@ pub mod frontmatter;
 pub mod spaced_repetition;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::Diagnostic;
 use crate::experiments::Block;
 use crate::markdown;
 use crate::vault::SourceFile;
@@ -240,11 +240,6 @@ pub fn anki_tag(tag: &str) -> String {
 pub fn dedup_keep_order(items: &mut Vec<String>) {
     let mut seen = std::collections::HashSet::new();
     items.retain(|t| !t.is_empty() && seen.insert(t.clone()));
-}
-
-/// A position in a note's text as `(line, col)`, both 1-based.
-pub fn position(text: &str, offset: usize) -> (usize, usize) {
-    LineIndex::new(text).line_col(text, offset)
 }
 
 #[cfg(test)]

@@ -60,9 +60,9 @@ pub fn write(
     templates: &Templates,
     now: i64,
 ) -> anyhow::Result<()> {
-    let work = tempfile::tempdir().context("cannot create a temporary folder")?;
-    let db_path = work.path().join("collection.anki2");
-    write_collection(&db_path, cards, models, templates, now)?;
+    let mut db = Connection::open_in_memory()?;
+    write_collection(&mut db, cards, models, templates, now)?;
+    let collection = db.serialize(rusqlite::MAIN_DB)?;
 
     let tmp = atomic::begin(path)?;
     let mut zip = zip::ZipWriter::new(tmp);
@@ -70,7 +70,7 @@ pub fn write(
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(1));
     zip.start_file("collection.anki2", opts)?;
-    std::io::copy(&mut std::fs::File::open(&db_path)?, &mut zip)?;
+    zip.write_all(&collection)?;
     let map: BTreeMap<String, &str> = media.iter().enumerate().map(|(i, m)| (i.to_string(), m.name.as_str())).collect();
     zip.start_file("media", opts)?;
     zip.write_all(serde_json::to_string(&map)?.as_bytes())?;
@@ -83,14 +83,14 @@ pub fn write(
     atomic::commit(tmp, path)
 }
 
+/// Builds the collection in `db`, an empty in-memory database.
 fn write_collection(
-    db_path: &Path,
+    db: &mut Connection,
     cards: &[Card],
     models: &[Model],
     templates: &Templates,
     now: i64,
 ) -> anyhow::Result<()> {
-    let mut db = Connection::open(db_path)?;
     db.execute_batch(
         "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-131072;",
     )?;
@@ -140,7 +140,6 @@ fn write_collection(
     }
     tx.execute_batch(INDEXES)?;
     tx.commit()?;
-    db.close().map_err(|(_, e)| e)?;
     Ok(())
 }
 

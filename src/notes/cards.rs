@@ -398,41 +398,42 @@ fn block(
     let mut ok = true;
     for (off, raw) in body.iter().enumerate().skip(type_off + 1) {
         let lineno = start_line + 1 + off;
-        if let Some(c) = ID_LINE.captures(raw) {
-            card.anchor = c.get(1).and_then(|m| m.as_str().parse().ok());
-            continue;
-        }
         let mut content: &str = raw;
-        if let Some(c) = LABEL.captures(raw) {
-            let label = c.get(1).map_or("", |m| m.as_str());
-            let rest = c.get(2).map_or("", |m| m.as_str());
-            if label.eq_ignore_ascii_case("tags") {
-                card.tags.extend(split_tags(rest));
+        match classify(raw) {
+            BlockLine::Id(id) => {
+                card.anchor = id;
                 continue;
             }
-            if let Some(idx) = kind.field_index(label) {
-                current = idx;
-                if card.field_lines.get(idx).is_some_and(|l| *l == 0)
-                    && let Some(l) = card.field_lines.get_mut(idx)
-                {
-                    *l = lineno;
-                }
-                content = rest;
-            } else {
-                ok = false;
-                out.diagnostics.push(
-                    Diagnostic::error(
-                        file,
-                        lineno,
-                        1,
-                        format!("`{label}:` is not a field of note type `{}`", kind.name()),
-                    )
-                    .with_hint(format!(
-                        "its fields are: {}; if the line is content, write it another way, such as `**{label}:**`",
-                        kind.fields().join(", ")
-                    )),
-                );
+            BlockLine::Tags(tags) => {
+                card.tags.extend(tags);
                 continue;
+            }
+            BlockLine::Content => {}
+            BlockLine::Field(label, rest) => {
+                if let Some(idx) = kind.field_index(label) {
+                    current = idx;
+                    if card.field_lines.get(idx).is_some_and(|l| *l == 0)
+                        && let Some(l) = card.field_lines.get_mut(idx)
+                    {
+                        *l = lineno;
+                    }
+                    content = rest;
+                } else {
+                    ok = false;
+                    out.diagnostics.push(
+                        Diagnostic::error(
+                            file,
+                            lineno,
+                            1,
+                            format!("`{label}:` is not a field of note type `{}`", kind.name()),
+                        )
+                        .with_hint(format!(
+                            "its fields are: {}; if the line is content, write it another way, such as `**{label}:**`",
+                            kind.fields().join(", ")
+                        )),
+                    );
+                    continue;
+                }
             }
         }
         if let Some(field) = card.fields.get_mut(current) {
@@ -492,18 +493,17 @@ fn custom_block(
     let (mut tags, mut anchor, mut current, mut ok) = (Vec::new(), None, None::<usize>, true);
     for (off, raw) in content.iter().enumerate() {
         let lineno = first_lineno + off;
-        if let Some(c) = ID_LINE.captures(raw) {
-            anchor = c.get(1).and_then(|m| m.as_str().parse().ok());
+        let mut text: &str = raw;
+        let line = classify(raw);
+        if let BlockLine::Id(id) = line {
+            anchor = id;
             continue;
         }
-        let mut text: &str = raw;
-        if let Some(c) = LABEL.captures(raw) {
-            let label = c.get(1).map_or("", |m| m.as_str());
-            let rest = c.get(2).map_or("", |m| m.as_str());
-            if label.eq_ignore_ascii_case("tags") {
-                tags.extend(split_tags(rest));
-                continue;
-            }
+        if let BlockLine::Tags(t) = line {
+            tags.extend(t);
+            continue;
+        }
+        if let BlockLine::Field(label, rest) = line {
             let idx = match names.iter().position(|n| n.eq_ignore_ascii_case(label)) {
                 Some(i) => i,
                 None if declared.is_some() => {
@@ -580,6 +580,28 @@ fn custom_block(
         syntax: Syntax::Block,
         custom: Some(Custom { name: name.to_owned(), field_names: names }),
     })
+}
+
+/// What one line inside a `START`/`END` block is.
+enum BlockLine<'a> {
+    /// `<!--ID: n-->`
+    Id(Option<u64>),
+    /// `Tags: a b`
+    Tags(Vec<String>),
+    /// `Label: rest`
+    Field(&'a str, &'a str),
+    /// Anything else.
+    Content,
+}
+
+fn classify(raw: &str) -> BlockLine<'_> {
+    if let Some(c) = ID_LINE.captures(raw) {
+        return BlockLine::Id(c.get(1).and_then(|m| m.as_str().parse().ok()));
+    }
+    let Some(c) = LABEL.captures(raw) else { return BlockLine::Content };
+    let label = c.get(1).map_or("", |m| m.as_str());
+    let rest = c.get(2).map_or("", |m| m.as_str());
+    if label.eq_ignore_ascii_case("tags") { BlockLine::Tags(split_tags(rest)) } else { BlockLine::Field(label, rest) }
 }
 
 fn unterminated(file: &str, line: usize) -> Diagnostic {

@@ -18,7 +18,7 @@ use crate::notes::{self, Note};
 use crate::outputs::{self, Media, apkg, atomic};
 use crate::templates::Templates;
 use crate::vault::{self, Vault};
-use crate::{config, links, lints};
+use crate::{links, lints, settings};
 
 /// What to do.
 #[derive(Debug, Clone)]
@@ -59,13 +59,22 @@ pub struct Report {
     pub claims: Vec<Verdict>,
     /// How many experiments ran.
     pub experiments: usize,
-    /// How many cards the vault has (also when `cards` was not rebuilt).
+    /// How many Anki notes the vault has (also when `cards` was not rebuilt).
     pub card_count: usize,
+    /// How many Anki cards those notes make: two for a reversed note, one per number for a cloze.
+    #[serde(default)]
+    pub anki_cards: usize,
     /// Nothing changed since the last build into the same folder, so nothing was rebuilt.
     pub unchanged: bool,
     /// Files written.
     #[serde(skip)]
     pub written: Vec<PathBuf>,
+    /// The settings files that were read.
+    #[serde(default)]
+    pub settings_read: Vec<String>,
+    /// How many notes (Anki notes: one per card written) each syntax made.
+    #[serde(default)]
+    pub syntaxes: BTreeMap<notes::Syntax, usize>,
 }
 
 impl Report {
@@ -76,7 +85,7 @@ impl Report {
 
     /// How many diagnostics are warnings.
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.diagnostics.iter().filter(|d| d.is_warning()).count()
     }
 }
 
@@ -159,19 +168,21 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let templates = Templates::load(&vault.root)?;
     let lock = Lock::load(&vault.root)?;
     let mut report = Report { notes: vault.notes.len(), ..Report::default() };
-    let config = config::load(&vault.root).unwrap_or_else(|d| {
-        report.diagnostics.push(d);
-        config::Config::default()
-    });
-    let root_deck = config.deck.clone().unwrap_or_else(|| vault.name.clone());
+    let (settings, diags) = settings::load(&vault.root);
+    report.diagnostics.extend(diags);
+    report.settings_read = settings.read.clone();
+    let root_deck = settings.deck.clone().unwrap_or_else(|| vault.name.clone());
 
     let parsed: Vec<(Option<Note>, Vec<Diagnostic>)> =
-        vault.notes.par_iter().map(|src| notes::parse(src, &root_deck, &config)).collect();
+        vault.notes.par_iter().map(|src| notes::parse(src, &root_deck, &settings)).collect();
     let mut notes = Vec::with_capacity(parsed.len());
     for (note, diags) in parsed {
         report.diagnostics.extend(diags);
         notes.extend(note);
     }
+    let (types, diags) = notes::resolve_custom_types(&mut notes, &settings);
+    report.diagnostics.extend(diags);
+    report.diagnostics.extend(notes::untagged_hints(&notes, &settings));
 
     clock.lap("parse");
     let (lab, verdicts, diags) = run_experiments(&notes);
@@ -190,7 +201,11 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let rendered: Vec<Vec<Card>> =
         notes.par_iter().map(|n| cards::render(n, &templates, &resolver)).collect::<anyhow::Result<_>>()?;
     let mut cards: Vec<Card> = rendered.into_iter().flatten().collect();
-    let (models, diags) = cards::notetypes::models(&mut cards, &config.note_types.declare);
+    let (models, diags) = cards::notetypes::models(&mut cards, &types);
+    report.diagnostics.extend(cards::duplicates(&cards));
+    for c in &cards {
+        *report.syntaxes.entry(c.syntax).or_default() += 1;
+    }
     report.diagnostics.extend(diags);
     clock.lap("render");
 
@@ -199,6 +214,17 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     report.diagnostics.extend(diags);
     diagnostics::sort(&mut report.diagnostics);
     clock.lap("identity");
+    report.anki_cards = cards
+        .iter()
+        .map(|c| {
+            let model = models.iter().find(|m| m.name == c.type_name());
+            match model {
+                Some(m) if m.cloze => c.cloze_numbers().len(),
+                Some(m) => m.templates.len(),
+                None => 1,
+            }
+        })
+        .sum();
     report.cards = cards;
     report.card_count = report.cards.len();
 

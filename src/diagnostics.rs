@@ -15,6 +15,9 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth knowing, never a failure, not even under `--deny-warnings` (such as links to notes
+    /// not written yet, which Obsidian users keep on purpose).
+    Note,
     /// Something to look at; fails only under `--deny-warnings`.
     Warning,
     /// The vault is wrong here; `check` and `build` exit 1.
@@ -44,6 +47,11 @@ impl Diagnostic {
         Self::new(Severity::Error, file, line, col, message)
     }
 
+    /// A note at `file:line:col`: reported, never failing.
+    pub fn note(file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, file, line, col, message)
+    }
+
     /// A warning at `file:line:col`.
     pub fn warning(file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, file, line, col, message)
@@ -68,6 +76,11 @@ impl Diagnostic {
         }
     }
 
+    /// Is this a warning?
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
+    }
+
     /// Is this an error?
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -79,6 +92,7 @@ impl fmt::Display for Diagnostic {
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(f, "{kind}: {}\n  --> {}", self.message, self.location())?;
         if let Some(hint) = &self.hint {

@@ -83,12 +83,19 @@ impl Templates {
     pub fn custom(&self, model: &crate::cards::notetypes::Model) -> anyhow::Result<CardTemplate> {
         let mut ctx = Context::new();
         let first = model.fields.first().map_or("", String::as_str);
-        ctx.insert("first", &if model.cloze { format!("{{{{cloze:{first}}}}}") } else { format!("{{{{{first}}}}}") });
+        let mut front = if model.cloze { format!("{{{{cloze:{first}}}}}") } else { format!("{{{{{first}}}}}") };
+        // Anki makes a cloze card only from deletions the front shows.
+        for f in &model.cloze_fields {
+            front.push_str(&format!(
+                "{{{{#{f}}}}}<div class=\"field\" data-field=\"{f}\">{{{{cloze:{f}}}}}</div>{{{{/{f}}}}}"
+            ));
+        }
+        ctx.insert("first", &front);
         let rest: Vec<std::collections::BTreeMap<&str, String>> = model
             .fields
             .iter()
             .skip(1)
-            .filter(|f| *f != "Source")
+            .filter(|f| *f != "Source" && !model.cloze_fields.contains(f))
             .map(|f| {
                 [
                     ("name", f.clone()),

@@ -23,18 +23,19 @@ fn bad_input_is_reported_at_file_and_line_and_the_rest_is_processed() {
         ("unterminated.md:1:1", "START block has no END"),
         ("unknown-type.md:4:1", "unknown note type `Fancy Type`"),
         ("empty-front.md:2:1", "empty Front"),
-        ("sub/bad-field.md:4:1", "`Reverso:` is not a field of note type `Basic`"),
+        ("sub/bad-field.md:4:1", "`Bakc:` is not a field of note type `Basic`; it is read as text"),
         ("invalid-utf8.md:2:5", "invalid UTF-8"),
         ("bad-frontmatter.md:2", "unreadable frontmatter"),
     ] {
         let at = err.find(&format!("--> {place}")).unwrap_or_else(|| panic!("no `{place}` in:\n{err}"));
-        let msg = err[..at].rfind("error: ").unwrap();
+        let msg = err[..at].rfind("error: ").max(err[..at].rfind("warning: ")).unwrap();
         assert!(err[msg..at].contains(what), "`{place}` should say `{what}`:\n{err}");
     }
     assert!(err.contains("hint:"));
     assert!(!err.contains("panicked"));
-    // The good card, the one after the unterminated block and the one under bad frontmatter survive.
-    assert!(err.contains("7 notes, 3 cards: 6 errors"), "{err}");
+    // The good card, the one after the unterminated block, the one under bad frontmatter and the
+    // one with a mistyped label (whose line stays text) survive.
+    assert!(err.contains("7 files: 4 notes (1 blocks, 3 spaced-repetition), 4 cards: 5 errors"), "{err}");
 }
 
 #[test]

@@ -67,7 +67,7 @@ fn symlinks_that_leave_the_vault_are_not_followed() {
     std::fs::write(vault.join("n.md"), "#flashcards\n\nQ::![[secret.png]] and [[secret]]\n").unwrap();
     let o = studygen(&["check", vault.to_str().unwrap()]);
     let err = stderr(&o);
-    assert!(err.contains("1 notes, 1 cards"), "the linked folder's note is not read: {err}");
+    assert!(err.contains("1 files: 1 notes"), "the linked folder's note is not read: {err}");
     assert!(err.contains("missing image or attachment `secret.png`"), "{err}");
     assert!(err.contains("broken link `[[secret]]`"), "{err}");
 }

@@ -306,6 +306,7 @@ mod tests {
             guid: String::new(),
             modified: 0,
             custom: None,
+            syntax: crate::notes::Syntax::Block,
         }
     }
 

@@ -40,7 +40,9 @@ pub struct Card {
     pub modified: i64,
     /// For a note type that is not built in: its name and the field names, which
     /// [`notetypes::models`] puts in the type's order.
-    pub custom: Option<crate::notes::cards::Custom>,
+    pub custom: Option<crate::notes::syntax::Custom>,
+    /// The syntax the card was written in.
+    pub syntax: crate::notes::Syntax,
 }
 
 impl Card {
@@ -49,18 +51,48 @@ impl Card {
         self.custom.as_ref().map_or_else(|| notetypes::for_kind(self.kind).name, |c| c.name.as_str())
     }
 
-    /// Cloze numbers used in the text (for cloze cards), sorted and unique.
+    /// Cloze numbers used in any field but `Source` (for cloze cards), sorted and unique.
     pub fn cloze_numbers(&self) -> Vec<u32> {
         static NUM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{\{c(\d+)::").unwrap());
-        let mut n: Vec<u32> = self
-            .fields
-            .first()
-            .map(|f| NUM.captures_iter(f).filter_map(|c| c.get(1)?.as_str().parse().ok()).collect())
-            .unwrap_or_default();
+        let fields = self.fields.get(..self.fields.len().saturating_sub(1)).unwrap_or_default();
+        let mut n: Vec<u32> =
+            fields.iter().flat_map(|f| NUM.captures_iter(f).filter_map(|c| c.get(1)?.as_str().parse().ok())).collect();
         n.sort_unstable();
         n.dedup();
         n
     }
+}
+
+/// Two cards with the same front in one deck: a warning at the second, naming the first.
+pub fn duplicates(cards: &[Card]) -> Vec<crate::diagnostics::Diagnostic> {
+    let mut first: std::collections::HashMap<(&str, &str, String), &Card> = std::collections::HashMap::new();
+    let mut diags = Vec::new();
+    for card in cards {
+        let front = card.front_src.split_whitespace().collect::<Vec<_>>().join(" ");
+        if front.is_empty() {
+            continue;
+        }
+        match first.entry((card.deck.as_str(), card.type_name(), front)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(card);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => diags.push(
+                crate::diagnostics::Diagnostic::warning(
+                    &card.note,
+                    card.line,
+                    1,
+                    format!(
+                        "duplicate card: the same front as {}:{} in deck `{}`",
+                        o.get().note,
+                        o.get().line,
+                        card.deck
+                    ),
+                )
+                .with_hint("merge the two cards, or make the fronts differ; both are in the deck"),
+            ),
+        }
+    }
+    diags
 }
 
 /// Renders every card of `note`.
@@ -72,8 +104,10 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
         let style = Style { cloze: spec.kind == NoteKind::Cloze };
         let mut fields = Vec::with_capacity(spec.fields.len() + 1);
         let mut media = Vec::new();
-        for (i, md) in spec.fields.iter().enumerate() {
-            let r = markdown::render(md, if i == 0 { style } else { Style::default() }, vault);
+        for md in &spec.fields {
+            // Math inside a field with deletions keeps `}}` apart, so Anki's cloze parser does not end early.
+            let style = Style { cloze: style.cloze && crate::notes::syntax::has_cloze(md) };
+            let r = markdown::render(md, style, vault);
             fields.push(r.html);
             media.extend(r.media);
         }
@@ -97,6 +131,7 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
             guid: String::new(),
             modified: 0,
             custom: spec.custom.clone(),
+            syntax: spec.syntax,
         });
     }
     Ok(cards)

@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::Card;
 use super::identity::stable_id;
-use crate::config::Declared;
 use crate::diagnostics::Diagnostic;
 use crate::notes::NoteKind;
+use crate::settings::Declared;
 
 /// A fixed note type.
 #[derive(Debug, Clone, Copy)]
@@ -79,6 +79,9 @@ pub struct Model {
     pub templates: Vec<(String, String)>,
     /// Whether it is a cloze type.
     pub cloze: bool,
+    /// For a cloze type that is not built in: the fields after the first that hold deletions in
+    /// some card, which the front must show for Anki to make those cards.
+    pub cloze_fields: Vec<String>,
 }
 
 impl From<NoteType> for Model {
@@ -89,41 +92,43 @@ impl From<NoteType> for Model {
             fields: t.fields.iter().map(|f| (*f).to_owned()).collect(),
             templates: t.templates.iter().map(|(n, p)| ((*n).to_owned(), (*p).to_owned())).collect(),
             cloze: t.cloze,
+            cloze_fields: Vec::new(),
         }
     }
 }
 
 /// Every note type the cards use: the three built-ins, then one per other type name.
 ///
-/// A type that is not built in has the fields its blocks use, in order of first use (or, when
-/// declared in `studygen.toml`, exactly the declared ones), then `Source`. It is a cloze type when its
-/// name contains "Cloze", it is declared so, or any of its cards holds `{{cN::...}}`. Custom cards'
-/// fields are put in their type's order here. A card of a cloze type without a deletion is an error.
-pub fn models(cards: &mut [Card], declared: &BTreeMap<String, Declared>) -> (Vec<Model>, Vec<Diagnostic>) {
-    let mut custom: BTreeMap<String, (Vec<String>, bool)> = BTreeMap::new();
+/// A type that is not built in has the fields `types` gives it (declared in studygen.toml, listed
+/// in the plugin's `fields_dict`, or inferred from the vault's blocks), then `Source`. It is a cloze
+/// type when it is declared so, its name contains "Cloze", or any of its cards holds `{{cN::...}}`
+/// in any field. A card of a cloze type without a deletion would make no card in Anki: it is an
+/// error, and the card is left out.
+pub fn models(cards: &mut Vec<Card>, types: &BTreeMap<String, Declared>) -> (Vec<Model>, Vec<Diagnostic>) {
+    let mut custom: BTreeMap<String, (Vec<String>, bool, Vec<String>)> = BTreeMap::new();
     for card in cards.iter() {
         let Some(c) = &card.custom else { continue };
-        let entry = custom.entry(c.name.clone()).or_insert_with(|| match declared.get(&c.name) {
-            Some(d) => (d.fields.clone(), d.cloze),
-            None => (Vec::new(), false),
+        let entry = custom.entry(c.name.clone()).or_insert_with(|| match types.get(&c.name) {
+            Some(d) => (d.fields.clone(), d.cloze, Vec::new()),
+            None => (c.field_names.clone(), false, Vec::new()),
         });
-        if !declared.contains_key(&c.name) {
-            for f in &c.field_names {
-                if !entry.0.iter().any(|e| e.eq_ignore_ascii_case(f)) {
-                    entry.0.push(f.clone());
-                }
+        let numbers = card.cloze_numbers();
+        entry.1 |= !numbers.is_empty() || card.kind == NoteKind::Cloze;
+        for (name, value) in c.field_names.iter().zip(&card.fields).skip(1) {
+            if crate::notes::syntax::has_cloze(value) && !entry.2.contains(name) {
+                entry.2.push(name.clone());
             }
         }
-        entry.1 |= card.kind == NoteKind::Cloze;
     }
     let mut models: Vec<Model> = ALL.into_iter().map(Model::from).collect();
-    for (name, (fields, cloze)) in &custom {
+    for (name, (fields, cloze, cloze_fields)) in &custom {
         let mut fields = fields.clone();
         fields.push("Source".to_owned());
         let template = if *cloze { "Cloze" } else { "Card 1" };
         models.push(Model {
             id: stable_id("notetype", name),
             name: name.clone(),
+            cloze_fields: fields.iter().filter(|f| cloze_fields.contains(f)).cloned().collect(),
             fields,
             templates: vec![(template.to_owned(), "custom".to_owned())],
             cloze: *cloze,
@@ -131,25 +136,9 @@ pub fn models(cards: &mut [Card], declared: &BTreeMap<String, Declared>) -> (Vec
     }
     let by_name: HashMap<&str, &Model> = models.iter().map(|m| (m.name.as_str(), m)).collect();
     let mut diags = Vec::new();
-    for card in cards.iter_mut() {
-        let Some(c) = card.custom.take() else { continue };
-        let Some(model) = by_name.get(c.name.as_str()) else { continue };
-        let source = card.fields.last().cloned().unwrap_or_default();
-        let mut fields: Vec<String> = model
-            .fields
-            .iter()
-            .take(model.fields.len() - 1)
-            .map(|f| {
-                c.field_names
-                    .iter()
-                    .position(|n| n.eq_ignore_ascii_case(f))
-                    .and_then(|i| card.fields.get(i))
-                    .cloned()
-                    .unwrap_or_default()
-            })
-            .collect();
-        fields.push(source);
-        card.fields = fields;
+    cards.retain_mut(|card| {
+        let Some(c) = &card.custom else { return true };
+        let Some(model) = by_name.get(c.name.as_str()) else { return true };
         card.kind = if model.cloze { NoteKind::Cloze } else { NoteKind::Basic };
         if model.cloze && card.cloze_numbers().is_empty() {
             diags.push(
@@ -159,10 +148,11 @@ pub fn models(cards: &mut [Card], declared: &BTreeMap<String, Declared>) -> (Vec
                     1,
                     format!("card of cloze type `{}` has no cloze deletion", c.name),
                 )
-                .with_hint("mark what to hide as {{c1::text}}"),
+                .with_hint("mark what to hide as {{c1::text}}; the card was left out"),
             );
+            return false;
         }
-        card.custom = Some(crate::notes::cards::Custom { name: c.name, field_names: model.fields.clone() });
-    }
+        true
+    });
     (models, diags)
 }

@@ -9,6 +9,11 @@ use studygen::build::Report;
 
 /// Prints every diagnostic to stderr, then a summary; returns the exit code.
 pub(crate) fn finish(report: &Report, deny_warnings: bool) -> ExitCode {
+    if report.settings_read.is_empty() {
+        eprintln!("settings: none found (studygen.toml, .obsidian/plugins/*/data.json); the defaults are used");
+    } else {
+        eprintln!("settings: read {}", report.settings_read.join(", "));
+    }
     for d in &report.diagnostics {
         eprintln!("{d}\n");
     }
@@ -22,12 +27,17 @@ pub(crate) fn finish(report: &Report, deny_warnings: bool) -> ExitCode {
             report.experiments
         );
     }
+    let by_syntax: Vec<String> = report.syntaxes.iter().map(|(s, n)| format!("{n} {}", s.label())).collect();
+    let by_syntax = if by_syntax.is_empty() { String::new() } else { format!(" ({})", by_syntax.join(", ")) };
+    let notes = report.diagnostics.iter().filter(|d| d.severity == studygen::diagnostics::Severity::Note).count();
     eprintln!(
-        "{} notes, {} cards: {} errors, {} warnings",
+        "{} files: {} notes{by_syntax}, {} cards: {} errors, {} warnings{}",
         report.notes,
         report.card_count,
+        report.anki_cards,
         report.errors(),
-        report.warnings()
+        report.warnings(),
+        if notes > 0 { format!(", {notes} notes") } else { String::new() }
     );
     if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

@@ -2,19 +2,18 @@
 //!
 //! Parsing a note needs nothing but its own bytes, so notes parse in parallel and independently.
 
-pub mod cards;
 pub mod comments;
 pub mod frontmatter;
-pub mod spaced_repetition;
+pub mod syntax;
 
-use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::experiments::Block;
 use crate::markdown;
+use crate::settings::Settings;
 use crate::vault::SourceFile;
 
-pub use cards::{CardSpec, NoteKind, Syntax};
 pub use frontmatter::Frontmatter;
+pub use syntax::{CardSpec, NoteKind, Syntax};
 
 /// A parsed note.
 #[derive(Debug, Clone)]
@@ -39,6 +38,8 @@ pub struct Note {
     pub experiments: Vec<Block>,
     /// Fenced `claims` blocks.
     pub claims: Vec<Block>,
+    /// Lines that would be spaced-repetition cards if the note carried a flashcard tag.
+    pub untagged_cards: Vec<usize>,
 }
 
 impl Note {
@@ -52,7 +53,7 @@ impl Note {
 /// Parses one note. `root_deck` is the deck for notes at the vault root.
 ///
 /// Returns `None` only when the file cannot be read as text at all.
-pub fn parse(src: &SourceFile, root_deck: &str, config: &Config) -> (Option<Note>, Vec<Diagnostic>) {
+pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<Note>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let text = match std::str::from_utf8(&src.bytes) {
         Ok(t) => t,
@@ -98,24 +99,33 @@ pub fn parse(src: &SourceFile, root_deck: &str, config: &Config) -> (Option<Note
     let body_lines = lines.get(body_line..).unwrap_or_default();
     let body = body_lines.join("\n");
     let inline_tags = markdown::inline_tags(&body);
-    let sr = &config.spaced_repetition;
-    let tagged = sr.tag.is_empty()
-        || frontmatter.tags.iter().chain(&inline_tags).any(|t| *t == sr.tag || t.starts_with(&format!("{}/", sr.tag)));
-    let syntaxes = cards::Syntaxes {
-        spaced_repetition: tagged,
-        highlight_clozes: sr.highlight_clozes,
-        types: Some(&config.note_types),
+    let sr = &settings.spaced_repetition;
+    let has_tag = |wanted: &[String]| {
+        frontmatter.tags.iter().chain(&inline_tags).any(|t| {
+            let t = t.trim_start_matches('#');
+            wanted.iter().any(|w| t == w || t.strip_prefix(w.as_str()).is_some_and(|r| r.starts_with('/')))
+        })
     };
-    let mut scanned = cards::scan(body_lines, body_line + 1, &src.rel, syntaxes);
+    let tagged = (sr.tags.is_empty() || has_tag(&sr.tags)) && !has_tag(&sr.ignore_tags);
+    let cx = syntax::Context { file: &src.rel, settings, spaced_repetition: tagged };
+    let mut scanned = syntax::scan(&text, body_lines, body_line + 1, cx);
     diags.append(&mut scanned.diagnostics);
     if frontmatter.raw.as_ref().is_some_and(|y| y["cards"].as_str() == Some("headings")) {
-        scanned.cards.extend(heading_cards(body_lines, body_line + 1, config.headings.level));
+        scanned.cards.extend(syntax::headings::cards(body_lines, body_line + 1, settings.heading_level));
         scanned.cards.sort_by_key(|c| c.line);
     }
 
-    let deck = frontmatter.deck.clone().or(scanned.target_deck).unwrap_or_else(|| folder_deck(root_deck, &src.rel));
-    let mut tags: Vec<String> =
-        config.tags.iter().chain(&frontmatter.tags).chain(&scanned.file_tags).map(|t| anki_tag(t)).collect();
+    let deck = frontmatter
+        .deck
+        .clone()
+        .or(scanned.target_deck)
+        .or_else(|| folder_setting(&settings.folder_decks, &src.rel).last().map(|d| (*d).to_owned()))
+        .unwrap_or_else(|| folder_deck(root_deck, &src.rel));
+    let mut tags: Vec<String> = settings.tags.iter().map(|t| anki_tag(t)).collect();
+    for folder_tags in folder_setting(&settings.folder_tags, &src.rel) {
+        tags.extend(folder_tags.split_whitespace().map(anki_tag));
+    }
+    tags.extend(frontmatter.tags.iter().chain(&scanned.file_tags).map(|t| anki_tag(t)));
     tags.extend(inline_tags.iter().map(|t| anki_tag(t)));
     dedup_keep_order(&mut tags);
 
@@ -141,53 +151,9 @@ pub fn parse(src: &SourceFile, root_deck: &str, config: &Config) -> (Option<Note
         body_line,
         experiments,
         claims,
+        untagged_cards: scanned.untagged_cards,
     };
     (Some(note), diags)
-}
-
-/// Cards from headings: each heading of `level` is a front, the text under it (up to the next
-/// heading of the same or a higher level) its back. Headings inside code blocks do not count.
-fn heading_cards(lines: &[&str], first_line: usize, level: usize) -> Vec<CardSpec> {
-    let mut cards = Vec::new();
-    let mut fence = false;
-    let mut open: Option<(usize, String, Vec<&str>)> = None;
-    let flush = |open: &mut Option<(usize, String, Vec<&str>)>, cards: &mut Vec<CardSpec>| {
-        if let Some((line, front, body)) = open.take() {
-            let back = body.join("\n").trim().to_owned();
-            if !back.is_empty() {
-                cards.push(CardSpec {
-                    kind: NoteKind::Basic,
-                    fields: vec![front, back],
-                    field_lines: vec![line, line + 1],
-                    tags: Vec::new(),
-                    anchor: None,
-                    line,
-                    syntax: Syntax::Block,
-                    custom: None,
-                });
-            }
-        }
-    };
-    for (i, line) in lines.iter().enumerate() {
-        let t = line.trim_start();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            fence = !fence;
-        }
-        let hashes = t.chars().take_while(|c| *c == '#').count();
-        let is_heading = !fence && (1..=6).contains(&hashes) && t[hashes..].starts_with(' ');
-        if is_heading && hashes <= level {
-            flush(&mut open, &mut cards);
-            if hashes == level {
-                open = Some((first_line + i, t[hashes..].trim().to_owned(), Vec::new()));
-            }
-            continue;
-        }
-        if let Some((_, _, body)) = &mut open {
-            body.push(line);
-        }
-    }
-    flush(&mut open, &mut cards);
-    cards
 }
 
 /// Fenced code blocks with their info string (the first word after the fence).
@@ -223,6 +189,94 @@ fn fenced_blocks(lines: &[&str], first_line: usize, file: &str) -> Vec<(String, 
     out
 }
 
+/// Gives every card of a type whose fields nobody declared its fields, inferred from all the
+/// vault's blocks of that type (see [`syntax::fields::infer`]). Returns the fields of every type
+/// that is not built in, declared or inferred, for the note types of the deck.
+pub fn resolve_custom_types(
+    notes: &mut [Note],
+    settings: &Settings,
+) -> (std::collections::BTreeMap<String, crate::settings::Declared>, Vec<Diagnostic>) {
+    use std::collections::BTreeMap;
+    let mut usage: BTreeMap<String, Vec<syntax::fields::Usage>> = BTreeMap::new();
+    for card in notes.iter().flat_map(|n| &n.cards) {
+        if let Some(c) = card.custom.as_ref().filter(|c| c.field_names.is_empty()) {
+            usage.entry(c.name.clone()).or_default().push(syntax::fields::usage(&c.lines));
+        }
+    }
+    let inferred = syntax::fields::infer_all(&usage);
+    let mut diags = Vec::new();
+    for note in notes.iter_mut() {
+        let cards = std::mem::take(&mut note.cards);
+        for mut card in cards {
+            let Some(custom) = card.custom.as_mut().filter(|c| c.field_names.is_empty()) else {
+                note.cards.push(card);
+                continue;
+            };
+            let Some(inf) = inferred.get(&custom.name) else { continue };
+            let lines = std::mem::take(&mut custom.lines);
+            let name = custom.name.clone();
+            let split = syntax::fields::split(&lines, &inf.fields.fields, &inf.aliases, &name, &note.path, &mut diags);
+            custom.field_names = inf.fields.fields.clone();
+            card.fields = split.values;
+            card.field_lines = split.lines;
+            let type_line = lines.first().map_or(card.line, |(l, _)| l.saturating_sub(1).max(card.line));
+            let at = syntax::blocks::At { file: &note.path, start_line: card.line, type_lineno: type_line };
+            let cx = syntax::Context { file: &note.path, settings, spaced_repetition: false };
+            note.cards.extend(syntax::blocks::finish(card, &name, inf.fields.cloze, at, cx, &mut diags));
+        }
+    }
+    let mut types: BTreeMap<String, crate::settings::Declared> = settings.note_types.known.clone();
+    types.extend(inferred.into_iter().map(|(k, v)| (k, v.fields)));
+    (types, diags)
+}
+
+/// One hint per note whose lines would be spaced-repetition cards if it carried a flashcard tag.
+pub fn untagged_hints(notes: &[Note], settings: &Settings) -> Vec<Diagnostic> {
+    let sr = &settings.spaced_repetition;
+    let Some(tag) = sr.tags.first() else { return Vec::new() };
+    notes
+        .iter()
+        .filter_map(|n| {
+            let first = *n.untagged_cards.first()?;
+            let count = n.untagged_cards.len();
+            let tags: Vec<String> = sr.tags.iter().map(|t| format!("#{t}")).collect();
+            Some(
+                Diagnostic::note(
+                    &n.path,
+                    first,
+                    1,
+                    format!(
+                        "{count} spaced-repetition card{} here made no card: the note has no flashcard tag",
+                        if count == 1 { "" } else { "s" }
+                    ),
+                )
+                .with_hint(format!(
+                    "add #{tag} to the note (the tags are: {}), or `tags: [{tag}]` to its frontmatter",
+                    tags.join(", ")
+                )),
+            )
+        })
+        .collect()
+}
+
+/// The values a folder setting gives a note: from its outermost folder to its innermost.
+fn folder_setting<'a>(map: &'a std::collections::BTreeMap<String, String>, rel: &str) -> Vec<&'a str> {
+    if map.is_empty() {
+        return Vec::new();
+    }
+    let mut out: Vec<&str> = map.get("").map(String::as_str).into_iter().collect();
+    let mut folder = String::new();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for part in parts.iter().take(parts.len().saturating_sub(1)) {
+        if !folder.is_empty() {
+            folder.push('/');
+        }
+        folder.push_str(part);
+        out.extend(map.get(&folder).map(String::as_str));
+    }
+    out
+}
+
 /// The deck of a note from its folder: `root::folder::sub`, or `root` at the vault root.
 pub fn folder_deck(root_deck: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = rel.split('/').collect();
@@ -247,14 +301,9 @@ mod tests {
     use super::*;
 
     fn parse_default(src: &SourceFile, root: &str) -> (Option<Note>, Vec<Diagnostic>) {
-        parse(
-            src,
-            root,
-            &Config {
-                spaced_repetition: crate::config::SpacedRepetition { tag: String::new(), highlight_clozes: true },
-                ..Config::default()
-            },
-        )
+        let mut settings = Settings::default();
+        settings.spaced_repetition.tags.clear();
+        parse(src, root, &settings)
     }
 
     #[test]
@@ -268,7 +317,7 @@ mod tests {
 
     #[test]
     fn spaced_repetition_cards_need_the_tag() {
-        let cfg = Config::default();
+        let cfg = Settings::default();
         let (n, _) = parse(&src("n.md", b"q::a\n"), "V", &cfg);
         assert!(n.unwrap().cards.is_empty());
         let (n, _) = parse(&src("n.md", b"#flashcards\n\nq::a\n"), "V", &cfg);

@@ -1,0 +1,472 @@
+//! Obsidian_to_Anki blocks, read line by line: the begin marker (`START`), a note-type line,
+//! fields (`Back:`, ...), `Tags:`, an ID line, the end marker (`END`); and the file's
+//! `TARGET DECK` and `FILE TAGS` lines. This scan also drives the line-based syntaxes of
+//! [`super::inline_blocks`] and [`super::spaced_repetition`], so a note is read once.
+//!
+//! Where the plugin goes wrong, this reads better and says so: an `END` indented into a list item
+//! still ends the block (with a warning), a second `START` before `END` is an error naming both
+//! lines, and an ID line written as a list item (`- <!--ID: n-->`) is the card's ID.
+
+use super::fields::{self, Split};
+use super::{
+    CardSpec, Context, Custom, NoteKind, Scanned, Syntax, curly_cloze, has_cloze, inline_blocks, spaced_repetition,
+};
+use crate::diagnostics::Diagnostic;
+
+/// Scans the body `lines` (`first_line` is the 1-based number of `lines[0]`).
+pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
+    let b = &cx.settings.blocks;
+    let mut out = Scanned::default();
+    let mut fence: Option<String> = None;
+    let mut anki_fence: Option<String> = None;
+    let mut sr = spaced_repetition::Reader::new(cx);
+    let mut i = 0;
+    while let Some(&raw) = lines.get(i) {
+        let line = raw.trim();
+        let lineno = first_line + i;
+        if let Some(f) = &fence {
+            if line.starts_with(f.as_str()) && line.trim_start_matches(f.chars().next().unwrap_or('`')).is_empty() {
+                fence = None;
+            }
+            i += 1;
+            continue;
+        }
+        let opener = fence_opener(line);
+        let structural = line.is_empty() || line.starts_with('#') || opener.is_some() || line == b.begin_note;
+        if structural {
+            sr.end_paragraph(lines, first_line, &mut out);
+        }
+        if anki_fence.as_deref().is_some_and(|f| line == f) {
+            anki_fence = None;
+            i += 1;
+            continue;
+        }
+        if let Some(f) = opener {
+            // Obsidian_to_Anki reads cards inside ```anki fences: scan their lines, skip the fence lines.
+            let lang = line.trim_start_matches(['`', '~']).trim();
+            if lang.eq_ignore_ascii_case("anki") {
+                anki_fence = Some(f);
+            } else {
+                fence = Some(f);
+            }
+            i += 1;
+            continue;
+        }
+        if let Some(value) = file_setting(raw, &b.target_deck) {
+            let (deck, used) = value_or_next(value, lines, i);
+            // The plugin takes the first deck line of the file.
+            if out.target_deck.is_none() {
+                out.target_deck = deck.filter(|d| !d.is_empty());
+            }
+            i += used;
+            continue;
+        }
+        if let Some(value) = file_setting(raw, &b.file_tags) {
+            let (tags, used) = value_or_next(value, lines, i);
+            if out.file_tags.is_empty() {
+                out.file_tags = tags.map(|t| split_tags(&t)).unwrap_or_default();
+            }
+            i += used;
+            continue;
+        }
+        if line == b.begin_note {
+            i = block(lines, i, first_line, cx, &mut out);
+            continue;
+        }
+        if line == b.end_note {
+            out.diagnostics.push(
+                Diagnostic::error(cx.file, lineno, 1, format!("{} without a {}", b.end_note, b.begin_note))
+                    .with_hint(format!("every card block opens with a line that holds only {}", b.begin_note)),
+            );
+            i += 1;
+            continue;
+        }
+        if let Some(Some(id)) = fields::id_line(raw) {
+            out.loose_ids.push((lineno, id));
+            i += 1;
+            continue;
+        }
+        if raw.contains(b.begin_inline.as_str()) {
+            if let Some(card) = inline_blocks::parse(raw, lineno, cx, &mut out.diagnostics) {
+                out.cards.push(card);
+            }
+            i += 1;
+            continue;
+        }
+        i = sr.line(lines, i, first_line, &mut out);
+    }
+    sr.end_paragraph(lines, first_line, &mut out);
+    out
+}
+
+fn fence_opener(line: &str) -> Option<String> {
+    let ch = line.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let n = line.chars().take_while(|c| *c == ch).count();
+    (n >= 3).then(|| ch.to_string().repeat(n))
+}
+
+/// `KEY: value` or `KEY` alone (the value on the next line), at the start of a line.
+fn file_setting<'a>(raw: &'a str, key: &str) -> Option<&'a str> {
+    let rest = raw.strip_prefix(key)?;
+    if rest.trim().is_empty() {
+        return Some("");
+    }
+    rest.strip_prefix(':').map(str::trim)
+}
+
+/// The setting's value from the same line, or else from the next line. Returns lines consumed.
+fn value_or_next(value: &str, lines: &[&str], i: usize) -> (Option<String>, usize) {
+    if !value.is_empty() {
+        return (Some(value.to_owned()), 1);
+    }
+    match lines.get(i + 1).map(|l| l.trim()) {
+        Some(next) if !next.is_empty() => (Some(next.to_owned()), 2),
+        _ => (None, 1),
+    }
+}
+
+/// Splits a `Tags:` or `FILE TAGS` value on white space and commas.
+pub fn split_tags(value: &str) -> Vec<String> {
+    value
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .map(|t| t.trim_start_matches('#'))
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Parses the block whose begin marker is at `lines[start]`; returns the index of the line after it.
+fn block(lines: &[&str], start: usize, first_line: usize, cx: Context<'_>, out: &mut Scanned) -> usize {
+    let b = &cx.settings.blocks;
+    let file = cx.file;
+    let start_line = first_line + start;
+    let Some(end) = lines
+        .iter()
+        .skip(start + 1)
+        .position(|l| {
+            let t = l.trim();
+            t == b.end_note || t == b.begin_note || t.trim_start_matches(['-', '*', '+', ' ']) == b.end_note
+        })
+        .map(|p| p + start + 1)
+    else {
+        out.diagnostics.push(
+            Diagnostic::error(file, start_line, 1, format!("{} block has no {}", b.begin_note, b.end_note))
+                .with_hint(format!("close the card block with a line that holds only {}", b.end_note)),
+        );
+        return start + 1;
+    };
+    let end_raw = lines.get(end).copied().unwrap_or("");
+    if end_raw.trim() == b.begin_note {
+        out.diagnostics.push(
+            Diagnostic::error(
+                file,
+                start_line,
+                1,
+                format!(
+                    "{} at line {start_line} has no {}: another {} follows at line {}",
+                    b.begin_note,
+                    b.end_note,
+                    b.begin_note,
+                    first_line + end
+                ),
+            )
+            .with_hint(format!("close the first block with {} before the next one opens; it was left out", b.end_note)),
+        );
+        return end;
+    }
+    if end_raw != b.end_note {
+        out.diagnostics.push(
+            Diagnostic::warning(
+                file,
+                first_line + end,
+                1,
+                format!("indented {} is read as the end of the block from line {start_line}", b.end_note),
+            )
+            .with_hint(format!(
+                "write {} at the start of its own line; Obsidian_to_Anki does not see an indented one and merges this card with the next",
+                b.end_note
+            )),
+        );
+    }
+    let body = lines.get(start + 1..end).unwrap_or_default();
+    let Some((type_off, type_line)) = body.iter().enumerate().find(|(_, l)| !l.trim().is_empty()) else {
+        out.diagnostics.push(
+            Diagnostic::error(
+                file,
+                start_line,
+                1,
+                format!("empty card block: expected a note type after {}", b.begin_note),
+            )
+            .with_hint(format!("write one of: {}", NoteKind::NAMES.join(", "))),
+        );
+        return end + 1;
+    };
+    let type_lineno = start_line + 1 + type_off;
+    let mut content: Vec<(usize, String)> = Vec::new();
+    let (mut tags, mut anchor) = (Vec::new(), None);
+    for (off, raw) in body.iter().enumerate().skip(type_off + 1) {
+        if let Some(id) = fields::id_line(raw) {
+            anchor = id.or(anchor);
+        } else if let Some(t) = fields::tags_line(raw) {
+            tags.extend(t);
+        } else {
+            content.push((start_line + 1 + off, (*raw).to_owned()));
+        }
+    }
+    let at = At { file, start_line, type_lineno };
+    if let Some(mut card) = typed_card(type_line.trim(), content, at, cx, &mut out.diagnostics) {
+        card.tags = tags;
+        card.anchor = anchor;
+        out.cards.push(card);
+    }
+    end + 1
+}
+
+/// Where a card was written.
+#[derive(Debug, Clone, Copy)]
+pub struct At<'a> {
+    /// The note.
+    pub file: &'a str,
+    /// The card's first line.
+    pub start_line: usize,
+    /// The line that names its type.
+    pub type_lineno: usize,
+}
+
+/// A card of the named type from its content lines, or `None` (with an error) when it is broken.
+/// A type whose fields are not known yet gets them later, from the whole vault.
+pub fn typed_card(
+    type_name: &str,
+    content: Vec<(usize, String)>,
+    at: At<'_>,
+    cx: Context<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<CardSpec> {
+    let types = &cx.settings.note_types;
+    let name = types.map.get(type_name).map_or(type_name, String::as_str);
+    let builtin = NoteKind::from_name(name);
+    let known = types.known.get(name).filter(|k| {
+        // A built-in type listed with its usual fields stays the built-in one.
+        builtin.is_none_or(|b| {
+            b.fields().len() != k.fields.len()
+                || !b.fields().iter().zip(&k.fields).all(|(x, y)| x.eq_ignore_ascii_case(y))
+        })
+    });
+    let (fields, cloze, kind): (Vec<String>, bool, Option<NoteKind>) = match (known, builtin) {
+        (Some(k), _) => (k.fields.clone(), k.cloze, None),
+        (None, Some(kind)) => {
+            (kind.fields().iter().map(|f| (*f).to_owned()).collect(), kind == NoteKind::Cloze, Some(kind))
+        }
+        (None, None) if types.create_unknown => {
+            // Fields come from the whole vault's blocks of this type: see `fields::infer`.
+            let mut card = CardSpec::new(NoteKind::Basic, Vec::new(), at.start_line, Syntax::Block);
+            card.custom = Some(Custom { name: name.to_owned(), field_names: Vec::new(), lines: content });
+            return Some(card);
+        }
+        (None, None) => {
+            diags.push(
+                Diagnostic::error(at.file, at.type_lineno, 1, format!("unknown note type `{type_name}`")).with_hint(format!(
+                    "the line after {} names the note type: {}, or a type declared in studygen.toml or the plugin's fields_dict",
+                    cx.settings.blocks.begin_note,
+                    NoteKind::NAMES.join(", ")
+                )),
+            );
+            return None;
+        }
+    };
+    let aliases: Vec<(String, usize)> =
+        if kind == Some(NoteKind::Cloze) { vec![("Extra".to_owned(), 1)] } else { Vec::new() };
+    let Split { values, lines } = fields::split(&content, &fields, &aliases, name, at.file, diags);
+    let mut card = CardSpec::new(kind.unwrap_or(NoteKind::Basic), values, at.start_line, Syntax::Block);
+    card.field_lines = lines;
+    if kind.is_none() {
+        card.custom = Some(Custom { name: name.to_owned(), field_names: fields, lines: Vec::new() });
+    }
+    finish(card, name, cloze, at, cx, diags)
+}
+
+/// Applies CurlyCloze and the checks every Obsidian_to_Anki card gets: a question, a deletion
+/// for cloze types, an answer for the others.
+pub fn finish(
+    mut card: CardSpec,
+    type_name: &str,
+    cloze: bool,
+    at: At<'_>,
+    cx: Context<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<CardSpec> {
+    let b = &cx.settings.blocks;
+    if b.curly_cloze && type_name.contains("Cloze") {
+        for f in &mut card.fields {
+            *f = curly_cloze::convert(f, b.highlights_to_clozes);
+        }
+    }
+    let cloze = cloze || (card.custom.is_some() && card.fields.iter().any(|f| has_cloze(f)));
+    if cloze {
+        card.kind = NoteKind::Cloze;
+    }
+    let first = card.custom.as_ref().and_then(|c| c.field_names.first().cloned());
+    let first = first.unwrap_or_else(|| card.kind.fields()[0].to_owned());
+    if card.fields.first().is_none_or(|f| f.trim().is_empty()) {
+        let hidden = card.fields.iter().any(|f| !f.trim().is_empty());
+        diags.push(
+            Diagnostic::error(at.file, at.type_lineno, 1, format!("empty {first}: the card has no question"))
+                .with_hint(if hidden {
+                    format!("the card's text sits in other fields, which the front does not show; put the question first, or under `{first}:`")
+                } else {
+                    "write the question on the lines after the note type".to_owned()
+                }),
+        );
+        return None;
+    }
+    if cloze && !card.fields.iter().any(|f| has_cloze(f)) {
+        diags.push(
+            Diagnostic::error(at.file, at.type_lineno, 1, format!("{type_name} card has no cloze deletion"))
+                .with_hint("mark what to hide as {{c1::text}}, or use a Basic type; the card was left out"),
+        );
+        return None;
+    }
+    if !cloze && card.fields.iter().skip(1).all(|f| f.trim().is_empty()) {
+        diags.push(
+            Diagnostic::warning(at.file, at.start_line, 1, "empty back: the card has no answer")
+                .with_hint("add the answer under the second field's label, such as `Back:`"),
+        );
+    }
+    Some(card)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Context, scan as scan_all};
+    use super::*;
+    use crate::settings::Settings;
+
+    fn scan_with(text: &str, settings: &Settings) -> Scanned {
+        let lines: Vec<&str> = text.lines().collect();
+        scan_all(text, &lines, 1, Context { file: "t.md", settings, spaced_repetition: true })
+    }
+
+    fn scan_str(text: &str) -> Scanned {
+        scan_with(text, &Settings::default())
+    }
+
+    #[test]
+    fn block_with_labels_tags_and_id() {
+        let s =
+            scan_str("START\nBasic\nWhat is $x$?\nmore\nBack: it is\nmultiline\nTags: a, b/c\n<!--ID: 42-->\nEND\n");
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let c = &s.cards[0];
+        assert_eq!(c.kind, NoteKind::Basic);
+        assert_eq!(c.fields, ["What is $x$?\nmore", "it is\nmultiline"]);
+        assert_eq!(c.field_lines, [3, 5]);
+        assert_eq!(c.tags, ["a", "b/c"]);
+        assert_eq!(c.anchor, Some(42));
+    }
+
+    #[test]
+    fn content_labels_stay_in_the_answer() {
+        let s = scan_str("START\nBasic\nq\nBack: a\nStatement: x\nNote: y\nEND\n");
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        assert_eq!(s.cards[0].fields, ["q", "a\nStatement: x\nNote: y"]);
+    }
+
+    #[test]
+    fn front_label_and_cloze_extra() {
+        let s = scan_str("START\nCloze\nText: {{c1::a}} b\nExtra: more\nEND");
+        assert_eq!(s.cards[0].fields, ["{{c1::a}} b", "more"]);
+        let s = scan_str("START\nBasic\nFront: q\nBack: a\nEND");
+        assert_eq!(s.cards[0].fields, ["q", "a"]);
+    }
+
+    #[test]
+    fn file_settings_in_both_forms_first_wins() {
+        let s = scan_str("TARGET DECK\nDL::Opt\nFILE TAGS: x y\nTARGET DECK: Other\n");
+        assert_eq!(s.target_deck.as_deref(), Some("DL::Opt"));
+        assert_eq!(s.file_tags, ["x", "y"]);
+        let s = scan_str("TARGET DECK: A::B\nFILE TAGS\nx, y\n");
+        assert_eq!(s.target_deck.as_deref(), Some("A::B"));
+        assert_eq!(s.file_tags, ["x", "y"]);
+    }
+
+    #[test]
+    fn list_ids_indented_end_and_orphans() {
+        let s = scan_str("- START\nSTART\nBasic\nq\nBack: a\n- <!--ID: 1700000000001-->\n  END\n\n<!--ID: 99-->\n");
+        assert_eq!(s.cards.len(), 1);
+        assert_eq!(s.cards[0].anchor, Some(1_700_000_000_001));
+        let msgs: Vec<_> = s.diagnostics.iter().map(|d| (d.line, d.is_error(), d.message.as_str())).collect();
+        assert_eq!(
+            msgs,
+            [
+                (7, false, "indented END is read as the end of the block from line 2"),
+                (9, false, "ID 99 belongs to no card"),
+            ]
+        );
+    }
+
+    #[test]
+    fn second_start_names_both_lines() {
+        let s = scan_str("START\nBasic\nq\nSTART\nBasic\nq2\nBack: a2\nEND\n");
+        assert_eq!(s.cards.len(), 1);
+        assert_eq!(s.cards[0].fields[0], "q2");
+        assert_eq!(s.diagnostics[0].message, "START at line 1 has no END: another START follows at line 4");
+    }
+
+    #[test]
+    fn errors_carry_lines() {
+        let mut strict = Settings::default();
+        strict.note_types.create_unknown = false;
+        let text = "x\nSTART\nBasic\nq\n\nSTART\nWeird\nq\nEND\nSTART\nBasic\nBack: a\nEND\nSTART\nBasic\nq\nEND\n";
+        let s = scan_with(text, &strict);
+        let got: Vec<_> = s.diagnostics.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (2, "START at line 2 has no END: another START follows at line 6"),
+                (7, "unknown note type `Weird`"),
+                (11, "empty Front: the card has no question"),
+                (14, "empty back: the card has no answer"),
+            ]
+        );
+        assert_eq!(s.cards.len(), 1);
+    }
+
+    #[test]
+    fn cards_inside_an_anki_fence_are_read() {
+        let s = scan_str("```anki\nSTART\nBasic\nq\nBack: a\nEND\n```\n```\nSTART\nBasic\nno\nEND\n```\n");
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        assert_eq!(s.cards.len(), 1);
+        assert_eq!(s.cards[0].fields, ["q", "a"]);
+    }
+
+    #[test]
+    fn custom_markers_and_known_fields() {
+        let mut settings = Settings::default();
+        settings.blocks.begin_note = "ANKI".into();
+        settings.blocks.end_note = "/ANKI".into();
+        settings.note_types.known.insert(
+            "Vocab".into(),
+            crate::settings::Declared { fields: vec!["Word".into(), "Meaning".into()], cloze: false },
+        );
+        let s = scan_with("ANKI\nVocab\nWord: Sattel\nMeaning: saddle\nBack: text\n/ANKI\nSTART\n", &settings);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        assert_eq!(s.cards[0].fields, ["Sattel", "saddle\nBack: text"]);
+        assert_eq!(s.cards[0].custom.as_ref().unwrap().field_names, ["Word", "Meaning"]);
+    }
+
+    #[test]
+    fn cloze_in_any_field_and_curly_cloze() {
+        let mut settings = Settings::default();
+        settings.note_types.known.insert(
+            "Cloze Plus".into(),
+            crate::settings::Declared { fields: vec!["Intro".into(), "Body".into()], cloze: true },
+        );
+        let s =
+            scan_with("START\nCloze Plus\nintro\nBody: {{c1::x}}\nEND\nSTART\nCloze\nno deletion\nEND\n", &settings);
+        assert_eq!(s.cards.len(), 1);
+        assert_eq!(s.cards[0].kind, NoteKind::Cloze);
+        assert_eq!(s.diagnostics[0].message, "Cloze card has no cloze deletion");
+        settings.blocks.curly_cloze = true;
+        let s = scan_with("START\nCloze\nThe {Hessian} at $x_{1}$ is {2:mixed}\nEND\n", &settings);
+        assert_eq!(s.cards[0].fields[0], "The {{c1::Hessian}} at $x_{1}$ is {{c2::mixed}}");
+    }
+}

@@ -1,0 +1,223 @@
+//! Obsidian_to_Anki's custom regex note types, applied as the plugin applies them.
+//!
+//! Each type's regex runs over the whole note in the settings' order, in four variants (with a
+//! `Tags:` line and an ID, with an ID, with tags, bare). A match that lies inside text already
+//! claimed (±1 character) is skipped: blocks, inline blocks, the deck and tags lines, math, code,
+//! and every earlier match. Capture group *i* fills the type's field *i*. A match of a type whose
+//! name contains "Cloze" without a deletion is not a card, and its text is released again.
+
+use fancy_regex::Regex;
+use std::sync::LazyLock;
+
+use super::blocks::{self, At};
+use super::{CardSpec, Context, Custom, NoteKind, Scanned, Syntax};
+use crate::diagnostics::{Diagnostic, LineIndex};
+
+static MATH_AND_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?<!\$)\$(?=\S)(?=[^$])[\s\S]*?\S\$|\$\$[\s\S]*?\$\$|(?<!`)`(?=[^`])[\s\S]*?`|```[\s\S]*?```").unwrap()
+});
+
+/// The cards the vault's custom regexes find in `text` (the whole note).
+pub fn scan(text: &str, cx: Context<'_>) -> Scanned {
+    let mut out = Scanned::default();
+    let mut claimed = ignored_spans(text, cx);
+    let lines = LineIndex::new(text);
+    for custom in &cx.settings.regexes {
+        let Some(fields) = fields_of(&custom.note_type, cx) else {
+            out.diagnostics.push(
+                Diagnostic::warning(cx.file, 0, 0, format!("custom regex of note type `{}` is skipped: its fields are not known", custom.note_type))
+                    .with_hint("the plugin's data.json lists every note type's fields in `fields_dict`; declare the type in studygen.toml"),
+            );
+            continue;
+        };
+        for (re, with_tags, with_id) in &custom.variants {
+            let mut at = 0;
+            while at <= text.len() {
+                let Ok(Some(c)) = re.captures_from_pos(text, at) else { break };
+                let Some(m) = c.get(0) else { break };
+                at = if m.end() > m.start() { m.end() } else { next_char(text, m.end()) };
+                if contained(m.start(), m.end(), &claimed) {
+                    continue;
+                }
+                let mut groups: Vec<String> =
+                    (1..c.len()).map(|i| c.get(i).map_or_else(String::new, |g| g.as_str().to_owned())).collect();
+                let anchor = if *with_id { groups.pop().and_then(|id| id.parse().ok()) } else { None };
+                let tags = if *with_tags {
+                    groups.pop().map(|t| blocks::split_tags(t.trim_start_matches("Tags:"))).unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                let (line, _) = lines.line_col(text, m.start());
+                let mut values: Vec<String> = vec![String::new(); fields.len()];
+                for (v, g) in values.iter_mut().zip(groups) {
+                    *v = g.trim().to_owned();
+                }
+                let mut card = CardSpec::new(NoteKind::Basic, values, line, Syntax::Regex);
+                card.tags = tags;
+                card.anchor = anchor;
+                let builtin = NoteKind::from_name(&custom.note_type);
+                let cloze = custom.note_type.contains("Cloze");
+                match builtin {
+                    Some(kind)
+                        if cx
+                            .settings
+                            .note_types
+                            .known
+                            .get(&custom.note_type)
+                            .is_none_or(|k| k.fields.len() == kind.fields().len()) =>
+                    {
+                        card.kind = kind;
+                    }
+                    _ => {
+                        card.custom = Some(Custom {
+                            name: custom.note_type.clone(),
+                            field_names: fields.clone(),
+                            lines: Vec::new(),
+                        })
+                    }
+                }
+                let at_ = At { file: cx.file, start_line: line, type_lineno: line };
+                let mut diags = Vec::new();
+                match blocks::finish(card, &custom.note_type, cloze, at_, cx, &mut diags) {
+                    Some(card) => {
+                        claimed.push((m.start(), m.end()));
+                        out.diagnostics.extend(diags);
+                        out.cards.push(card);
+                    }
+                    // A cloze type's match without a deletion was not a card: its text stays free.
+                    None if cloze => {}
+                    None => {
+                        claimed.push((m.start(), m.end()));
+                        out.diagnostics.extend(diags);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn next_char(text: &str, i: usize) -> usize {
+    text.get(i..).and_then(|r| r.chars().next()).map_or(i + 1, |c| i + c.len_utf8())
+}
+
+/// The field names of a note type: from the settings, or a built-in type's.
+fn fields_of(note_type: &str, cx: Context<'_>) -> Option<Vec<String>> {
+    if let Some(k) = cx.settings.note_types.known.get(note_type) {
+        return Some(k.fields.clone());
+    }
+    NoteKind::from_name(note_type).map(|k| k.fields().iter().map(|f| (*f).to_owned()).collect())
+}
+
+/// Whether `start..end` lies within a claimed span, with the plugin's one character of leeway.
+fn contained(start: usize, end: usize, spans: &[(usize, usize)]) -> bool {
+    spans.iter().any(|&(a, b)| start + 1 >= a && end <= b + 1)
+}
+
+/// Text no regex may claim: blocks, inline blocks, the deck and tags lines, math and code.
+fn ignored_spans(text: &str, cx: Context<'_>) -> Vec<(usize, usize)> {
+    let b = &cx.settings.blocks;
+    let mut spans = Vec::new();
+    let mut offset = 0;
+    let mut open: Option<usize> = None;
+    let mut deck_seen = false;
+    let mut tags_seen = false;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_end_matches('\n');
+        let trimmed = t.trim();
+        match open {
+            None if trimmed == b.begin_note => open = Some(offset),
+            Some(s) if trimmed == b.end_note => {
+                spans.push((s, offset + t.len()));
+                open = None;
+            }
+            _ => {}
+        }
+        if open.is_none() {
+            if let Some(i) = t.find(b.begin_inline.as_str())
+                && let Some(j) = t.get(i..).and_then(|r| r.find(b.end_inline.as_str()))
+            {
+                spans.push((offset + i, offset + i + j + b.end_inline.len()));
+            }
+            for (key, seen) in [(&b.target_deck, &mut deck_seen), (&b.file_tags, &mut tags_seen)] {
+                if !*seen && (t.starts_with(&format!("{key}: ")) || t == key.as_str()) {
+                    *seen = true;
+                    let next = text.get(offset + line.len()..).and_then(|r| r.split('\n').next()).unwrap_or("");
+                    let len = if t == key.as_str() { line.len() + next.len() } else { t.len() };
+                    spans.push((offset, offset + len));
+                }
+            }
+        }
+        offset += line.len();
+    }
+    spans.extend(MATH_AND_CODE.find_iter(text).map_while(Result::ok).map(|m| (m.start(), m.end())));
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{Settings, compile_custom};
+
+    fn settings(regexes: &[(&str, &str)]) -> Settings {
+        let mut s = Settings::default();
+        s.regexes = regexes
+            .iter()
+            .map(|(t, r)| crate::settings::CustomRegex {
+                note_type: (*t).to_owned(),
+                source: (*r).to_owned(),
+                variants: compile_custom(r).unwrap(),
+            })
+            .collect();
+        s
+    }
+
+    fn run(text: &str, s: &Settings) -> Scanned {
+        scan(text, Context { file: "t.md", settings: s, spaced_repetition: false })
+    }
+
+    #[test]
+    fn question_answer_lines_with_ids_and_tags() {
+        let s = settings(&[("Basic", r"^Q: (.+)\nA: (.+)\n")]);
+        let text = "intro\nQ: What is a saddle?\nA: Mixed curvature.\nTags: opt saddle\n<!--ID: 17-->\n\nQ: two\nA: 2\n<!--ID: 18-->\nQ: three\nA: 3\n\n";
+        let out = run(text, &s);
+        let got: Vec<_> = out.cards.iter().map(|c| (c.fields.clone(), c.line, c.anchor, c.tags.clone())).collect();
+        let f = |a: &str, b: &str| vec![a.to_owned(), b.to_owned()];
+        assert_eq!(
+            got,
+            [
+                (f("What is a saddle?", "Mixed curvature."), 2, Some(17), vec!["opt".to_owned(), "saddle".to_owned()]),
+                (f("two", "2"), 7, Some(18), vec![]),
+                (f("three", "3"), 10, None, vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn heading_cards_skip_blocks_math_and_earlier_matches() {
+        let s = settings(&[
+            ("Cloze", r"((?:.+\n)*(?:.*\{\{c\d::.*)(?:\n(?:.+))*)"),
+            ("Basic", r"^#+(.+)\n*((?:\n(?:^[^\n#].{0,2}$|^[^\n#].{3}(?<!<!--).*))+)"),
+        ]);
+        let text =
+            "# Saddle\nA point with mixed curvature.\n\n$$\n# not a heading\n$$\n\nThe {{c1::Hessian}} decides.\n";
+        let out = run(text, &s);
+        let got: Vec<_> = out.cards.iter().map(|c| (c.kind, c.fields[0].clone(), c.line)).collect();
+        assert_eq!(
+            got,
+            [
+                (NoteKind::Cloze, "The {{c1::Hessian}} decides.".to_owned(), 8),
+                (NoteKind::Basic, "Saddle".to_owned(), 1)
+            ]
+        );
+        assert_eq!(out.cards[1].fields[1], "A point with mixed curvature.");
+    }
+
+    #[test]
+    fn a_cloze_match_without_deletion_is_released() {
+        let s = settings(&[("Cloze", r"^(.*) #card$"), ("Basic", r"^(.*) #card$")]);
+        let out = run("plain text #card\n", &s);
+        assert_eq!(out.cards.len(), 1);
+        assert_eq!(out.cards[0].kind, NoteKind::Basic);
+    }
+}

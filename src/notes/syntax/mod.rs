@@ -1,0 +1,196 @@
+//! Card syntaxes, one file each, read as the plugins users already have read them:
+//!
+//! * [`blocks`]: Obsidian_to_Anki `START`/`END` blocks, and the file's `TARGET DECK` / `FILE TAGS`;
+//! * [`inline_blocks`]: Obsidian_to_Anki one-line `STARTI [Type] … ENDI`;
+//! * [`custom_regex`]: Obsidian_to_Anki custom regex note types;
+//! * [`spaced_repetition`]: obsidian-spaced-repetition `::`, `:::`, `?`, `??` and cloze paragraphs;
+//! * [`headings`]: a heading as the front, the text under it as the back.
+//!
+//! [`fields`] reads field labels the way Obsidian_to_Anki does, [`curly_cloze`] turns `{x}` into
+//! deletions. Markers and separators come from [`crate::settings`]. Lines inside fenced code
+//! blocks are never read as cards (except in an ```` ```anki ```` fence).
+
+pub mod blocks;
+pub mod curly_cloze;
+pub mod custom_regex;
+pub mod fields;
+pub mod headings;
+pub mod inline_blocks;
+pub mod spaced_repetition;
+
+use crate::diagnostics::Diagnostic;
+use crate::settings::Settings;
+
+/// The built-in kinds of card, each with fixed fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum NoteKind {
+    /// Front and back, one card.
+    Basic,
+    /// Front and back, two cards (front→back and back→front).
+    Reversed,
+    /// A text with `{{c1::...}}` deletions, one card per number.
+    Cloze,
+}
+
+impl NoteKind {
+    /// The names written after `START`.
+    pub const NAMES: [&str; 3] = ["Basic", "Basic (and reversed card)", "Cloze"];
+
+    /// The kind a `START` block's type line names, ignoring case and surrounding space.
+    pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim();
+        [NoteKind::Basic, NoteKind::Reversed, NoteKind::Cloze].into_iter().find(|k| k.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The name as written after `START`.
+    pub fn name(self) -> &'static str {
+        match self {
+            NoteKind::Basic => Self::NAMES[0],
+            NoteKind::Reversed => Self::NAMES[1],
+            NoteKind::Cloze => Self::NAMES[2],
+        }
+    }
+
+    /// The field names, in order. The first is the one the block's first lines fill.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            NoteKind::Basic | NoteKind::Reversed => &["Front", "Back"],
+            NoteKind::Cloze => &["Text", "Back Extra"],
+        }
+    }
+}
+
+/// Which syntax a card was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Syntax {
+    /// An Obsidian_to_Anki `START`/`END` block.
+    Block,
+    /// An Obsidian_to_Anki `STARTI … ENDI` line.
+    InlineBlock,
+    /// An Obsidian_to_Anki custom regex.
+    Regex,
+    /// An obsidian-spaced-repetition card.
+    SpacedRepetition,
+    /// A heading card.
+    Heading,
+}
+
+impl Syntax {
+    /// The short name the build summary uses.
+    pub fn label(self) -> &'static str {
+        match self {
+            Syntax::Block => "blocks",
+            Syntax::InlineBlock => "inline blocks",
+            Syntax::Regex => "regex",
+            Syntax::SpacedRepetition => "spaced-repetition",
+            Syntax::Heading => "headings",
+        }
+    }
+}
+
+/// A card as written in a note, before rendering.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CardSpec {
+    /// The card's kind.
+    pub kind: NoteKind,
+    /// Field markdown in the note type's field order.
+    pub fields: Vec<String>,
+    /// The 1-based line where each field starts (0 for an absent field).
+    pub field_lines: Vec<usize>,
+    /// Tags from the card's own `Tags:` line.
+    pub tags: Vec<String>,
+    /// The number of an `<!--ID: n-->` line, which anchors the card's identity.
+    pub anchor: Option<u64>,
+    /// The 1-based line where the card starts.
+    pub line: usize,
+    /// The syntax it was written in.
+    pub syntax: Syntax,
+    /// For a note type that is not built in: its name and field names.
+    pub custom: Option<Custom>,
+}
+
+impl CardSpec {
+    /// A card of a built-in kind.
+    pub fn new(kind: NoteKind, fields: Vec<String>, line: usize, syntax: Syntax) -> Self {
+        CardSpec {
+            kind,
+            field_lines: vec![line; fields.len()],
+            fields,
+            tags: Vec::new(),
+            anchor: None,
+            line,
+            syntax,
+            custom: None,
+        }
+    }
+}
+
+/// A card of a note type that is not built in.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Custom {
+    /// The note type's name.
+    pub name: String,
+    /// The names of `CardSpec::fields`. Empty while the type's fields are still to be inferred
+    /// from the whole vault; `lines` then holds the block's content.
+    pub field_names: Vec<String>,
+    /// The block's content lines (1-based line, text) while the fields are unknown.
+    pub lines: Vec<(usize, String)>,
+}
+
+/// What the card syntaxes found in a note.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    /// The cards, in order.
+    pub cards: Vec<CardSpec>,
+    /// `TARGET DECK`, if given.
+    pub target_deck: Option<String>,
+    /// `FILE TAGS`, if given.
+    pub file_tags: Vec<String>,
+    /// Problems found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// `<!--ID: n-->` lines outside any block: (line, id). Custom regex cards claim some.
+    pub loose_ids: Vec<(usize, u64)>,
+    /// Lines that look like spaced-repetition cards in a note without the flashcard tag.
+    pub untagged_cards: Vec<usize>,
+}
+
+/// What a note's scan needs to know.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The note's vault-relative path.
+    pub file: &'a str,
+    /// The vault's settings.
+    pub settings: &'a Settings,
+    /// The note carries a flashcard tag, so the spaced-repetition syntaxes apply.
+    pub spaced_repetition: bool,
+}
+
+/// Reads every card syntax in a note. `lines` is the body (`first_line` the 1-based number of
+/// `lines[0]`); `text` is the whole note, which custom regexes run over.
+pub fn scan(text: &str, lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
+    let mut out = blocks::scan(lines, first_line, cx);
+    if !cx.settings.regexes.is_empty() {
+        let regex = custom_regex::scan(text, cx);
+        out.diagnostics.extend(regex.diagnostics);
+        let claimed: Vec<u64> = regex.cards.iter().filter_map(|c| c.anchor).collect();
+        out.loose_ids.retain(|(_, id)| !claimed.contains(id));
+        out.cards.extend(regex.cards);
+        out.cards.sort_by_key(|c| c.line);
+    }
+    for (line, id) in &out.loose_ids {
+        out.diagnostics.push(Diagnostic::warning(cx.file, *line, 1, format!("ID {id} belongs to no card")).with_hint(
+            "an ID line goes inside its card's block, before the end marker; delete it if the card is gone",
+        ));
+    }
+    out
+}
+
+/// The `{{cN::` deletions in `text`.
+pub fn has_cloze(text: &str) -> bool {
+    let b = text.as_bytes();
+    text.match_indices("{{c").any(|(i, _)| {
+        let digits = b.get(i + 3..).unwrap_or_default().iter().take_while(|c| c.is_ascii_digit()).count();
+        digits > 0 && b.get(i + 3 + digits..i + 5 + digits) == Some(b"::")
+    })
+}

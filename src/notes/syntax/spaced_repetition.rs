@@ -1,0 +1,342 @@
+//! obsidian-spaced-repetition syntaxes: `question::answer`, `question:::answer` (reversed),
+//! multi-line cards split by a `?` or `??` line, and paragraphs with cloze deletions
+//! (`==highlights==` by default; `**bold**` and `{{curly}}` when the plugin is set so). Separators
+//! and patterns come from the plugin's settings. They apply only in notes that carry one of the
+//! plugin's flashcard tags; elsewhere a line that would be a card is only remembered, for a hint.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{CardSpec, Context, NoteKind, Scanned, Syntax};
+use crate::diagnostics::Diagnostic;
+
+static SR_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*<!--SR:[^>]*-->").unwrap());
+
+/// Reads the spaced-repetition syntaxes as the block scanner walks a note's lines.
+pub struct Reader<'a> {
+    cx: Context<'a>,
+    /// Indices of the plain lines of the current paragraph (a question, or a cloze paragraph).
+    para: Vec<usize>,
+    clozes: Vec<Regex>,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader for one note.
+    pub fn new(cx: Context<'a>) -> Self {
+        let clozes = cx
+            .settings
+            .spaced_repetition
+            .clozes
+            .iter()
+            .filter_map(|(open, close)| {
+                let (o, c) = (regex::escape(open), regex::escape(close));
+                Regex::new(&format!(r"{o}(?:(\d+);;)?([^\s](?:.*?[^\s])?)(?:;;(.+?))?{c}")).ok()
+            })
+            .collect();
+        Reader { cx, para: Vec::new(), clozes }
+    }
+
+    /// Ends the current paragraph, which becomes a cloze card if it has deletions.
+    pub fn end_paragraph(&mut self, lines: &[&str], first_line: usize, out: &mut Scanned) {
+        let para = std::mem::take(&mut self.para);
+        if para.is_empty() {
+            return;
+        }
+        if let Some(card) = self.cloze(lines, &para, first_line) {
+            if self.cx.spaced_repetition {
+                out.cards.push(card);
+            } else {
+                out.untagged_cards.push(card.line);
+            }
+        }
+    }
+
+    /// Reads the line `lines[i]`; returns the index of the next line to read.
+    pub fn line(&mut self, lines: &[&str], i: usize, first_line: usize, out: &mut Scanned) -> usize {
+        let sr = &self.cx.settings.spaced_repetition;
+        let raw = lines.get(i).copied().unwrap_or("");
+        let line = raw.trim();
+        let lineno = first_line + i;
+        if line == sr.multi || line == sr.multi_reversed {
+            let para = std::mem::take(&mut self.para);
+            return self.multi_line(lines, i, &para, first_line, out);
+        }
+        if let Some(card) = self.inline(raw, lineno, &mut out.diagnostics) {
+            if self.cx.spaced_repetition {
+                out.cards.push(card);
+            } else {
+                out.untagged_cards.push(lineno);
+            }
+        } else if !line.is_empty() && !line.starts_with('#') {
+            self.para.push(i);
+        }
+        i + 1
+    }
+
+    /// A `?` (or `??`, reversed) card: the question is the paragraph above, the answer the lines
+    /// below up to a blank line (or the end marker, when one is set).
+    fn multi_line(&self, lines: &[&str], at: usize, question: &[usize], first_line: usize, out: &mut Scanned) -> usize {
+        let sr = &self.cx.settings.spaced_repetition;
+        let reversed = lines.get(at).is_some_and(|l| l.trim() == sr.multi_reversed);
+        let ends = |l: &str| if sr.multi_end.is_empty() { l.trim().is_empty() } else { l.trim() == sr.multi_end };
+        let end = (at + 1..lines.len()).find(|&j| lines.get(j).is_some_and(|l| ends(l))).unwrap_or(lines.len());
+        let next = if sr.multi_end.is_empty() { end } else { end + 1 };
+        let front: Vec<&str> = question.iter().filter_map(|&j| lines.get(j).copied()).collect();
+        let back = lines.get(at + 1..end).unwrap_or_default().join("\n");
+        let back = SR_COMMENT.replace_all(&back, "");
+        let start = question.first().copied().unwrap_or(at);
+        if !self.cx.spaced_repetition {
+            out.untagged_cards.push(first_line + start);
+            return next;
+        }
+        if front.iter().all(|l| l.trim().is_empty()) {
+            out.diagnostics.push(
+                Diagnostic::error(
+                    self.cx.file,
+                    first_line + at,
+                    1,
+                    format!("empty front: nothing above the `{}` line", sr.multi),
+                )
+                .with_hint(format!("write the question on the lines just above `{}`", sr.multi)),
+            );
+            return next;
+        }
+        let kind = if reversed { NoteKind::Reversed } else { NoteKind::Basic };
+        let mut card = CardSpec::new(
+            kind,
+            vec![front.join("\n").trim().to_owned(), back.trim().to_owned()],
+            first_line + start,
+            Syntax::SpacedRepetition,
+        );
+        card.field_lines = vec![first_line + start, first_line + at + 1];
+        if card.fields[1].is_empty() {
+            out.diagnostics.push(
+                Diagnostic::warning(
+                    self.cx.file,
+                    first_line + at,
+                    1,
+                    format!("empty back: nothing below the `{}` line", sr.multi),
+                )
+                .with_hint("write the answer on the lines below it"),
+            );
+        }
+        out.cards.push(card);
+        next
+    }
+
+    /// A paragraph with deletions as a cloze card, one deletion per match (a number shared by
+    /// several deletions makes them one card).
+    fn cloze(&self, lines: &[&str], para: &[usize], first_line: usize) -> Option<CardSpec> {
+        let text: Vec<&str> = para.iter().filter_map(|&j| lines.get(j).copied()).collect();
+        let text = text.join("\n");
+        if text.trim_start().starts_with(['>', '|']) || !self.clozes.iter().any(|re| re.is_match(&text)) {
+            return None;
+        }
+        // Explicit numbers are kept; the others count up in text order, skipping those.
+        let explicit: Vec<u32> = self
+            .clozes
+            .iter()
+            .flat_map(|re| {
+                re.captures_iter(&text).filter_map(|c| c.get(1)?.as_str().parse().ok()).collect::<Vec<u32>>()
+            })
+            .collect();
+        let mut next = 1;
+        let mut cloze = String::with_capacity(text.len() + 16);
+        let mut pos = 0;
+        while let Some(c) = self
+            .clozes
+            .iter()
+            .filter_map(|re| re.captures_at(&text, pos))
+            .min_by_key(|c| c.get(0).map_or(usize::MAX, |m| m.start()))
+        {
+            let Some(m) = c.get(0) else { break };
+            let n = c.get(1).and_then(|m| m.as_str().parse::<u32>().ok()).unwrap_or_else(|| {
+                while explicit.contains(&next) {
+                    next += 1;
+                }
+                next += 1;
+                next - 1
+            });
+            cloze.push_str(text.get(pos..m.start()).unwrap_or(""));
+            let answer = c.get(2).map_or("", |m| m.as_str());
+            match c.get(3) {
+                Some(hint) => cloze.push_str(&format!("{{{{c{n}::{answer}::{}}}}}", hint.as_str())),
+                None => cloze.push_str(&format!("{{{{c{n}::{answer}}}}}")),
+            }
+            pos = m.end();
+        }
+        cloze.push_str(text.get(pos..).unwrap_or(""));
+        let line = first_line + para.first().copied().unwrap_or(0);
+        let mut card = CardSpec::new(NoteKind::Cloze, vec![cloze, String::new()], line, Syntax::SpacedRepetition);
+        card.field_lines = vec![line, 0];
+        Some(card)
+    }
+
+    /// A `question::answer` or `question:::answer` line, if this is one.
+    fn inline(&self, raw: &str, lineno: usize, diags: &mut Vec<Diagnostic>) -> Option<CardSpec> {
+        let sr = &self.cx.settings.spaced_repetition;
+        let (at, len, reversed) = find_separator(raw, &sr.single, &sr.single_reversed)?;
+        let front = raw.get(..at)?.trim();
+        let back = SR_COMMENT.replace_all(raw.get(at + len..)?, "").trim().to_owned();
+        let front = front.strip_prefix("- ").or_else(|| front.strip_prefix("* ")).unwrap_or(front).trim();
+        if !self.cx.spaced_repetition {
+            return Some(CardSpec::new(NoteKind::Basic, Vec::new(), lineno, Syntax::SpacedRepetition));
+        }
+        if front.is_empty() {
+            diags.push(
+                Diagnostic::error(self.cx.file, lineno, 1, format!("empty front: nothing before `{}`", sr.single))
+                    .with_hint(format!(
+                        "write the question before `{}`, as in `question{}answer`",
+                        sr.single, sr.single
+                    )),
+            );
+            return None;
+        }
+        if back.is_empty() {
+            diags.push(
+                Diagnostic::warning(self.cx.file, lineno, at + 1, format!("empty back: nothing after `{}`", sr.single))
+                    .with_hint(format!("write the answer after `{}`", sr.single)),
+            );
+        }
+        let kind = if reversed { NoteKind::Reversed } else { NoteKind::Basic };
+        Some(CardSpec::new(kind, vec![front.to_owned(), back], lineno, Syntax::SpacedRepetition))
+    }
+}
+
+/// The byte offset and length of the first separator outside code, math and `{{...}}`, and
+/// whether it is the reversed one. The longer separator is tried first; a separator made of one
+/// repeated character must not be part of a longer run (`::::` is neither `::` nor `:::`).
+fn find_separator(line: &str, single: &str, reversed: &str) -> Option<(usize, usize, bool)> {
+    let mut seps = [(reversed, true), (single, false)];
+    seps.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
+    let bytes = line.as_bytes();
+    let (mut code, mut math, mut braces) = (false, false, 0usize);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let rest = line.get(i..).unwrap_or("");
+        if !code && !math && braces == 0 {
+            for (sep, rev) in seps {
+                if sep.is_empty() || !rest.starts_with(sep) {
+                    continue;
+                }
+                let first = sep.as_bytes()[0];
+                if sep.bytes().all(|c| c == first) {
+                    let run = rest.bytes().take_while(|c| *c == first).count();
+                    if run != sep.len() {
+                        if seps.iter().any(|(s, _)| s.len() == run && s.bytes().all(|c| c == first)) {
+                            continue;
+                        }
+                        return None;
+                    }
+                }
+                return Some((i, sep.len(), rev));
+            }
+        }
+        match b {
+            b'\\' => i += 1,
+            b'`' => code = !code,
+            b'$' if !code => math = !math,
+            b'{' if !code && !math && bytes.get(i + 1) == Some(&b'{') => {
+                braces += 1;
+                i += 1;
+            }
+            b'}' if !code && !math && braces > 0 && bytes.get(i + 1) == Some(&b'}') => {
+                braces -= 1;
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Context, scan};
+    use super::*;
+    use crate::settings::Settings;
+
+    fn run(text: &str, settings: &Settings, tagged: bool) -> Scanned {
+        let lines: Vec<&str> = text.lines().collect();
+        scan(text, &lines, 1, Context { file: "t.md", settings, spaced_repetition: tagged })
+    }
+
+    #[test]
+    fn multi_line_and_reversed_cards() {
+        let s = run(
+            "intro\n\nWhat is a saddle\npoint?\n?\nA critical point\nwith mixed curvature\n\nTerm\n??\nDefinition\n",
+            &Settings::default(),
+            true,
+        );
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let got: Vec<_> = s.cards.iter().map(|c| (c.kind, c.fields.clone(), c.line)).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    NoteKind::Basic,
+                    vec!["What is a saddle\npoint?".to_owned(), "A critical point\nwith mixed curvature".to_owned()],
+                    3
+                ),
+                (NoteKind::Reversed, vec!["Term".to_owned(), "Definition".to_owned()], 9),
+            ]
+        );
+    }
+
+    #[test]
+    fn highlight_paragraphs_become_clozes() {
+        let s = run(
+            "The ==Hessian== has ==mixed== signs at a saddle.\nSecond line.\n\nNo highlight here.\n\nq::a ==not a cloze==\n",
+            &Settings::default(),
+            true,
+        );
+        let clozes: Vec<_> =
+            s.cards.iter().filter(|c| c.kind == NoteKind::Cloze).map(|c| c.fields[0].clone()).collect();
+        assert_eq!(clozes, ["The {{c1::Hessian}} has {{c2::mixed}} signs at a saddle.\nSecond line."]);
+        let off = run("a ==b== c\n\nq::a\n", &Settings::default(), false);
+        assert!(off.cards.is_empty(), "without the tag, no spaced-repetition cards");
+        assert_eq!(off.untagged_cards, [1, 3]);
+    }
+
+    #[test]
+    fn inline_cards_skip_code_math_and_cloze() {
+        let s = run(
+            "Saddle::index 1\nRev:::erse\n`a::b` no\n$a::b$ no\n{{c1::x}} no\n```\nin::code\n```\n",
+            &Settings::default(),
+            true,
+        );
+        let fronts: Vec<_> = s.cards.iter().map(|c| (c.fields[0].as_str(), c.kind)).collect();
+        assert_eq!(fronts, [("Saddle", NoteKind::Basic), ("Rev", NoteKind::Reversed)]);
+    }
+
+    #[test]
+    fn custom_separators_and_cloze_patterns() {
+        let mut settings = Settings::default();
+        let sr = &mut settings.spaced_repetition;
+        sr.single = ";;".into();
+        sr.single_reversed = ";;;".into();
+        sr.multi = "%%?".into();
+        sr.clozes = vec![("**".into(), "**".into()), ("{{".into(), "}}".into())];
+        let text = "Saddle;;index 1\nTerm;;;Def\nold::style\n\nQuestion\n%%?\nAnswer\n\nThe **Hessian** and {{2;;eigen;;hint}} and **x**.\n";
+        let s = run(text, &settings, true);
+        let got: Vec<_> = s.cards.iter().map(|c| (c.kind, c.fields[0].as_str(), c.fields[1].as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (NoteKind::Basic, "Saddle", "index 1"),
+                (NoteKind::Reversed, "Term", "Def"),
+                (NoteKind::Basic, "Question", "Answer"),
+                (NoteKind::Cloze, "The {{c1::Hessian}} and {{c2::eigen::hint}} and {{c3::x}}.", ""),
+            ]
+        );
+    }
+
+    #[test]
+    fn separators_inside_longer_runs_do_not_count() {
+        assert_eq!(find_separator("a::::b", "::", ":::"), None);
+        assert_eq!(find_separator("a:::b", "::", ":::"), Some((1, 3, true)));
+        assert_eq!(find_separator("a<br class=\"f\">b", "<br class=\"f\">", ":::"), Some((1, 14, false)));
+    }
+}

@@ -1,0 +1,497 @@
+//! Settings: `studygen.toml` and the two plugins' own `data.json` files, resolved into one value.
+//!
+//! A vault that users already configured for Obsidian_to_Anki or obsidian-spaced-repetition builds
+//! with their settings and no studygen.toml. Where studygen.toml sets a key, it wins. A settings
+//! file that cannot be read or has an unknown shape is a warning at that file, and the defaults
+//! are used: settings never stop a build.
+//!
+//! The plugins' files live in `.obsidian/` at the vault root, which may be above the folder given
+//! to studygen (`studygen build vault/notes`): the nearest `.obsidian` upwards is used, and folder
+//! keys in it are read relative to the folder that holds it.
+
+pub mod obsidian_to_anki;
+pub mod spaced_repetition;
+pub mod studygen_toml;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+pub use studygen_toml::{Declared, Level};
+
+/// The largest settings file read (plugin data.json files carry file hashes, so they grow).
+const MAX_SETTINGS_BYTES: u64 = 16 << 20;
+
+/// Every setting that shapes the build.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The root deck, if set.
+    pub deck: Option<String>,
+    /// Tags for every card.
+    pub tags: Vec<String>,
+    /// The heading level of heading-as-front cards.
+    pub heading_level: usize,
+    /// Obsidian_to_Anki syntax.
+    pub blocks: Blocks,
+    /// Custom regex note types, in the order they claim text.
+    pub regexes: Vec<CustomRegex>,
+    /// obsidian-spaced-repetition syntax.
+    pub spaced_repetition: SpacedRepetition,
+    /// Note types.
+    pub note_types: NoteTypes,
+    /// How loud some checks are.
+    pub lints: studygen_toml::Lints,
+    /// Obsidian_to_Anki's `FOLDER_DECKS`, keyed by folder relative to the vault given to studygen.
+    pub folder_decks: BTreeMap<String, String>,
+    /// Obsidian_to_Anki's `FOLDER_TAGS`, keyed the same way.
+    pub folder_tags: BTreeMap<String, String>,
+    /// The settings files that were read, relative to the vault (or absolute when above it).
+    pub read: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        resolve(studygen_toml::Config::default(), None, None, &mut Vec::new(), "")
+    }
+}
+
+/// Obsidian_to_Anki's syntax settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blocks {
+    /// `START`.
+    pub begin_note: String,
+    /// `END`.
+    pub end_note: String,
+    /// `STARTI`.
+    pub begin_inline: String,
+    /// `ENDI`.
+    pub end_inline: String,
+    /// `TARGET DECK`.
+    pub target_deck: String,
+    /// `FILE TAGS`.
+    pub file_tags: String,
+    /// `DELETE`.
+    pub delete: String,
+    /// `FROZEN`.
+    pub frozen: String,
+    /// `{x}` deletions in types whose name contains "Cloze".
+    pub curly_cloze: bool,
+    /// With `curly_cloze`: `==x==` is a deletion too.
+    pub highlights_to_clozes: bool,
+    /// `#tags` in fields become the card's tags and leave its text.
+    pub add_obsidian_tags: bool,
+}
+
+/// A custom regex note type of Obsidian_to_Anki.
+#[derive(Debug, Clone)]
+pub struct CustomRegex {
+    /// The note type.
+    pub note_type: String,
+    /// The regex as the user wrote it.
+    pub source: String,
+    /// The four variants the plugin tries, in its order: with tags and ID, with ID, with tags, bare.
+    pub variants: Vec<(fancy_regex::Regex, bool, bool)>,
+}
+
+/// obsidian-spaced-repetition's syntax settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpacedRepetition {
+    /// Tags (without `#`) of which a note needs one; empty means every note.
+    pub tags: Vec<String>,
+    /// Notes with one of these tags (without `#`) are skipped.
+    pub ignore_tags: Vec<String>,
+    /// `::`.
+    pub single: String,
+    /// `:::`.
+    pub single_reversed: String,
+    /// `?`.
+    pub multi: String,
+    /// `??`.
+    pub multi_reversed: String,
+    /// The line that ends a multi-line card; empty: a blank line ends it.
+    pub multi_end: String,
+    /// Cloze deletion patterns as (opening, closing) text, such as `("==", "==")`.
+    pub clozes: Vec<(String, String)>,
+}
+
+/// Note types: what studygen knows of each, and what to do with others.
+#[derive(Debug, Clone, Default)]
+pub struct NoteTypes {
+    /// Whether a type nobody declared is made from its blocks' field labels.
+    pub create_unknown: bool,
+    /// Type names read as other names.
+    pub map: BTreeMap<String, String>,
+    /// Types whose fields are known: declared in studygen.toml, or from Obsidian_to_Anki's
+    /// `fields_dict`.
+    pub known: BTreeMap<String, Declared>,
+}
+
+/// Reads studygen.toml and the plugins' settings for the vault at `root`.
+pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut read = Vec::new();
+    let toml = match read_settings_file(&root.join(studygen_toml::FILE)) {
+        Ok(None) => studygen_toml::Config::default(),
+        Ok(Some(text)) => {
+            read.push(studygen_toml::FILE.to_owned());
+            studygen_toml::parse(&text).unwrap_or_else(|d| {
+                diags.push(d);
+                studygen_toml::Config::default()
+            })
+        }
+        Err(e) => {
+            diags.push(Diagnostic::warning(studygen_toml::FILE, 0, 0, format!("cannot read studygen.toml: {e}")));
+            studygen_toml::Config::default()
+        }
+    };
+    let (obsidian_root, prefix) = obsidian_root(root);
+    let shown = |rel: &str| format!("{prefix_up}{rel}", prefix_up = "../".repeat(prefix.matches('/').count()));
+    let mut plugin = |rel: &str, diags: &mut Vec<Diagnostic>| -> Option<String> {
+        let path = obsidian_root.as_ref()?.join(rel);
+        match read_settings_file(&path) {
+            Ok(Some(text)) => {
+                read.push(shown(rel));
+                Some(text)
+            }
+            Ok(None) => None,
+            Err(e) => {
+                diags.push(plugin_warning(&shown(rel), &e));
+                None
+            }
+        }
+    };
+    let ota = plugin(obsidian_to_anki::PATH, &mut diags).and_then(|text| match obsidian_to_anki::parse(&text) {
+        Ok((data, problems)) => {
+            diags.extend(problems.iter().map(|p| plugin_warning(&shown(obsidian_to_anki::PATH), p)));
+            Some(data)
+        }
+        Err(e) => {
+            diags.push(plugin_warning(&shown(obsidian_to_anki::PATH), &e));
+            None
+        }
+    });
+    let osr = plugin(spaced_repetition::PATH, &mut diags).and_then(|text| match spaced_repetition::parse(&text) {
+        Ok((data, problems)) => {
+            diags.extend(problems.iter().map(|p| plugin_warning(&shown(spaced_repetition::PATH), p)));
+            Some(data)
+        }
+        Err(e) => {
+            diags.push(plugin_warning(&shown(spaced_repetition::PATH), &e));
+            None
+        }
+    });
+    let mut settings = resolve(toml, ota, osr, &mut diags, &prefix);
+    for d in &mut diags {
+        if d.file == obsidian_to_anki::PATH {
+            d.file = shown(obsidian_to_anki::PATH);
+        }
+    }
+    settings.read = read;
+    (settings, diags)
+}
+
+fn plugin_warning(file: &str, problem: &str) -> Diagnostic {
+    Diagnostic::warning(file, 0, 0, format!("plugin settings: {problem}"))
+        .with_hint("the plugin's defaults are used for what cannot be read; fix the setting in the plugin")
+}
+
+/// The nearest folder at or above `root` that holds `.obsidian`, and the path of `root` below it
+/// (`""`, or `notes/`).
+fn obsidian_root(root: &Path) -> (Option<PathBuf>, String) {
+    let abs = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+    for dir in abs.ancestors() {
+        let meta = std::fs::symlink_metadata(dir.join(".obsidian"));
+        if meta.is_ok_and(|m| m.is_dir()) {
+            let below = abs.strip_prefix(dir).unwrap_or(Path::new(""));
+            let prefix: String = below.components().map(|c| format!("{}/", c.as_os_str().to_string_lossy())).collect();
+            return (Some(dir.to_owned()), prefix);
+        }
+    }
+    (None, String::new())
+}
+
+/// Reads a settings file: a regular file (not a link, FIFO or device) of bounded size.
+/// `Ok(None)` when there is none.
+fn read_settings_file(path: &Path) -> Result<Option<String>, String> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    };
+    if !meta.is_file() {
+        return Err("not a regular file (links, FIFOs and devices are not read)".to_owned());
+    }
+    if meta.len() > MAX_SETTINGS_BYTES {
+        return Err(format!("larger than {} MiB", MAX_SETTINGS_BYTES >> 20));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map(Some).map_err(|_| "not UTF-8 text".to_owned())
+}
+
+fn resolve(
+    toml: studygen_toml::Config,
+    ota: Option<obsidian_to_anki::Data>,
+    osr: Option<spaced_repetition::Data>,
+    diags: &mut Vec<Diagnostic>,
+    prefix: &str,
+) -> Settings {
+    let ota = ota.unwrap_or_default();
+    let osr = osr.unwrap_or_default();
+    let marker = |toml: &Option<String>, key: &str, default: &str| {
+        toml.clone().or_else(|| ota.syntax.get(key).cloned()).unwrap_or_else(|| default.to_owned())
+    };
+    let b = &toml.blocks;
+    let blocks = Blocks {
+        begin_note: marker(&b.begin_note, "Begin Note", "START"),
+        end_note: marker(&b.end_note, "End Note", "END"),
+        begin_inline: marker(&b.begin_inline, "Begin Inline Note", "STARTI"),
+        end_inline: marker(&b.end_inline, "End Inline Note", "ENDI"),
+        target_deck: marker(&b.target_deck, "Target Deck Line", "TARGET DECK"),
+        file_tags: marker(&b.file_tags, "File Tags Line", "FILE TAGS"),
+        delete: marker(&None, "Delete Note Line", "DELETE"),
+        frozen: marker(&None, "Frozen Fields Line", "FROZEN"),
+        curly_cloze: b.curly_cloze.or(ota.curly_cloze).unwrap_or(false),
+        highlights_to_clozes: b.highlights_to_clozes.or(ota.highlights_to_clozes).unwrap_or(false),
+        add_obsidian_tags: b.add_obsidian_tags.or(ota.add_obsidian_tags).unwrap_or(false),
+    };
+
+    let mut known: BTreeMap<String, Declared> = ota
+        .fields_dict
+        .iter()
+        .map(|(name, fields)| (name.clone(), Declared { fields: fields.clone(), cloze: name.contains("Cloze") }))
+        .collect();
+    known.extend(toml.note_types.declare.clone());
+    let note_types = NoteTypes {
+        create_unknown: toml.note_types.create_unknown.unwrap_or(true),
+        map: toml.note_types.map.clone(),
+        known,
+    };
+
+    let mut regexes = Vec::new();
+    for (note_type, source) in &ota.custom_regexps {
+        match compile_custom(source) {
+            Ok(variants) => {
+                regexes.push(CustomRegex { note_type: note_type.clone(), source: source.clone(), variants })
+            }
+            Err(e) => diags.push(
+                Diagnostic::warning(
+                    obsidian_to_anki::PATH,
+                    0,
+                    0,
+                    format!("custom regex of note type `{note_type}` cannot be compiled: {e}"),
+                )
+                .with_hint("the note type's regex cards are skipped; fix the regex in the plugin's settings"),
+            ),
+        }
+    }
+
+    let sr = &toml.spaced_repetition;
+    let strip = |tags: Vec<String>| -> Vec<String> {
+        tags.iter().map(|t| t.trim().trim_start_matches('#').to_owned()).filter(|t| !t.is_empty()).collect()
+    };
+    let tags = match (&sr.tags, &sr.tag) {
+        (Some(list), _) => strip(list.clone()),
+        (None, Some(one)) => strip(vec![one.clone()]),
+        (None, None) => strip(osr.flashcard_tags.clone().unwrap_or_else(|| vec!["#flashcards".to_owned()])),
+    };
+    let pick = |toml: &Option<String>, plugin: &Option<String>, default: &str| {
+        toml.clone()
+            .or_else(|| plugin.clone())
+            .filter(|s| !s.is_empty() || default.is_empty())
+            .unwrap_or(default.into())
+    };
+    let mut patterns = osr.patterns().unwrap_or_else(|| vec!["==[123;;]answer[;;hint]==".to_owned()]);
+    let mut toggle = |on: Option<bool>, pattern: &str| match on {
+        Some(true) if !patterns.iter().any(|p| p == pattern) => patterns.push(pattern.to_owned()),
+        Some(false) => patterns.retain(|p| p != pattern),
+        _ => {}
+    };
+    toggle(sr.highlight_clozes, "==[123;;]answer[;;hint]==");
+    toggle(sr.bold_clozes, "**[123;;]answer[;;hint]**");
+    toggle(sr.curly_clozes, "{{[123;;]answer[;;hint]}}");
+    let clozes = patterns
+        .iter()
+        .filter_map(|p| {
+            let (open, close) = p.split_once("[123;;]answer[;;hint]")?;
+            (!open.is_empty() && !close.is_empty()).then(|| (open.to_owned(), close.to_owned()))
+        })
+        .collect();
+    let spaced_repetition = SpacedRepetition {
+        tags,
+        ignore_tags: strip(sr.ignore_tags.clone().or(osr.tags_to_ignore.clone()).unwrap_or_default()),
+        single: pick(&sr.separator, &osr.single, "::"),
+        single_reversed: pick(&sr.reversed_separator, &osr.single_reversed, ":::"),
+        multi: pick(&sr.multiline_separator, &osr.multi, "?"),
+        multi_reversed: pick(&sr.multiline_reversed_separator, &osr.multi_reversed, "??"),
+        multi_end: pick(&sr.multiline_end, &osr.multi_end, ""),
+        clozes,
+    };
+
+    // Folder keys are relative to the folder that holds `.obsidian`; re-key them to the vault.
+    let rekey = |m: &BTreeMap<String, String>| -> BTreeMap<String, String> {
+        m.iter()
+            .filter_map(|(k, v)| {
+                let k = k.trim_matches('/');
+                let full = format!("{k}/");
+                let rel = full.strip_prefix(prefix).map(|r| r.trim_end_matches('/').to_owned());
+                let rel =
+                    rel.or_else(|| (format!("{}/", prefix.trim_end_matches('/')).starts_with(&full)).then(String::new));
+                rel.map(|r| (r, v.clone()))
+            })
+            .collect()
+    };
+    let mut tags = toml.tags.clone();
+    tags.extend(ota.tag.clone());
+    Settings {
+        deck: toml.deck.clone(),
+        tags,
+        heading_level: toml.headings.level,
+        blocks,
+        regexes,
+        spaced_repetition,
+        note_types,
+        lints: toml.lints.clone(),
+        folder_decks: rekey(&ota.folder_decks),
+        folder_tags: rekey(&ota.folder_tags),
+        read: Vec::new(),
+    }
+}
+
+/// Compiles a custom regex the way Obsidian_to_Anki does: the pattern, then with `(Tags: .*)` and
+/// an ID line after it, in four variants, all with the `m` flag. JavaScript syntax that Rust's
+/// engine spells differently is translated first.
+pub fn compile_custom(source: &str) -> Result<Vec<(fancy_regex::Regex, bool, bool)>, String> {
+    const TAG: &str = r"(Tags: .*)";
+    const ID: &str = r"\n?(?:<!--)?(?:ID: (\d+).*)";
+    let re = from_javascript(source);
+    let mut out = Vec::new();
+    for (suffix, tags, id) in [
+        (format!("{TAG}{ID}"), true, true),
+        (ID.to_owned(), false, true),
+        (TAG.to_owned(), true, false),
+        (String::new(), false, false),
+    ] {
+        let full = format!("(?m){re}{suffix}");
+        let compiled =
+            fancy_regex::RegexBuilder::new(&full).backtrack_limit(200_000).build().map_err(|e| e.to_string())?;
+        out.push((compiled, tags, id));
+    }
+    Ok(out)
+}
+
+/// Rewrites what JavaScript regexes accept and Rust's do not: a `{` or `}` that is not part of a
+/// `{n,m}` repetition is a literal, and `\/` is a slash.
+fn from_javascript(re: &str) -> String {
+    let chars: Vec<char> = re.chars().collect();
+    let mut out = String::with_capacity(re.len() + 8);
+    let mut i = 0;
+    let mut class = false;
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '\\' => {
+                let next = chars.get(i + 1).copied();
+                if next == Some('/') {
+                    out.push('/');
+                } else {
+                    out.push('\\');
+                    out.extend(next);
+                }
+                i += 2;
+                continue;
+            }
+            '[' if !class => class = true,
+            ']' if class => class = false,
+            '{' if !class => {
+                let rest: String = chars.get(i..).unwrap_or_default().iter().take(24).collect();
+                let repetition = rest.find('}').map(|end| &rest[1..end]).is_some_and(|inner| {
+                    let (a, b) = inner.split_once(',').unwrap_or((inner, "0"));
+                    !a.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit())
+                });
+                if !repetition {
+                    out.push_str("\\{");
+                    i += 1;
+                    continue;
+                }
+                let end = rest.find('}').unwrap_or(0);
+                out.push_str(&rest[..=end]);
+                i += rest[..=end].chars().count();
+                continue;
+            }
+            '}' if !class => {
+                out.push_str("\\}");
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn javascript_regexes_compile() {
+        for re in [
+            r"^#+(.+)\n*((?:\n(?:^[^\n#].{0,2}$|^[^\n#].{3}(?<!<!--).*))+)",
+            r"((?:[^\n][\n]?)+) #flashcard ?\n*((?:\n(?:^.{1,3}$|^.{4}(?<!<!--).*))+)",
+            r"^Q: (.*)\nA: (.*)",
+            r"{{c1::(.*)}}",
+            r"<\/?b>(.*)",
+        ] {
+            assert!(compile_custom(re).is_ok(), "{re}: {:?}", compile_custom(re).err());
+        }
+        assert_eq!(from_javascript(r"a{2,3}{x}[{]\/"), r"a{2,3}\{x\}[{]/");
+    }
+
+    #[test]
+    fn plugin_settings_are_read_and_toml_overrides_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let ota = root.join(obsidian_to_anki::PATH);
+        std::fs::create_dir_all(ota.parent().unwrap()).unwrap();
+        std::fs::write(
+            &ota,
+            r#"{"settings": {"Syntax": {"Begin Note": "BEGIN", "End Note": "STOP"}, "Defaults": {"CurlyCloze": true},
+                "CUSTOM_REGEXPS": {"Basic": "^Q: (.*)\\nA: (.*)", "Bad": "(unclosed"}, "FOLDER_DECKS": {"notes/sub": "Sub"}},
+                "fields_dict": {"Basic": ["Front", "Back"], "Vocab": ["Word", "Meaning"]}}"#,
+        )
+        .unwrap();
+        let notes = root.join("notes");
+        std::fs::create_dir_all(&notes).unwrap();
+        std::fs::write(notes.join("studygen.toml"), "[blocks]\nend_note = \"FIN\"\n").unwrap();
+        let (s, d) = load(&notes);
+        assert_eq!((s.blocks.begin_note.as_str(), s.blocks.end_note.as_str()), ("BEGIN", "FIN"));
+        assert!(s.blocks.curly_cloze);
+        assert_eq!(s.regexes.len(), 1);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("`Bad`"), "{}", d[0]);
+        assert_eq!(s.note_types.known["Vocab"].fields, ["Word", "Meaning"]);
+        assert_eq!(s.folder_decks.get("sub").map(String::as_str), Some("Sub"));
+        assert_eq!(s.read, ["studygen.toml", format!("../{}", obsidian_to_anki::PATH).as_str()]);
+    }
+
+    #[test]
+    fn unreadable_plugin_settings_warn_and_use_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let osr = dir.path().join(spaced_repetition::PATH);
+        std::fs::create_dir_all(osr.parent().unwrap()).unwrap();
+        std::fs::write(&osr, "{ not json").unwrap();
+        let (s, d) = load(dir.path());
+        assert_eq!(s.spaced_repetition.tags, ["flashcards"]);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].file, spaced_repetition::PATH);
+        assert!(!d[0].is_error());
+    }
+
+    #[test]
+    fn spaced_repetition_defaults() {
+        let s = Settings::default().spaced_repetition;
+        assert_eq!((s.single.as_str(), s.single_reversed.as_str(), s.multi.as_str()), ("::", ":::", "?"));
+        assert_eq!(s.clozes, [("==".to_owned(), "==".to_owned())]);
+    }
+}

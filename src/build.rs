@@ -123,10 +123,18 @@ impl Resolve for VaultMedia<'_> {
 
     fn embed(&self, dest: &str) -> Option<markdown::Rendered> {
         let r = links::Reference::parse(dest);
-        let links::Resolution::Found(path) = self.shared.index.resolve(&r.target) else { return None };
-        if self.chain.contains(&path) || self.chain.len() >= MAX_EMBED_DEPTH {
-            let mut chain = self.chain.clone();
-            chain.push(path);
+        // `![[#Heading]]` embeds a part of the note being rendered.
+        let path = if r.target.is_empty() {
+            self.current_path()?.to_owned()
+        } else {
+            let links::Resolution::Found(path) = self.shared.index.resolve(&r.target) else { return None };
+            path
+        };
+        // The chain holds what is being rendered: a note, or a section or block of one.
+        let key = embed_key(&path, &r);
+        if self.chain.contains(&key) || self.chain.len() >= MAX_EMBED_DEPTH {
+            let mut chain: Vec<&str> = self.chain.iter().skip(1).map(String::as_str).collect();
+            chain.push(&key);
             let html =
                 format!("<span class=\"embed-cycle\">embed cycle: {}</span>", markdown::escape(&chain.join(" → ")));
             return Some(markdown::Rendered { html, media: Vec::new() });
@@ -134,12 +142,32 @@ impl Resolve for VaultMedia<'_> {
         let note = self.shared.notes.get(path.as_str())?;
         let md = links::section(note.body(), &r.headings, r.block.as_deref())?;
         let mut chain = self.chain.clone();
-        chain.push(path);
+        chain.push(key);
         Some(markdown::render(&md, markdown::Style::default(), &VaultMedia { shared: self.shared, chain }))
+    }
+
+    fn current_note(&self) -> Option<&str> {
+        self.current_path().map(|p| p.strip_suffix(".md").unwrap_or(p))
     }
 
     fn value(&self, name: &str) -> Option<String> {
         self.shared.lab.value(name).map(|v| v.to_string())
+    }
+}
+
+impl VaultMedia<'_> {
+    /// The note whose text is being rendered: the last in the chain.
+    fn current_path(&self) -> Option<&str> {
+        self.chain.last().map(|k| k.split_once('#').map_or(k.as_str(), |(p, _)| p))
+    }
+}
+
+/// What an embed renders, as a chain entry: `path`, or `path#heading` / `path#^block`.
+fn embed_key(path: &str, r: &links::Reference) -> String {
+    match (&r.block, r.headings.last()) {
+        (Some(b), _) => format!("{path}#^{b}"),
+        (None, Some(_)) => format!("{path}#{}", r.headings.join("#").to_lowercase()),
+        (None, None) => path.to_owned(),
     }
 }
 
@@ -196,10 +224,16 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let shared = Shared { vault: &vault, lab: &lab, figures, notes: by_path, index };
     let resolver = VaultMedia { shared: &shared, chain: Vec::new() };
     let media_exists = |t: &str| resolver.media(t).is_some();
-    report.diagnostics.extend(lints::check(&notes, &shared.index, &media_exists));
+    report.diagnostics.extend(lints::check(&notes, &shared.index, &media_exists, settings.lints.unresolved_links));
     clock.lap("lints");
-    let rendered: Vec<Vec<Card>> =
-        notes.par_iter().map(|n| cards::render(n, &templates, &resolver)).collect::<anyhow::Result<_>>()?;
+    let rendered: Vec<Vec<Card>> = notes
+        .par_iter()
+        .map(|n| {
+            // The chain starts at a card of the note: the note itself may still be embedded once.
+            let chain = vec![format!("{}#card", n.path)];
+            cards::render(n, &templates, &VaultMedia { shared: &shared, chain })
+        })
+        .collect::<anyhow::Result<_>>()?;
     let mut cards: Vec<Card> = rendered.into_iter().flatten().collect();
     let (models, diags) = cards::notetypes::models(&mut cards, &types);
     report.diagnostics.extend(cards::duplicates(&cards));
@@ -307,6 +341,10 @@ fn fingerprint(vault: &Vault, opts: &Options) -> String {
     {
         h.update(extra.as_bytes());
         h.update(std::fs::read(vault.root.join(&extra)).unwrap_or_default());
+    }
+    for path in settings::files(&vault.root) {
+        h.update(path.to_string_lossy().as_bytes());
+        h.update(std::fs::read(&path).unwrap_or_default());
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -17,7 +17,7 @@ use std::fmt;
 pub enum Severity {
     /// Worth knowing, never a failure, not even under `--deny-warnings` (such as links to notes
     /// not written yet, which Obsidian users keep on purpose).
-    Note,
+    Info,
     /// Something to look at; fails only under `--deny-warnings`.
     Warning,
     /// The vault is wrong here; `check` and `build` exit 1.
@@ -47,9 +47,9 @@ impl Diagnostic {
         Self::new(Severity::Error, file, line, col, message)
     }
 
-    /// A note at `file:line:col`: reported, never failing.
-    pub fn note(file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
-        Self::new(Severity::Note, file, line, col, message)
+    /// Information at `file:line:col`: reported, never failing.
+    pub fn info(file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Self::new(Severity::Info, file, line, col, message)
     }
 
     /// A warning at `file:line:col`.
@@ -92,7 +92,7 @@ impl fmt::Display for Diagnostic {
         let kind = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
-            Severity::Note => "note",
+            Severity::Info => "info",
         };
         write!(f, "{kind}: {}\n  --> {}", self.message, self.location())?;
         if let Some(hint) = &self.hint {

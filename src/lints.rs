@@ -6,10 +6,11 @@ use std::collections::{BTreeMap, HashMap};
 use pulldown_cmark::{Event, LinkType, Tag};
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::{Diagnostic, LineIndex, Severity};
 use crate::links::{Index, Reference, Resolution};
 use crate::markdown::{self, extension};
 use crate::notes::Note;
+use crate::settings::Level;
 
 /// One link or embed found in a note.
 #[derive(Debug, Clone)]
@@ -50,25 +51,87 @@ fn links_of(note: &Note) -> Vec<Found> {
     out
 }
 
+/// Attachment types: a link whose name ends in one of these names a file, not a note, so
+/// `[[5.5.3 Topic]]` is a note and `[[scan.pdf]]` a file.
+const ATTACHMENT_EXT: [&str; 27] = [
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "svg",
+    "avif",
+    "bmp",
+    "tif",
+    "tiff",
+    "ico",
+    "mp3",
+    "wav",
+    "ogg",
+    "m4a",
+    "flac",
+    "aac",
+    "webm",
+    "mp4",
+    "mov",
+    "mkv",
+    "ogv",
+    "pdf",
+    "canvas",
+    "excalidraw",
+    "base",
+    "3gp",
+];
+
 /// Checks every link and embed of every note, notes in parallel. `media` says whether an
-/// attachment or figure exists.
-pub fn check(notes: &[Note], index: &Index, media: &(dyn Fn(&str) -> bool + Sync)) -> Vec<Diagnostic> {
+/// attachment or figure exists. Links to notes that do not exist are reported once per target,
+/// at `unresolved`: Obsidian users keep such links on purpose, as notes to write later.
+pub fn check(
+    notes: &[Note],
+    index: &Index,
+    media: &(dyn Fn(&str) -> bool + Sync),
+    unresolved: Level,
+) -> Vec<Diagnostic> {
     let by_path: HashMap<&str, &Note> = notes.iter().map(|n| (n.path.as_str(), n)).collect();
     let per_note: Vec<NoteLinks> = notes.par_iter().map(|note| check_note(note, index, media, &by_path)).collect();
     let mut diags = Vec::new();
     let mut embeds: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
-    for (note, (d, e)) in notes.iter().zip(per_note) {
-        diags.extend(d);
-        if !e.is_empty() {
-            embeds.insert(note.path.clone(), e);
+    let mut missing: BTreeMap<String, (Diagnostic, usize)> = BTreeMap::new();
+    for (note, links) in notes.iter().zip(per_note) {
+        diags.extend(links.diagnostics);
+        for (target, d) in links.unresolved {
+            missing.entry(crate::links::key(&target)).and_modify(|(_, n)| *n += 1).or_insert((d, 1));
+        }
+        if !links.embeds.is_empty() {
+            embeds.insert(note.path.clone(), links.embeds);
+        }
+    }
+    let severity = match unresolved {
+        Level::Allow => None,
+        Level::Info => Some(Severity::Info),
+        Level::Warn => Some(Severity::Warning),
+        Level::Error => Some(Severity::Error),
+    };
+    if let Some(severity) = severity {
+        for (_, (mut d, n)) in missing {
+            d.severity = severity;
+            if n > 1 {
+                d.message.push_str(&format!(" ({n} links in the vault; this is the first)"));
+            }
+            diags.push(d);
         }
     }
     diags.extend(cycles(&embeds));
     diags
 }
 
-/// One note's link problems, and the notes it embeds (with the line of each embed).
-type NoteLinks = (Vec<Diagnostic>, Vec<(String, usize)>);
+/// One note's link problems, its unresolved links (target, diagnostic) and the notes it embeds
+/// (with the line of each embed).
+struct NoteLinks {
+    diagnostics: Vec<Diagnostic>,
+    unresolved: Vec<(String, Diagnostic)>,
+    embeds: Vec<(String, usize)>,
+}
 
 /// Checks the links and embeds of one note.
 fn check_note(
@@ -78,6 +141,7 @@ fn check_note(
     by_path: &HashMap<&str, &Note>,
 ) -> NoteLinks {
     let mut diags = Vec::new();
+    let mut unresolved = Vec::new();
     let mut embeds = Vec::new();
     for f in links_of(note) {
         let at = |msg: String, hint: &str| Diagnostic::warning(&note.path, f.line, f.col, msg).with_hint(hint);
@@ -92,7 +156,7 @@ fn check_note(
             continue;
         }
         let ext = extension(&r.target);
-        let is_file = !ext.is_empty() && ext != "md";
+        let is_file = ATTACHMENT_EXT.contains(&ext.as_str()) || (!ext.is_empty() && ext != "md" && media(&r.target));
         if is_file || !f.wiki {
             if !media(&r.target) {
                 let what = if f.embed { "image or attachment" } else { "attachment" };
@@ -108,11 +172,20 @@ fn check_note(
         } else {
             match index.resolve(&r.target) {
                 Resolution::Found(p) => Some(p),
-                Resolution::Missing => {
-                    let msg = if f.embed { "missing embed" } else { "broken link" };
+                Resolution::Missing if f.embed => {
                     diags.push(at(
-                        format!("{msg} `[[{}]]`: no note is called `{}`", f.dest, r.target),
-                        "check the name, or create the note",
+                        format!("missing embed `[[{}]]`: no note is called `{}`", f.dest, r.target),
+                        "check the name, or create the note; the card shows a link instead",
+                    ));
+                    None
+                }
+                Resolution::Missing => {
+                    unresolved.push((
+                        r.target.clone(),
+                        at(
+                            format!("unresolved link `[[{}]]`: no note is called `{}`", f.dest, r.target),
+                            "create the note, or fix the name; set [lints] unresolved_links in studygen.toml to change how loud this is",
+                        ),
                     ));
                     None
                 }
@@ -141,11 +214,13 @@ fn check_note(
                 .map_or_else(|| format!("heading `{}`", r.headings.join("#")), |b| format!("block `^{b}`"));
             diags.push(at(format!("{kind} `[[{}]]`: `{path}` has no {part}", f.dest), "check the heading or block id"));
         }
-        if f.embed {
+        // A section or block of the note itself renders once and is no cycle.
+        let part_of_self = path == note.path && (!r.headings.is_empty() || r.block.is_some());
+        if f.embed && !part_of_self {
             embeds.push((path, f.line));
         }
     }
-    (diags, embeds)
+    NoteLinks { diagnostics: diags, unresolved, embeds }
 }
 
 /// Embed cycles, each reported once with its whole chain.

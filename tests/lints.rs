@@ -17,7 +17,7 @@ fn broken_ambiguous_missing_and_escaping_links_are_warnings_at_their_place() {
     let (code, err) = check_embeds(&[]);
     assert_eq!(code, Some(0), "warnings alone pass: {err}");
     for (msg, place) in [
-        ("broken link `[[Nowhere]]`", "cards.md:25:13"),
+        ("info: unresolved link `[[Nowhere]]`", "cards.md:25:13"),
         ("missing embed `[[Missing note]]`", "cards.md:25:29"),
         ("missing image or attachment `lost.png`", "cards.md:25:51"),
         ("ambiguous link `[[Dup]]`: 2 notes are called that: other/Dup.md, sub/Dup.md", "cards.md:26:16"),
@@ -69,5 +69,48 @@ fn symlinks_that_leave_the_vault_are_not_followed() {
     let err = stderr(&o);
     assert!(err.contains("1 files: 1 notes"), "the linked folder's note is not read: {err}");
     assert!(err.contains("missing image or attachment `secret.png`"), "{err}");
-    assert!(err.contains("broken link `[[secret]]`"), "{err}");
+    assert!(err.contains("unresolved link `[[secret]]`"), "{err}");
+}
+
+#[test]
+fn unresolved_links_are_reported_once_per_target_and_never_fail_unless_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v");
+    std::fs::create_dir_all(&vault).unwrap();
+    std::fs::write(vault.join("a.md"), "See [[Later note]] and [[later note]].\n\nAlso [[Other]].\n").unwrap();
+    std::fs::write(vault.join("b.md"), "Again [[Later note]], and [[5.5.3 Topic]].\n").unwrap();
+    std::fs::write(vault.join("5.5.3 Topic.md"), "# Topic\n\nA note whose name has dots.\n").unwrap();
+    let o = studygen(&["check", "--deny-warnings", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "unresolved links do not fail under --deny-warnings: {err}");
+    assert_eq!(err.matches("unresolved link").count(), 2, "{err}");
+    assert!(err.contains("info: unresolved link `[[Later note]]`: no note is called `Later note` (3 links in the vault; this is the first)\n  --> a.md:1:5"), "{err}");
+    assert!(!err.contains("5.5.3"), "a name with dots is a note: {err}");
+    std::fs::write(vault.join("studygen.toml"), "[lints]\nunresolved_links = \"warn\"\n").unwrap();
+    let o = studygen(&["check", "--deny-warnings", vault.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning: unresolved link `[[Later note]]`"));
+    std::fs::write(vault.join("studygen.toml"), "[lints]\nunresolved_links = \"allow\"\n").unwrap();
+    assert!(!stderr(&studygen(&["check", vault.to_str().unwrap()])).contains("unresolved"));
+}
+
+#[test]
+fn a_note_may_embed_its_own_sections_and_link_its_headings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v");
+    std::fs::create_dir_all(&vault).unwrap();
+    std::fs::write(
+        vault.join("Self.md"),
+        "#flashcards\n\n## Definition\n\nA saddle has mixed curvature. ^def\n\n## Cards\n\nWhat is a saddle?::![[Self#^def]] see [[#Definition]]\nAnd?::![[#Definition]]\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("cycle"), "{err}");
+    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    assert!(cards.contains("A saddle has mixed curvature."), "{cards}");
+    assert!(!cards.contains("embed-cycle"), "{cards}");
+    assert!(cards.contains("file=Self%23Definition"), "[[#Heading]] opens the note it is in: {cards}");
 }

@@ -29,7 +29,7 @@ pub(crate) fn finish(report: &Report, deny_warnings: bool) -> ExitCode {
     }
     let by_syntax: Vec<String> = report.syntaxes.iter().map(|(s, n)| format!("{n} {}", s.label())).collect();
     let by_syntax = if by_syntax.is_empty() { String::new() } else { format!(" ({})", by_syntax.join(", ")) };
-    let notes = report.diagnostics.iter().filter(|d| d.severity == studygen::diagnostics::Severity::Note).count();
+    let infos = report.diagnostics.iter().filter(|d| d.severity == studygen::diagnostics::Severity::Info).count();
     eprintln!(
         "{} files: {} notes{by_syntax}, {} cards: {} errors, {} warnings{}",
         report.notes,
@@ -37,7 +37,7 @@ pub(crate) fn finish(report: &Report, deny_warnings: bool) -> ExitCode {
         report.anki_cards,
         report.errors(),
         report.warnings(),
-        if notes > 0 { format!(", {notes} notes") } else { String::new() }
+        if infos > 0 { format!(", {infos} info") } else { String::new() }
     );
     if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

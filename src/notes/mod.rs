@@ -241,7 +241,7 @@ pub fn untagged_hints(notes: &[Note], settings: &Settings) -> Vec<Diagnostic> {
             let count = n.untagged_cards.len();
             let tags: Vec<String> = sr.tags.iter().map(|t| format!("#{t}")).collect();
             Some(
-                Diagnostic::note(
+                Diagnostic::info(
                     &n.path,
                     first,
                     1,

@@ -190,6 +190,17 @@ pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
     (settings, diags)
 }
 
+/// Every settings file a build of the vault at `root` may read, for the build's fingerprint.
+pub fn files(root: &Path) -> Vec<PathBuf> {
+    let mut out = vec![root.join(studygen_toml::FILE)];
+    if let (Some(dir), _) = obsidian_root(root) {
+        out.push(dir.join(obsidian_to_anki::PATH));
+        out.push(dir.join(spaced_repetition::PATH));
+    }
+    out.retain(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file() && m.len() <= MAX_SETTINGS_BYTES));
+    out
+}
+
 fn plugin_warning(file: &str, problem: &str) -> Diagnostic {
     Diagnostic::warning(file, 0, 0, format!("plugin settings: {problem}"))
         .with_hint("the plugin's defaults are used for what cannot be read; fix the setting in the plugin")

@@ -27,7 +27,7 @@
 //! cloze = false
 //!
 //! [lints]
-//! unresolved_links = "note"     # "allow", "note" (never fails), "warn" or "error"
+//! unresolved_links = "info"     # "allow", "info" (never fails), "warn" or "error"
 //! ```
 
 use std::collections::BTreeMap;
@@ -154,9 +154,9 @@ impl Default for Headings {
 pub enum Level {
     /// Not reported.
     Allow,
-    /// Reported as a note, which never fails a run.
+    /// Reported as information, which never fails a run.
     #[default]
-    Note,
+    Info,
     /// A warning: fails under `--deny-warnings`.
     Warn,
     /// An error.

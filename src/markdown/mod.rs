@@ -7,6 +7,8 @@
 
 use std::sync::LazyLock;
 
+mod math;
+
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
@@ -33,6 +35,10 @@ pub trait Resolve {
     fn media(&self, target: &str) -> Option<String>;
     /// The rendered note, section or block that `![[dest]]` embeds, if it exists.
     fn embed(&self, _dest: &str) -> Option<Rendered> {
+        None
+    }
+    /// The note being rendered (vault-relative, without `.md`), which `[[#Heading]]` links to.
+    fn current_note(&self) -> Option<&str> {
         None
     }
     /// The formatted value of an experiment result `id.name`, if it exists.
@@ -69,6 +75,15 @@ pub fn extension(name: &str) -> String {
 
 /// Renders `md` to HTML.
 pub fn render(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
+    let (protected, kept) = math::protect(md);
+    let mut r = render_protected(&protected, style, vault);
+    if !kept.is_empty() {
+        r.html = math::restore(&r.html, &kept, |latex, display| self::math(latex, display, style));
+    }
+    r
+}
+
+fn render_protected(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
     let events: Vec<Event<'_>> = parser(md).collect();
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut media = Vec::new();
@@ -116,10 +131,15 @@ pub fn render(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
             Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole }, dest_url, .. }) => {
                 let (inner, next) = inner_text(&events, i, |e| matches!(e, Event::End(TagEnd::Link)));
                 let shown = if *has_pothole { inner } else { display_text(dest_url) };
+                // `[[#Heading]]` opens the heading in the note that holds the link.
+                let target = match vault.current_note() {
+                    Some(note) if dest_url.starts_with('#') => format!("{note}{dest_url}"),
+                    _ => dest_url.to_string(),
+                };
                 out.push(Event::InlineHtml(
                     format!(
                         "<a class=\"wikilink\" href=\"{}\">{}</a>",
-                        escape(&obsidian_url(vault.vault_name(), dest_url)),
+                        escape(&obsidian_url(vault.vault_name(), &target)),
                         escape(&shown)
                     )
                     .into(),
@@ -142,6 +162,10 @@ pub fn render(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
             }
             Event::Html(h) | Event::InlineHtml(h) if h.trim_start().starts_with("<!--") => {
                 out.push(Event::InlineHtml(CowStr::from(String::new())));
+            }
+            // Obsidian renders `$…$` inside raw HTML too.
+            Event::Html(h) if h.contains('$') => {
+                out.push(Event::Html(math::in_html(h, |latex, display| self::math(latex, display, style)).into()));
             }
             other => out.push(other.clone()),
         }

@@ -47,6 +47,21 @@ fn custom_note_types_fixture() {
 }
 
 #[test]
+fn obsidian_to_anki_settings_fixture() {
+    check_fixture("ota-settings");
+}
+
+#[test]
+fn spaced_repetition_settings_fixture() {
+    check_fixture("osr-settings");
+}
+
+#[test]
+fn real_vault_edge_cases_fixture() {
+    check_fixture("real-vaults");
+}
+
+#[test]
 fn same_vault_gives_same_guids_anywhere() {
     // Two copies in different places, built at different times, give the same GUIDs.
     let src = repo().join("tests/fixtures/cards/vault");

@@ -120,6 +120,7 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
         .clone()
         .or(scanned.target_deck)
         .or_else(|| folder_setting(&settings.folder_decks, &src.rel).last().map(|d| (*d).to_owned()))
+        .or_else(|| settings.default_deck.clone())
         .unwrap_or_else(|| folder_deck(root_deck, &src.rel));
     let mut tags: Vec<String> = settings.tags.iter().map(|t| anki_tag(t)).collect();
     for folder_tags in folder_setting(&settings.folder_tags, &src.rel) {

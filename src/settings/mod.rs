@@ -41,6 +41,9 @@ pub struct Settings {
     pub note_types: NoteTypes,
     /// How loud some checks are.
     pub lints: studygen_toml::Lints,
+    /// The deck of notes that name none: Obsidian_to_Anki's `Defaults.Deck`, unless studygen.toml
+    /// sets `deck` (then notes go to decks after their folders, below it).
+    pub default_deck: Option<String>,
     /// Obsidian_to_Anki's `FOLDER_DECKS`, keyed by folder relative to the vault given to studygen.
     pub folder_decks: BTreeMap<String, String>,
     /// Obsidian_to_Anki's `FOLDER_TAGS`, keyed the same way.
@@ -149,10 +152,7 @@ pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
     let mut plugin = |rel: &str, diags: &mut Vec<Diagnostic>| -> Option<String> {
         let path = obsidian_root.as_ref()?.join(rel);
         match read_settings_file(&path) {
-            Ok(Some(text)) => {
-                read.push(shown(rel));
-                Some(text)
-            }
+            Ok(Some(text)) => Some(text),
             Ok(None) => None,
             Err(e) => {
                 diags.push(plugin_warning(&shown(rel), &e));
@@ -162,6 +162,7 @@ pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
     };
     let ota = plugin(obsidian_to_anki::PATH, &mut diags).and_then(|text| match obsidian_to_anki::parse(&text) {
         Ok((data, problems)) => {
+            read.push(shown(obsidian_to_anki::PATH));
             diags.extend(problems.iter().map(|p| plugin_warning(&shown(obsidian_to_anki::PATH), p)));
             Some(data)
         }
@@ -172,6 +173,7 @@ pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
     });
     let osr = plugin(spaced_repetition::PATH, &mut diags).and_then(|text| match spaced_repetition::parse(&text) {
         Ok((data, problems)) => {
+            read.push(shown(spaced_repetition::PATH));
             diags.extend(problems.iter().map(|p| plugin_warning(&shown(spaced_repetition::PATH), p)));
             Some(data)
         }
@@ -354,6 +356,7 @@ fn resolve(
     let mut tags = toml.tags.clone();
     tags.extend(ota.tag.clone());
     Settings {
+        default_deck: if toml.deck.is_some() { None } else { ota.deck.clone() },
         deck: toml.deck.clone(),
         tags,
         heading_level: toml.headings.level,

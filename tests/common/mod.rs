@@ -22,14 +22,15 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// Copies the visible files of `src` into a new temporary folder named `name`.
+/// Copies the visible files of `src` (and the plugins' settings in `.obsidian`) into a new
+/// temporary folder named `name`.
 pub fn copy_vault(src: &Path, name: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let dst = tmp.path().join(name);
-    for entry in walkdir::WalkDir::new(src)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-    {
+    for entry in walkdir::WalkDir::new(src).into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        e.depth() == 0 || !name.starts_with('.') || name == ".obsidian"
+    }) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(src).unwrap();
         let to = dst.join(rel);

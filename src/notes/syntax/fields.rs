@@ -231,7 +231,22 @@ pub fn infer(name: &str, blocks: &[Usage]) -> Inferred {
             fields.push(label);
         }
     }
-    let aliases = questions.into_iter().filter(|(q, _)| !q.eq_ignore_ascii_case(&first)).map(|(q, _)| (q, 0)).collect();
+    let mut aliases: Vec<(String, usize)> =
+        questions.into_iter().filter(|(q, _)| !q.eq_ignore_ascii_case(&first)).map(|(q, _)| (q, 0)).collect();
+    // The label right after the question is the answer: a block that names it differently
+    // (`Definice:` then `Odpověď:`, where most blocks say `Front:` then `Back:`) still fills the
+    // second field.
+    if fields.len() > 1 {
+        for b in blocks {
+            let answer = if b.question.is_some() { b.labels.get(1) } else { b.labels.first() };
+            if let Some(a) = answer
+                && !fields.iter().chain(aliases.iter().map(|(n, _)| n)).any(|f| f.eq_ignore_ascii_case(a))
+                && b.question.as_deref().is_some_and(|q| !q.eq_ignore_ascii_case(&first))
+            {
+                aliases.push((a.clone(), 1));
+            }
+        }
+    }
     Inferred { fields: Declared { fields, cloze: cloze_name }, aliases }
 }
 

@@ -80,7 +80,28 @@ impl<'a> Reader<'a> {
         let sr = &self.cx.settings.spaced_repetition;
         let reversed = lines.get(at).is_some_and(|l| l.trim() == sr.multi_reversed);
         let ends = |l: &str| if sr.multi_end.is_empty() { l.trim().is_empty() } else { l.trim() == sr.multi_end };
-        let end = (at + 1..lines.len()).find(|&j| lines.get(j).is_some_and(|l| ends(l))).unwrap_or(lines.len());
+        // Display math and code fences inside the answer are taken whole, blank lines and all.
+        let mut open: Option<&str> = None;
+        let end = (at + 1..lines.len())
+            .find(|&j| {
+                let l = lines.get(j).map_or("", |l| l.trim());
+                let toggles = if l.starts_with("```") {
+                    Some("```")
+                } else if l.starts_with("~~~") {
+                    Some("~~~")
+                } else if l.matches("$$").count() % 2 == 1 {
+                    Some("$$")
+                } else {
+                    None
+                };
+                match (open, toggles) {
+                    (None, Some(t)) => open = Some(t),
+                    (Some(o), Some(t)) if o == t => open = None,
+                    _ => {}
+                }
+                open.is_none() && ends(l)
+            })
+            .unwrap_or(lines.len());
         let next = if sr.multi_end.is_empty() { end } else { end + 1 };
         let front: Vec<&str> = question.iter().filter_map(|&j| lines.get(j).copied()).collect();
         let back = lines.get(at + 1..end).unwrap_or_default().join("\n");

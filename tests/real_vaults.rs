@@ -1,0 +1,90 @@
+//! Vaults configured for the plugins users already have, imported by the real Anki library: every
+//! card studygen reports arrives, none is empty and none shows a blank question.
+
+mod common;
+
+use common::{Anki, apkg_in, build_ok, copy_vault, repo};
+use regex::Regex;
+
+/// Builds a fixture vault; returns (the Anki notes, the Anki cards) its summary line reports.
+fn build_fixture(name: &str) -> (tempfile::TempDir, std::path::PathBuf, u64, u64) {
+    let (tmp, vault) = copy_vault(&repo().join("tests/fixtures").join(name).join("vault"), "vault");
+    let out = vault.parent().unwrap().join("out");
+    let err = build_ok(&vault, &out);
+    let summary = Regex::new(r"(\d+) files: (\d+) notes(?: \([^)]*\))?, (\d+) cards").unwrap();
+    let c = summary.captures(&err).unwrap_or_else(|| panic!("no summary line in:\n{err}"));
+    (tmp, out, c[2].parse().unwrap(), c[3].parse().unwrap())
+}
+
+/// The text a person sees: tags, styles and scripts removed.
+fn visible_text(html: &str) -> String {
+    let html = Regex::new(r"(?s)<style.*?</style>|<script.*?</script>").unwrap().replace_all(html, "");
+    Regex::new(r"<[^>]*>").unwrap().replace_all(&html, "").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn imports_whole_and_never_blank(name: &str, settings_file: &str) {
+    let (_tmp, out, notes, cards) = build_fixture(name);
+    assert!(
+        std::path::Path::new(&repo().join("tests/fixtures").join(name).join("vault").join(settings_file)).is_file()
+    );
+    let anki = Anki::new();
+    let log = anki.import_apkg(&apkg_in(&out));
+    assert_eq!(log["new"].as_u64(), Some(notes), "{log}");
+    assert_eq!(log["conflicting"].as_u64(), Some(0), "{log}");
+    let col = anki.inspect();
+    let all = col["cards"].as_array().unwrap();
+    assert_eq!(all.len() as u64, cards, "Anki's count of cards equals what studygen printed");
+    assert_eq!(col["empty_cards"], 0, "Anki's empty-card check finds nothing");
+    for card in all {
+        let q = visible_text(card["question"].as_str().unwrap());
+        assert!(!q.is_empty(), "a card whose question renders blank: {card}");
+        assert!(!q.contains("{{") && !q.contains("$"), "unrendered syntax on a question: {q}");
+    }
+}
+
+#[test]
+fn obsidian_to_anki_settings_vault_imports_into_real_anki() {
+    imports_whole_and_never_blank("ota-settings", ".obsidian/plugins/obsidian-to-anki-plugin/data.json");
+}
+
+#[test]
+fn spaced_repetition_settings_vault_imports_into_real_anki() {
+    imports_whole_and_never_blank("osr-settings", ".obsidian/plugins/obsidian-spaced-repetition/data.json");
+}
+
+#[test]
+fn real_vault_edge_cases_import_into_real_anki() {
+    let (_tmp, out, notes, cards) = build_fixture("real-vaults");
+    let anki = Anki::new();
+    let log = anki.import_apkg(&apkg_in(&out));
+    assert_eq!(log["new"].as_u64(), Some(notes), "{log}");
+    let col = anki.inspect();
+    assert_eq!(col["cards"].as_array().unwrap().len() as u64, cards);
+    assert_eq!(col["empty_cards"], 0);
+    for card in col["cards"].as_array().unwrap() {
+        assert!(!visible_text(card["question"].as_str().unwrap()).is_empty(), "{card}");
+    }
+}
+
+#[test]
+fn check_names_the_settings_files_it_read() {
+    let vault = repo().join("tests/fixtures/ota-settings/vault");
+    let o = common::studygen(&["check", vault.to_str().unwrap()]);
+    let err = common::stderr(&o);
+    assert!(err.contains("settings: read .obsidian/plugins/obsidian-to-anki-plugin/data.json\n"), "{err}");
+    assert!(err.contains("(5 blocks, 1 inline blocks, 3 regex)"), "the summary counts notes per syntax: {err}");
+}
+
+#[test]
+fn a_broken_settings_file_warns_and_the_defaults_build() {
+    let (_tmp, vault) = copy_vault(&repo().join("tests/fixtures/osr-settings/vault"), "vault");
+    std::fs::write(vault.join(".obsidian/plugins/obsidian-spaced-repetition/data.json"), "{\"settings\": [").unwrap();
+    let o = common::studygen(&["check", vault.to_str().unwrap()]);
+    let err = common::stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning: plugin settings: not valid JSON"), "{err}");
+    assert!(err.contains("--> .obsidian/plugins/obsidian-spaced-repetition/data.json"), "{err}");
+    // With the defaults, only #flashcards notes are read, and in them `;;` lines are text.
+    assert!(err.contains("3 files: 0 notes, 0 cards"), "{err}");
+    assert!(!err.contains("settings: read"), "a file that could not be read is not named as read: {err}");
+}

@@ -149,7 +149,7 @@ pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
     };
     let (obsidian_root, prefix) = obsidian_root(root);
     let shown = |rel: &str| format!("{prefix_up}{rel}", prefix_up = "../".repeat(prefix.matches('/').count()));
-    let mut plugin = |rel: &str, diags: &mut Vec<Diagnostic>| -> Option<String> {
+    let plugin = |rel: &str, diags: &mut Vec<Diagnostic>| -> Option<String> {
         let path = obsidian_root.as_ref()?.join(rel);
         match read_settings_file(&path) {
             Ok(Some(text)) => Some(text),

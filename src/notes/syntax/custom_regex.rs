@@ -160,16 +160,17 @@ mod tests {
     use crate::settings::{Settings, compile_custom};
 
     fn settings(regexes: &[(&str, &str)]) -> Settings {
-        let mut s = Settings::default();
-        s.regexes = regexes
-            .iter()
-            .map(|(t, r)| crate::settings::CustomRegex {
-                note_type: (*t).to_owned(),
-                source: (*r).to_owned(),
-                variants: compile_custom(r).unwrap(),
-            })
-            .collect();
-        s
+        Settings {
+            regexes: regexes
+                .iter()
+                .map(|(t, r)| crate::settings::CustomRegex {
+                    note_type: (*t).to_owned(),
+                    source: (*r).to_owned(),
+                    variants: compile_custom(r).unwrap(),
+                })
+                .collect(),
+            ..Settings::default()
+        }
     }
 
     fn run(text: &str, s: &Settings) -> Scanned {

@@ -320,11 +320,11 @@ mod tests {
         .collect();
         let inf = infer("Czech", &blocks);
         assert_eq!(inf.fields.fields, ["Front", "Back"]);
-        assert_eq!(inf.aliases, [("Definice".to_owned(), 0)]);
+        assert_eq!(inf.aliases, [("Definice".to_owned(), 0), ("Odpověď".to_owned(), 1)]);
         let mut d = Vec::new();
         let s =
             split(&lines("Definice: pojem\nOdpověď: význam"), &inf.fields.fields, &inf.aliases, "Czech", "t", &mut d);
-        assert_eq!(s.values, ["pojem\nOdpověď: význam", ""]);
+        assert_eq!(s.values, ["pojem", "význam"]);
         let s = split(&lines("Front: q\nBack: a\nTrik: m"), &inf.fields.fields, &inf.aliases, "Czech", "t", &mut d);
         assert_eq!(s.values, ["q", "a\nTrik: m"]);
     }

@@ -88,3 +88,28 @@ fn a_broken_settings_file_warns_and_the_defaults_build() {
     assert!(err.contains("3 files: 0 notes, 0 cards"), "{err}");
     assert!(!err.contains("settings: read"), "a file that could not be read is not named as read: {err}");
 }
+
+#[test]
+fn force_leaves_out_every_broken_card_and_no_note_lacks_a_card() {
+    let (_tmp, vault) = copy_vault(&repo().join("tests/fixtures/bad-vault"), "vault");
+    std::fs::write(
+        vault.join("more-broken.md"),
+        "START\nCloze\nno deletion here\nEND\n\nSTART\nFancy Cloze\nText: none here either\nEND\n\nSTART\nBasic\nfine\nBack: kept\nEND\n",
+    )
+    .unwrap();
+    std::fs::write(vault.join("studygen.toml"), "").unwrap();
+    let out = vault.parent().unwrap().join("out");
+    let o = common::studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap(), "--force"]);
+    let err = common::stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "errors still fail the run: {err}");
+    assert!(err.contains("more-broken.md:2:1"), "{err}");
+    let summary = Regex::new(r"(\d+) notes(?: \([^)]*\))?, (\d+) cards").unwrap();
+    let c = summary.captures(&err).unwrap();
+    let anki = Anki::new();
+    let log = anki.import_apkg(&apkg_in(&out));
+    assert_eq!(log["new"].as_u64(), Some(c[1].parse().unwrap()), "{log}");
+    let col = anki.inspect();
+    assert_eq!(col["cards"].as_array().unwrap().len() as u64, c[2].parse::<u64>().unwrap());
+    assert_eq!(col["empty_cards"], 0, "no note without a card: {err}");
+    assert!(!col["notes"].as_array().unwrap().iter().any(|n| n["fields"].to_string().contains("none here either")));
+}

@@ -127,7 +127,29 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
         tags.extend(folder_tags.split_whitespace().map(anki_tag));
     }
     tags.extend(frontmatter.tags.iter().chain(&scanned.file_tags).map(|t| anki_tag(t)));
-    tags.extend(inline_tags.iter().map(|t| anki_tag(t)));
+    // A `#tag` written inside a card is that card's; the note's are the ones outside every card.
+    let first = body_line + 1;
+    let in_card = |line: usize| scanned.cards.iter().any(|c| (c.line..=c.end_line).contains(&line));
+    let card_has_tag = scanned.cards.iter().any(|c| {
+        body_lines
+            .get(c.line.saturating_sub(first)..c.end_line.saturating_sub(first) + 1)
+            .is_some_and(|ls| ls.iter().any(|l| l.contains('#')))
+    });
+    if card_has_tag {
+        let outside: Vec<&str> =
+            body_lines.iter().enumerate().map(|(i, l)| if in_card(first + i) { "" } else { *l }).collect();
+        tags.extend(markdown::inline_tags(&outside.join("\n")).iter().map(|t| anki_tag(t)));
+        for card in &mut scanned.cards {
+            let own = body_lines
+                .get(card.line.saturating_sub(first)..(card.end_line + 1).saturating_sub(first))
+                .unwrap_or_default();
+            if own.iter().any(|l| l.contains('#')) {
+                card.tags.extend(markdown::inline_tags(&own.join("\n")));
+            }
+        }
+    } else {
+        tags.extend(inline_tags.iter().map(|t| anki_tag(t)));
+    }
     dedup_keep_order(&mut tags);
 
     let title = crate::vault::file_name(&src.rel);

@@ -215,7 +215,8 @@ fn block(lines: &[&str], start: usize, first_line: usize, cx: Context<'_>, out: 
     }
     let at = At { file, start_line, type_lineno };
     if let Some(mut card) = typed_card(type_line.trim(), content, at, cx, &mut out.diagnostics) {
-        card.tags = tags;
+        card.end_line = first_line + end;
+        card.tags.extend(tags);
         card.anchor = anchor;
         out.cards.push(card);
     }
@@ -296,6 +297,14 @@ pub fn finish(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<CardSpec> {
     let b = &cx.settings.blocks;
+    if b.add_obsidian_tags {
+        // Obsidian_to_Anki's "Add Obsidian Tags": `#tag` in a field is the card's tag, not its text.
+        for f in &mut card.fields {
+            let (text, tags) = take_tags(f);
+            *f = text;
+            card.tags.extend(tags);
+        }
+    }
     if b.curly_cloze && type_name.contains("Cloze") {
         for f in &mut card.fields {
             *f = curly_cloze::convert(f, b.highlights_to_clozes);
@@ -333,6 +342,18 @@ pub fn finish(
         );
     }
     Some(card)
+}
+
+/// `#tags` (the plugin's `#(\w+)`, plus `/` for nested tags) taken out of a field's text.
+fn take_tags(field: &str) -> (String, Vec<String>) {
+    static TAG: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"(^|\s)#([\w/-]*[^\W\d][\w/-]*)").unwrap());
+    let mut tags = Vec::new();
+    let text = TAG.replace_all(field, |c: &regex::Captures<'_>| {
+        tags.push(c[2].to_owned());
+        c[1].to_owned()
+    });
+    (text.trim_end().to_owned(), tags)
 }
 
 #[cfg(test)]

@@ -55,6 +55,7 @@ pub fn scan(text: &str, cx: Context<'_>) -> Scanned {
                 let mut card = CardSpec::new(NoteKind::Basic, values, line, Syntax::Regex);
                 card.tags = tags;
                 card.anchor = anchor;
+                card.end_line = lines.line_col(text, m.end().saturating_sub(1).max(m.start())).0;
                 let builtin = NoteKind::from_name(&custom.note_type);
                 let cloze = custom.note_type.contains("Cloze");
                 match builtin {

@@ -104,6 +104,8 @@ pub struct CardSpec {
     pub anchor: Option<u64>,
     /// The 1-based line where the card starts.
     pub line: usize,
+    /// The 1-based line where it ends: `#tags` on its lines are its own, not the note's.
+    pub end_line: usize,
     /// The syntax it was written in.
     pub syntax: Syntax,
     /// For a note type that is not built in: its name and field names.
@@ -120,6 +122,7 @@ impl CardSpec {
             tags: Vec::new(),
             anchor: None,
             line,
+            end_line: line,
             syntax,
             custom: None,
         }

@@ -131,6 +131,7 @@ impl<'a> Reader<'a> {
             Syntax::SpacedRepetition,
         );
         card.field_lines = vec![first_line + start, first_line + at + 1];
+        card.end_line = first_line + end.saturating_sub(1).max(at);
         if card.fields[1].is_empty() {
             out.diagnostics.push(
                 Diagnostic::warning(
@@ -191,6 +192,7 @@ impl<'a> Reader<'a> {
         let line = first_line + para.first().copied().unwrap_or(0);
         let mut card = CardSpec::new(NoteKind::Cloze, vec![cloze, String::new()], line, Syntax::SpacedRepetition);
         card.field_lines = vec![line, 0];
+        card.end_line = first_line + para.last().copied().unwrap_or(0);
         Some(card)
     }
 

@@ -73,6 +73,19 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
             i = block(lines, i, first_line, cx, &mut out);
             continue;
         }
+        if let Some(type_name) =
+            raw.strip_prefix(&format!("{} - ", b.frozen)).and_then(|r| r.trim_end().strip_suffix(':'))
+        {
+            i = frozen(lines, i, first_line, type_name, cx, &mut out);
+            continue;
+        }
+        if line == b.delete {
+            // `DELETE` and an ID line: the plugin deletes that note in Anki. An .apkg cannot.
+            let id = lines.get(i + 1).and_then(|l| fields::id_line(l)).flatten();
+            out.diagnostics.push(deleted(cx, lineno, id));
+            i += if id.is_some() { 2 } else { 1 };
+            continue;
+        }
         if line == b.end_note {
             out.diagnostics.push(
                 Diagnostic::error(cx.file, lineno, 1, format!("{} without a {}", b.end_note, b.begin_note))
@@ -97,6 +110,29 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
     }
     sr.end_paragraph(lines, first_line, &mut out);
     out
+}
+
+/// Appends frozen fields to every card of their type, before or after the `FROZEN` block.
+pub fn apply_frozen(out: &mut Scanned) {
+    for (type_name, values) in &out.frozen {
+        for card in &mut out.cards {
+            let (name, names): (&str, Vec<String>) = match &card.custom {
+                Some(c) => (c.name.as_str(), c.field_names.clone()),
+                None => (card.kind.name(), card.kind.fields().iter().map(|f| (*f).to_owned()).collect()),
+            };
+            if name != type_name {
+                continue;
+            }
+            for (field, value) in values.iter().filter(|(_, v)| !v.is_empty()) {
+                if let Some(i) = names.iter().position(|n| n == field)
+                    && let Some(f) = card.fields.get_mut(i)
+                {
+                    f.push_str(if f.is_empty() { "" } else { "\n\n" });
+                    f.push_str(value);
+                }
+            }
+        }
+    }
 }
 
 fn fence_opener(line: &str) -> Option<String> {
@@ -203,15 +239,21 @@ fn block(lines: &[&str], start: usize, first_line: usize, cx: Context<'_>, out: 
     };
     let type_lineno = start_line + 1 + type_off;
     let mut content: Vec<(usize, String)> = Vec::new();
-    let (mut tags, mut anchor) = (Vec::new(), None);
+    let (mut tags, mut anchor, mut delete) = (Vec::new(), None, None);
     for (off, raw) in body.iter().enumerate().skip(type_off + 1) {
-        if let Some(id) = fields::id_line(raw) {
+        if raw.trim() == b.delete {
+            delete = Some(start_line + 1 + off);
+        } else if let Some(id) = fields::id_line(raw) {
             anchor = id.or(anchor);
         } else if let Some(t) = fields::tags_line(raw) {
             tags.extend(t);
         } else {
             content.push((start_line + 1 + off, (*raw).to_owned()));
         }
+    }
+    if let Some(line) = delete {
+        out.diagnostics.push(deleted(cx, line, anchor));
+        return end + 1;
     }
     let at = At { file, start_line, type_lineno };
     if let Some(mut card) = typed_card(type_line.trim(), content, at, cx, &mut out.diagnostics) {
@@ -221,6 +263,49 @@ fn block(lines: &[&str], start: usize, first_line: usize, cx: Context<'_>, out: 
         out.cards.push(card);
     }
     end + 1
+}
+
+/// The warning for a card marked with the delete marker, which is left out of the deck.
+fn deleted(cx: Context<'_>, line: usize, id: Option<u64>) -> Diagnostic {
+    let b = &cx.settings.blocks;
+    let what = id.map_or_else(|| "the card".to_owned(), |id| format!("note {id}"));
+    Diagnostic::warning(cx.file, line, 1, format!("{} marks {what} for deletion: it is left out of the deck", b.delete))
+        .with_hint(format!(
+            "a deck file cannot delete: Anki keeps {what} until you delete it there (search `nid:{}`), then remove the block",
+            id.map_or_else(|| "…".to_owned(), |i| i.to_string())
+        ))
+}
+
+/// A `FROZEN - Type:` block: its fields are appended to the same fields of every card of that
+/// type in the note. Returns the index of the line after it.
+fn frozen(
+    lines: &[&str],
+    start: usize,
+    first_line: usize,
+    type_name: &str,
+    cx: Context<'_>,
+    out: &mut Scanned,
+) -> usize {
+    let end =
+        (start + 1..lines.len()).find(|&j| lines.get(j).is_none_or(|l| l.trim().is_empty())).unwrap_or(lines.len());
+    let content: Vec<(usize, String)> =
+        (start + 1..end).filter_map(|j| lines.get(j).map(|l| (first_line + j, (*l).to_owned()))).collect();
+    let types = &cx.settings.note_types;
+    let name = types.map.get(type_name).map_or(type_name, String::as_str);
+    let fields: Vec<String> = match (types.known.get(name), NoteKind::from_name(name)) {
+        (Some(k), _) => k.fields.clone(),
+        (None, Some(kind)) => kind.fields().iter().map(|f| (*f).to_owned()).collect(),
+        (None, None) => {
+            out.diagnostics.push(
+                Diagnostic::warning(cx.file, first_line + start, 1, format!("{} fields of unknown note type `{type_name}` are ignored", cx.settings.blocks.frozen))
+                    .with_hint("frozen fields need a type whose fields are known: built in, declared in studygen.toml or in the plugin's fields_dict"),
+            );
+            return end;
+        }
+    };
+    let split = fields::split(&content, &fields, &[], name, cx.file, &mut out.diagnostics);
+    out.frozen.push((name.to_owned(), fields.into_iter().zip(split.values).collect()));
+    end
 }
 
 /// Where a card was written.
@@ -422,6 +507,24 @@ mod tests {
                 (9, false, "ID 99 belongs to no card"),
             ]
         );
+    }
+
+    #[test]
+    fn delete_and_frozen_blocks() {
+        let text = "FROZEN - Basic:\nBack: (This is a Test)\n\nSTART\nBasic\nIndia\nBack: a country\nEND\n\nSTART\nBasic\nold card\nDELETE\n<!--ID: 1600000000000-->\nEND\n\nDELETE\n<!--ID: 1600000000001-->\n";
+        let s = scan_str(text);
+        assert_eq!(s.cards.len(), 1);
+        assert_eq!(s.cards[0].fields, ["India", "a country\n\n(This is a Test)"]);
+        let d: Vec<_> = s.diagnostics.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            d,
+            [
+                (13, "DELETE marks note 1600000000000 for deletion: it is left out of the deck"),
+                (17, "DELETE marks note 1600000000001 for deletion: it is left out of the deck"),
+            ]
+        );
+        assert!(s.diagnostics[0].hint.as_deref().unwrap().contains("nid:1600000000000"));
+        assert!(!s.cards.iter().any(|c| c.fields.iter().any(|f| f.contains("DELETE"))));
     }
 
     #[test]

@@ -156,6 +156,8 @@ pub struct Scanned {
     pub loose_ids: Vec<(usize, u64)>,
     /// Lines that look like spaced-repetition cards in a note without the flashcard tag.
     pub untagged_cards: Vec<usize>,
+    /// `FROZEN - Type:` blocks: the type, and (field, text) to append to its cards.
+    pub frozen: Vec<(String, Vec<(String, String)>)>,
 }
 
 /// What a note's scan needs to know.
@@ -181,6 +183,7 @@ pub fn scan(text: &str, lines: &[&str], first_line: usize, cx: Context<'_>) -> S
         out.cards.extend(regex.cards);
         out.cards.sort_by_key(|c| c.line);
     }
+    blocks::apply_frozen(&mut out);
     for (line, id) in &out.loose_ids {
         out.diagnostics.push(Diagnostic::warning(cx.file, *line, 1, format!("ID {id} belongs to no card")).with_hint(
             "an ID line goes inside its card's block, before the end marker; delete it if the card is gone",

@@ -250,8 +250,13 @@ fn resolve(
 ) -> Settings {
     let ota = ota.unwrap_or_default();
     let osr = osr.unwrap_or_default();
+    // An empty marker would match every blank line: it is never used.
     let marker = |toml: &Option<String>, key: &str, default: &str| {
-        toml.clone().or_else(|| ota.syntax.get(key).cloned()).unwrap_or_else(|| default.to_owned())
+        toml.clone()
+            .filter(|m| !m.trim().is_empty())
+            .or_else(|| ota.syntax.get(key).cloned())
+            .map(|m| m.trim().to_owned())
+            .unwrap_or_else(|| default.to_owned())
     };
     let b = &toml.blocks;
     let blocks = Blocks {

@@ -106,8 +106,16 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
             wanted.iter().any(|w| t == w || t.strip_prefix(w.as_str()).is_some_and(|r| r.starts_with('/')))
         })
     };
-    let tagged = (sr.tags.is_empty() || has_tag(&sr.tags)) && !has_tag(&sr.ignore_tags);
-    let cx = syntax::Context { file: &src.rel, settings, spaced_repetition: tagged };
+    let in_folder = settings.scope.folders_to_decks && src.rel.contains('/');
+    let tagged = (sr.tags.is_empty() || has_tag(&sr.tags) || in_folder)
+        && !has_tag(&sr.ignore_tags)
+        && !settings.scope.spaced_repetition_ignored(&src.rel);
+    let cx = syntax::Context {
+        file: &src.rel,
+        settings,
+        spaced_repetition: tagged,
+        obsidian_to_anki: settings.scope.obsidian_to_anki(&src.rel),
+    };
     let mut scanned = syntax::scan(&text, body_lines, body_line + 1, cx);
     diags.append(&mut scanned.diagnostics);
     if frontmatter.raw.as_ref().is_some_and(|y| y["cards"].as_str() == Some("headings")) {
@@ -244,7 +252,7 @@ pub fn resolve_custom_types(
             card.field_lines = split.lines;
             let type_line = lines.first().map_or(card.line, |(l, _)| l.saturating_sub(1).max(card.line));
             let at = syntax::blocks::At { file: &note.path, start_line: card.line, type_lineno: type_line };
-            let cx = syntax::Context { file: &note.path, settings, spaced_repetition: false };
+            let cx = syntax::Context { file: &note.path, settings, spaced_repetition: false, obsidian_to_anki: true };
             note.cards.extend(syntax::blocks::finish(card, &name, inf.fields.cloze, at, cx, &mut diags));
         }
     }

@@ -48,8 +48,62 @@ pub struct Settings {
     pub folder_decks: BTreeMap<String, String>,
     /// Obsidian_to_Anki's `FOLDER_TAGS`, keyed the same way.
     pub folder_tags: BTreeMap<String, String>,
+    /// Which notes each plugin reads.
+    pub scope: Scope,
     /// The settings files that were read, relative to the vault (or absolute when above it).
     pub read: Vec<String>,
+}
+
+/// Which notes each plugin reads, from its settings. Paths are matched relative to the folder that
+/// holds `.obsidian`, as the plugins match them.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// The vault's path below that folder (`""` or `notes/`).
+    prefix: String,
+    /// Obsidian_to_Anki's `Scan Directory`, if set.
+    scan_directory: Option<String>,
+    /// Obsidian_to_Anki's `IGNORED_FILE_GLOBS`.
+    ota_ignored: Option<globset::GlobSet>,
+    /// obsidian-spaced-repetition's `noteFoldersToIgnore`.
+    osr_ignored: Option<globset::GlobSet>,
+    /// obsidian-spaced-repetition's `convertFoldersToDecks`.
+    pub folders_to_decks: bool,
+}
+
+impl Scope {
+    fn path(&self, rel: &str) -> String {
+        format!("{}{rel}", self.prefix)
+    }
+
+    /// Whether Obsidian_to_Anki's syntaxes apply to the note at vault path `rel`.
+    pub fn obsidian_to_anki(&self, rel: &str) -> bool {
+        let path = self.path(rel);
+        let in_dir =
+            self.scan_directory.as_ref().is_none_or(|d| path.starts_with(&format!("{}/", d.trim_matches('/'))));
+        in_dir && !self.ota_ignored.as_ref().is_some_and(|g| g.is_match(&path))
+    }
+
+    /// Whether obsidian-spaced-repetition skips the note at vault path `rel`.
+    pub fn spaced_repetition_ignored(&self, rel: &str) -> bool {
+        self.osr_ignored.as_ref().is_some_and(|g| g.is_match(self.path(rel)))
+    }
+}
+
+/// Compiles the plugins' globs (a plain folder name means everything below it); a bad glob is a
+/// warning and is left out.
+fn globs(patterns: &[String], file: &str, diags: &mut Vec<Diagnostic>) -> Option<globset::GlobSet> {
+    let mut set = globset::GlobSetBuilder::new();
+    for p in patterns.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let is_glob = p.contains(['*', '?', '[', '{']);
+        let pattern = if is_glob { p.to_owned() } else { format!("{}/**", p.trim_matches('/')) };
+        match globset::GlobBuilder::new(&pattern).literal_separator(true).build() {
+            Ok(g) => {
+                set.add(g);
+            }
+            Err(e) => diags.push(plugin_warning(file, &format!("glob `{p}` is left out: {e}"))),
+        }
+    }
+    set.build().ok()
 }
 
 impl Default for Settings {
@@ -358,6 +412,13 @@ fn resolve(
             })
             .collect()
     };
+    let scope = Scope {
+        prefix: prefix.to_owned(),
+        scan_directory: ota.scan_directory.clone().filter(|d| !d.trim_matches('/').is_empty()),
+        ota_ignored: ota.ignored_globs.as_ref().and_then(|g| globs(g, obsidian_to_anki::PATH, diags)),
+        osr_ignored: osr.ignore.as_ref().and_then(|g| globs(g, spaced_repetition::PATH, diags)),
+        folders_to_decks: osr.folders_to_decks.unwrap_or(false),
+    };
     let mut tags = toml.tags.clone();
     tags.extend(ota.tag.clone());
     Settings {
@@ -372,6 +433,7 @@ fn resolve(
         lints: toml.lints.clone(),
         folder_decks: rekey(&ota.folder_decks),
         folder_tags: rekey(&ota.folder_tags),
+        scope,
         read: Vec::new(),
     }
 }
@@ -505,6 +567,36 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].file, spaced_repetition::PATH);
         assert!(!d[0].is_error());
+    }
+
+    #[test]
+    fn scope_of_each_plugin() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(
+            obsidian_to_anki::PATH,
+            r#"{"settings": {"Defaults": {"Scan Directory": "Anki"}, "IGNORED_FILE_GLOBS": ["**/*.excalidraw.md", "Anki/drafts/**"]}}"#,
+        );
+        write(
+            spaced_repetition::PATH,
+            r#"{"settings": {"noteFoldersToIgnore": ["Templates", "**/*.excalidraw.md"], "convertFoldersToDecks": true}}"#,
+        );
+        let (s, d) = load(dir.path());
+        assert!(d.is_empty(), "{d:?}");
+        assert!(s.scope.obsidian_to_anki("Anki/a.md") && s.scope.obsidian_to_anki("Anki/sub/b.md"));
+        assert!(!s.scope.obsidian_to_anki("Other/a.md") && !s.scope.obsidian_to_anki("Anki/drafts/x.md"));
+        assert!(!s.scope.obsidian_to_anki("Anki/x.excalidraw.md"));
+        assert!(
+            s.scope.spaced_repetition_ignored("Templates/t.md") && s.scope.spaced_repetition_ignored("x.excalidraw.md")
+        );
+        assert!(!s.scope.spaced_repetition_ignored("Notes/t.md"));
+        assert!(s.scope.folders_to_decks);
+        let (s, _) = load(&dir.path().join("Anki"));
+        assert!(s.scope.obsidian_to_anki("a.md"), "paths are matched from the folder that holds .obsidian");
     }
 
     #[test]

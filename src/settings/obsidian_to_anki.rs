@@ -35,6 +35,10 @@ pub struct Data {
     pub folder_tags: BTreeMap<String, String>,
     /// `fields_dict`: note type → field names in Anki's order.
     pub fields_dict: Vec<(String, Vec<String>)>,
+    /// `Defaults."Scan Directory"`: the only folder the plugin reads, relative to the vault root.
+    pub scan_directory: Option<String>,
+    /// `IGNORED_FILE_GLOBS`: files the plugin does not read.
+    pub ignored_globs: Option<Vec<String>>,
 }
 
 /// Reads the file's text. `Err` says what is wrong with its shape.
@@ -63,7 +67,12 @@ pub fn parse(text: &str) -> Result<(Data, Vec<String>), String> {
             data.curly_cloze = flag("CurlyCloze");
             data.highlights_to_clozes = flag("CurlyCloze - Highlights to Clozes");
             data.add_obsidian_tags = flag("Add Obsidian Tags");
+            data.scan_directory = text("Scan Directory");
         }
+        data.ignored_globs = settings
+            .get("IGNORED_FILE_GLOBS")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect());
         data.custom_regexps = string_map(settings.get("CUSTOM_REGEXPS"), "CUSTOM_REGEXPS", &mut problems);
         data.folder_decks =
             string_map(settings.get("FOLDER_DECKS"), "FOLDER_DECKS", &mut problems).into_iter().collect();

@@ -33,6 +33,10 @@ pub struct Data {
     pub bold: Option<bool>,
     /// The legacy `convertCurlyBracketsToClozes`.
     pub curly: Option<bool>,
+    /// `convertFoldersToDecks`: every note inside a folder is read, whatever its tags.
+    pub folders_to_decks: Option<bool>,
+    /// `noteFoldersToIgnore`: globs or folders whose notes are skipped.
+    pub ignore: Option<Vec<String>>,
 }
 
 impl Data {
@@ -104,6 +108,12 @@ pub fn parse(text: &str) -> Result<(Data, Vec<String>), String> {
     data.highlights = flag("convertHighlightsToClozes");
     data.bold = flag("convertBoldTextToClozes");
     data.curly = flag("convertCurlyBracketsToClozes");
+    data.folders_to_decks = flag("convertFoldersToDecks");
+    data.ignore = match s.get("noteFoldersToIgnore") {
+        Some(Value::Array(a)) => Some(a.iter().filter_map(Value::as_str).map(str::to_owned).collect()),
+        Some(Value::String(v)) => Some(v.lines().map(str::to_owned).collect()),
+        _ => None,
+    };
     Ok((data, problems))
 }
 

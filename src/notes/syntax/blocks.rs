@@ -52,6 +52,10 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
             i += 1;
             continue;
         }
+        if !cx.obsidian_to_anki {
+            i = sr.line(lines, i, first_line, &mut out);
+            continue;
+        }
         if let Some(value) = file_setting(raw, &b.target_deck) {
             let (deck, used) = value_or_next(value, lines, i);
             // The plugin takes the first deck line of the file.
@@ -449,7 +453,7 @@ mod tests {
 
     fn scan_with(text: &str, settings: &Settings) -> Scanned {
         let lines: Vec<&str> = text.lines().collect();
-        scan_all(text, &lines, 1, Context { file: "t.md", settings, spaced_repetition: true })
+        scan_all(text, &lines, 1, Context { file: "t.md", settings, spaced_repetition: true, obsidian_to_anki: true })
     }
 
     fn scan_str(text: &str) -> Scanned {

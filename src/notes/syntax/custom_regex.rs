@@ -175,7 +175,7 @@ mod tests {
     }
 
     fn run(text: &str, s: &Settings) -> Scanned {
-        scan(text, Context { file: "t.md", settings: s, spaced_repetition: false })
+        scan(text, Context { file: "t.md", settings: s, spaced_repetition: false, obsidian_to_anki: true })
     }
 
     #[test]

@@ -74,7 +74,7 @@ mod tests {
     #[test]
     fn inline_blocks_with_types_and_ids() {
         let settings = Settings::default();
-        let cx = Context { file: "t.md", settings: &settings, spaced_repetition: true };
+        let cx = Context { file: "t.md", settings: &settings, spaced_repetition: true, obsidian_to_anki: true };
         let mut d = Vec::new();
         let c = parse("STARTI [Basic] Front text Back: back text ENDI <!--ID: 99-->", 3, cx, &mut d).unwrap();
         assert_eq!(

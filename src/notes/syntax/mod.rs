@@ -169,13 +169,15 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
     /// The note carries a flashcard tag, so the spaced-repetition syntaxes apply.
     pub spaced_repetition: bool,
+    /// The note is in Obsidian_to_Anki's scan directory and not ignored, so its syntaxes apply.
+    pub obsidian_to_anki: bool,
 }
 
 /// Reads every card syntax in a note. `lines` is the body (`first_line` the 1-based number of
 /// `lines[0]`); `text` is the whole note, which custom regexes run over.
 pub fn scan(text: &str, lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
     let mut out = blocks::scan(lines, first_line, cx);
-    if !cx.settings.regexes.is_empty() {
+    if !cx.settings.regexes.is_empty() && cx.obsidian_to_anki {
         let regex = custom_regex::scan(text, cx);
         out.diagnostics.extend(regex.diagnostics);
         let claimed: Vec<u64> = regex.cards.iter().filter_map(|c| c.anchor).collect();

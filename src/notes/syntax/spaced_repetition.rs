@@ -283,7 +283,7 @@ mod tests {
 
     fn run(text: &str, settings: &Settings, tagged: bool) -> Scanned {
         let lines: Vec<&str> = text.lines().collect();
-        scan(text, &lines, 1, Context { file: "t.md", settings, spaced_repetition: tagged })
+        scan(text, &lines, 1, Context { file: "t.md", settings, spaced_repetition: tagged, obsidian_to_anki: true })
     }
 
     #[test]

@@ -61,6 +61,10 @@ pub struct Report {
     pub experiments: usize,
     /// How many Anki notes the vault has (also when `cards` was not rebuilt).
     pub card_count: usize,
+    /// How many errors are about what the notes claim (failing claims, broken experiments, unknown
+    /// values): these keep `build` from writing a deck, unless forced.
+    #[serde(default)]
+    pub wrong_notes: usize,
     /// How many Anki cards those notes make: two for a reversed note, one per number for a cloze.
     #[serde(default)]
     pub anki_cards: usize,
@@ -92,6 +96,8 @@ impl Report {
 /// What rendering needs to know about the whole vault.
 struct Shared<'a> {
     vault: &'a Vault,
+    /// The Obsidian vault's name, for `obsidian://` links.
+    vault_name: String,
     lab: &'a Lab,
     figures: BTreeMap<String, String>,
     notes: HashMap<&'a str, &'a Note>,
@@ -110,7 +116,7 @@ const MAX_EMBED_DEPTH: usize = 10;
 
 impl Resolve for VaultMedia<'_> {
     fn vault_name(&self) -> &str {
-        &self.shared.vault.name
+        &self.shared.vault_name
     }
 
     fn media(&self, target: &str) -> Option<String> {
@@ -215,13 +221,21 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     clock.lap("parse");
     let (lab, verdicts, diags) = run_experiments(&notes);
     clock.lap("experiments");
+    report.wrong_notes = diags.iter().filter(|d| d.is_error()).count();
     report.diagnostics.extend(diags);
     report.claims = verdicts;
     report.experiments = lab.experiments.len();
     let figures: BTreeMap<String, String> = lab.figures().into_keys().map(|n| (n.to_lowercase(), n)).collect();
     let index = links::Index::new(notes.iter().map(|n| (n.path.as_str(), n.frontmatter.aliases.as_slice())));
     let by_path: HashMap<&str, &Note> = notes.iter().map(|n| (n.path.as_str(), n)).collect();
-    let shared = Shared { vault: &vault, lab: &lab, figures, notes: by_path, index };
+    let shared = Shared {
+        vault: &vault,
+        vault_name: settings.scope.vault_name.clone(),
+        lab: &lab,
+        figures,
+        notes: by_path,
+        index,
+    };
     let resolver = VaultMedia { shared: &shared, chain: Vec::new() };
     let media_exists = |t: &str| resolver.media(t).is_some();
     report.diagnostics.extend(lints::check(&notes, &shared.index, &media_exists, settings.lints.unresolved_links));
@@ -265,7 +279,9 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let Some(out) = &opts.out else {
         return Ok(report);
     };
-    if report.errors() > 0 && !opts.force {
+    // A broken card is left out and the rest is written; but a deck built from notes whose claims
+    // or experiments are wrong would teach wrong things, so those block it (unless forced).
+    if report.wrong_notes > 0 && !opts.force {
         return Ok(report);
     }
     let figure_dir = out.join("figures");

@@ -45,10 +45,10 @@ fn a_failed_build_keeps_the_previous_deck() {
     build_ok(&vault, &out);
     let apkg = apkg_in(&out);
     let before = std::fs::read(&apkg).unwrap();
-    std::fs::write(vault.join("broken.md"), "START\nBasic\nno end\n").unwrap();
+    std::fs::write(vault.join("broken.md"), "A value that no experiment has: `= nope.value`\n").unwrap();
     let o = studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("broken.md:1:1"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("broken.md:1:"), "{}", stderr(&o));
     assert!(stderr(&o).contains("nothing written"));
     assert_eq!(std::fs::read(&apkg).unwrap(), before, "the good deck is untouched");
     let names: Vec<String> =
@@ -58,6 +58,26 @@ fn a_failed_build_keeps_the_previous_deck() {
     let o = studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap(), "--force"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("wrote"));
+}
+
+#[test]
+fn a_broken_card_is_left_out_and_the_rest_is_written() {
+    let (_tmp, vault) = copy_vault(&repo().join("notes"), "notes");
+    let out = vault.parent().unwrap().join("out");
+    let good = build_ok(&vault, &out);
+    let count = |err: &str| {
+        let at = err.find(" notes").unwrap();
+        err[..at].rsplit(' ').next().unwrap().parse::<usize>().unwrap()
+    };
+    std::fs::write(vault.join("broken.md"), "START\nBasic\nno end\n\nSTART\nCloze\nno deletion\nEND\n").unwrap();
+    let o = studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "card errors still fail the run: {err}");
+    assert!(err.contains("broken.md:1:1") && err.contains("broken.md:6:1"), "{err}");
+    assert!(err.contains("left out"), "{err}");
+    assert_eq!(count(&err), count(&good), "every good card is written: {err}");
+    let txt = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    assert!(!txt.contains("no end") && !txt.contains("no deletion"));
 }
 
 #[test]

@@ -7,9 +7,15 @@ mod common;
 use common::{copy_vault, repo};
 
 fn check_fixture(name: &str) {
+    check_fixture_at(name, "");
+}
+
+/// Builds the folder `sub` of the fixture's vault (the plugins' settings may sit above it).
+fn check_fixture_at(name: &str, sub: &str) {
     let dir = repo().join("tests/fixtures").join(name);
-    let (_tmp, vault) = copy_vault(&dir.join("vault"), "vault");
-    let out = vault.parent().unwrap().join("out");
+    let (_tmp, root) = copy_vault(&dir.join("vault"), "vault");
+    let vault = root.join(sub);
+    let out = root.parent().unwrap().join("out");
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_studygen"))
         .args(["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()])
         .env("SOURCE_DATE_EPOCH", "1700000000")
@@ -59,6 +65,11 @@ fn spaced_repetition_settings_fixture() {
 #[test]
 fn real_vault_edge_cases_fixture() {
     check_fixture("real-vaults");
+}
+
+#[test]
+fn notes_below_the_obsidian_folder_fixture() {
+    check_fixture_at("ota-subfolder", "notes");
 }
 
 #[test]

@@ -113,3 +113,24 @@ fn force_leaves_out_every_broken_card_and_no_note_lacks_a_card() {
     assert_eq!(col["empty_cards"], 0, "no note without a card: {err}");
     assert!(!col["notes"].as_array().unwrap().iter().any(|n| n["fields"].to_string().contains("none here either")));
 }
+
+#[test]
+fn one_broken_card_never_costs_the_deck_in_real_anki() {
+    let (_tmp, vault) = copy_vault(&repo().join("tests/fixtures/ota-settings/vault"), "vault");
+    let out = vault.parent().unwrap().join("out");
+    let good = build_ok(&vault, &out);
+    std::fs::write(vault.join("Typo.md"), "BEGIN-CARD\nCloze\nA cloze without any deletion.\nEND-CARD\n").unwrap();
+    let o = common::studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let err = common::stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("error: Cloze card has no cloze deletion\n  --> Typo.md:2:1"), "{err}");
+    let summary = Regex::new(r"(\d+) notes(?: \([^)]*\))?, (\d+) cards").unwrap();
+    let (before, after) = (summary.captures(&good).unwrap(), summary.captures(&err).unwrap());
+    assert_eq!((&before[1], &before[2]), (&after[1], &after[2]), "every good card is still in the deck");
+    let anki = Anki::new();
+    let log = anki.import_apkg(&apkg_in(&out));
+    assert_eq!(log["new"].as_u64(), Some(after[1].parse().unwrap()), "{log}");
+    let col = anki.inspect();
+    assert_eq!(col["cards"].as_array().unwrap().len() as u64, after[2].parse::<u64>().unwrap());
+    assert_eq!(col["empty_cards"], 0);
+}

@@ -97,14 +97,24 @@ pub fn duplicates(cards: &[Card]) -> Vec<crate::diagnostics::Diagnostic> {
 
 /// Renders every card of `note`.
 pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow::Result<Vec<Card>> {
-    let url = markdown::obsidian_url(vault.vault_name(), note.path.trim_end_matches(".md"));
+    let url = markdown::obsidian_url(vault.vault_name(), note.obsidian_path.trim_end_matches(".md"));
     let source = templates.source(&note.path, &url)?;
     let mut cards = Vec::with_capacity(note.cards.len());
     for spec in &note.cards {
         let style = Style { cloze: spec.kind == NoteKind::Cloze };
         let mut fields = Vec::with_capacity(spec.fields.len() + 1);
         let mut media = Vec::new();
-        for md in &spec.fields {
+        let mut field_md = spec.fields.clone();
+        if !spec.append.is_empty() {
+            let names = spec.field_names();
+            for (name, text) in &spec.append {
+                let i = names.iter().position(|n| n == name).unwrap_or(0);
+                if let Some(f) = field_md.get_mut(i) {
+                    f.push_str(text);
+                }
+            }
+        }
+        for md in &field_md {
             // Math inside a field with deletions keeps `}}` apart, so Anki's cloze parser does not end early.
             let style = Style { cloze: style.cloze && crate::notes::syntax::has_cloze(md) };
             let r = markdown::render(md, style, vault);

@@ -14,7 +14,11 @@ pub(crate) fn run(vault: &Path, out: &Path, force: bool, deny_warnings: bool) ->
     if report.unchanged {
         eprintln!("up to date: nothing changed since the last build into {}", out.display());
     } else if report.written.is_empty() {
-        eprintln!("nothing written: fix the errors above, or pass --force to build without the broken cards");
+        eprintln!(
+            "nothing written: the notes' claims or experiments have errors, and a deck from wrong notes teaches wrong things; fix them, or pass --force"
+        );
+    } else if report.errors() > 0 {
+        eprintln!("the broken cards above were left out; every other card is in the deck");
     }
     for path in &report.written {
         eprintln!("wrote {}", path.display());

@@ -20,6 +20,9 @@ pub use syntax::{CardSpec, NoteKind, Syntax};
 pub struct Note {
     /// Path relative to the vault root, with `/` separators.
     pub path: String,
+    /// The path from the folder that holds `.obsidian` (the same as `path` unless the vault sits
+    /// below it): what `obsidian://` links name.
+    pub obsidian_path: String,
     /// The file name without `.md`: the name wikilinks use.
     pub title: String,
     /// The frontmatter properties.
@@ -123,6 +126,9 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
         scanned.cards.sort_by_key(|c| c.line);
     }
 
+    if settings.blocks.add_context || settings.blocks.add_file_link {
+        obsidian_to_anki_extras(&mut scanned.cards, body_lines, body_line + 1, &src.rel, settings);
+    }
     let deck = frontmatter
         .deck
         .clone()
@@ -173,6 +179,7 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
     }
     let note = Note {
         path: src.rel.clone(),
+        obsidian_path: settings.scope.path(&src.rel),
         title,
         frontmatter,
         deck,
@@ -259,6 +266,51 @@ pub fn resolve_custom_types(
     let mut types: BTreeMap<String, crate::settings::Declared> = settings.note_types.known.clone();
     types.extend(inferred.into_iter().map(|(k, v)| (k, v.fields)));
     (types, diags)
+}
+
+/// Obsidian_to_Anki's "Add File Link" and "Add Context": a link to the note, and the note's path with
+/// the headings above the card (`notes/x.md > Saddles > Escape`), appended to the fields its settings
+/// name, on the cards of its own syntaxes.
+fn obsidian_to_anki_extras(cards: &mut [CardSpec], lines: &[&str], first_line: usize, rel: &str, settings: &Settings) {
+    let b = &settings.blocks;
+    let path = settings.scope.path(rel);
+    let mut headings: Vec<(usize, usize, String)> = Vec::new();
+    let mut fence = false;
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = !fence;
+        }
+        let level = t.chars().take_while(|c| *c == '#').count();
+        if !fence && (1..=6).contains(&level) && t.get(level..).is_some_and(|r| r.starts_with(' ')) {
+            headings.push((first_line + i, level, t.get(level..).unwrap_or("").trim().to_owned()));
+        }
+    }
+    let url = markdown::obsidian_url(&settings.scope.vault_name, &path);
+    for card in cards.iter_mut().filter(|c| matches!(c.syntax, Syntax::Block | Syntax::InlineBlock | Syntax::Regex)) {
+        let ty = card.type_name().to_owned();
+        if b.add_file_link {
+            let field = b.file_link_fields.get(&ty).cloned().unwrap_or_default();
+            card.append.push((
+                field,
+                format!("<br><a href=\"{}\" class=\"obsidian-link\">Obsidian</a>", markdown::escape(&url)),
+            ));
+        }
+        if b.add_context
+            && let Some(field) = b.context_fields.get(&ty)
+        {
+            let mut stack: Vec<(usize, &str)> = Vec::new();
+            for (line, level, text) in headings.iter().take_while(|(l, _, _)| *l < card.line) {
+                let _ = line;
+                stack.retain(|(l, _)| l < level);
+                stack.push((*level, text));
+            }
+            let context =
+                std::iter::once(path.as_str()).chain(stack.iter().map(|(_, t)| *t)).collect::<Vec<_>>().join(" > ");
+            card.append
+                .push((field.clone(), format!("\n\n<div class=\"context\">{}</div>", markdown::escape(&context))));
+        }
+    }
 }
 
 /// One hint per note whose lines would be spaced-repetition cards if it carried a flashcard tag.

@@ -68,10 +68,13 @@ pub struct Scope {
     osr_ignored: Option<globset::GlobSet>,
     /// obsidian-spaced-repetition's `convertFoldersToDecks`.
     pub folders_to_decks: bool,
+    /// The Obsidian vault's name: the folder that holds `.obsidian` (or the vault's own folder).
+    pub vault_name: String,
 }
 
 impl Scope {
-    fn path(&self, rel: &str) -> String {
+    /// The path of a note as the plugins see it: from the folder that holds `.obsidian`.
+    pub fn path(&self, rel: &str) -> String {
         format!("{}{rel}", self.prefix)
     }
 
@@ -137,6 +140,14 @@ pub struct Blocks {
     pub highlights_to_clozes: bool,
     /// `#tags` in fields become the card's tags and leave its text.
     pub add_obsidian_tags: bool,
+    /// Append `path > heading > subheading` to the type's field in `context_fields`.
+    pub add_context: bool,
+    /// Append a link to the note in Obsidian to the type's field in `file_link_fields` (else the first).
+    pub add_file_link: bool,
+    /// `CONTEXT_FIELDS`.
+    pub context_fields: BTreeMap<String, String>,
+    /// `FILE_LINK_FIELDS`.
+    pub file_link_fields: BTreeMap<String, String>,
 }
 
 /// A custom regex note type of Obsidian_to_Anki.
@@ -243,6 +254,9 @@ pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
         }
     }
     settings.read = read;
+    let named = obsidian_root.clone().unwrap_or_else(|| root.canonicalize().unwrap_or_else(|_| root.to_owned()));
+    settings.scope.vault_name =
+        named.file_name().map_or_else(|| "vault".to_owned(), |n| n.to_string_lossy().into_owned());
     (settings, diags)
 }
 
@@ -325,6 +339,10 @@ fn resolve(
         curly_cloze: b.curly_cloze.or(ota.curly_cloze).unwrap_or(false),
         highlights_to_clozes: b.highlights_to_clozes.or(ota.highlights_to_clozes).unwrap_or(false),
         add_obsidian_tags: b.add_obsidian_tags.or(ota.add_obsidian_tags).unwrap_or(false),
+        add_context: ota.add_context.unwrap_or(false),
+        add_file_link: ota.add_file_link.unwrap_or(false),
+        context_fields: ota.context_fields.clone(),
+        file_link_fields: ota.file_link_fields.clone(),
     };
 
     let mut known: BTreeMap<String, Declared> = ota
@@ -418,6 +436,7 @@ fn resolve(
         ota_ignored: ota.ignored_globs.as_ref().and_then(|g| globs(g, obsidian_to_anki::PATH, diags)),
         osr_ignored: osr.ignore.as_ref().and_then(|g| globs(g, spaced_repetition::PATH, diags)),
         folders_to_decks: osr.folders_to_decks.unwrap_or(false),
+        vault_name: String::new(),
     };
     let mut tags = toml.tags.clone();
     tags.extend(ota.tag.clone());

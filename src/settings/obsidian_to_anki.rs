@@ -27,6 +27,14 @@ pub struct Data {
     pub highlights_to_clozes: Option<bool>,
     /// `Defaults."Add Obsidian Tags"`.
     pub add_obsidian_tags: Option<bool>,
+    /// `Defaults."Add Context"`.
+    pub add_context: Option<bool>,
+    /// `Defaults."Add File Link"`.
+    pub add_file_link: Option<bool>,
+    /// `CONTEXT_FIELDS`: note type → the field the context is appended to.
+    pub context_fields: BTreeMap<String, String>,
+    /// `FILE_LINK_FIELDS`: note type → the field the link is appended to.
+    pub file_link_fields: BTreeMap<String, String>,
     /// `CUSTOM_REGEXPS`, in the file's order, without the empty ones.
     pub custom_regexps: Vec<(String, String)>,
     /// `FOLDER_DECKS`, without the empty ones.
@@ -67,6 +75,8 @@ pub fn parse(text: &str) -> Result<(Data, Vec<String>), String> {
             data.curly_cloze = flag("CurlyCloze");
             data.highlights_to_clozes = flag("CurlyCloze - Highlights to Clozes");
             data.add_obsidian_tags = flag("Add Obsidian Tags");
+            data.add_context = flag("Add Context");
+            data.add_file_link = flag("Add File Link");
             data.scan_directory = text("Scan Directory");
         }
         data.ignored_globs = settings
@@ -74,6 +84,10 @@ pub fn parse(text: &str) -> Result<(Data, Vec<String>), String> {
             .and_then(Value::as_array)
             .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect());
         data.custom_regexps = string_map(settings.get("CUSTOM_REGEXPS"), "CUSTOM_REGEXPS", &mut problems);
+        data.context_fields =
+            string_map(settings.get("CONTEXT_FIELDS"), "CONTEXT_FIELDS", &mut problems).into_iter().collect();
+        data.file_link_fields =
+            string_map(settings.get("FILE_LINK_FIELDS"), "FILE_LINK_FIELDS", &mut problems).into_iter().collect();
         data.folder_decks =
             string_map(settings.get("FOLDER_DECKS"), "FOLDER_DECKS", &mut problems).into_iter().collect();
         data.folder_tags = string_map(settings.get("FOLDER_TAGS"), "FOLDER_TAGS", &mut problems).into_iter().collect();

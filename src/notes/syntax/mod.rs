@@ -110,9 +110,25 @@ pub struct CardSpec {
     pub syntax: Syntax,
     /// For a note type that is not built in: its name and field names.
     pub custom: Option<Custom>,
+    /// Markdown to append to fields by name, after the fields are known: Obsidian_to_Anki's
+    /// context and file link.
+    pub append: Vec<(String, String)>,
 }
 
 impl CardSpec {
+    /// The name of the card's note type.
+    pub fn type_name(&self) -> &str {
+        self.custom.as_ref().map_or_else(|| self.kind.name(), |c| c.name.as_str())
+    }
+
+    /// The names of the card's fields, once they are known.
+    pub fn field_names(&self) -> Vec<String> {
+        match &self.custom {
+            Some(c) => c.field_names.clone(),
+            None => self.kind.fields().iter().map(|f| (*f).to_owned()).collect(),
+        }
+    }
+
     /// A card of a built-in kind.
     pub fn new(kind: NoteKind, fields: Vec<String>, line: usize, syntax: Syntax) -> Self {
         CardSpec {
@@ -125,6 +141,7 @@ impl CardSpec {
             end_line: line,
             syntax,
             custom: None,
+            append: Vec::new(),
         }
     }
 }

@@ -234,11 +234,11 @@ fn find_separator(line: &str, single: &str, reversed: &str) -> Option<(usize, us
     let mut seps = [(reversed, true), (single, false)];
     seps.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
     let bytes = line.as_bytes();
-    let (mut code, mut math, mut braces) = (false, false, 0usize);
+    let (mut code, mut math, mut braces, mut mark) = (false, false, 0usize, false);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         let rest = line.get(i..).unwrap_or("");
-        if !code && !math && braces == 0 {
+        if !code && !math && braces == 0 && !mark {
             for (sep, rev) in seps {
                 if sep.is_empty() || !rest.starts_with(sep) {
                     continue;
@@ -260,6 +260,15 @@ fn find_separator(line: &str, single: &str, reversed: &str) -> Option<(usize, us
             b'\\' => i += 1,
             b'`' => code = !code,
             b'$' if !code => math = !math,
+            // `==c1::text==` is a highlight holding a cloze, not a card.
+            b'=' if !code
+                && !math
+                && bytes.get(i + 1) == Some(&b'=')
+                && (mark || line.get(i + 2..).is_some_and(|r| r.contains("=="))) =>
+            {
+                mark = !mark;
+                i += 1;
+            }
             b'{' if !code && !math && bytes.get(i + 1) == Some(&b'{') => {
                 braces += 1;
                 i += 1;
@@ -354,6 +363,13 @@ mod tests {
                 (NoteKind::Cloze, "The {{c1::Hessian}} and {{c2::eigen::hint}} and {{c3::x}}.", ""),
             ]
         );
+    }
+
+    #[test]
+    fn separators_inside_highlights_do_not_count() {
+        assert_eq!(find_separator("==c1::text== more", "::", ":::"), None);
+        assert_eq!(find_separator("a == b::c", "::", ":::"), Some((6, 2, false)));
+        assert_eq!(find_separator("==x== q::a", "::", ":::"), Some((7, 2, false)));
     }
 
     #[test]

@@ -258,9 +258,9 @@ pub fn resolve_custom_types(
             card.fields = split.values;
             card.field_lines = split.lines;
             let type_line = lines.first().map_or(card.line, |(l, _)| l.saturating_sub(1).max(card.line));
-            let at = syntax::blocks::At { file: &note.path, start_line: card.line, type_lineno: type_line };
+            let at = syntax::typed::At { file: &note.path, start_line: card.line, type_lineno: type_line };
             let cx = syntax::Context { file: &note.path, settings, spaced_repetition: false, obsidian_to_anki: true };
-            note.cards.extend(syntax::blocks::finish(card, &name, inf.fields.cloze, at, cx, &mut diags));
+            note.cards.extend(syntax::typed::finish(card, &name, inf.fields.cloze, at, cx, &mut diags));
         }
     }
     let mut types: BTreeMap<String, crate::settings::Declared> = settings.note_types.known.clone();

@@ -9,7 +9,9 @@
 //! to studygen (`studygen build vault/notes`): the nearest `.obsidian` upwards is used, and folder
 //! keys in it are read relative to the folder that holds it.
 
+pub mod custom_regex;
 pub mod obsidian_to_anki;
+pub mod scope;
 pub mod spaced_repetition;
 pub mod studygen_toml;
 
@@ -17,6 +19,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
+pub use custom_regex::compile_custom;
+pub use scope::Scope;
 pub use studygen_toml::{Declared, Level};
 
 /// The largest settings file read (plugin data.json files carry file hashes, so they grow).
@@ -52,61 +56,6 @@ pub struct Settings {
     pub scope: Scope,
     /// The settings files that were read, relative to the vault (or absolute when above it).
     pub read: Vec<String>,
-}
-
-/// Which notes each plugin reads, from its settings. Paths are matched relative to the folder that
-/// holds `.obsidian`, as the plugins match them.
-#[derive(Debug, Clone, Default)]
-pub struct Scope {
-    /// The vault's path below that folder (`""` or `notes/`).
-    prefix: String,
-    /// Obsidian_to_Anki's `Scan Directory`, if set.
-    scan_directory: Option<String>,
-    /// Obsidian_to_Anki's `IGNORED_FILE_GLOBS`.
-    ota_ignored: Option<globset::GlobSet>,
-    /// obsidian-spaced-repetition's `noteFoldersToIgnore`.
-    osr_ignored: Option<globset::GlobSet>,
-    /// obsidian-spaced-repetition's `convertFoldersToDecks`.
-    pub folders_to_decks: bool,
-    /// The Obsidian vault's name: the folder that holds `.obsidian` (or the vault's own folder).
-    pub vault_name: String,
-}
-
-impl Scope {
-    /// The path of a note as the plugins see it: from the folder that holds `.obsidian`.
-    pub fn path(&self, rel: &str) -> String {
-        format!("{}{rel}", self.prefix)
-    }
-
-    /// Whether Obsidian_to_Anki's syntaxes apply to the note at vault path `rel`.
-    pub fn obsidian_to_anki(&self, rel: &str) -> bool {
-        let path = self.path(rel);
-        let in_dir =
-            self.scan_directory.as_ref().is_none_or(|d| path.starts_with(&format!("{}/", d.trim_matches('/'))));
-        in_dir && !self.ota_ignored.as_ref().is_some_and(|g| g.is_match(&path))
-    }
-
-    /// Whether obsidian-spaced-repetition skips the note at vault path `rel`.
-    pub fn spaced_repetition_ignored(&self, rel: &str) -> bool {
-        self.osr_ignored.as_ref().is_some_and(|g| g.is_match(self.path(rel)))
-    }
-}
-
-/// Compiles the plugins' globs (a plain folder name means everything below it); a bad glob is a
-/// warning and is left out.
-fn globs(patterns: &[String], file: &str, diags: &mut Vec<Diagnostic>) -> Option<globset::GlobSet> {
-    let mut set = globset::GlobSetBuilder::new();
-    for p in patterns.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-        let is_glob = p.contains(['*', '?', '[', '{']);
-        let pattern = if is_glob { p.to_owned() } else { format!("{}/**", p.trim_matches('/')) };
-        match globset::GlobBuilder::new(&pattern).literal_separator(true).build() {
-            Ok(g) => {
-                set.add(g);
-            }
-            Err(e) => diags.push(plugin_warning(file, &format!("glob `{p}` is left out: {e}"))),
-        }
-    }
-    set.build().ok()
 }
 
 impl Default for Settings {
@@ -433,8 +382,8 @@ fn resolve(
     let scope = Scope {
         prefix: prefix.to_owned(),
         scan_directory: ota.scan_directory.clone().filter(|d| !d.trim_matches('/').is_empty()),
-        ota_ignored: ota.ignored_globs.as_ref().and_then(|g| globs(g, obsidian_to_anki::PATH, diags)),
-        osr_ignored: osr.ignore.as_ref().and_then(|g| globs(g, spaced_repetition::PATH, diags)),
+        ota_ignored: ota.ignored_globs.as_ref().and_then(|g| scope::globs(g, obsidian_to_anki::PATH, diags)),
+        osr_ignored: osr.ignore.as_ref().and_then(|g| scope::globs(g, spaced_repetition::PATH, diags)),
         folders_to_decks: osr.folders_to_decks.unwrap_or(false),
         vault_name: String::new(),
     };
@@ -457,96 +406,9 @@ fn resolve(
     }
 }
 
-/// Compiles a custom regex the way Obsidian_to_Anki does: the pattern, then with `(Tags: .*)` and
-/// an ID line after it, in four variants, all with the `m` flag. JavaScript syntax that Rust's
-/// engine spells differently is translated first.
-pub fn compile_custom(source: &str) -> Result<Vec<(fancy_regex::Regex, bool, bool)>, String> {
-    const TAG: &str = r"(Tags: .*)";
-    const ID: &str = r"\n?(?:<!--)?(?:ID: (\d+).*)";
-    let re = from_javascript(source);
-    let mut out = Vec::new();
-    for (suffix, tags, id) in [
-        (format!("{TAG}{ID}"), true, true),
-        (ID.to_owned(), false, true),
-        (TAG.to_owned(), true, false),
-        (String::new(), false, false),
-    ] {
-        let full = format!("(?m){re}{suffix}");
-        let compiled =
-            fancy_regex::RegexBuilder::new(&full).backtrack_limit(200_000).build().map_err(|e| e.to_string())?;
-        out.push((compiled, tags, id));
-    }
-    Ok(out)
-}
-
-/// Rewrites what JavaScript regexes accept and Rust's do not: a `{` or `}` that is not part of a
-/// `{n,m}` repetition is a literal, and `\/` is a slash.
-fn from_javascript(re: &str) -> String {
-    let chars: Vec<char> = re.chars().collect();
-    let mut out = String::with_capacity(re.len() + 8);
-    let mut i = 0;
-    let mut class = false;
-    while let Some(&c) = chars.get(i) {
-        match c {
-            '\\' => {
-                let next = chars.get(i + 1).copied();
-                if next == Some('/') {
-                    out.push('/');
-                } else {
-                    out.push('\\');
-                    out.extend(next);
-                }
-                i += 2;
-                continue;
-            }
-            '[' if !class => class = true,
-            ']' if class => class = false,
-            '{' if !class => {
-                let rest: String = chars.get(i..).unwrap_or_default().iter().take(24).collect();
-                let repetition = rest.find('}').map(|end| &rest[1..end]).is_some_and(|inner| {
-                    let (a, b) = inner.split_once(',').unwrap_or((inner, "0"));
-                    !a.is_empty() && a.chars().all(|c| c.is_ascii_digit()) && b.chars().all(|c| c.is_ascii_digit())
-                });
-                if !repetition {
-                    out.push_str("\\{");
-                    i += 1;
-                    continue;
-                }
-                let end = rest.find('}').unwrap_or(0);
-                out.push_str(&rest[..=end]);
-                i += rest[..=end].chars().count();
-                continue;
-            }
-            '}' if !class => {
-                out.push_str("\\}");
-                i += 1;
-                continue;
-            }
-            _ => {}
-        }
-        out.push(c);
-        i += 1;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn javascript_regexes_compile() {
-        for re in [
-            r"^#+(.+)\n*((?:\n(?:^[^\n#].{0,2}$|^[^\n#].{3}(?<!<!--).*))+)",
-            r"((?:[^\n][\n]?)+) #flashcard ?\n*((?:\n(?:^.{1,3}$|^.{4}(?<!<!--).*))+)",
-            r"^Q: (.*)\nA: (.*)",
-            r"{{c1::(.*)}}",
-            r"<\/?b>(.*)",
-        ] {
-            assert!(compile_custom(re).is_ok(), "{re}: {:?}", compile_custom(re).err());
-        }
-        assert_eq!(from_javascript(r"a{2,3}{x}[{]\/"), r"a{2,3}\{x\}[{]/");
-    }
 
     #[test]
     fn plugin_settings_are_read_and_toml_overrides_them() {

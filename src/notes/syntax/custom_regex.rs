@@ -9,7 +9,8 @@
 use fancy_regex::Regex;
 use std::sync::LazyLock;
 
-use super::blocks::{self, At};
+use super::blocks;
+use super::typed::{self, At};
 use super::{CardSpec, Context, Custom, NoteKind, Scanned, Syntax};
 use crate::diagnostics::{Diagnostic, LineIndex};
 
@@ -79,7 +80,7 @@ pub fn scan(text: &str, cx: Context<'_>) -> Scanned {
                 }
                 let at_ = At { file: cx.file, start_line: line, type_lineno: line };
                 let mut diags = Vec::new();
-                match blocks::finish(card, &custom.note_type, cloze, at_, cx, &mut diags) {
+                match typed::finish(card, &custom.note_type, cloze, at_, cx, &mut diags) {
                     Some(card) => {
                         claimed.push((m.start(), m.end()));
                         out.diagnostics.extend(diags);

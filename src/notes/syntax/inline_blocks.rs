@@ -2,7 +2,7 @@
 //! ID comment after `ENDI`. The type defaults to Basic; a field is switched by the word `Field:`
 //! for one of the type's own fields.
 
-use super::blocks::{self, At};
+use super::typed::{self, At};
 use super::{CardSpec, Context, Syntax, fields};
 use crate::diagnostics::Diagnostic;
 
@@ -38,7 +38,7 @@ pub fn parse(raw: &str, lineno: usize, cx: Context<'_>, diags: &mut Vec<Diagnost
     // Split the one line into the same shape a block has: one line per field label.
     let content = split_words_at_labels(body, type_name, lineno, cx);
     let at = At { file: cx.file, start_line: lineno, type_lineno: lineno };
-    let mut card = blocks::typed_card(type_name, content, at, cx, diags)?;
+    let mut card = typed::typed_card(type_name, content, at, cx, diags)?;
     card.syntax = Syntax::InlineBlock;
     card.anchor = anchor;
     Some(card)

@@ -6,8 +6,8 @@
 //! * [`spaced_repetition`]: obsidian-spaced-repetition `::`, `:::`, `?`, `??` and cloze paragraphs;
 //! * [`headings`]: a heading as the front, the text under it as the back.
 //!
-//! [`fields`] reads field labels the way Obsidian_to_Anki does, [`curly_cloze`] turns `{x}` into
-//! deletions. Markers and separators come from [`crate::settings`]. Lines inside fenced code
+//! [`fields`] reads field labels the way Obsidian_to_Anki does, [`typed`] makes a card of a named
+//! note type with the checks every card gets, [`curly_cloze`] turns `{x}` into deletions. Markers and separators come from [`crate::settings`]. Lines inside fenced code
 //! blocks are never read as cards (except in an ```` ```anki ```` fence).
 
 pub mod blocks;
@@ -17,6 +17,7 @@ pub mod fields;
 pub mod headings;
 pub mod inline_blocks;
 pub mod spaced_repetition;
+pub mod typed;
 
 use crate::diagnostics::Diagnostic;
 use crate::settings::Settings;

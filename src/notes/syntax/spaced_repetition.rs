@@ -43,12 +43,11 @@ impl<'a> Reader<'a> {
         if para.is_empty() {
             return;
         }
-        if let Some(card) = self.cloze(lines, &para, first_line) {
-            if self.cx.spaced_repetition {
-                out.cards.push(card);
-            } else {
-                out.untagged_cards.push(card.line);
-            }
+        // Highlights in an untagged note are ordinary Obsidian text: no card, and no hint either.
+        if self.cx.spaced_repetition
+            && let Some(card) = self.cloze(lines, &para, first_line)
+        {
+            out.cards.push(card);
         }
     }
 
@@ -68,6 +67,10 @@ impl<'a> Reader<'a> {
             } else {
                 out.untagged_cards.push(lineno);
             }
+        } else if is_heading(line) {
+            // A heading starts a new paragraph and belongs to it: `## What is X?` right above a `?`
+            // line is the question, as the plugin reads it.
+            self.para.push(i);
         } else if !line.is_empty() && !line.starts_with('#') {
             self.para.push(i);
         }
@@ -111,6 +114,11 @@ impl<'a> Reader<'a> {
             out.untagged_cards.push(first_line + start);
             return next;
         }
+        // A heading as the question shows as its text.
+        let front: Vec<&str> = front
+            .iter()
+            .map(|l| if is_heading(l.trim()) { l.trim().trim_start_matches('#').trim() } else { l })
+            .collect();
         if front.iter().all(|l| l.trim().is_empty()) {
             out.diagnostics.push(
                 Diagnostic::error(
@@ -150,6 +158,9 @@ impl<'a> Reader<'a> {
     /// A paragraph with deletions as a cloze card, one deletion per match (a number shared by
     /// several deletions makes them one card).
     fn cloze(&self, lines: &[&str], para: &[usize], first_line: usize) -> Option<CardSpec> {
+        let para: Vec<usize> =
+            para.iter().copied().filter(|&j| lines.get(j).is_some_and(|l| !is_heading(l.trim()))).collect();
+        let para = para.as_slice();
         let text: Vec<&str> = para.iter().filter_map(|&j| lines.get(j).copied()).collect();
         let text = text.join("\n");
         if text.trim_start().starts_with(['>', '|']) || !self.clozes.iter().any(|re| re.is_match(&text)) {
@@ -225,6 +236,12 @@ impl<'a> Reader<'a> {
         let kind = if reversed { NoteKind::Reversed } else { NoteKind::Basic };
         Some(CardSpec::new(kind, vec![front.to_owned(), back], lineno, Syntax::SpacedRepetition))
     }
+}
+
+/// A Markdown heading (`## Title`), not a `#tag` line.
+fn is_heading(line: &str) -> bool {
+    let level = line.chars().take_while(|c| *c == '#').count();
+    (1..=6).contains(&level) && line.get(level..).is_some_and(|r| r.starts_with(' '))
 }
 
 /// The byte offset and length of the first separator outside code, math and `{{...}}`, and
@@ -318,6 +335,18 @@ mod tests {
     }
 
     #[test]
+    fn a_heading_right_above_the_separator_is_the_question() {
+        let s = run(
+            "#flashcards\n## What is a saddle?\n?\nA critical point with mixed curvature.\n",
+            &Settings::default(),
+            true,
+        );
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        assert_eq!(s.cards[0].fields, ["What is a saddle?", "A critical point with mixed curvature."]);
+        assert_eq!(s.cards[0].line, 2);
+    }
+
+    #[test]
     fn highlight_paragraphs_become_clozes() {
         let s = run(
             "The ==Hessian== has ==mixed== signs at a saddle.\nSecond line.\n\nNo highlight here.\n\nq::a ==not a cloze==\n",
@@ -329,7 +358,7 @@ mod tests {
         assert_eq!(clozes, ["The {{c1::Hessian}} has {{c2::mixed}} signs at a saddle.\nSecond line."]);
         let off = run("a ==b== c\n\nq::a\n", &Settings::default(), false);
         assert!(off.cards.is_empty(), "without the tag, no spaced-repetition cards");
-        assert_eq!(off.untagged_cards, [1, 3]);
+        assert_eq!(off.untagged_cards, [3], "only `::` lines get the hint, not highlights");
     }
 
     #[test]

@@ -104,17 +104,18 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
         let style = Style { cloze: spec.kind == NoteKind::Cloze };
         let mut fields = Vec::with_capacity(spec.fields.len() + 1);
         let mut media = Vec::new();
-        let mut field_md = spec.fields.clone();
+        let mut field_md: Vec<std::borrow::Cow<'_, str>> = spec.fields.iter().map(|f| f.as_str().into()).collect();
         if !spec.append.is_empty() {
             let names = spec.field_names();
             for (name, text) in &spec.append {
                 let i = names.iter().position(|n| n == name).unwrap_or(0);
                 if let Some(f) = field_md.get_mut(i) {
-                    f.push_str(text);
+                    f.to_mut().push_str(text);
                 }
             }
         }
         for md in &field_md {
+            let md: &str = md;
             // Math inside a field with deletions keeps `}}` apart, so Anki's cloze parser does not end early.
             let style = Style { cloze: style.cloze && crate::notes::syntax::has_cloze(md) };
             let r = markdown::render(md, style, vault);

@@ -21,7 +21,9 @@ pub(super) type Kept = Vec<(String, bool)>;
 /// Replaces protected math in `md` with placeholders.
 pub(super) fn protect(md: &str) -> (std::borrow::Cow<'_, str>, Kept) {
     let mut kept = Kept::new();
-    if !(md.contains("\\(") || md.contains("\\[") || md.contains("$$")) {
+    // Only `\(`, `\[` and display math that spans a blank line need it: most fields have none.
+    let blank_line = md.contains("$$") && md.split('\n').skip(1).any(|l| l.trim().is_empty());
+    if !(md.contains("\\(") || md.contains("\\[") || blank_line) {
         return (md.into(), kept);
     }
     let code = code_ranges(md);

@@ -348,6 +348,17 @@ static BLOCK_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|\s)\^[A-Za
 static TAG: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[\s(,])#([\p{L}\p{N}_\-/]*[\p{L}_\-/][\p{L}\p{N}_\-/]*)").unwrap());
 
+/// Whether `line` may hold an inline `#tag`: a `#` at its start or after white space, followed by
+/// something other than `#` or white space (so not a heading, and not `[[note#heading]]`).
+pub fn may_hold_tag(line: &str) -> bool {
+    let b = line.as_bytes();
+    line.match_indices('#').any(|(i, _)| {
+        let before_ok = i == 0 || b.get(i - 1).is_some_and(|c| c.is_ascii_whitespace() || *c == b'(' || *c == b',');
+        let after_ok = b.get(i + 1).is_some_and(|c| *c != b'#' && !c.is_ascii_whitespace());
+        before_ok && after_ok
+    })
+}
+
 /// Inline `#tags` in `md`, outside code and math, without the `#`.
 pub fn inline_tags(md: &str) -> Vec<String> {
     let mut tags = Vec::new();

@@ -147,7 +147,7 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
     let card_has_tag = scanned.cards.iter().any(|c| {
         body_lines
             .get(c.line.saturating_sub(first)..c.end_line.saturating_sub(first) + 1)
-            .is_some_and(|ls| ls.iter().any(|l| l.contains('#')))
+            .is_some_and(|ls| ls.iter().any(|l| markdown::may_hold_tag(l)))
     });
     if card_has_tag {
         let outside: Vec<&str> =
@@ -157,7 +157,7 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
             let own = body_lines
                 .get(card.line.saturating_sub(first)..(card.end_line + 1).saturating_sub(first))
                 .unwrap_or_default();
-            if own.iter().any(|l| l.contains('#')) {
+            if own.iter().any(|l| markdown::may_hold_tag(l)) {
                 card.tags.extend(markdown::inline_tags(&own.join("\n")));
             }
         }

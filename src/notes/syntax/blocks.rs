@@ -75,8 +75,10 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
             i = block(lines, i, first_line, cx, &mut out);
             continue;
         }
-        if let Some(type_name) =
-            raw.strip_prefix(&format!("{} - ", b.frozen)).and_then(|r| r.trim_end().strip_suffix(':'))
+        if let Some(type_name) = raw
+            .strip_prefix(b.frozen.as_str())
+            .and_then(|r| r.strip_prefix(" - "))
+            .and_then(|r| r.trim_end().strip_suffix(':'))
         {
             i = frozen(lines, i, first_line, type_name, cx, &mut out);
             continue;

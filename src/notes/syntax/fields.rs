@@ -26,6 +26,9 @@ static LABEL: LazyLock<Regex> =
 
 /// The id on an ID line.
 pub fn id_line(line: &str) -> Option<Option<u64>> {
+    if !line.contains("ID: ") && !line.contains("ID:") {
+        return None;
+    }
     let c = ID_LINE.captures(line)?;
     Some(c.get(1).or(c.get(2)).and_then(|m| m.as_str().parse().ok()))
 }
@@ -111,6 +114,11 @@ fn label_of<'a>(raw: &'a str, labels: &[(&str, usize)]) -> Option<(usize, &'a st
 
 /// A label that is one edit away from a field name: (label, field).
 fn near_miss<'a>(raw: &'a str, fields: &'a [String]) -> Option<(&'a str, &'a str)> {
+    // A label ends within its first few words: skip the regex for lines without an early colon.
+    let head = raw.get(..raw.len().min(64)).unwrap_or(raw);
+    if !raw.is_char_boundary(head.len()) || !head.contains(':') {
+        return None;
+    }
     let label = LABEL.captures(raw)?.get(1)?.as_str();
     let lower = label.to_lowercase();
     fields

@@ -13,6 +13,23 @@ use crate::diagnostics::Diagnostic;
 
 static SR_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*<!--SR:[^>]*-->").unwrap());
 
+/// The regex of one cloze pattern (`==`…`==`), compiled once per thread.
+fn cloze_regex(open: &str, close: &str) -> Option<Regex> {
+    thread_local! {
+        static COMPILED: std::cell::RefCell<std::collections::HashMap<(String, String), Option<Regex>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    COMPILED.with(|c| {
+        c.borrow_mut()
+            .entry((open.to_owned(), close.to_owned()))
+            .or_insert_with(|| {
+                let (o, c) = (regex::escape(open), regex::escape(close));
+                Regex::new(&format!(r"{o}(?:(\d+);;)?([^\s](?:.*?[^\s])?)(?:;;(.+?))?{c}")).ok()
+            })
+            .clone()
+    })
+}
+
 /// Reads the spaced-repetition syntaxes as the block scanner walks a note's lines.
 pub struct Reader<'a> {
     cx: Context<'a>,
@@ -24,16 +41,8 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// A reader for one note.
     pub fn new(cx: Context<'a>) -> Self {
-        let clozes = cx
-            .settings
-            .spaced_repetition
-            .clozes
-            .iter()
-            .filter_map(|(open, close)| {
-                let (o, c) = (regex::escape(open), regex::escape(close));
-                Regex::new(&format!(r"{o}(?:(\d+);;)?([^\s](?:.*?[^\s])?)(?:;;(.+?))?{c}")).ok()
-            })
-            .collect();
+        let clozes =
+            cx.settings.spaced_repetition.clozes.iter().filter_map(|(open, close)| cloze_regex(open, close)).collect();
         Reader { cx, para: Vec::new(), clozes }
     }
 

@@ -329,6 +329,9 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     Ok(report)
 }
 
+/// The most of one settings file the fingerprint reads.
+const MAX_STAMP_INPUT: u64 = 16 << 20;
+
 /// The file in the output folder that records what the last build was built from.
 const STAMP: &str = ".studygen-build.json";
 
@@ -356,11 +359,11 @@ fn fingerprint(vault: &Vault, opts: &Options) -> String {
         .chain(crate::templates::DEFAULTS.iter().map(|(n, _)| format!("{}/{n}", crate::templates::OVERRIDE_DIR)))
     {
         h.update(extra.as_bytes());
-        h.update(std::fs::read(vault.root.join(&extra)).unwrap_or_default());
+        h.update(crate::vault::read_own_file(&vault.root.join(&extra), 256 << 20).ok().flatten().unwrap_or_default());
     }
     for path in settings::files(&vault.root) {
         h.update(path.to_string_lossy().as_bytes());
-        h.update(std::fs::read(&path).unwrap_or_default());
+        h.update(crate::vault::read_own_file(&path, MAX_STAMP_INPUT).ok().flatten().unwrap_or_default());
     }
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }

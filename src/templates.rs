@@ -51,9 +51,10 @@ impl Templates {
         tera.autoescape_on(vec![]);
         for (name, default) in DEFAULTS {
             let path = vault.join(OVERRIDE_DIR).join(name);
-            let text = match std::fs::read_to_string(&path) {
-                Ok(t) => t,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => default.to_owned(),
+            let text = match crate::vault::read_own_file(&path, 1 << 20) {
+                Ok(Some(bytes)) => String::from_utf8(bytes)
+                    .map_err(|_| anyhow::anyhow!("template `{}` is not UTF-8 text", path.display()))?,
+                Ok(None) => default.to_owned(),
                 Err(e) => {
                     return Err(e).with_context(|| format!("cannot read template `{}`", path.display()));
                 }

@@ -59,6 +59,31 @@ impl Vault {
     }
 }
 
+/// Reads a file studygen itself looks for (settings, templates, the identity file): only a regular
+/// file, never a link, FIFO or device, and at most `limit` bytes, so that a hostile vault can
+/// neither redirect the read outside itself nor make it block or exhaust memory.
+/// `Ok(None)` when there is no such file.
+pub fn read_own_file(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read as _;
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file (links, FIFOs and devices are not read)"));
+    }
+    if meta.len() > limit {
+        return Err(std::io::Error::other(format!("larger than {limit} bytes")));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)?.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!("larger than {limit} bytes")));
+    }
+    Ok(Some(bytes))
+}
+
 /// The last `/`-separated part of a path.
 pub fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)

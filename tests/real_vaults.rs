@@ -134,3 +134,23 @@ fn one_broken_card_never_costs_the_deck_in_real_anki() {
     assert_eq!(col["cards"].as_array().unwrap().len() as u64, after[2].parse::<u64>().unwrap());
     assert_eq!(col["empty_cards"], 0);
 }
+
+#[test]
+#[cfg(unix)]
+fn settings_files_never_follow_links_or_block() {
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v");
+    let plugin = vault.join(".obsidian/plugins/obsidian-to-anki-plugin");
+    std::fs::create_dir_all(&plugin).unwrap();
+    std::fs::write(vault.join("n.md"), "START\nBasic\nq\nBack: a\nEND\n").unwrap();
+    let outside = tmp.path().join("outside.json");
+    std::fs::write(&outside, r#"{"settings": {"Syntax": {"Begin Note": "NEVER"}}}"#).unwrap();
+    std::os::unix::fs::symlink(&outside, plugin.join("data.json")).unwrap();
+    let fifo = vault.join("studygen.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    let o = common::studygen(&["check", vault.to_str().unwrap()]);
+    let err = common::stderr(&o);
+    assert!(err.contains("not a regular file"), "{err}");
+    assert!(err.contains("1 notes (1 blocks)"), "the defaults are used, and the link is not followed: {err}");
+}

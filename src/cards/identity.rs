@@ -67,11 +67,11 @@ impl Lock {
     /// Reads the identity file of `vault`; an absent file is an empty lock.
     pub fn load(vault: &Path) -> anyhow::Result<Lock> {
         let path = vault.join(LOCK_PATH);
-        match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).with_context(|| {
+        match crate::vault::read_own_file(&path, 256 << 20) {
+            Ok(Some(bytes)) => serde_json::from_slice(&bytes).with_context(|| {
                 format!("identity file `{}` is damaged; restore it from version control or delete it", path.display())
             }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lock { version: 1, notes: BTreeMap::new() }),
+            Ok(None) => Ok(Lock { version: 1, notes: BTreeMap::new() }),
             Err(e) => Err(e).with_context(|| format!("cannot read `{}`", path.display())),
         }
     }

@@ -243,19 +243,11 @@ fn obsidian_root(root: &Path) -> (Option<PathBuf>, String) {
 /// Reads a settings file: a regular file (not a link, FIFO or device) of bounded size.
 /// `Ok(None)` when there is none.
 fn read_settings_file(path: &Path) -> Result<Option<String>, String> {
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e.to_string()),
-    };
-    if !meta.is_file() {
-        return Err("not a regular file (links, FIFOs and devices are not read)".to_owned());
+    match crate::vault::read_own_file(path, MAX_SETTINGS_BYTES) {
+        Ok(None) => Ok(None),
+        Ok(Some(bytes)) => String::from_utf8(bytes).map(Some).map_err(|_| "not UTF-8 text".to_owned()),
+        Err(e) => Err(e.to_string()),
     }
-    if meta.len() > MAX_SETTINGS_BYTES {
-        return Err(format!("larger than {} MiB", MAX_SETTINGS_BYTES >> 20));
-    }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map(Some).map_err(|_| "not UTF-8 text".to_owned())
 }
 
 fn resolve(

@@ -399,6 +399,20 @@ mod tests {
     }
 
     #[test]
+    fn add_obsidian_tags_moves_tags_from_text_to_the_card() {
+        let mut settings = Settings::default();
+        settings.blocks.add_obsidian_tags = true;
+        let s = scan_with(
+            "START\nBasic\nWhat is #saddle a point of?\nBack: mixed curvature #hessian/index\nEND\n",
+            &settings,
+        );
+        assert_eq!(s.cards[0].fields, ["What is a point of?", "mixed curvature"]);
+        assert_eq!(s.cards[0].tags, ["saddle", "hessian/index"]);
+        let s = scan_str("START\nBasic\nWhat is #saddle?\nBack: a [[note#heading]]\nEND\n");
+        assert_eq!(s.cards[0].fields[0], "What is #saddle?", "without the setting the text stays");
+    }
+
+    #[test]
     fn second_start_names_both_lines() {
         let s = scan_str("START\nBasic\nq\nSTART\nBasic\nq2\nBack: a2\nEND\n");
         assert_eq!(s.cards.len(), 1);

@@ -134,7 +134,7 @@ fn take_tags(field: &str) -> (String, Vec<String>) {
     let mut tags = Vec::new();
     let text = TAG.replace_all(field, |c: &regex::Captures<'_>| {
         tags.push(c[2].to_owned());
-        c[1].to_owned()
+        if c[1].contains('\n') { c[1].to_owned() } else { String::new() }
     });
     (text.trim_end().to_owned(), tags)
 }

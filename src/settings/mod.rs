@@ -141,6 +141,8 @@ pub struct NoteTypes {
     /// Types whose fields are known: declared in studygen.toml, or from Obsidian_to_Anki's
     /// `fields_dict`.
     pub known: BTreeMap<String, Declared>,
+    /// Whether Obsidian_to_Anki's `fields_dict` listed the user's Anki note types.
+    pub from_anki: bool,
 }
 
 /// Reads studygen.toml and the plugins' settings for the vault at `root`.
@@ -295,6 +297,7 @@ fn resolve(
     let note_types = NoteTypes {
         create_unknown: toml.note_types.create_unknown.unwrap_or(true),
         map: toml.note_types.map.clone(),
+        from_anki: !ota.fields_dict.is_empty(),
         known,
     };
 

@@ -413,6 +413,16 @@ mod tests {
     }
 
     #[test]
+    fn a_type_missing_from_the_users_anki_types_warns() {
+        let mut settings = Settings::default();
+        settings.note_types.from_anki = true;
+        let s = scan_with("START\nBasci\nq\nBack: a\nEND\n", &settings);
+        assert_eq!(s.cards.len(), 1, "the card is still made");
+        assert_eq!(s.diagnostics[0].message, "note type `Basci` is not one of your Anki note types");
+        assert!(scan_str("START\nBasci\nq\nBack: a\nEND\n").diagnostics.is_empty());
+    }
+
+    #[test]
     fn second_start_names_both_lines() {
         let s = scan_str("START\nBasic\nq\nSTART\nBasic\nq2\nBack: a2\nEND\n");
         assert_eq!(s.cards.len(), 1);

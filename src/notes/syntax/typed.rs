@@ -42,6 +42,12 @@ pub fn typed_card(
             (kind.fields().iter().map(|f| (*f).to_owned()).collect(), kind == NoteKind::Cloze, Some(kind))
         }
         (None, None) if types.create_unknown => {
+            if types.from_anki {
+                diags.push(
+                    Diagnostic::warning(at.file, at.type_lineno, 1, format!("note type `{type_name}` is not one of your Anki note types"))
+                        .with_hint("Obsidian_to_Anki's fields_dict lists them, and the plugin skips this card; studygen makes the type from its blocks. Check the name, or map it in studygen.toml"),
+                );
+            }
             // Fields come from the whole vault's blocks of this type: see `fields::infer`.
             let mut card = CardSpec::new(NoteKind::Basic, Vec::new(), at.start_line, Syntax::Block);
             card.custom = Some(Custom { name: name.to_owned(), field_names: Vec::new(), lines: content });

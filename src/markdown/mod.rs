@@ -311,6 +311,7 @@ fn image(dest: &str, inner: &str, title: &str, wiki: bool, vault: &dyn Resolve, 
 fn highlight(text: &str, open: &mut bool, rest: &[Event<'_>]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pieces = text.split("==").peekable();
+    let escape = |s: &str| tag_spans(&escape(s));
     if let Some(first) = pieces.next() {
         out.push_str(&escape(first));
     }
@@ -330,6 +331,19 @@ fn highlight(text: &str, open: &mut bool, rest: &[Event<'_>]) -> String {
         out.push_str(&escape(piece));
     }
     out
+}
+
+/// Shows inline `#tags` as tags, as Obsidian does: `<span class="tag">#tag</span>`.
+fn tag_spans(escaped: &str) -> String {
+    if !escaped.contains('#') {
+        return escaped.to_owned();
+    }
+    TAG.replace_all(escaped, |c: &regex::Captures<'_>| {
+        let whole = c.get(0).map_or("", |m| m.as_str());
+        let at = whole.find('#').unwrap_or(0);
+        format!("{}<span class=\"tag\">{}</span>", &whole[..at], &whole[at..])
+    })
+    .into_owned()
 }
 
 fn closes_later(rest: &[Event<'_>]) -> bool {
@@ -431,6 +445,14 @@ mod tests {
              <a class=\"wikilink\" href=\"obsidian://open?vault=My%20Vault&amp;file=note\">alias</a> \
              <a class=\"wikilink\" href=\"obsidian://open?vault=My%20Vault&amp;file=note%23Head\">note &gt; Head</a> \
              <a class=\"wikilink\" href=\"obsidian://open?vault=My%20Vault&amp;file=%23Local\">Local</a></p>"
+        );
+    }
+
+    #[test]
+    fn inline_tags_show_as_tags() {
+        assert_eq!(
+            html("see #saddle/index and C# or [[n#h]]"),
+            "<p>see <span class=\"tag\">#saddle/index</span> and C# or <a class=\"wikilink\" href=\"obsidian://open?vault=My%20Vault&amp;file=n%23h\">n &gt; h</a></p>"
         );
     }
 

@@ -127,6 +127,17 @@ fn ignored_spans(text: &str, cx: Context<'_>) -> Vec<(usize, usize)> {
     for line in text.split_inclusive('\n') {
         let t = line.trim_end_matches('\n');
         let trimmed = t.trim();
+        if open.is_none() && t.strip_prefix(b.frozen.as_str()).is_some_and(|r| r.starts_with(" - ")) {
+            // A FROZEN block: the marker line and the lines under it, up to a blank line.
+            let len: usize = text
+                .get(offset..)
+                .unwrap_or("")
+                .split_inclusive('\n')
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::len)
+                .sum();
+            spans.push((offset, offset + len));
+        }
         match open {
             None if trimmed == b.begin_note => open = Some(offset),
             Some(s) if trimmed == b.end_note => {

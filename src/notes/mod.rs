@@ -142,24 +142,34 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
     }
     tags.extend(frontmatter.tags.iter().chain(&scanned.file_tags).map(|t| anki_tag(t)));
     // A `#tag` written inside a card is that card's; the note's are the ones outside every card.
+    // With Obsidian_to_Anki's settings, its rule instead: no inline tags, unless "Add Obsidian Tags",
+    // which took them from the card's own fields already.
+    let plugin_rule = |c: &CardSpec| {
+        settings.blocks.plugin_tags && matches!(c.syntax, Syntax::Block | Syntax::InlineBlock | Syntax::Regex)
+    };
     let first = body_line + 1;
-    let in_card = |line: usize| scanned.cards.iter().any(|c| (c.line..=c.end_line).contains(&line));
-    let card_has_tag = scanned.cards.iter().any(|c| {
-        body_lines
-            .get(c.line.saturating_sub(first)..c.end_line.saturating_sub(first) + 1)
-            .is_some_and(|ls| ls.iter().any(|l| markdown::may_hold_tag(l)))
-    });
-    if card_has_tag {
-        let outside: Vec<&str> =
-            body_lines.iter().enumerate().map(|(i, l)| if in_card(first + i) { "" } else { *l }).collect();
-        tags.extend(markdown::inline_tags(&outside.join("\n")).iter().map(|t| anki_tag(t)));
-        for card in &mut scanned.cards {
-            let own = body_lines
-                .get(card.line.saturating_sub(first)..(card.end_line + 1).saturating_sub(first))
-                .unwrap_or_default();
-            if own.iter().any(|l| markdown::may_hold_tag(l)) {
-                card.tags.extend(markdown::inline_tags(&own.join("\n")));
-            }
+    let own_lines = |c: &CardSpec| {
+        body_lines.get(c.line.saturating_sub(first)..(c.end_line + 1).saturating_sub(first)).unwrap_or_default()
+    };
+    let card_has_tag = scanned.cards.iter().any(|c| own_lines(c).iter().any(|l| markdown::may_hold_tag(l)));
+    if card_has_tag || settings.blocks.plugin_tags {
+        let in_card = |line: usize| scanned.cards.iter().any(|c| (c.line..=c.end_line).contains(&line));
+        if !settings.blocks.plugin_tags {
+            let outside: Vec<&str> =
+                body_lines.iter().enumerate().map(|(i, l)| if in_card(first + i) { "" } else { *l }).collect();
+            tags.extend(markdown::inline_tags(&outside.join("\n")).iter().map(|t| anki_tag(t)));
+        }
+        let mut own_tags = Vec::with_capacity(scanned.cards.len());
+        for card in &scanned.cards {
+            let own = own_lines(card);
+            own_tags.push(if !plugin_rule(card) && own.iter().any(|l| markdown::may_hold_tag(l)) {
+                markdown::inline_tags(&own.join("\n"))
+            } else {
+                Vec::new()
+            });
+        }
+        for (card, t) in scanned.cards.iter_mut().zip(own_tags) {
+            card.tags.extend(t);
         }
     } else {
         tags.extend(inline_tags.iter().map(|t| anki_tag(t)));

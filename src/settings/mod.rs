@@ -97,6 +97,9 @@ pub struct Blocks {
     pub context_fields: BTreeMap<String, String>,
     /// `FILE_LINK_FIELDS`.
     pub file_link_fields: BTreeMap<String, String>,
+    /// Obsidian_to_Anki's settings were read: tags then follow the plugin (no inline `#tags`
+    /// unless "Add Obsidian Tags", which takes them from a card's own fields).
+    pub plugin_tags: bool,
 }
 
 /// A custom regex note type of Obsidian_to_Anki.
@@ -259,6 +262,7 @@ fn resolve(
     diags: &mut Vec<Diagnostic>,
     prefix: &str,
 ) -> Settings {
+    let ota_read = ota.is_some();
     let ota = ota.unwrap_or_default();
     let osr = osr.unwrap_or_default();
     // An empty marker would match every blank line: it is never used.
@@ -286,6 +290,7 @@ fn resolve(
         add_file_link: ota.add_file_link.unwrap_or(false),
         context_fields: ota.context_fields.clone(),
         file_link_fields: ota.file_link_fields.clone(),
+        plugin_tags: ota_read,
     };
 
     let mut known: BTreeMap<String, Declared> = ota

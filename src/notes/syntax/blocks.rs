@@ -131,7 +131,8 @@ pub fn apply_frozen(out: &mut Scanned) {
                 if let Some(i) = names.iter().position(|n| n == field)
                     && let Some(f) = card.fields.get_mut(i)
                 {
-                    f.push_str(if f.is_empty() { "" } else { "\n\n" });
+                    // Appended as the plugin appends it: directly, so `<br>` in the frozen text
+                    // decides the layout.
                     f.push_str(value);
                 }
             }
@@ -385,7 +386,7 @@ mod tests {
         let text = "FROZEN - Basic:\nBack: (This is a Test)\n\nSTART\nBasic\nIndia\nBack: a country\nEND\n\nSTART\nBasic\nold card\nDELETE\n<!--ID: 1600000000000-->\nEND\n\nDELETE\n<!--ID: 1600000000001-->\n";
         let s = scan_str(text);
         assert_eq!(s.cards.len(), 1);
-        assert_eq!(s.cards[0].fields, ["India", "a country\n\n(This is a Test)"]);
+        assert_eq!(s.cards[0].fields, ["India", "a country(This is a Test)"]);
         let d: Vec<_> = s.diagnostics.iter().map(|d| (d.line, d.message.as_str())).collect();
         assert_eq!(
             d,

@@ -333,11 +333,10 @@ fn resolve(
         (None, Some(one)) => strip(vec![one.clone()]),
         (None, None) => strip(osr.flashcard_tags.clone().unwrap_or_else(|| vec!["#flashcards".to_owned()])),
     };
+    // A separator set to nothing (or only white space) switches that syntax off, as in the plugin.
     let pick = |toml: &Option<String>, plugin: &Option<String>, default: &str| {
-        toml.clone()
-            .or_else(|| plugin.clone())
-            .filter(|s| !s.is_empty() || default.is_empty())
-            .unwrap_or(default.into())
+        let v = toml.clone().or_else(|| plugin.clone()).unwrap_or_else(|| default.to_owned());
+        if v.trim().is_empty() { String::new() } else { v.trim().to_owned() }
     };
     let mut patterns = osr.patterns().unwrap_or_else(|| vec!["==[123;;]answer[;;hint]==".to_owned()]);
     let mut toggle = |on: Option<bool>, pattern: &str| match on {

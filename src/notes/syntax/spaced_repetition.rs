@@ -66,7 +66,7 @@ impl<'a> Reader<'a> {
         let raw = lines.get(i).copied().unwrap_or("");
         let line = raw.trim();
         let lineno = first_line + i;
-        if line == sr.multi || line == sr.multi_reversed {
+        if !line.is_empty() && (line == sr.multi || line == sr.multi_reversed) {
             let para = std::mem::take(&mut self.para);
             return self.multi_line(lines, i, &para, first_line, out);
         }
@@ -223,6 +223,19 @@ impl<'a> Reader<'a> {
         let front = raw.get(..at)?.trim();
         let back = SR_COMMENT.replace_all(raw.get(at + len..)?, "").trim().to_owned();
         let front = front.strip_prefix("- ").or_else(|| front.strip_prefix("* ")).unwrap_or(front).trim();
+        // A flashcard tag before the question (`#flashcards/science Question::Answer`) picks its deck
+        // in the plugin; it is not part of the question.
+        let mut front = front;
+        while let Some((word, rest)) =
+            front.strip_prefix('#').map(|r| r.split_once(char::is_whitespace).unwrap_or((r, "")))
+        {
+            let is_flashcard_tag =
+                sr.tags.iter().any(|t| word == t || word.strip_prefix(t.as_str()).is_some_and(|r| r.starts_with('/')));
+            if !is_flashcard_tag {
+                break;
+            }
+            front = rest.trim_start();
+        }
         if !self.cx.spaced_repetition {
             return Some(CardSpec::new(NoteKind::Basic, Vec::new(), lineno, Syntax::SpacedRepetition));
         }
@@ -401,6 +414,22 @@ mod tests {
                 (NoteKind::Cloze, "The {{c1::Hessian}} and {{c2::eigen::hint}} and {{c3::x}}.", ""),
             ]
         );
+    }
+
+    #[test]
+    fn a_flashcard_tag_before_the_question_is_not_part_of_it() {
+        let s = run("#flashcards/science Question ::Answer\n#other Q2::A2\n", &Settings::default(), true);
+        let fronts: Vec<_> = s.cards.iter().map(|c| c.fields[0].as_str()).collect();
+        assert_eq!(fronts, ["Question", "#other Q2"]);
+    }
+
+    #[test]
+    fn an_empty_separator_switches_its_syntax_off() {
+        let mut settings = Settings::default();
+        settings.spaced_repetition.single = String::new();
+        settings.spaced_repetition.multi = String::new();
+        let s = run("Question::Answer\n\nQ\n?\nA\n\nQ2\n\nA2\n", &settings, true);
+        assert!(s.cards.is_empty(), "{:?}", s.cards);
     }
 
     #[test]

@@ -101,8 +101,9 @@ fn settings() -> Settings {
     s.blocks.highlights_to_clozes = true;
     s.blocks.add_obsidian_tags = true;
     s.spaced_repetition.tags.clear();
-    s.spaced_repetition.clozes.push(("**".into(), "**".into()));
-    s.spaced_repetition.clozes.push(("{{".into(), "}}".into()));
+    s.spaced_repetition.clozes.push("**[123;;]answer[;;hint]**".into());
+    s.spaced_repetition.clozes.push("{{[123::]answer[::hint]}}".into());
+    s.spaced_repetition.clozes.push(r"==answer==[^\[hint\]][\[^123\]]".into());
     s.regexes = [
         ("Basic", r"^Q: (.+)\nA: (.+)"),
         ("Cloze", r"^(.+) #cloze$"),

@@ -130,8 +130,9 @@ pub struct SpacedRepetition {
     pub multi_reversed: String,
     /// The line that ends a multi-line card; empty: a blank line ends it.
     pub multi_end: String,
-    /// Cloze deletion patterns as (opening, closing) text, such as `("==", "==")`.
-    pub clozes: Vec<(String, String)>,
+    /// Cloze deletion patterns in the plugin's notation: `answer` is the hidden text, `[...]` an
+    /// optional part holding `123` (the deletion's number) or `hint`, such as `==[123;;]answer[;;hint]==`.
+    pub clozes: Vec<String>,
 }
 
 /// Note types: what studygen knows of each, and what to do with others.
@@ -347,13 +348,7 @@ fn resolve(
     toggle(sr.highlight_clozes, "==[123;;]answer[;;hint]==");
     toggle(sr.bold_clozes, "**[123;;]answer[;;hint]**");
     toggle(sr.curly_clozes, "{{[123;;]answer[;;hint]}}");
-    let clozes = patterns
-        .iter()
-        .filter_map(|p| {
-            let (open, close) = p.split_once("[123;;]answer[;;hint]")?;
-            (!open.is_empty() && !close.is_empty()).then(|| (open.to_owned(), close.to_owned()))
-        })
-        .collect();
+    let clozes = patterns.into_iter().filter(|p| p.contains("answer")).collect();
     let spaced_repetition = SpacedRepetition {
         tags,
         ignore_tags: strip(sr.ignore_tags.clone().or(osr.tags_to_ignore.clone()).unwrap_or_default()),
@@ -483,6 +478,6 @@ mod tests {
     fn spaced_repetition_defaults() {
         let s = Settings::default().spaced_repetition;
         assert_eq!((s.single.as_str(), s.single_reversed.as_str(), s.multi.as_str()), ("::", ":::", "?"));
-        assert_eq!(s.clozes, [("==".to_owned(), "==".to_owned())]);
+        assert_eq!(s.clozes, ["==[123;;]answer[;;hint]=="]);
     }
 }

@@ -13,21 +13,67 @@ use crate::diagnostics::Diagnostic;
 
 static SR_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*<!--SR:[^>]*-->").unwrap());
 
-/// The regex of one cloze pattern (`==`…`==`), compiled once per thread.
-fn cloze_regex(open: &str, close: &str) -> Option<Regex> {
+/// The regex of one cloze pattern, compiled once per thread. See [`pattern_to_regex`].
+fn cloze_regex(pattern: &str) -> Option<Regex> {
     thread_local! {
-        static COMPILED: std::cell::RefCell<std::collections::HashMap<(String, String), Option<Regex>>> =
+        static COMPILED: std::cell::RefCell<std::collections::HashMap<String, Option<Regex>>> =
             std::cell::RefCell::new(std::collections::HashMap::new());
     }
     COMPILED.with(|c| {
-        c.borrow_mut()
-            .entry((open.to_owned(), close.to_owned()))
-            .or_insert_with(|| {
-                let (o, c) = (regex::escape(open), regex::escape(close));
-                Regex::new(&format!(r"{o}(?:(\d+);;)?([^\s](?:.*?[^\s])?)(?:;;(.+?))?{c}")).ok()
-            })
-            .clone()
+        c.borrow_mut().entry(pattern.to_owned()).or_insert_with(|| Regex::new(&pattern_to_regex(pattern)?).ok()).clone()
     })
+}
+
+/// Translates the plugin's cloze notation to a regex with the groups `seq`, `answer` and `hint`:
+/// `answer` is the hidden text, `[...]` an optional part whose `123` is the deletion's number and
+/// whose `hint` is a hint, `\[` a literal bracket; everything else is literal text.
+/// `==[123;;]answer[;;hint]==` becomes `==(?:(?P<seq>\d+);;)?(?P<answer>…)(?:;;(?P<hint>…))?==`.
+fn pattern_to_regex(pattern: &str) -> Option<String> {
+    fn literal_or_tokens(text: &str, out: &mut String) {
+        let mut rest = text;
+        while !rest.is_empty() {
+            let next =
+                [("answer", r"(?P<answer>[^\s](?:.*?[^\s])?)"), ("hint", r"(?P<hint>.+?)"), ("123", r"(?P<seq>\d+)")]
+                    .iter()
+                    .filter_map(|(tok, re)| rest.find(tok).map(|at| (at, *tok, *re)))
+                    .min_by_key(|(at, _, _)| *at);
+            match next {
+                Some((at, tok, re)) => {
+                    out.push_str(&regex::escape(&rest[..at]));
+                    out.push_str(re);
+                    rest = &rest[at + tok.len()..];
+                }
+                None => {
+                    out.push_str(&regex::escape(rest));
+                    rest = "";
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut text = String::new();
+    let mut chars = pattern.chars();
+    let mut group: Option<String> = None;
+    while let Some(c) = chars.next() {
+        match c {
+            '[' if group.is_none() => {
+                literal_or_tokens(&std::mem::take(&mut text), &mut out);
+                group = Some(String::new());
+            }
+            ']' if group.is_some() => {
+                out.push_str("(?:");
+                literal_or_tokens(&group.take().unwrap_or_default(), &mut out);
+                out.push_str(")?");
+            }
+            c => {
+                // `\[` and `\]` are literal brackets.
+                let c = if c == '\\' { chars.next().unwrap_or('\\') } else { c };
+                group.as_mut().unwrap_or(&mut text).push(c);
+            }
+        }
+    }
+    literal_or_tokens(&text, &mut out);
+    out.contains("(?P<answer>").then_some(out)
 }
 
 /// Reads the spaced-repetition syntaxes as the block scanner walks a note's lines.
@@ -41,8 +87,7 @@ pub struct Reader<'a> {
 impl<'a> Reader<'a> {
     /// A reader for one note.
     pub fn new(cx: Context<'a>) -> Self {
-        let clozes =
-            cx.settings.spaced_repetition.clozes.iter().filter_map(|(open, close)| cloze_regex(open, close)).collect();
+        let clozes = cx.settings.spaced_repetition.clozes.iter().filter_map(|p| cloze_regex(p)).collect();
         Reader { cx, para: Vec::new(), clozes }
     }
 
@@ -180,7 +225,7 @@ impl<'a> Reader<'a> {
             .clozes
             .iter()
             .flat_map(|re| {
-                re.captures_iter(&text).filter_map(|c| c.get(1)?.as_str().parse().ok()).collect::<Vec<u32>>()
+                re.captures_iter(&text).filter_map(|c| c.name("seq")?.as_str().parse().ok()).collect::<Vec<u32>>()
             })
             .collect();
         let mut next = 1;
@@ -193,7 +238,7 @@ impl<'a> Reader<'a> {
             .min_by_key(|c| c.get(0).map_or(usize::MAX, |m| m.start()))
         {
             let Some(m) = c.get(0) else { break };
-            let n = c.get(1).and_then(|m| m.as_str().parse::<u32>().ok()).unwrap_or_else(|| {
+            let n = c.name("seq").and_then(|m| m.as_str().parse::<u32>().ok()).unwrap_or_else(|| {
                 while explicit.contains(&next) {
                     next += 1;
                 }
@@ -201,8 +246,8 @@ impl<'a> Reader<'a> {
                 next - 1
             });
             cloze.push_str(text.get(pos..m.start()).unwrap_or(""));
-            let answer = c.get(2).map_or("", |m| m.as_str());
-            match c.get(3) {
+            let answer = c.name("answer").map_or("", |m| m.as_str());
+            match c.name("hint") {
                 Some(hint) => cloze.push_str(&format!("{{{{c{n}::{answer}::{}}}}}", hint.as_str())),
                 None => cloze.push_str(&format!("{{{{c{n}::{answer}}}}}")),
             }
@@ -401,7 +446,7 @@ mod tests {
         sr.single = ";;".into();
         sr.single_reversed = ";;;".into();
         sr.multi = "%%?".into();
-        sr.clozes = vec![("**".into(), "**".into()), ("{{".into(), "}}".into())];
+        sr.clozes = vec!["**[123;;]answer[;;hint]**".into(), "{{[123;;]answer[;;hint]}}".into()];
         let text = "Saddle;;index 1\nTerm;;;Def\nold::style\n\nQuestion\n%%?\nAnswer\n\nThe **Hessian** and {{2;;eigen;;hint}} and **x**.\n";
         let s = run(text, &settings, true);
         let got: Vec<_> = s.cards.iter().map(|c| (c.kind, c.fields[0].as_str(), c.fields[1].as_str())).collect();
@@ -421,6 +466,17 @@ mod tests {
         let s = run("#flashcards/science Question ::Answer\n#other Q2::A2\n", &Settings::default(), true);
         let fronts: Vec<_> = s.cards.iter().map(|c| c.fields[0].as_str()).collect();
         assert_eq!(fronts, ["Question", "#other Q2"]);
+    }
+
+    #[test]
+    fn cloze_patterns_in_the_plugins_notation() {
+        let re = |p: &str| Regex::new(&pattern_to_regex(p).unwrap()).unwrap();
+        let c = re("{{[123::]answer[::hint]}}").captures("speak {{1::Portuguese::language}}").unwrap();
+        assert_eq!((&c["seq"], &c["answer"], &c["hint"]), ("1", "Portuguese", "language"));
+        let c = re(r"==answer==[^\[hint\]][\[^123\]]").captures("speak ==Portuguese==^[language][^2]").unwrap();
+        assert_eq!((&c["seq"], &c["answer"], &c["hint"]), ("2", "Portuguese", "language"));
+        assert!(re("**[123;;]answer[;;hint]**").captures("lorem **p\ndolor won**").is_none());
+        assert!(pattern_to_regex("no placeholder").is_none());
     }
 
     #[test]

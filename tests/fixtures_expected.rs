@@ -10,6 +10,38 @@ fn check_fixture(name: &str) {
     check_fixture_at(name, "");
 }
 
+/// Builds a fixture whose vault has broken cards: the build exits 1, writes every good card, and
+/// reports exactly `expected/diagnostics.txt` (each diagnostic's first two lines).
+fn check_fixture_with_errors(name: &str) {
+    let dir = repo().join("tests/fixtures").join(name);
+    let (_tmp, vault) = copy_vault(&dir.join("vault"), "vault");
+    let out = vault.parent().unwrap().join("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_studygen"))
+        .args(["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    let err = common::stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    let got: String = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("error: ") || l.starts_with("warning: "))
+        .map(|(i, l)| format!("{l}\n{}\n", lines.get(i + 1).unwrap_or(&"")))
+        .collect();
+    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    for (file, text) in [("diagnostics.txt", &got), ("cards.txt", &cards)] {
+        let path = dir.join("expected").join(file);
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+        }
+        let expected = std::fs::read_to_string(&path).expect("expected output exists (UPDATE_EXPECT=1 writes it)");
+        assert_eq!(*text, expected, "{file} of fixture `{name}` differs from {}", path.display());
+    }
+}
+
 /// Builds the folder `sub` of the fixture's vault (the plugins' settings may sit above it).
 fn check_fixture_at(name: &str, sub: &str) {
     let dir = repo().join("tests/fixtures").join(name);
@@ -70,6 +102,11 @@ fn real_vault_edge_cases_fixture() {
 #[test]
 fn notes_below_the_obsidian_folder_fixture() {
     check_fixture_at("ota-subfolder", "notes");
+}
+
+#[test]
+fn broken_blocks_fixture() {
+    check_fixture_with_errors("block-errors");
 }
 
 #[test]

@@ -8,6 +8,10 @@
 use std::sync::LazyLock;
 
 mod math;
+mod tags;
+
+use tags::tag_spans;
+pub use tags::{inline_tags, may_hold_tag};
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
@@ -333,19 +337,6 @@ fn highlight(text: &str, open: &mut bool, rest: &[Event<'_>]) -> String {
     out
 }
 
-/// Shows inline `#tags` as tags, as Obsidian does: `<span class="tag">#tag</span>`.
-fn tag_spans(escaped: &str) -> String {
-    if !escaped.contains('#') {
-        return escaped.to_owned();
-    }
-    TAG.replace_all(escaped, |c: &regex::Captures<'_>| {
-        let whole = c.get(0).map_or("", |m| m.as_str());
-        let at = whole.find('#').unwrap_or(0);
-        format!("{}<span class=\"tag\">{}</span>", &whole[..at], &whole[at..])
-    })
-    .into_owned()
-}
-
 fn closes_later(rest: &[Event<'_>]) -> bool {
     for e in rest {
         match e {
@@ -358,37 +349,6 @@ fn closes_later(rest: &[Event<'_>]) -> bool {
 }
 
 static BLOCK_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|\s)\^[A-Za-z0-9-]+\s*$").unwrap());
-
-static TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[\s(,])#([\p{L}\p{N}_\-/]*[\p{L}_\-/][\p{L}\p{N}_\-/]*)").unwrap());
-
-/// Whether `line` may hold an inline `#tag`: a `#` at its start or after white space, followed by
-/// something other than `#` or white space (so not a heading, and not `[[note#heading]]`).
-pub fn may_hold_tag(line: &str) -> bool {
-    let b = line.as_bytes();
-    line.match_indices('#').any(|(i, _)| {
-        let before_ok = i == 0 || b.get(i - 1).is_some_and(|c| c.is_ascii_whitespace() || *c == b'(' || *c == b',');
-        let after_ok = b.get(i + 1).is_some_and(|c| *c != b'#' && !c.is_ascii_whitespace());
-        before_ok && after_ok
-    })
-}
-
-/// Inline `#tags` in `md`, outside code and math, without the `#`.
-pub fn inline_tags(md: &str) -> Vec<String> {
-    let mut tags = Vec::new();
-    let mut skip = 0usize; // inside code blocks and links
-    for ev in parser(md) {
-        match ev {
-            Event::Start(Tag::CodeBlock(_) | Tag::Link { .. } | Tag::Image { .. }) => skip += 1,
-            Event::End(TagEnd::CodeBlock | TagEnd::Link | TagEnd::Image) => skip = skip.saturating_sub(1),
-            Event::Text(t) if skip == 0 => {
-                tags.extend(TAG.captures_iter(&t).filter_map(|c| c.get(1)).map(|m| m.as_str().to_owned()));
-            }
-            _ => {}
-        }
-    }
-    tags
-}
 
 #[cfg(test)]
 mod tests {

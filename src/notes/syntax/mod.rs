@@ -11,6 +11,7 @@
 //! blocks are never read as cards (except in an ```` ```anki ```` fence).
 
 pub mod blocks;
+pub mod cloze_patterns;
 pub mod curly_cloze;
 pub mod custom_regex;
 pub mod fields;

@@ -8,73 +8,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::cloze_patterns::cloze_regex;
 use super::{CardSpec, Context, NoteKind, Scanned, Syntax};
 use crate::diagnostics::Diagnostic;
 
 static SR_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*<!--SR:[^>]*-->").unwrap());
-
-/// The regex of one cloze pattern, compiled once per thread. See [`pattern_to_regex`].
-fn cloze_regex(pattern: &str) -> Option<Regex> {
-    thread_local! {
-        static COMPILED: std::cell::RefCell<std::collections::HashMap<String, Option<Regex>>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
-    }
-    COMPILED.with(|c| {
-        c.borrow_mut().entry(pattern.to_owned()).or_insert_with(|| Regex::new(&pattern_to_regex(pattern)?).ok()).clone()
-    })
-}
-
-/// Translates the plugin's cloze notation to a regex with the groups `seq`, `answer` and `hint`:
-/// `answer` is the hidden text, `[...]` an optional part whose `123` is the deletion's number and
-/// whose `hint` is a hint, `\[` a literal bracket; everything else is literal text.
-/// `==[123;;]answer[;;hint]==` becomes `==(?:(?P<seq>\d+);;)?(?P<answer>…)(?:;;(?P<hint>…))?==`.
-fn pattern_to_regex(pattern: &str) -> Option<String> {
-    fn literal_or_tokens(text: &str, out: &mut String) {
-        let mut rest = text;
-        while !rest.is_empty() {
-            let next =
-                [("answer", r"(?P<answer>[^\s](?:.*?[^\s])?)"), ("hint", r"(?P<hint>.+?)"), ("123", r"(?P<seq>\d+)")]
-                    .iter()
-                    .filter_map(|(tok, re)| rest.find(tok).map(|at| (at, *tok, *re)))
-                    .min_by_key(|(at, _, _)| *at);
-            match next {
-                Some((at, tok, re)) => {
-                    out.push_str(&regex::escape(&rest[..at]));
-                    out.push_str(re);
-                    rest = &rest[at + tok.len()..];
-                }
-                None => {
-                    out.push_str(&regex::escape(rest));
-                    rest = "";
-                }
-            }
-        }
-    }
-    let mut out = String::new();
-    let mut text = String::new();
-    let mut chars = pattern.chars();
-    let mut group: Option<String> = None;
-    while let Some(c) = chars.next() {
-        match c {
-            '[' if group.is_none() => {
-                literal_or_tokens(&std::mem::take(&mut text), &mut out);
-                group = Some(String::new());
-            }
-            ']' if group.is_some() => {
-                out.push_str("(?:");
-                literal_or_tokens(&group.take().unwrap_or_default(), &mut out);
-                out.push_str(")?");
-            }
-            c => {
-                // `\[` and `\]` are literal brackets.
-                let c = if c == '\\' { chars.next().unwrap_or('\\') } else { c };
-                group.as_mut().unwrap_or(&mut text).push(c);
-            }
-        }
-    }
-    literal_or_tokens(&text, &mut out);
-    out.contains("(?P<answer>").then_some(out)
-}
 
 /// Reads the spaced-repetition syntaxes as the block scanner walks a note's lines.
 pub struct Reader<'a> {
@@ -466,17 +404,6 @@ mod tests {
         let s = run("#flashcards/science Question ::Answer\n#other Q2::A2\n", &Settings::default(), true);
         let fronts: Vec<_> = s.cards.iter().map(|c| c.fields[0].as_str()).collect();
         assert_eq!(fronts, ["Question", "#other Q2"]);
-    }
-
-    #[test]
-    fn cloze_patterns_in_the_plugins_notation() {
-        let re = |p: &str| Regex::new(&pattern_to_regex(p).unwrap()).unwrap();
-        let c = re("{{[123::]answer[::hint]}}").captures("speak {{1::Portuguese::language}}").unwrap();
-        assert_eq!((&c["seq"], &c["answer"], &c["hint"]), ("1", "Portuguese", "language"));
-        let c = re(r"==answer==[^\[hint\]][\[^123\]]").captures("speak ==Portuguese==^[language][^2]").unwrap();
-        assert_eq!((&c["seq"], &c["answer"], &c["hint"]), ("2", "Portuguese", "language"));
-        assert!(re("**[123;;]answer[;;hint]**").captures("lorem **p\ndolor won**").is_none());
-        assert!(pattern_to_regex("no placeholder").is_none());
     }
 
     #[test]

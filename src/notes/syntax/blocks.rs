@@ -39,6 +39,11 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
             i += 1;
             continue;
         }
+        // Markers may be fences themselves (`Begin Note: ```anki`, `End Note: ````): a block first.
+        if cx.obsidian_to_anki && line == b.begin_note && opener.is_some() {
+            i = block(lines, i, first_line, cx, &mut out);
+            continue;
+        }
         if let Some(f) = opener {
             // Obsidian_to_Anki reads cards inside ```anki fences: scan their lines, skip the fence lines.
             let lang = line.trim_start_matches(['`', '~']).trim();
@@ -421,6 +426,17 @@ mod tests {
         assert_eq!(s.cards.len(), 1, "the card is still made");
         assert_eq!(s.diagnostics[0].message, "note type `Basci` is not one of your Anki note types");
         assert!(scan_str("START\nBasci\nq\nBack: a\nEND\n").diagnostics.is_empty());
+    }
+
+    #[test]
+    fn fence_markers_make_blocks() {
+        let mut settings = Settings::default();
+        settings.blocks.begin_note = "```anki-card".into();
+        settings.blocks.end_note = "```".into();
+        let s = scan_with("```anki-card\nBasic\nq\nBack: a\n```\n\n```python\nSTART\n```\n", &settings);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        assert_eq!(s.cards.len(), 1);
+        assert_eq!(s.cards[0].fields, ["q", "a"]);
     }
 
     #[test]

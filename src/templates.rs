@@ -49,6 +49,11 @@ impl Templates {
     pub fn load(vault: &Path) -> anyhow::Result<Self> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![]);
+        // A vault's templates must not read the environment (secrets) or loop without bound.
+        tera.register_function("get_env", |_: &std::collections::HashMap<String, tera::Value>| {
+            Err(tera::Error::msg("get_env is not available in studygen templates"))
+        });
+        tera.register_function("range", bounded_range);
         for (name, default) in DEFAULTS {
             let path = vault.join(OVERRIDE_DIR).join(name);
             let text = match crate::vault::read_own_file(&path, 1 << 20) {
@@ -134,6 +139,25 @@ impl Templates {
     }
 }
 
+/// tera's `range(end, start=0, step_by=1)`, refusing more than 10,000 items.
+fn bounded_range(args: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let num = |k: &str, default: i64| -> tera::Result<i64> {
+        match args.get(k) {
+            None => Ok(default),
+            Some(v) => v.as_i64().ok_or_else(|| tera::Error::msg(format!("range: `{k}` must be an integer"))),
+        }
+    };
+    let (start, end, step) = (num("start", 0)?, num("end", 0)?, num("step_by", 1)?);
+    if step <= 0 {
+        return Err(tera::Error::msg("range: `step_by` must be positive"));
+    }
+    let count = if end > start { (end - start + step - 1) / step } else { 0 };
+    if count > 10_000 {
+        return Err(tera::Error::msg("range: more than 10,000 items"));
+    }
+    Ok(tera::Value::Array((0..count).map(|i| tera::Value::from(start + i * step)).collect()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +172,20 @@ mod tests {
         assert!(cloze.qfmt.contains("{{cloze:Text}}"));
         assert!(cloze.afmt.contains("{{#Back Extra}}") && cloze.afmt.contains("{{Back Extra}}"));
         assert!(t.css().unwrap().contains(".card"));
+    }
+
+    #[test]
+    fn templates_cannot_read_the_environment_or_loop_without_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let over = dir.path().join(OVERRIDE_DIR);
+        std::fs::create_dir_all(&over).unwrap();
+        std::fs::write(over.join("source.html"), "{{ get_env(name=\"HOME\") }}").unwrap();
+        let t = Templates::load(dir.path()).unwrap();
+        assert!(t.source("n.md", "u").is_err());
+        std::fs::write(over.join("source.html"), "{% for i in range(end=1000000000) %}x{% endfor %}").unwrap();
+        assert!(Templates::load(dir.path()).unwrap().source("n.md", "u").is_err());
+        std::fs::write(over.join("source.html"), "{% for i in range(end=3) %}{{ i }}{% endfor %}").unwrap();
+        assert_eq!(Templates::load(dir.path()).unwrap().source("n.md", "u").unwrap(), "012");
     }
 
     #[test]

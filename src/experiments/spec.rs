@@ -154,6 +154,17 @@ pub struct Spec {
 /// Parses a block against the kinds' parameter tables. `kinds` maps each kind to its parameters.
 pub fn parse(block: &Block, kinds: &[(&'static str, &'static [ParamDef])]) -> Result<Spec, Vec<Diagnostic>> {
     let kind_names: Vec<&str> = kinds.iter().map(|(k, _)| *k).collect();
+    crate::notes::frontmatter::check_limits(&block.text).map_err(|(line, what)| {
+        vec![
+            Diagnostic::error(
+                &block.file,
+                block.line + line - 1,
+                1,
+                format!("experiment spec is not readable: {what}"),
+            )
+            .with_hint("write one `key: value` per line, such as `kind: saddle-escape`"),
+        ]
+    })?;
     let doc = YamlLoader::load_from_str(&block.text).map_err(|e| {
         vec![
             Diagnostic::error(

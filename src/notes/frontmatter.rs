@@ -29,8 +29,54 @@ pub fn split(lines: &[&str]) -> Option<(String, usize)> {
     Some((lines.get(1..end)?.join("\n"), end + 1))
 }
 
+/// The deepest nesting and the most aliases a note's YAML may use. Real frontmatter and specs
+/// nest a few levels and use no aliases; the limits keep a hostile note from overflowing the
+/// parser's stack or expanding an alias bomb.
+const MAX_YAML_DEPTH: usize = 64;
+const MAX_YAML_ALIASES: usize = 32;
+
+/// Checks that `yaml` stays within [`MAX_YAML_DEPTH`] and [`MAX_YAML_ALIASES`] before it is parsed;
+/// `Err` says which limit it passes, with the 1-based line.
+pub fn check_limits(yaml: &str) -> Result<(), (usize, String)> {
+    let mut aliases = 0;
+    let mut flow = 0usize;
+    for (i, line) in yaml.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches([' ', '\t', '-']).len();
+        let (mut quote, mut prev) = (None::<char>, ' ');
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '[' | '{') => {
+                    flow += 1;
+                    if flow > MAX_YAML_DEPTH {
+                        return Err((i + 1, format!("YAML nested deeper than {MAX_YAML_DEPTH} levels")));
+                    }
+                }
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                (None, '*') if matches!(prev, ' ' | '[' | ',' | ':' | '-') => aliases += 1,
+                (None, '#') if prev == ' ' => break,
+                _ => {}
+            }
+            prev = c;
+        }
+        if indent > MAX_YAML_DEPTH * 4 || flow > MAX_YAML_DEPTH {
+            return Err((i + 1, format!("YAML nested deeper than {MAX_YAML_DEPTH} levels")));
+        }
+        if aliases > MAX_YAML_ALIASES {
+            return Err((i + 1, format!("more than {MAX_YAML_ALIASES} YAML aliases (`*name`)")));
+        }
+    }
+    Ok(())
+}
+
 /// Parses the YAML of a frontmatter block whose first line is line 2 of `file`.
 pub fn parse(yaml: &str, file: &str) -> Result<Frontmatter, Diagnostic> {
+    check_limits(yaml).map_err(|(line, what)| {
+        Diagnostic::error(file, line + 1, 1, format!("unreadable frontmatter: {what}"))
+            .with_hint("frontmatter holds a few plain properties; the note was read without it")
+    })?;
     let docs = YamlLoader::load_from_str(yaml).map_err(|e| {
         let m = e.marker();
         // The marker's line is 1-based within the YAML, which starts on the file's line 2. An
@@ -85,6 +131,21 @@ fn words(y: &Yaml) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_nesting_and_alias_bombs_are_refused_before_parsing() {
+        let deep: String = (0..3000).map(|i| format!("{}k{i}:\n", " ".repeat(i))).collect();
+        let e = parse(&deep, "n.md").unwrap_err();
+        assert!(e.message.contains("nested deeper"), "{e}");
+        let flow = format!("a: {}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(parse(&flow, "n.md").unwrap_err().message.contains("nested deeper"));
+        let mut bomb = String::from("a: &a [\"lol\",\"lol\"]\n");
+        for i in 1..40 {
+            bomb.push_str(&format!("b{i}: &b{i} [*b{p},*b{p},*b{p}]\n", p = i - 1));
+        }
+        assert!(parse(&bomb, "n.md").unwrap_err().message.contains("aliases"));
+        assert!(parse("tags: [a, b]\ntitle: \"a * b\"\nnote: 2 * 3\n", "n.md").is_ok());
+    }
 
     #[test]
     fn reads_deck_tags_and_aliases() {

@@ -109,10 +109,16 @@ struct Shared<'a> {
 struct VaultMedia<'a> {
     shared: &'a Shared<'a>,
     chain: Vec<String>,
+    /// Embeds expanded so far for the note being rendered, shared by every level.
+    expanded: &'a std::cell::Cell<usize>,
 }
 
 /// Embeds nest at most this deep.
 const MAX_EMBED_DEPTH: usize = 10;
+
+/// A note's cards expand at most this many embeds in all; the rest show as links. Notes that all
+/// embed each other would otherwise expand fan-out to the power of the depth.
+const MAX_EMBEDS_PER_NOTE: usize = 500;
 
 impl Resolve for VaultMedia<'_> {
     fn vault_name(&self) -> &str {
@@ -120,11 +126,7 @@ impl Resolve for VaultMedia<'_> {
     }
 
     fn media(&self, target: &str) -> Option<String> {
-        if let Some(fig) = self.shared.figures.get(&vault::file_name(target).to_lowercase()) {
-            return Some(fig.clone());
-        }
-        let rel = self.shared.vault.attachment(target)?;
-        Some(packed_name(self.shared.vault, rel))
+        self.shared.media(target)
     }
 
     fn embed(&self, dest: &str) -> Option<markdown::Rendered> {
@@ -145,11 +147,16 @@ impl Resolve for VaultMedia<'_> {
                 format!("<span class=\"embed-cycle\">embed cycle: {}</span>", markdown::escape(&chain.join(" → ")));
             return Some(markdown::Rendered { html, media: Vec::new() });
         }
+        if self.expanded.get() >= MAX_EMBEDS_PER_NOTE {
+            return None;
+        }
+        self.expanded.set(self.expanded.get() + 1);
         let note = self.shared.notes.get(path.as_str())?;
         let md = links::section(note.body(), &r.headings, r.block.as_deref())?;
         let mut chain = self.chain.clone();
         chain.push(key);
-        Some(markdown::render(&md, markdown::Style::default(), &VaultMedia { shared: self.shared, chain }))
+        let inner = VaultMedia { shared: self.shared, chain, expanded: self.expanded };
+        Some(markdown::render(&md, markdown::Style::default(), &inner))
     }
 
     fn current_note(&self) -> Option<&str> {
@@ -158,6 +165,17 @@ impl Resolve for VaultMedia<'_> {
 
     fn value(&self, name: &str) -> Option<String> {
         self.shared.lab.value(name).map(|v| v.to_string())
+    }
+}
+
+impl Shared<'_> {
+    /// The packed name of a figure or attachment, if it exists.
+    fn media(&self, target: &str) -> Option<String> {
+        if let Some(fig) = self.figures.get(&vault::file_name(target).to_lowercase()) {
+            return Some(fig.clone());
+        }
+        let rel = self.vault.attachment(target)?;
+        Some(packed_name(self.vault, rel))
     }
 }
 
@@ -236,8 +254,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
         notes: by_path,
         index,
     };
-    let resolver = VaultMedia { shared: &shared, chain: Vec::new() };
-    let media_exists = |t: &str| resolver.media(t).is_some();
+    let media_exists = |t: &str| shared.media(t).is_some();
     report.diagnostics.extend(lints::check(&notes, &shared.index, &media_exists, settings.lints.unresolved_links));
     clock.lap("lints");
     let rendered: Vec<Vec<Card>> = notes
@@ -245,7 +262,8 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
         .map(|n| {
             // The chain starts at a card of the note: the note itself may still be embedded once.
             let chain = vec![format!("{}#card", n.path)];
-            cards::render(n, &templates, &VaultMedia { shared: &shared, chain })
+            let expanded = std::cell::Cell::new(0);
+            cards::render(n, &templates, &VaultMedia { shared: &shared, chain, expanded: &expanded })
         })
         .collect::<anyhow::Result<_>>()?;
     let mut cards: Vec<Card> = rendered.into_iter().flatten().collect();

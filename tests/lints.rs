@@ -114,3 +114,23 @@ fn a_note_may_embed_its_own_sections_and_link_its_headings() {
     assert!(!cards.contains("embed-cycle"), "{cards}");
     assert!(cards.contains("file=Self%23Definition"), "[[#Heading]] opens the note it is in: {cards}");
 }
+
+#[test]
+fn notes_that_all_embed_each_other_are_checked_and_built_quickly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v");
+    std::fs::create_dir_all(&vault).unwrap();
+    let n = 12;
+    for i in 0..n {
+        let embeds: String = (0..n).filter(|j| *j != i).map(|j| format!("![[N{j}]] ")).collect();
+        std::fs::write(vault.join(format!("N{i}.md")), format!("#flashcards\n\nQ{i}::{embeds}\n")).unwrap();
+    }
+    let out = tmp.path().join("out");
+    let o = studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert_eq!(err.matches("embed cycle:").count(), 1, "one cycle per group of notes: {err}");
+    let cards = std::fs::metadata(out.join("cards.txt")).unwrap().len();
+    // Without a budget, each card would expand 11^10 embeds.
+    assert!(cards < 20_000_000, "embeds are expanded within a budget: cards.txt is {cards} bytes");
+}

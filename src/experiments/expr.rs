@@ -146,8 +146,16 @@ impl Expr {
 /// assert_eq!((j.v, j.g.clone(), j.h.clone()), (-3.0, vec![2.0, -4.0], vec![2.0, 0.0, 0.0, -2.0]));
 /// ```
 pub fn parse(src: &str) -> Result<Parsed, ParseError> {
+    // Expressions are evaluated by recursion over their tree: its size and nesting are bounded here,
+    // so that no expression a note holds can overflow the stack.
+    if src.chars().count() > MAX_EXPR_CHARS {
+        return Err(ParseError {
+            col: MAX_EXPR_CHARS,
+            message: format!("expression longer than {MAX_EXPR_CHARS} characters"),
+        });
+    }
     let chars: Vec<(usize, char)> = src.chars().enumerate().collect();
-    let mut p = Parser { chars, pos: 0, vars: Vec::new() };
+    let mut p = Parser { chars, pos: 0, vars: Vec::new(), depth: 0 };
     let expr = p.expr()?;
     p.skip_ws();
     if let Some(&(col, c)) = p.chars.get(p.pos) {
@@ -156,10 +164,16 @@ pub fn parse(src: &str) -> Result<Parsed, ParseError> {
     Ok(Parsed { expr, vars: p.vars })
 }
 
+/// The longest expression accepted; a sum of this length has a tree a few thousand levels deep.
+const MAX_EXPR_CHARS: usize = 2000;
+/// The deepest nesting of parentheses, signs and powers accepted.
+const MAX_EXPR_DEPTH: usize = 64;
+
 struct Parser {
     chars: Vec<(usize, char)>,
     pos: usize,
     vars: Vec<String>,
+    depth: usize,
 }
 
 impl Parser {
@@ -203,6 +217,17 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Result<Expr, ParseError> {
+        self.depth += 1;
+        let r = if self.depth > MAX_EXPR_DEPTH {
+            self.err(format!("expression nested deeper than {MAX_EXPR_DEPTH} levels"))
+        } else {
+            self.unary_inner()
+        };
+        self.depth -= 1;
+        r
+    }
+
+    fn unary_inner(&mut self) -> Result<Expr, ParseError> {
         match self.peek() {
             Some('-') => {
                 self.pos += 1;
@@ -550,6 +575,18 @@ mod tests {
 
     fn p(s: &str) -> Parsed {
         parse(s).unwrap()
+    }
+
+    #[test]
+    fn huge_and_deep_expressions_are_errors_not_crashes() {
+        let deep = format!("{}x{}", "(".repeat(9100), ")".repeat(9100));
+        assert!(parse(&deep).unwrap_err().message.contains("longer than"));
+        let deep = format!("{}x{}", "(".repeat(500), ")".repeat(500));
+        assert!(parse(&deep).unwrap_err().message.contains("nested deeper"));
+        assert!(parse(&"-".repeat(1000)).unwrap_err().message.contains("nested deeper"));
+        assert!(parse(&vec!["x"; 20_000].join("+")).unwrap_err().message.contains("longer than"));
+        let sum = vec!["x"; 900].join("+");
+        assert_eq!(value(&parse(&sum).unwrap().expr, &[1.0]), 900.0);
     }
 
     #[test]

@@ -94,12 +94,24 @@ impl fmt::Display for Diagnostic {
             Severity::Warning => "warning",
             Severity::Info => "info",
         };
-        write!(f, "{kind}: {}\n  --> {}", self.message, self.location())?;
+        // A file name or link target may hold a newline or an escape sequence: never print one raw.
+        write!(f, "{kind}: {}\n  --> {}", printable(&self.message), printable(&self.location()))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  = hint: {hint}")?;
+            write!(f, "\n  = hint: {}", printable(hint))?;
         }
         Ok(())
     }
+}
+
+/// `s` with control characters escaped (`\n` → `\\n`, ESC → `\\u{1b}`).
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .collect::<String>()
+        .into()
 }
 
 /// Sorts diagnostics by file, line and column so that output is stable.
@@ -142,6 +154,14 @@ mod tests {
         assert_eq!(idx.line_col(text, 3), (2, 1));
         assert_eq!(idx.line_col(text, 5), (2, 2)); // 'd' after a two-byte 'ç'
         assert_eq!(idx.line_col(text, 8), (4, 1));
+    }
+
+    #[test]
+    fn control_characters_are_never_printed_raw() {
+        let d = Diagnostic::warning("evil\n  --> fake.md:1\u{1b}[2J.md", 3, 1, "link `a\rb`");
+        let shown = d.to_string();
+        assert_eq!(shown.lines().count(), 2, "{shown}");
+        assert!(!shown.contains('\u{1b}') && !shown.contains('\r'), "{shown}");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use regex::Regex;
 use super::parser;
 
 static TAG: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[\s(,])#([\p{L}\p{N}_\-/]*[\p{L}_\-/][\p{L}\p{N}_\-/]*)").unwrap());
+    LazyLock::new(|| Regex::new(r"(?:^|[\s(,])#([\p{L}\p{M}\p{N}_\-/]*[\p{L}_\-/][\p{L}\p{M}\p{N}_\-/]*)").unwrap());
 
 /// Whether `line` may hold an inline `#tag`: a `#` at its start or after white space, followed by
 /// something other than `#` or white space (so not a heading, and not `[[note#heading]]`).

@@ -379,7 +379,9 @@ pub fn folder_deck(root_deck: &str, rel: &str) -> String {
 
 /// Converts an Obsidian tag to Anki's form: `#a/b` → `a::b`, white space → `_`.
 pub fn anki_tag(tag: &str) -> String {
-    let t = tag.trim().trim_start_matches('#');
+    use unicode_normalization::UnicodeNormalization as _;
+    let nfc: String = tag.nfc().collect();
+    let t = nfc.trim().trim_start_matches('#');
     t.split('/').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("::").replace(char::is_whitespace, "_")
 }
 
@@ -441,6 +443,12 @@ mod tests {
         let (n, d) = parse_default(&src("n.md", text.as_bytes()), "V");
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(n.unwrap().tags, ["fm", "ft", "topic::saddle", "größe"]);
+    }
+
+    #[test]
+    fn tags_keep_combining_marks_and_become_nfc() {
+        let (n, _) = parse_default(&src("n.md", "See #cafe\u{301} here.\n".as_bytes()), "V");
+        assert_eq!(n.unwrap().tags, ["caf\u{e9}"]);
     }
 
     #[test]

@@ -163,7 +163,10 @@ pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
             })
         }
         Err(e) => {
-            diags.push(Diagnostic::warning(studygen_toml::FILE, 0, 0, format!("cannot read studygen.toml: {e}")));
+            diags.push(
+                Diagnostic::error(studygen_toml::FILE, 0, 0, format!("cannot read studygen.toml: {e}"))
+                    .with_hint("make it a UTF-8 text file, or remove it; the build went on with the defaults"),
+            );
             studygen_toml::Config::default()
         }
     };

@@ -440,6 +440,22 @@ mod tests {
     }
 
     #[test]
+    fn cloze_numbers_outside_anki_range_are_errors() {
+        let s = scan_str(
+            "START\nCloze\n{{c0::zero}}\nEND\nSTART\nCloze\n{{c4294967295::big}}\nEND\nSTART\nCloze\n{{c500::ok}}\nEND\n",
+        );
+        assert_eq!(s.cards.len(), 1);
+        let d: Vec<_> = s.diagnostics.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            d,
+            [
+                (1, "cloze number 0 is out of range: Anki numbers deletions 1 to 500"),
+                (5, "cloze number 4294967295 is out of range: Anki numbers deletions 1 to 500"),
+            ]
+        );
+    }
+
+    #[test]
     fn second_start_names_both_lines() {
         let s = scan_str("START\nBasic\nq\nSTART\nBasic\nq2\nBack: a2\nEND\n");
         assert_eq!(s.cards.len(), 1);

@@ -205,12 +205,45 @@ pub fn scan(text: &str, lines: &[&str], first_line: usize, cx: Context<'_>) -> S
         out.cards.sort_by_key(|c| c.line);
     }
     blocks::apply_frozen(&mut out);
+    // Anki numbers deletions from 1; a number it cannot make a card of leaves the card out.
+    let file = cx.file;
+    let diags = &mut out.diagnostics;
+    out.cards.retain(|card| match bad_cloze_number(card) {
+        Some(n) => {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    card.line,
+                    1,
+                    format!("cloze number {n} is out of range: Anki numbers deletions 1 to {MAX_CLOZE}"),
+                )
+                .with_hint("write {{c1::…}}, {{c2::…}}, …; the card was left out"),
+            );
+            false
+        }
+        None => true,
+    });
     for (line, id) in &out.loose_ids {
         out.diagnostics.push(Diagnostic::warning(cx.file, *line, 1, format!("ID {id} belongs to no card")).with_hint(
             "an ID line goes inside its card's block, before the end marker; delete it if the card is gone",
         ));
     }
     out
+}
+
+/// The highest cloze number a card may use.
+const MAX_CLOZE: u64 = 500;
+
+/// A `{{cN::` number of the card outside 1 to [`MAX_CLOZE`], if any.
+fn bad_cloze_number(card: &CardSpec) -> Option<String> {
+    card.fields.iter().find_map(|f| {
+        f.match_indices("{{c").find_map(|(i, _)| {
+            let digits: String = f.get(i + 3..)?.chars().take_while(char::is_ascii_digit).collect();
+            let ok = f.get(i + 3 + digits.len()..)?.starts_with("::");
+            (ok && !digits.is_empty() && digits.parse::<u64>().map_or(true, |n| n == 0 || n > MAX_CLOZE))
+                .then_some(digits)
+        })
+    })
 }
 
 /// The `{{cN::` deletions in `text`.

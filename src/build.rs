@@ -319,6 +319,9 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let deck_name = outputs::safe_file_name(&root_deck);
     let apkg_path = out.join(format!("{deck_name}.apkg"));
     let txt_path = out.join("cards.txt");
+    // A `.studygen` that is a link could point outside the vault: never write through it.
+    let state_dir = vault.root.join(".studygen");
+    let state_is_link = std::fs::symlink_metadata(&state_dir).is_ok_and(|m| m.file_type().is_symlink());
     // The package and the other files are independent: write them on both cores.
     let (apkg, rest) = rayon::join(
         || {
@@ -327,7 +330,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
         },
         || -> anyhow::Result<()> {
             atomic::write(&txt_path, outputs::text::render(&report.cards, &models).as_bytes())?;
-            if new_lock != lock {
+            if new_lock != lock && !state_is_link {
                 atomic::write(&vault.root.join(identity::LOCK_PATH), new_lock.to_json().as_bytes())?;
             }
             Ok(())
@@ -335,6 +338,19 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     );
     apkg?;
     rest?;
+    if state_is_link && new_lock != lock {
+        report.diagnostics.push(
+            Diagnostic::warning(
+                identity::LOCK_PATH,
+                0,
+                0,
+                "`.studygen` is a link: the identity file was not written through it",
+            )
+            .with_hint(
+                "make `.studygen` a real folder inside the vault; until then, edited cards may get new identities",
+            ),
+        );
+    }
     clock.lap("outputs");
     report.card_count = report.cards.len();
     if fingerprint.is_some() {

@@ -154,3 +154,21 @@ fn settings_files_never_follow_links_or_block() {
     assert!(err.contains("not a regular file"), "{err}");
     assert!(err.contains("1 notes (1 blocks)"), "the defaults are used, and the link is not followed: {err}");
 }
+
+#[test]
+#[cfg(unix)]
+fn a_linked_state_folder_is_never_written_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v");
+    std::fs::create_dir_all(&vault).unwrap();
+    std::fs::write(vault.join("n.md"), "START\nBasic\nq\nBack: a\nEND\n").unwrap();
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, vault.join(".studygen")).unwrap();
+    let out = tmp.path().join("out");
+    let o = common::studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let err = common::stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("`.studygen` is a link"), "{err}");
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0, "nothing written outside the vault");
+}

@@ -67,6 +67,10 @@ impl Lock {
     /// Reads the identity file of `vault`; an absent file is an empty lock.
     pub fn load(vault: &Path) -> anyhow::Result<Lock> {
         let path = vault.join(LOCK_PATH);
+        // A linked `.studygen` could point outside the vault: it is not read (nor written).
+        if std::fs::symlink_metadata(vault.join(".studygen")).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Ok(Lock { version: 1, notes: BTreeMap::new() });
+        }
         match crate::vault::read_own_file(&path, 256 << 20) {
             Ok(Some(bytes)) => serde_json::from_slice(&bytes).with_context(|| {
                 format!("identity file `{}` is damaged; restore it from version control or delete it", path.display())

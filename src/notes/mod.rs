@@ -129,6 +129,7 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
     if settings.blocks.add_context || settings.blocks.add_file_link {
         obsidian_to_anki_extras(&mut scanned.cards, body_lines, body_line + 1, &src.rel, settings);
     }
+    let deck_line = if frontmatter.deck.is_some() { 2 } else { scanned.target_deck_line };
     let deck = frontmatter
         .deck
         .clone()
@@ -136,6 +137,7 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
         .or_else(|| folder_setting(&settings.folder_decks, &src.rel).last().map(|d| (*d).to_owned()))
         .or_else(|| settings.default_deck.clone())
         .unwrap_or_else(|| folder_deck(root_deck, &src.rel));
+    let deck = checked_deck(deck, &src.rel, deck_line, root_deck, &mut diags);
     let mut tags: Vec<String> = settings.tags.iter().map(|t| anki_tag(t)).collect();
     for folder_tags in folder_setting(&settings.folder_tags, &src.rel) {
         tags.extend(folder_tags.split_whitespace().map(anki_tag));
@@ -370,6 +372,35 @@ fn folder_setting<'a>(map: &'a std::collections::BTreeMap<String, String>, rel: 
     out
 }
 
+/// The longest deck name accepted, in characters.
+const MAX_DECK_NAME: usize = 250;
+
+/// A deck name Anki can hold: empty `::` parts are dropped (with a warning), and a name with no
+/// part left or over [`MAX_DECK_NAME`] characters is an error; the note's cards then go to the root deck.
+fn checked_deck(deck: String, file: &str, line: usize, root_deck: &str, diags: &mut Vec<Diagnostic>) -> String {
+    let parts: Vec<&str> = deck.split("::").map(str::trim).filter(|p| !p.is_empty()).collect();
+    let cleaned = parts.join("::");
+    if parts.is_empty() || cleaned.chars().count() > MAX_DECK_NAME {
+        let why = if parts.is_empty() {
+            "has no name in it".to_owned()
+        } else {
+            format!("is longer than {MAX_DECK_NAME} characters")
+        };
+        diags.push(
+            Diagnostic::error(file, line, 1, format!("deck `{}` {why}", crate::diagnostics::printable(&deck)))
+                .with_hint(format!("name the deck like `Course::Topic`; the cards went to `{root_deck}`")),
+        );
+        return root_deck.to_owned();
+    }
+    if cleaned != deck.trim() {
+        diags.push(
+            Diagnostic::warning(file, line, 1, format!("deck `{deck}` has empty parts; it is read as `{cleaned}`"))
+                .with_hint("write `A::B`, with a name between every `::`"),
+        );
+    }
+    cleaned
+}
+
 /// The deck of a note from its folder: `root::folder::sub`, or `root` at the vault root.
 pub fn folder_deck(root_deck: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = rel.split('/').collect();
@@ -443,6 +474,20 @@ mod tests {
         let (n, d) = parse_default(&src("n.md", text.as_bytes()), "V");
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(n.unwrap().tags, ["fm", "ft", "topic::saddle", "größe"]);
+    }
+
+    #[test]
+    fn empty_and_over_long_deck_names() {
+        let (n, d) = parse_default(&src("n.md", b"TARGET DECK: ::::\n"), "V");
+        assert_eq!(n.unwrap().deck, "V");
+        assert_eq!((d[0].line, d[0].message.as_str()), (1, "deck `::::` has no name in it"));
+        let (n, d) = parse_default(&src("n.md", b"text\nTARGET DECK: A::::B::\n"), "V");
+        assert_eq!(n.unwrap().deck, "A::B");
+        assert_eq!((d[0].line, d[0].is_error()), (2, false));
+        let long = format!("TARGET DECK: {}\n", "x".repeat(300));
+        let (n, d) = parse_default(&src("n.md", long.as_bytes()), "V");
+        assert_eq!(n.unwrap().deck, "V");
+        assert!(d[0].message.contains("longer than 250"));
     }
 
     #[test]

@@ -64,6 +64,7 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
             // The plugin takes the first deck line of the file.
             if out.target_deck.is_none() {
                 out.target_deck = deck.filter(|d| !d.is_empty());
+                out.target_deck_line = lineno;
             }
             i += used;
             continue;

@@ -167,6 +167,8 @@ pub struct Scanned {
     pub cards: Vec<CardSpec>,
     /// `TARGET DECK`, if given.
     pub target_deck: Option<String>,
+    /// The line of the `TARGET DECK` setting.
+    pub target_deck_line: usize,
     /// `FILE TAGS`, if given.
     pub file_tags: Vec<String>,
     /// Problems found.

@@ -220,6 +220,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let templates = Templates::load(&vault.root)?;
     let lock = Lock::load(&vault.root)?;
     let mut report = Report { notes: vault.notes.len(), ..Report::default() };
+    report.diagnostics.extend(vault.unreadable.iter().cloned());
     let (settings, diags) = settings::load(&vault.root);
     report.diagnostics.extend(diags);
     report.settings_read = settings.read.clone();

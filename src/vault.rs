@@ -45,6 +45,8 @@ pub struct Vault {
     pub notes: Vec<SourceFile>,
     /// Attachments by lower-cased file name, each with the vault-relative paths that carry it.
     pub attachments: BTreeMap<String, Vec<String>>,
+    /// Files and folders that could not be read: each a diagnostic at its path; the rest is built.
+    pub unreadable: Vec<crate::diagnostics::Diagnostic>,
 }
 
 impl Vault {
@@ -96,12 +98,23 @@ pub fn load(root: &Path) -> Result<Vault, VaultError> {
     }
     let mut md = Vec::new();
     let mut attachments: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut unreadable = Vec::new();
     let walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
     for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
-        let entry = entry.map_err(|e| VaultError::Io {
-            path: e.path().map_or_else(|| root.to_owned(), Path::to_owned),
-            source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")),
-        })?;
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) if e.depth() == 0 => {
+                return Err(VaultError::Io {
+                    path: root.to_owned(),
+                    source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")),
+                });
+            }
+            Err(e) => {
+                let rel = e.path().map_or_else(String::new, |p| relative(root, p));
+                unreadable.push(unreadable_at(&rel, &e.to_string()));
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
@@ -112,20 +125,31 @@ pub fn load(root: &Path) -> Result<Vault, VaultError> {
             attachments.entry(file_name(&rel).to_lowercase()).or_default().push(rel);
         }
     }
-    let notes = md
+    let read: Vec<Result<SourceFile, crate::diagnostics::Diagnostic>> = md
         .into_par_iter()
-        .map(|(rel, path)| {
-            std::fs::read(&path)
-                .map(|bytes| SourceFile { rel, bytes })
-                .map_err(|source| VaultError::Io { path, source })
+        .map(|(rel, path)| match std::fs::read(&path) {
+            Ok(bytes) => Ok(SourceFile { rel, bytes }),
+            Err(e) => Err(unreadable_at(&rel, &e.to_string())),
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect();
+    let mut notes = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok(n) => notes.push(n),
+            Err(d) => unreadable.push(d),
+        }
+    }
     let name = root
         .canonicalize()
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "vault".to_owned());
-    Ok(Vault { root: root.to_owned(), name, notes, attachments })
+    Ok(Vault { root: root.to_owned(), name, notes, attachments, unreadable })
+}
+
+fn unreadable_at(rel: &str, why: &str) -> crate::diagnostics::Diagnostic {
+    crate::diagnostics::Diagnostic::error(rel, 0, 0, format!("cannot read `{rel}`: {why}"))
+        .with_hint("check its permissions; the rest of the vault was built without it")
 }
 
 fn relative(root: &Path, path: &Path) -> String {

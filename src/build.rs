@@ -303,6 +303,9 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     if report.wrong_notes > 0 && !opts.force {
         return Ok(report);
     }
+    // A build killed while writing leaves temporary files; this one clears them.
+    atomic::remove_stale(out);
+    atomic::remove_stale(&out.join("figures"));
     let figure_dir = out.join("figures");
     for (name, svg) in lab.figures() {
         atomic::write(&figure_dir.join(&name), svg.as_bytes())?;

@@ -28,6 +28,18 @@ pub fn commit(mut tmp: NamedTempFile, path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Removes the temporary files an interrupted write left in `dir` (their names start with `.tmp`).
+pub fn remove_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && name.to_string_lossy().starts_with(".tmp") {
+            std::fs::remove_file(entry.path()).ok();
+        }
+    }
+}
+
 /// Writes `bytes` to `path` atomically.
 pub fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let mut tmp = begin(path)?;
@@ -37,6 +49,16 @@ pub fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn stale_temporaries_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".tmpAbC123"), b"partial").unwrap();
+        std::fs::write(dir.path().join("deck.apkg"), b"kept").unwrap();
+        super::remove_stale(dir.path());
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["deck.apkg"]);
+    }
+
     #[test]
     fn replaces_whole_files_and_leaves_no_temporaries() {
         let dir = tempfile::tempdir().unwrap();

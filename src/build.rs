@@ -360,7 +360,8 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     if fingerprint.is_some() {
         // Recomputed now: the build may just have written the identity file.
         let fp = self::fingerprint(&vault, opts);
-        let stamp = serde_json::json!({ "fingerprint": fp, "report": &report });
+        let apkg = apkg_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let stamp = serde_json::json!({ "fingerprint": fp, "report": &report, "apkg": apkg });
         atomic::write(&out.join(STAMP), stamp.to_string().as_bytes())?;
     }
     report.written = vec![apkg_path, txt_path];
@@ -412,9 +413,13 @@ fn unchanged(out: &Path, fp: &str) -> Option<Report> {
     struct Stamp {
         fingerprint: String,
         report: Report,
+        #[serde(default)]
+        apkg: String,
     }
     let stamp: Stamp = serde_json::from_slice(&std::fs::read(out.join(STAMP)).ok()?).ok()?;
-    if stamp.fingerprint != fp || !out.join("cards.txt").exists() {
+    // Every output must still be there: a deleted deck is rebuilt.
+    let outputs_exist = out.join("cards.txt").is_file() && !stamp.apkg.is_empty() && out.join(&stamp.apkg).is_file();
+    if stamp.fingerprint != fp || !outputs_exist {
         return None;
     }
     let mut report = stamp.report;

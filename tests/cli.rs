@@ -124,4 +124,9 @@ fn a_rebuild_with_nothing_changed_reuses_the_last_build() {
     std::fs::write(&note, text + "\nNew card::new answer\n").unwrap(); // the note is tagged #flashcards
     let err = build_ok(&vault, &out);
     assert!(!err.contains("up to date") && err.contains("wrote"), "{err}");
+    // A deleted deck is rebuilt, although nothing in the vault changed.
+    std::fs::remove_file(apkg_in(&out)).unwrap();
+    let err = build_ok(&vault, &out);
+    assert!(!err.contains("up to date") && err.contains("wrote"), "{err}");
+    assert!(apkg_in(&out).is_file());
 }

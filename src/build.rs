@@ -332,16 +332,24 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
             apkg::write(&apkg_path, &report.cards, &models, &media, &templates, opts.now)
                 .with_context(|| format!("cannot write `{}`", apkg_path.display()))
         },
-        || -> anyhow::Result<()> {
+        || -> anyhow::Result<Option<String>> {
             atomic::write(&txt_path, outputs::text::render(&report.cards, &models).as_bytes())?;
             if new_lock != lock && !state_is_link {
-                atomic::write(&vault.root.join(identity::LOCK_PATH), new_lock.to_json().as_bytes())?;
+                // A read-only vault still builds; only the identity file is not updated.
+                if let Err(e) = atomic::write(&vault.root.join(identity::LOCK_PATH), new_lock.to_json().as_bytes()) {
+                    return Ok(Some(format!("{e:#}")));
+                }
             }
-            Ok(())
+            Ok(None)
         },
     );
     apkg?;
-    rest?;
+    if let Some(why) = rest? {
+        report.diagnostics.push(
+            Diagnostic::warning(identity::LOCK_PATH, 0, 0, format!("the identity file was not written: {why}"))
+                .with_hint("the deck was built; make the vault writable so that edited cards keep their identity"),
+        );
+    }
     if state_is_link && new_lock != lock {
         report.diagnostics.push(
             Diagnostic::warning(

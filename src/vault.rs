@@ -69,7 +69,9 @@ pub fn read_own_file(path: &Path, limit: u64) -> std::io::Result<Option<Vec<u8>>
     use std::io::Read as _;
     let meta = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => {
+            return Ok(None);
+        }
         Err(e) => return Err(e),
     };
     if !meta.is_file() {

@@ -172,3 +172,20 @@ fn a_linked_state_folder_is_never_written_through() {
     assert!(err.contains("`.studygen` is a link"), "{err}");
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0, "nothing written outside the vault");
 }
+
+#[test]
+fn a_vault_whose_state_cannot_be_written_still_builds() {
+    // As root, permissions cannot make the vault read-only; a file where the state folder should be
+    // makes the identity file just as unwritable.
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v");
+    std::fs::create_dir_all(&vault).unwrap();
+    std::fs::write(vault.join("n.md"), "START\nBasic\nq\nBack: a\nEND\n").unwrap();
+    std::fs::write(vault.join(".studygen"), "not a folder").unwrap();
+    let out = tmp.path().join("out");
+    let o = common::studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let err = common::stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "the exit code tells the truth: the deck was written: {err}");
+    assert!(err.contains("the identity file was not written"), "{err}");
+    assert!(apkg_in(&out).is_file());
+}

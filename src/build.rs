@@ -303,6 +303,8 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     if report.wrong_notes > 0 && !opts.force {
         return Ok(report);
     }
+    // Two builds into one output folder take turns writing it: the second waits for the first.
+    let _lock = lock_output(out)?;
     // A build killed while writing leaves temporary files; this one clears them.
     atomic::remove_stale(out);
     atomic::remove_stale(&out.join("figures"));
@@ -378,6 +380,23 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
 
 /// The most of one settings file the fingerprint reads.
 const MAX_STAMP_INPUT: u64 = 16 << 20;
+
+/// The lock file in the output folder that builds into it hold while they run.
+const LOCK_FILE: &str = ".studygen-build.lock";
+
+/// Takes the output folder's lock, waiting while another build holds it; released when dropped.
+fn lock_output(out: &Path) -> anyhow::Result<std::fs::File> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create folder `{}`", out.display()))?;
+    let path = out.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open `{}`", path.display()))?;
+    file.lock().with_context(|| format!("cannot lock `{}`", path.display()))?;
+    Ok(file)
+}
 
 /// The file in the output folder that records what the last build was built from.
 const STAMP: &str = ".studygen-build.json";

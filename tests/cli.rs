@@ -130,3 +130,36 @@ fn a_rebuild_with_nothing_changed_reuses_the_last_build() {
     assert!(!err.contains("up to date") && err.contains("wrote"), "{err}");
     assert!(apkg_in(&out).is_file());
 }
+
+#[test]
+fn two_builds_into_one_folder_take_turns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let make = |dir: &str, front: &str| {
+        let v = tmp.path().join(dir).join("v");
+        std::fs::create_dir_all(&v).unwrap();
+        for i in 0..200 {
+            std::fs::write(v.join(format!("n{i}.md")), format!("#flashcards\n\n{front} {i}::answer {i}\n")).unwrap();
+        }
+        v
+    };
+    let (a, b) = (make("a", "Alpha"), make("b", "Beta"));
+    let out = tmp.path().join("out");
+    for _ in 0..3 {
+        std::fs::remove_dir_all(&out).ok();
+        let spawn = |v: &std::path::Path| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_studygen"))
+                .args(["build", v.to_str().unwrap(), "--out", out.to_str().unwrap()])
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        let (mut pa, mut pb) = (spawn(&a), spawn(&b));
+        assert!(pa.wait().unwrap().success() && pb.wait().unwrap().success());
+        let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+        let last = if cards.contains("Alpha") { &a } else { &b };
+        assert!(!(cards.contains("Alpha") && cards.contains("Beta")), "one build's cards, not a mix");
+        // The record agrees with the outputs: rebuilding the vault they came from changes nothing.
+        let err = build_ok(last, &out);
+        assert!(err.contains("up to date"), "{err}");
+    }
+}

@@ -9,6 +9,9 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    // Notes are parsed on rayon's workers: give them the main thread's stack size, not 2 MiB, as a
+    // second line of defence behind the parsers' own nesting limits.
+    rayon::ThreadPoolBuilder::new().stack_size(8 << 20).build_global().ok();
     let result = match cli.command {
         cli::Command::Build { vault, out, force, deny_warnings } => cmd::build::run(&vault, &out, force, deny_warnings),
         cli::Command::Check { vault, deny_warnings } => cmd::check::run(&vault, deny_warnings),

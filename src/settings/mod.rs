@@ -172,39 +172,39 @@ pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
     };
     let (obsidian_root, prefix) = obsidian_root(root);
     let shown = |rel: &str| format!("{prefix_up}{rel}", prefix_up = "../".repeat(prefix.matches('/').count()));
-    let plugin = |rel: &str, diags: &mut Vec<Diagnostic>| -> Option<String> {
-        let path = obsidian_root.as_ref()?.join(rel);
-        match read_settings_file(&path) {
-            Ok(Some(text)) => Some(text),
-            Ok(None) => None,
+    // Reads and parses one plugin's settings file: a warning for each problem, `None` when unusable.
+    fn plugin<T>(
+        dir: Option<&Path>,
+        rel: &str,
+        shown: &str,
+        parse: fn(&str) -> Result<(T, Vec<String>), String>,
+        read: &mut Vec<String>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<T> {
+        let text = match read_settings_file(&dir?.join(rel)) {
+            Ok(text) => text?,
             Err(e) => {
-                diags.push(plugin_warning(&shown(rel), &e));
+                diags.push(plugin_warning(shown, &e));
+                return None;
+            }
+        };
+        match parse(&text) {
+            Ok((data, problems)) => {
+                read.push(shown.to_owned());
+                diags.extend(problems.iter().map(|p| plugin_warning(shown, p)));
+                Some(data)
+            }
+            Err(e) => {
+                diags.push(plugin_warning(shown, &e));
                 None
             }
         }
-    };
-    let ota = plugin(obsidian_to_anki::PATH, &mut diags).and_then(|text| match obsidian_to_anki::parse(&text) {
-        Ok((data, problems)) => {
-            read.push(shown(obsidian_to_anki::PATH));
-            diags.extend(problems.iter().map(|p| plugin_warning(&shown(obsidian_to_anki::PATH), p)));
-            Some(data)
-        }
-        Err(e) => {
-            diags.push(plugin_warning(&shown(obsidian_to_anki::PATH), &e));
-            None
-        }
-    });
-    let osr = plugin(spaced_repetition::PATH, &mut diags).and_then(|text| match spaced_repetition::parse(&text) {
-        Ok((data, problems)) => {
-            read.push(shown(spaced_repetition::PATH));
-            diags.extend(problems.iter().map(|p| plugin_warning(&shown(spaced_repetition::PATH), p)));
-            Some(data)
-        }
-        Err(e) => {
-            diags.push(plugin_warning(&shown(spaced_repetition::PATH), &e));
-            None
-        }
-    });
+    }
+    let dir = obsidian_root.as_deref();
+    let ota_path = shown(obsidian_to_anki::PATH);
+    let ota = plugin(dir, obsidian_to_anki::PATH, &ota_path, obsidian_to_anki::parse, &mut read, &mut diags);
+    let osr_path = shown(spaced_repetition::PATH);
+    let osr = plugin(dir, spaced_repetition::PATH, &osr_path, spaced_repetition::parse, &mut read, &mut diags);
     let mut settings = resolve(toml, ota, osr, &mut diags, &prefix);
     for d in &mut diags {
         if d.file == obsidian_to_anki::PATH {

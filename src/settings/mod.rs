@@ -149,6 +149,9 @@ pub struct NoteTypes {
     pub from_anki: bool,
 }
 
+/// A plugin settings parser: the data and the problems it found, or why the file is unusable.
+type Parse<T> = fn(&str) -> Result<(T, Vec<String>), String>;
+
 /// Reads studygen.toml and the plugins' settings for the vault at `root`.
 pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -177,7 +180,7 @@ pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
         dir: Option<&Path>,
         rel: &str,
         shown: &str,
-        parse: fn(&str) -> Result<(T, Vec<String>), String>,
+        parse: Parse<T>,
         read: &mut Vec<String>,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<T> {

@@ -143,21 +143,7 @@ pub(super) fn in_html(html: &str, math: impl Fn(&str, bool) -> String) -> String
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Resolve, Style, render};
-
-    struct V;
-    impl Resolve for V {
-        fn vault_name(&self) -> &str {
-            "V"
-        }
-        fn media(&self, _: &str) -> Option<String> {
-            None
-        }
-    }
-
-    fn html(md: &str) -> String {
-        render(md, Style::default(), &V).html
-    }
+    use super::super::tests::html;
 
     #[test]
     fn display_math_across_blank_lines_is_one_block() {

@@ -354,7 +354,7 @@ static BLOCK_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|\s)\^[A-Za
 mod tests {
     use super::*;
 
-    struct V;
+    pub(super) struct V;
     impl Resolve for V {
         fn vault_name(&self) -> &str {
             "My Vault"
@@ -379,7 +379,8 @@ mod tests {
         assert_eq!(html("`code`"), "<p><code>code</code></p>");
     }
 
-    fn html(md: &str) -> String {
+    /// Renders `md` with the test vault: also used by the math tests.
+    pub(super) fn html(md: &str) -> String {
         render(md, Style::default(), &V).html
     }
 

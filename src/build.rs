@@ -8,14 +8,15 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use rayon::prelude::*;
 
-use crate::cards::identity::{self, Lock};
+use crate::cards::identity;
 use crate::cards::{self, Card};
 use crate::claims::{self, Verdict};
 use crate::diagnostics::{self, Diagnostic};
 use crate::experiments::{self, Lab};
 use crate::markdown::{self, Resolve};
 use crate::notes::{self, Note};
-use crate::outputs::{self, Media, apkg, atomic};
+use crate::outputs::staging::{RECORD, Staging};
+use crate::outputs::{self, Media, apkg, atomic, record, state};
 use crate::templates::Templates;
 use crate::vault::{self, Vault};
 use crate::{links, lints, settings};
@@ -31,6 +32,8 @@ pub struct Options {
     pub force: bool,
     /// The time in seconds given to new and changed cards.
     pub now: i64,
+    /// Where the identity state is kept, instead of the vault's `.studygen/`.
+    pub state: Option<PathBuf>,
 }
 
 impl Options {
@@ -41,7 +44,7 @@ impl Options {
         let now = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
         });
-        Options { vault: vault.into(), out, force: false, now }
+        Options { vault: vault.into(), out, force: false, now, state: None }
     }
 }
 
@@ -205,20 +208,39 @@ fn packed_name(vault: &Vault, rel: &str) -> String {
     }
 }
 
+/// Checks a vault held in memory: notes by vault-relative path, with no attachments, settings or
+/// state. For fuzzing and property tests: it runs every stage `check` runs, and writes nothing.
+pub fn check_in_memory(notes: impl IntoIterator<Item = (String, Vec<u8>)>) -> anyhow::Result<Report> {
+    let mut notes: Vec<vault::SourceFile> =
+        notes.into_iter().map(|(rel, bytes)| vault::SourceFile { rel, bytes }).collect();
+    notes.sort_by(|a, b| a.rel.cmp(&b.rel));
+    notes.dedup_by(|a, b| a.rel == b.rel);
+    let root = PathBuf::from("/nonexistent/studygen-in-memory-vault");
+    let vault =
+        Vault { root: root.clone(), name: "vault".into(), notes, attachments: BTreeMap::new(), unreadable: Vec::new() };
+    run_loaded(vault, &Options::new(root, None), Stopwatch::new())
+}
+
 /// Runs the pipeline.
 pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let mut clock = Stopwatch::new();
     let vault = vault::load(&opts.vault)?;
     clock.lap("load");
-    let fingerprint = opts.out.as_ref().map(|_| fingerprint(&vault, opts));
+    run_loaded(vault, opts, clock)
+}
+
+/// Runs the pipeline on a loaded vault.
+fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Result<Report> {
+    let state = state::Place::new(&vault.root, opts.state.as_deref(), opts.out.as_deref());
+    let fingerprint = opts.out.as_ref().map(|_| record::fingerprint(&vault, opts, &state));
     if let (Some(out), Some(fp)) = (&opts.out, &fingerprint)
-        && let Some(report) = unchanged(out, fp)
+        && let Some(report) = record::unchanged(out, fp)
     {
         clock.lap("fingerprint");
         return Ok(report);
     }
     let templates = Templates::load(&vault.root)?;
-    let lock = Lock::load(&vault.root)?;
+    let lock = state.load()?;
     let mut report = Report { notes: vault.notes.len(), ..Report::default() };
     report.diagnostics.extend(vault.unreadable.iter().cloned());
     let (settings, diags) = settings::load(&vault.root);
@@ -279,7 +301,6 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let present: HashSet<String> = vault.notes.iter().map(|n| n.rel.clone()).collect();
     let (new_lock, diags) = identity::assign(&mut cards, &present, &lock, opts.now);
     report.diagnostics.extend(diags);
-    diagnostics::sort(&mut report.diagnostics);
     clock.lap("identity");
     report.anki_cards = cards
         .iter()
@@ -296,162 +317,132 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     report.card_count = report.cards.len();
 
     let Some(out) = &opts.out else {
+        diagnostics::sort(&mut report.diagnostics);
         return Ok(report);
     };
     // A broken card is left out and the rest is written; but a deck built from notes whose claims
     // or experiments are wrong would teach wrong things, so those block it (unless forced).
     if report.wrong_notes > 0 && !opts.force {
+        diagnostics::sort(&mut report.diagnostics);
         return Ok(report);
     }
-    // Two builds into one output folder take turns writing it: the second waits for the first.
-    let _lock = lock_output(out)?;
-    // A build killed while writing leaves temporary files; this one clears them.
-    atomic::remove_stale(out);
-    atomic::remove_stale(&out.join("figures"));
-    let figure_dir = out.join("figures");
-    for (name, svg) in lab.figures() {
-        atomic::write(&figure_dir.join(&name), svg.as_bytes())?;
-    }
-    let mut media = collect_media(&vault, &report.cards);
-    let used: HashSet<&str> = report.cards.iter().flat_map(|c| c.media.iter().map(String::as_str)).collect();
-    media.extend(
-        lab.figures()
-            .into_keys()
-            .filter(|n| used.contains(n.as_str()))
-            .map(|name| Media { path: figure_dir.join(&name), name }),
-    );
-    media.sort();
-    media.dedup_by(|a, b| a.name == b.name);
-    let deck_name = outputs::safe_file_name(&root_deck);
-    let apkg_path = out.join(format!("{deck_name}.apkg"));
-    let txt_path = out.join("cards.txt");
-    // A `.studygen` that is a link could point outside the vault: never write through it.
-    let state_dir = vault.root.join(".studygen");
-    let state_is_link = std::fs::symlink_metadata(&state_dir).is_ok_and(|m| m.file_type().is_symlink());
-    // The package and the other files are independent: write them on both cores.
-    let (apkg, rest) = rayon::join(
-        || {
-            apkg::write(&apkg_path, &report.cards, &models, &media, &templates, opts.now)
-                .with_context(|| format!("cannot write `{}`", apkg_path.display()))
-        },
-        || -> anyhow::Result<Option<String>> {
-            atomic::write(&txt_path, outputs::text::render(&report.cards, &models).as_bytes())?;
-            if new_lock != lock && !state_is_link {
-                // A read-only vault still builds; only the identity file is not updated.
-                if let Err(e) = atomic::write(&vault.root.join(identity::LOCK_PATH), new_lock.to_json().as_bytes()) {
-                    return Ok(Some(format!("{e:#}")));
-                }
-            }
-            Ok(None)
-        },
-    );
-    apkg?;
-    if let Some(why) = rest? {
-        report.diagnostics.push(
-            Diagnostic::warning(identity::LOCK_PATH, 0, 0, format!("the identity file was not written: {why}"))
-                .with_hint("the deck was built; make the vault writable so that edited cards keep their identity"),
-        );
-    }
-    if state_is_link && new_lock != lock {
-        report.diagnostics.push(
-            Diagnostic::warning(
-                identity::LOCK_PATH,
-                0,
-                0,
-                "`.studygen` is a link: the identity file was not written through it",
-            )
-            .with_hint(
-                "make `.studygen` a real folder inside the vault; until then, edited cards may get new identities",
-            ),
-        );
-    }
+    let written = Written { lab: &lab, models: &models, templates: &templates, root_deck: &root_deck };
+    write_outputs(&vault, opts, out, &state, (&lock, &new_lock), &written, &mut report)?;
     clock.lap("outputs");
-    report.card_count = report.cards.len();
-    if fingerprint.is_some() {
-        // Recomputed now: the build may just have written the identity file.
-        let fp = self::fingerprint(&vault, opts);
-        let apkg = apkg_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let stamp = serde_json::json!({ "fingerprint": fp, "report": &report, "apkg": apkg });
-        atomic::write(&out.join(STAMP), stamp.to_string().as_bytes())?;
-    }
-    report.written = vec![apkg_path, txt_path];
     Ok(report)
 }
 
-/// The most of one settings file the fingerprint reads.
-const MAX_STAMP_INPUT: u64 = 16 << 20;
-
-/// The lock file in the output folder that builds into it hold while they run.
-const LOCK_FILE: &str = ".studygen-build.lock";
-
-/// Takes the output folder's lock, waiting while another build holds it; released when dropped.
-fn lock_output(out: &Path) -> anyhow::Result<std::fs::File> {
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create folder `{}`", out.display()))?;
-    let path = out.join(LOCK_FILE);
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open `{}`", path.display()))?;
-    file.lock().with_context(|| format!("cannot lock `{}`", path.display()))?;
-    Ok(file)
+/// What the outputs are made of, besides the report's cards.
+struct Written<'a> {
+    lab: &'a Lab,
+    models: &'a [cards::notetypes::Model],
+    templates: &'a Templates,
+    root_deck: &'a str,
 }
 
-/// The file in the output folder that records what the last build was built from.
-const STAMP: &str = ".studygen-build.json";
+/// Writes the identity state, then stages the deck, `cards.txt`, the figures and the build record,
+/// and commits them to `out` as one set.
+fn write_outputs(
+    vault: &Vault,
+    opts: &Options,
+    out: &Path,
+    state: &state::Place,
+    (lock, new_lock): (&identity::Lock, &identity::Lock),
+    w: &Written<'_>,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    // Builds that share the output folder or the vault's state take turns.
+    let _held = outputs::lock::acquire(&vault.root, out)?;
+    let apkg_name = format!("{}.apkg", outputs::safe_file_name(w.root_deck));
+    let staging = Staging::begin(out, &[&apkg_name, "cards.txt", "figures", state::IN_OUT])?;
 
-/// A hash of everything a build depends on: studygen's version, the notes, the attachments (path,
-/// size and modification time), template overrides, the identity file and the options.
-fn fingerprint(vault: &Vault, opts: &Options) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION"));
-    h.update([u8::from(opts.force)]);
-    for note in &vault.notes {
-        h.update(note.rel.as_bytes());
-        h.update((note.bytes.len() as u64).to_le_bytes());
-        h.update(&note.bytes);
-    }
-    for rel in vault.attachments.values().flatten() {
-        let meta = std::fs::metadata(vault.root.join(rel)).ok();
-        let mtime =
-            meta.as_ref().and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
-        h.update(rel.as_bytes());
-        h.update(format!("{:?}{:?}", meta.map(|m| m.len()), mtime));
-    }
-    for extra in [identity::LOCK_PATH.to_owned()]
-        .into_iter()
-        .chain(crate::templates::DEFAULTS.iter().map(|(n, _)| format!("{}/{n}", crate::templates::OVERRIDE_DIR)))
+    // The identity state is written first: a state that knows more cards than the deck does no
+    // harm, but a deck whose cards the state forgot would get new GUIDs on the next build.
+    let (target, why_not) = state.target();
+    let source = state.source();
+    if let state::Target::File(path) = &target
+        && let Some(dir) = path.parent()
     {
-        h.update(extra.as_bytes());
-        h.update(crate::vault::read_own_file(&vault.root.join(&extra), 256 << 20).ok().flatten().unwrap_or_default());
+        // What a killed build left there; the vault's lock is held, so it is no running build's.
+        atomic::remove_stale(dir);
     }
-    for path in settings::files(&vault.root) {
-        h.update(path.to_string_lossy().as_bytes());
-        h.update(crate::vault::read_own_file(&path, MAX_STAMP_INPUT).ok().flatten().unwrap_or_default());
+    let state_in_out = match target {
+        state::Target::File(path) if new_lock != lock || source.as_ref() != Some(&path) => {
+            match atomic::write(&path, new_lock.to_json().as_bytes()) {
+                Ok(()) => false,
+                Err(e) if opts.state.is_some() => return Err(e),
+                Err(e) => {
+                    state_warning(report, out, &format!("{e:#}"));
+                    true
+                }
+            }
+        }
+        state::Target::File(_) => false,
+        state::Target::Out => {
+            state_warning(report, out, why_not.as_deref().unwrap_or("the vault cannot be written"));
+            true
+        }
+    };
+    if state_in_out {
+        staging.write(state::IN_OUT, new_lock.to_json().as_bytes())?;
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+
+    for (name, svg) in w.lab.figures() {
+        staging.write(&format!("figures/{name}"), svg.as_bytes())?;
+    }
+    let mut media = collect_media(vault, &report.cards);
+    let used: HashSet<&str> = report.cards.iter().flat_map(|c| c.media.iter().map(String::as_str)).collect();
+    media.extend(
+        w.lab
+            .figures()
+            .into_keys()
+            .filter(|n| used.contains(n.as_str()))
+            .map(|name| Media { path: staging.path(&format!("figures/{name}")), name }),
+    );
+    media.sort();
+    media.dedup_by(|a, b| a.name == b.name);
+    let apkg_path = staging.path(&apkg_name);
+    // The package and the text export are independent: write them on both cores.
+    let (apkg, txt) = rayon::join(
+        || {
+            apkg::write(&apkg_path, &report.cards, w.models, &media, w.templates, opts.now)
+                .with_context(|| format!("cannot write `{apkg_name}`"))
+        },
+        || staging.write("cards.txt", outputs::text::render(&report.cards, w.models).as_bytes()),
+    );
+    apkg?;
+    txt?;
+    diagnostics::sort(&mut report.diagnostics);
+    report.card_count = report.cards.len();
+    // The record is written last, and fingerprints the state as it now is.
+    let state_now = state::Place::new(&vault.root, opts.state.as_deref(), Some(&staging.path("")));
+    let record = record::Record {
+        fingerprint: record::fingerprint(vault, opts, &state_now),
+        report: std::mem::take(report),
+        files: record::list(&staging.path("")),
+    };
+    let written = staging.write(RECORD, serde_json::to_string(&record)?.as_bytes());
+    *report = record.report;
+    written?;
+    staging.commit()?;
+    report.written = vec![out.join(apkg_name), out.join("cards.txt")];
+    Ok(())
 }
 
-/// The last build's report, if it was built from exactly this fingerprint and its outputs exist.
-fn unchanged(out: &Path, fp: &str) -> Option<Report> {
-    #[derive(serde::Deserialize)]
-    struct Stamp {
-        fingerprint: String,
-        report: Report,
-        #[serde(default)]
-        apkg: String,
-    }
-    let stamp: Stamp = serde_json::from_slice(&std::fs::read(out.join(STAMP)).ok()?).ok()?;
-    // Every output must still be there: a deleted deck is rebuilt.
-    let outputs_exist = out.join("cards.txt").is_file() && !stamp.apkg.is_empty() && out.join(&stamp.apkg).is_file();
-    if stamp.fingerprint != fp || !outputs_exist {
-        return None;
-    }
-    let mut report = stamp.report;
-    report.unchanged = true;
-    Some(report)
+/// Warns that the identity state went into the output set.
+fn state_warning(report: &mut Report, out: &Path, why: &str) {
+    report.diagnostics.push(
+        Diagnostic::warning(
+            identity::LOCK_PATH,
+            0,
+            0,
+            format!("the identity state is kept in the output folder: {why}"),
+        )
+        .with_hint(format!(
+            "the deck was built, and later builds into `{}` keep their GUIDs; pass --state DIR to keep it elsewhere",
+            out.display()
+        )),
+    );
 }
 
 /// Prints how long each stage took when `STUDYGEN_TIMINGS` is set.

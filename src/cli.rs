@@ -42,6 +42,10 @@ pub(crate) enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Keep the identity state (which GUID each card has) in DIR/identity.json instead of the
+        /// vault's .studygen/ folder; for read-only vaults.
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
     },
     /// Parse and check the whole vault without writing anything; exit 1 on any error.
     #[command(after_help = AFTER_HELP)]
@@ -52,6 +56,9 @@ pub(crate) enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// Read the identity state from DIR/identity.json (see `build --state`).
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
     },
 }
 

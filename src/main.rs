@@ -13,8 +13,10 @@ fn main() -> ExitCode {
     // second line of defence behind the parsers' own nesting limits.
     rayon::ThreadPoolBuilder::new().stack_size(8 << 20).build_global().ok();
     let result = match cli.command {
-        cli::Command::Build { vault, out, force, deny_warnings } => cmd::build::run(&vault, &out, force, deny_warnings),
-        cli::Command::Check { vault, deny_warnings } => cmd::check::run(&vault, deny_warnings),
+        cli::Command::Build { vault, out, force, deny_warnings, state } => {
+            cmd::build::run(&vault, &out, state, force, deny_warnings)
+        }
+        cli::Command::Check { vault, deny_warnings, state } => cmd::check::run(&vault, state, deny_warnings),
     };
     match result {
         Ok(code) => code,

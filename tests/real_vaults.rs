@@ -186,6 +186,7 @@ fn a_vault_whose_state_cannot_be_written_still_builds() {
     let o = common::studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     let err = common::stderr(&o);
     assert_eq!(o.status.code(), Some(0), "the exit code tells the truth: the deck was written: {err}");
-    assert!(err.contains("the identity file was not written"), "{err}");
+    assert!(err.contains("the identity state is kept in the output folder"), "{err}");
+    assert!(out.join(".studygen-identity.json").is_file(), "the state went into the output set");
     assert!(apkg_in(&out).is_file());
 }

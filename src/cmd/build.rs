@@ -1,14 +1,21 @@
 //! `studygen build`: the vault becomes a deck.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use studygen::build::{self, Options};
 
 /// Builds `vault` into `out`.
-pub(crate) fn run(vault: &Path, out: &Path, force: bool, deny_warnings: bool) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(
+    vault: &Path,
+    out: &Path,
+    state: Option<PathBuf>,
+    force: bool,
+    deny_warnings: bool,
+) -> anyhow::Result<ExitCode> {
     let mut opts = Options::new(vault, Some(out.to_owned()));
     opts.force = force;
+    opts.state = state;
     let report = build::run(&opts)?;
     let code = super::finish(&report, deny_warnings);
     if report.unchanged {

@@ -1,12 +1,14 @@
 //! `studygen check`: every check of `build`, writing nothing. Made for CI.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use studygen::build::{self, Options};
 
 /// Checks `vault`.
-pub(crate) fn run(vault: &Path, deny_warnings: bool) -> anyhow::Result<ExitCode> {
-    let report = build::run(&Options::new(vault, None))?;
+pub(crate) fn run(vault: &Path, state: Option<PathBuf>, deny_warnings: bool) -> anyhow::Result<ExitCode> {
+    let mut opts = Options::new(vault, None);
+    opts.state = state;
+    let report = build::run(&opts)?;
     Ok(super::finish(&report, deny_warnings))
 }

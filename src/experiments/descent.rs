@@ -52,6 +52,16 @@ pub const PARAMS: &[ParamDef] = &[
     },
 ];
 
+/// The work the experiment does, in the units of [`super::WORK_LIMIT`]: a few operations per
+/// coordinate per step, for each rule.
+pub fn cost(p: &Params) -> f64 {
+    let n = match p.list("eigenvalues") {
+        Some(l) => l.len(),
+        None => p.int("dim"),
+    };
+    8.0 * p.int("steps") as f64 * n as f64 * p.names("rules").len() as f64
+}
+
 /// Runs the experiment.
 pub fn run(p: &Params) -> Result<Outcome, String> {
     let lambda: Vec<f64> = match (p.list("eigenvalues"), p.has("kappa")) {
@@ -71,9 +81,7 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
         return Err(format!("`start` needs {n} coordinates, not all zero"));
     }
     let steps = p.int("steps");
-    if steps as f64 * n as f64 * p.names("rules").len() as f64 > 5e7 {
-        return Err("steps × dimension × rules is over the limit of 5e7".into());
-    }
+    super::within_limit(cost(p))?;
     let (lmax, lmin) =
         (lambda.iter().copied().fold(f64::MIN, f64::max), lambda.iter().copied().fold(f64::MAX, f64::min));
     let steep = lambda.iter().position(|l| *l == lmax).unwrap_or(0);

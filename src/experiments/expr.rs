@@ -120,6 +120,18 @@ impl Parsed {
 }
 
 impl Expr {
+    /// How many nodes the tree has: what one evaluation costs.
+    pub fn size(&self) -> usize {
+        match self {
+            Expr::Num(_) | Expr::Var(_) => 1,
+            Expr::Neg(a) => 1 + a.size(),
+            Expr::Add(x, y) | Expr::Sub(x, y) | Expr::Mul(x, y) | Expr::Div(x, y) | Expr::Pow(x, y) => {
+                1 + x.size() + y.size()
+            }
+            Expr::Call(_, args) => 1 + args.iter().map(Expr::size).sum::<usize>(),
+        }
+    }
+
     /// The same expression with `Var(i)` renumbered to `Var(map[i])`.
     pub fn remap(&self, map: &[usize]) -> Expr {
         let b = |e: &Expr| Box::new(e.remap(map));

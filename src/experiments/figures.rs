@@ -23,6 +23,39 @@ fn color(i: usize) -> RGBColor {
     COLORS[i % COLORS.len()]
 }
 
+/// A line is drawn with at most twice this many points, however long the run: a figure's size
+/// stays bounded.
+pub const MAX_BUCKETS: usize = 1000;
+
+/// `points` thinned to at most `2 × MAX_BUCKETS` (plus the first and the last): each bucket of
+/// consecutive points keeps its lowest and highest, in order, so spikes and oscillations stay
+/// visible.
+pub fn thin(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    if points.len() <= 2 * MAX_BUCKETS {
+        return points.to_vec();
+    }
+    let per = points.len().div_ceil(MAX_BUCKETS);
+    let mut out = Vec::with_capacity(2 * MAX_BUCKETS + 2);
+    out.extend(points.first().copied());
+    for bucket in points.chunks(per) {
+        let lo = bucket.iter().enumerate().min_by(|a, b| a.1.1.total_cmp(&b.1.1)).map_or(0, |(i, _)| i);
+        let hi = bucket.iter().enumerate().max_by(|a, b| a.1.1.total_cmp(&b.1.1)).map_or(0, |(i, _)| i);
+        let (first, second) = if lo <= hi { (lo, hi) } else { (hi, lo) };
+        if out.last() != Some(&bucket[first]) {
+            out.push(bucket[first]);
+        }
+        if second != first {
+            out.push(bucket[second]);
+        }
+    }
+    if let Some(last) = points.last()
+        && out.last() != Some(last)
+    {
+        out.push(*last);
+    }
+    out
+}
+
 /// Contour lines of `f` around the trajectories, with one line per method.
 pub fn contour(f: &dyn Objective, names: &[String], series: &[Series], center: &[f64], radius: f64) -> String {
     let (cx, cy) = (center.first().copied().unwrap_or(0.0), center.get(1).copied().unwrap_or(0.0));
@@ -82,6 +115,15 @@ pub fn contour(f: &dyn Objective, names: &[String], series: &[Series], center: &
         for (i, s) in series.iter().enumerate() {
             let pts: Vec<(f64, f64)> =
                 s.points.iter().copied().filter(|(x, y)| x.is_finite() && y.is_finite()).collect();
+            // A path is thinned by position along it, not by a coordinate.
+            let pts: Vec<(f64, f64)> = if pts.len() > 2 * MAX_BUCKETS {
+                let per = pts.len().div_ceil(2 * MAX_BUCKETS);
+                let mut kept: Vec<(f64, f64)> = pts.iter().copied().step_by(per).collect();
+                kept.extend(pts.last().copied().filter(|l| kept.last() != Some(l)));
+                kept
+            } else {
+                pts
+            };
             let c = color(i);
             if let Ok(a) = chart.draw_series(LineSeries::new(pts.clone(), c.stroke_width(2))) {
                 a.label(s.name.clone())
@@ -153,7 +195,8 @@ pub fn loss_curves(series: &[Series], kappa: f64) -> String {
         let _ = chart.configure_mesh().x_desc("iteration").y_desc("loss").draw();
         for (i, s) in series.iter().enumerate() {
             let c = color(i);
-            let pts = s.points.iter().copied().filter(|(_, y)| positive(*y)).map(|(x, y)| (x, y.clamp(lo, hi)));
+            let pts: Vec<(f64, f64)> = s.points.iter().copied().filter(|(_, y)| positive(*y)).collect();
+            let pts = thin(&pts).into_iter().map(|(x, y)| (x, y.clamp(lo, hi)));
             if let Ok(a) = chart.draw_series(LineSeries::new(pts, c.stroke_width(2))) {
                 a.label(s.name.clone())
                     .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2)));
@@ -199,4 +242,20 @@ pub fn bars(title: &str, bars: &[(&str, f64)]) -> String {
 
 fn svg_fallback() -> String {
     format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\"></svg>\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_thinned_and_keep_their_extremes() {
+        let pts: Vec<(f64, f64)> =
+            (0..100_000).map(|i| (i as f64, if i == 54_321 { 1e9 } else { (i as f64).sin() })).collect();
+        let kept = thin(&pts);
+        assert!(kept.len() <= 2 * MAX_BUCKETS + 2, "{}", kept.len());
+        assert!(kept.contains(&(54_321.0, 1e9)), "the spike survives");
+        assert_eq!((kept[0], *kept.last().unwrap()), (pts[0], *pts.last().unwrap()));
+        assert!(kept.windows(2).all(|w| w[0].0 < w[1].0), "in order");
+    }
 }

@@ -120,6 +120,34 @@ pub fn median(v: &mut [f64]) -> f64 {
     if v.len() % 2 == 1 { v[m] } else { (v[m - 1] + v[m]) / 2.0 }
 }
 
+/// The most work one experiment may do, in work units: roughly the floating-point operations it
+/// performs, counted per kind by its `cost` function. About 2 s on one core of a 2-core laptop.
+pub const WORK_LIMIT: f64 = 2e9;
+
+/// The most work all the experiments of one vault may do together.
+pub const VAULT_WORK_LIMIT: f64 = 10.0 * WORK_LIMIT;
+
+/// Fails when `cost` is over [`WORK_LIMIT`].
+pub fn within_limit(cost: f64) -> Result<(), String> {
+    if cost > WORK_LIMIT {
+        return Err(format!(
+            "it would do about {cost:.2e} units of work; one experiment may do {WORK_LIMIT:.0e} (about 2 s): \
+             lower `steps`, `trials`, the dimension or the size of the network"
+        ));
+    }
+    Ok(())
+}
+
+/// What an experiment will cost, before it runs (an error for a spec that cannot run).
+pub fn cost(spec: &Spec) -> Result<f64, String> {
+    match spec.kind.as_str() {
+        "saddle-escape" => saddle::cost(&spec.params),
+        "ill-conditioned" => Ok(descent::cost(&spec.params)),
+        "symmetry-count" => Ok(symmetry::cost(&spec.params)),
+        other => Err(format!("unknown kind `{other}`")),
+    }
+}
+
 /// Runs one experiment.
 pub fn run(spec: &Spec) -> Result<Outcome, String> {
     match spec.kind.as_str() {
@@ -189,7 +217,30 @@ pub fn run_all(blocks: &[Block]) -> (Lab, Vec<Diagnostic>) {
             Err(d) => diags.extend(d),
         }
     }
-    let outcomes: Vec<(Spec, Result<Outcome, String>)> = specs
+    // The vault's budget is spent in file order; the experiments past it are not run.
+    let mut spent = 0.0;
+    let mut within = Vec::with_capacity(specs.len());
+    for s in specs {
+        let c = cost(&s).unwrap_or(0.0);
+        if c <= WORK_LIMIT && spent + c > VAULT_WORK_LIMIT {
+            diags.push(
+                Diagnostic::error(
+                    &s.block.file,
+                    s.block.line,
+                    1,
+                    format!("experiment `{}` was not run: the vault's experiments are over their budget", s.id),
+                )
+                .with_hint(format!(
+                    "all experiments together may do {VAULT_WORK_LIMIT:.0e} units of work (about 20 s); \
+                     the ones before this one used {spent:.2e}: make some smaller"
+                )),
+            );
+            continue;
+        }
+        spent += c.min(WORK_LIMIT);
+        within.push(s);
+    }
+    let outcomes: Vec<(Spec, Result<Outcome, String>)> = within
         .into_par_iter()
         .map(|s| {
             let o = run(&s);

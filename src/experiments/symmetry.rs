@@ -103,6 +103,17 @@ fn transform(layers: &mut [Layer], k: usize, perm: &[usize], signs: u32) {
     next.w = next.w.iter().map(|row| perm.iter().enumerate().map(|(j, &pj)| row[pj] * sign(j)).collect()).collect();
 }
 
+/// The work the experiment does, in the units of [`super::WORK_LIMIT`]: every transformed network
+/// is built (its parameters copied and hashed) and run on the whole batch; a weight costs about ten
+/// units in the forward pass (multiply, add, the activation, and the per-sample allocations).
+pub fn cost(p: &Params) -> f64 {
+    let (n, depth) = (p.int("width") as f64, p.int("depth") as f64);
+    let (inputs, outputs) = (p.int("inputs") as f64, p.int("outputs") as f64);
+    let params = (inputs + 1.0) * n + (depth - 2.0) * (n + 1.0) * n + (n + 1.0) * outputs;
+    let configs = (factorial(n) * 2f64.powf(n)).powf(depth - 1.0);
+    configs * (10.0 * p.int("batch") as f64 * params + 4.0 * params)
+}
+
 /// Runs the experiment.
 pub fn run(p: &Params) -> Result<Outcome, String> {
     let (n, depth) = (p.int("width"), p.int("depth"));
@@ -115,6 +126,7 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
             "(2ⁿ·n!)^(L-1) = {configs} networks to try; the limit is {CONFIG_LIMIT}: lower `width` or `depth`"
         ));
     }
+    super::within_limit(cost(p))?;
     let mut rng = ChaCha8Rng::seed_from_u64(p.int("seed") as u64);
     let mut normal = || -> f64 { StandardNormal.sample(&mut rng) };
     let sizes: Vec<usize> = std::iter::once(p.int("inputs"))

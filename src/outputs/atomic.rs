@@ -11,7 +11,25 @@ use tempfile::NamedTempFile;
 pub fn begin(path: &Path) -> anyhow::Result<NamedTempFile> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder `{}`", dir.display()))?;
-    NamedTempFile::new_in(dir).with_context(|| format!("cannot write in `{}`", dir.display()))
+    tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write in `{}`", dir.display()))
+}
+
+/// How the names of temporary files start.
+pub const TEMP_PREFIX: &str = ".studygen-tmp-";
+
+/// Removes the temporary files a killed build left in `dir`. Call it only while holding the lock
+/// of the folder, so that no running build's file is removed.
+pub fn remove_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            std::fs::remove_file(entry.path()).ok();
+        }
+    }
 }
 
 /// Moves a complete temporary file over `path`.
@@ -28,18 +46,6 @@ pub fn commit(mut tmp: NamedTempFile, path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Removes the temporary files an interrupted write left in `dir` (their names start with `.tmp`).
-pub fn remove_stale(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        if is_file && name.to_string_lossy().starts_with(".tmp") {
-            std::fs::remove_file(entry.path()).ok();
-        }
-    }
-}
-
 /// Writes `bytes` to `path` atomically.
 pub fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let mut tmp = begin(path)?;
@@ -52,11 +58,11 @@ mod tests {
     #[test]
     fn stale_temporaries_are_removed() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(".tmpAbC123"), b"partial").unwrap();
-        std::fs::write(dir.path().join("deck.apkg"), b"kept").unwrap();
+        std::fs::write(dir.path().join(format!("{}AbC123", super::TEMP_PREFIX)), b"partial").unwrap();
+        std::fs::write(dir.path().join("identity.json"), b"kept").unwrap();
         super::remove_stale(dir.path());
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(names, ["deck.apkg"]);
+        assert_eq!(names, ["identity.json"]);
     }
 
     #[test]

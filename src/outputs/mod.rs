@@ -1,7 +1,12 @@
-//! Outputs: the Anki package, the text export and the identity file, each written atomically.
+//! Outputs: the Anki package, the text export and the figures, staged and committed as one set,
+//! and where the identity state is kept.
 
 pub mod apkg;
 pub mod atomic;
+pub mod lock;
+pub mod record;
+pub mod staging;
+pub mod state;
 pub mod text;
 
 /// A media file to pack: the name cards use, and where its bytes are.

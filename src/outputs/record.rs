@@ -1,0 +1,96 @@
+//! The build record, `OUT/.studygen-build.json`: what the set in OUT was built from (a
+//! fingerprint of every input), the report of that build, and every file of the set with its size
+//! and modification time. A build whose fingerprint matches, and whose recorded files are all
+//! still there unchanged, has nothing to do.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::build::{Options, Report};
+use crate::outputs::staging::RECORD;
+use crate::outputs::state;
+use crate::vault::{self, Vault};
+
+/// The most of one settings or template file the fingerprint reads.
+const MAX_INPUT: u64 = 16 << 20;
+
+/// What the record holds.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Record {
+    /// The fingerprint of the inputs.
+    pub fingerprint: String,
+    /// The build's report.
+    pub report: Report,
+    /// Every file of the set but the record: path inside OUT, size, modification time (ns).
+    pub files: Vec<(String, u64, u128)>,
+}
+
+/// A hash of everything a build depends on: studygen's version, the options, the notes, the
+/// attachments (path, size and modification time), template overrides, settings files and the
+/// identity state.
+pub fn fingerprint(vault: &Vault, opts: &Options, state: &state::Place) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION"));
+    h.update([u8::from(opts.force)]);
+    for note in &vault.notes {
+        h.update(note.rel.as_bytes());
+        h.update((note.bytes.len() as u64).to_le_bytes());
+        h.update(&note.bytes);
+    }
+    for rel in vault.attachments.values().flatten() {
+        let meta = std::fs::metadata(vault.root.join(rel)).ok();
+        h.update(rel.as_bytes());
+        h.update(format!("{:?}{:?}", meta.as_ref().map(std::fs::Metadata::len), meta.map(|m| mtime(&m))));
+    }
+    for name in crate::templates::DEFAULTS.iter().map(|(n, _)| format!("{}/{n}", crate::templates::OVERRIDE_DIR)) {
+        h.update(name.as_bytes());
+        h.update(vault::read_own_file(&vault.root.join(&name), MAX_INPUT).ok().flatten().unwrap_or_default());
+    }
+    for path in crate::settings::files(&vault.root) {
+        h.update(path.to_string_lossy().as_bytes());
+        h.update(vault::read_own_file(&path, MAX_INPUT).ok().flatten().unwrap_or_default());
+    }
+    h.update(state.fingerprint_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn mtime(meta: &std::fs::Metadata) -> u128 {
+    meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos())
+}
+
+/// Lists every file under `dir` (a staged set), for the record.
+pub fn list(dir: &Path) -> Vec<(String, u64, u128)> {
+    let mut files: Vec<(String, u64, u128)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?.to_string_lossy().replace('\\', "/");
+            let meta = e.metadata().ok()?;
+            (rel != RECORD).then(|| (rel, meta.len(), mtime(&meta)))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The last build's report, if it was built from exactly this fingerprint and every file it
+/// wrote is still in `out`, unchanged: a deleted deck or figure is rebuilt.
+pub fn unchanged(out: &Path, fp: &str) -> Option<Report> {
+    let bytes = vault::read_own_file(&out.join(RECORD), MAX_INPUT).ok()??;
+    let record: Record = serde_json::from_slice(&bytes).ok()?;
+    if record.fingerprint != fp || record.files.is_empty() {
+        return None;
+    }
+    let intact = record.files.iter().all(|(rel, len, time)| {
+        std::fs::symlink_metadata(out.join(rel)).is_ok_and(|m| m.is_file() && m.len() == *len && mtime(&m) == *time)
+    });
+    if !intact {
+        return None;
+    }
+    let mut report = record.report;
+    report.unchanged = true;
+    Some(report)
+}

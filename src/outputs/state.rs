@@ -1,0 +1,105 @@
+//! Where the identity state (which GUID each card has) is read from and written to.
+//!
+//! - `--state DIR`: `DIR/identity.json`, always.
+//! - Otherwise the vault's own `.studygen/identity.json`, kept under version control with the notes.
+//! - When the vault cannot be written (a read-only checkout in CI, a `.studygen` that is a link),
+//!   the state goes into the output set as `OUT/.studygen-identity.json`, with a warning, and the
+//!   deck is still built. Later builds into that OUT read it from there.
+//!
+//! Where no state file exists yet, the vault's file (if any) seeds it.
+
+use std::path::{Path, PathBuf};
+
+use crate::cards::identity::{LOCK_PATH, Lock};
+
+/// The identity file's name inside the output set, when the vault cannot hold it.
+pub const IN_OUT: &str = ".studygen-identity.json";
+
+/// The largest identity file read.
+const MAX_STATE: u64 = 256 << 20;
+
+/// Where the state is.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// The vault's root.
+    vault: PathBuf,
+    /// `--state DIR`.
+    dir: Option<PathBuf>,
+    /// The output folder, when building.
+    out: Option<PathBuf>,
+}
+
+/// Where a build's new state goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A file of its own, outside the output set (the vault's, or `--state`'s).
+    File(PathBuf),
+    /// Into the output set, as [`IN_OUT`].
+    Out,
+}
+
+impl Place {
+    /// The state of `vault`, kept in `dir` if given, for a build into `out` (or a check).
+    pub fn new(vault: &Path, dir: Option<&Path>, out: Option<&Path>) -> Place {
+        Place { vault: vault.to_owned(), dir: dir.map(Path::to_owned), out: out.map(Path::to_owned) }
+    }
+
+    /// The file the state is read from: the first that exists of `--state`'s, the output set's
+    /// copy, and the vault's.
+    pub fn source(&self) -> Option<PathBuf> {
+        let own = self.dir.as_ref().map(|d| d.join("identity.json"));
+        let in_out = self.out.as_ref().map(|o| o.join(IN_OUT));
+        let vault = (!self.vault_state_is_link()).then(|| self.vault.join(LOCK_PATH));
+        [own, in_out, vault].into_iter().flatten().find(|p| std::fs::symlink_metadata(p).is_ok())
+    }
+
+    /// Reads the state; an absent file is an empty state.
+    pub fn load(&self) -> anyhow::Result<Lock> {
+        use anyhow::Context as _;
+        let Some(path) = self.source() else { return Ok(Lock { version: 1, ..Lock::default() }) };
+        match crate::vault::read_own_file(&path, MAX_STATE) {
+            Ok(Some(bytes)) => serde_json::from_slice(&bytes).with_context(|| {
+                format!("identity file `{}` is damaged; restore it from version control or delete it", path.display())
+            }),
+            Ok(None) => Ok(Lock { version: 1, ..Lock::default() }),
+            Err(e) => Err(e).with_context(|| format!("cannot read `{}`", path.display())),
+        }
+    }
+
+    /// The bytes of the state file, for the build's fingerprint.
+    pub fn fingerprint_bytes(&self) -> Vec<u8> {
+        let Some(path) = self.source() else { return Vec::new() };
+        let mut bytes = path.to_string_lossy().into_owned().into_bytes();
+        bytes.extend(crate::vault::read_own_file(&path, MAX_STATE).ok().flatten().unwrap_or_default());
+        bytes
+    }
+
+    /// Where the new state should go, and why not the vault if it cannot.
+    pub fn target(&self) -> (Target, Option<String>) {
+        if let Some(dir) = &self.dir {
+            return (Target::File(dir.join("identity.json")), None);
+        }
+        if self.vault_state_is_link() {
+            return (Target::Out, Some("`.studygen` is a link, and studygen never writes through one".into()));
+        }
+        match probe_writable(&self.vault.join(".studygen")) {
+            Ok(()) => (Target::File(self.vault.join(LOCK_PATH)), None),
+            Err(e) => (Target::Out, Some(format!("the vault cannot be written ({e})"))),
+        }
+    }
+
+    fn vault_state_is_link(&self) -> bool {
+        std::fs::symlink_metadata(self.vault.join(".studygen")).is_ok_and(|m| m.file_type().is_symlink())
+    }
+}
+
+/// Checks that files can be created in `dir` (creating it if needed), without leaving any.
+fn probe_writable(dir: &Path) -> std::io::Result<()> {
+    let existed = dir.exists();
+    std::fs::create_dir_all(dir)?;
+    let probe = tempfile::Builder::new().prefix(super::atomic::TEMP_PREFIX).tempfile_in(dir);
+    if probe.is_err() && !existed {
+        std::fs::remove_dir(dir).ok();
+    }
+    probe.map(drop)
+}

@@ -13,10 +13,10 @@ use crate::cards::{self, Card};
 use crate::claims::{self, Verdict};
 use crate::diagnostics::{self, Diagnostic};
 use crate::experiments::{self, Lab};
-use crate::markdown::{self, Resolve};
 use crate::notes::{self, Note};
 use crate::outputs::staging::{RECORD, Staging};
 use crate::outputs::{self, Media, apkg, atomic, record, state};
+use crate::resolve::{Shared, VaultMedia, collect_media};
 use crate::templates::Templates;
 use crate::vault::{self, Vault};
 use crate::{links, lints, settings};
@@ -96,118 +96,6 @@ impl Report {
     }
 }
 
-/// What rendering needs to know about the whole vault.
-struct Shared<'a> {
-    vault: &'a Vault,
-    /// The Obsidian vault's name, for `obsidian://` links.
-    vault_name: String,
-    lab: &'a Lab,
-    figures: BTreeMap<String, String>,
-    notes: HashMap<&'a str, &'a Note>,
-    index: links::Index,
-}
-
-/// Resolves media against the experiments' figures and the vault's attachments, embeds against the
-/// vault's notes (following `chain`, so that a cycle is cut), and literate values against results.
-struct VaultMedia<'a> {
-    shared: &'a Shared<'a>,
-    chain: Vec<String>,
-    /// Embeds expanded so far for the note being rendered, shared by every level.
-    expanded: &'a std::cell::Cell<usize>,
-}
-
-/// Embeds nest at most this deep.
-const MAX_EMBED_DEPTH: usize = 10;
-
-/// A note's cards expand at most this many embeds in all; the rest show as links. Notes that all
-/// embed each other would otherwise expand fan-out to the power of the depth.
-const MAX_EMBEDS_PER_NOTE: usize = 500;
-
-impl Resolve for VaultMedia<'_> {
-    fn vault_name(&self) -> &str {
-        &self.shared.vault_name
-    }
-
-    fn media(&self, target: &str) -> Option<String> {
-        self.shared.media(target)
-    }
-
-    fn embed(&self, dest: &str) -> Option<markdown::Rendered> {
-        let r = links::Reference::parse(dest);
-        // `![[#Heading]]` embeds a part of the note being rendered.
-        let path = if r.target.is_empty() {
-            self.current_path()?.to_owned()
-        } else {
-            let links::Resolution::Found(path) = self.shared.index.resolve(&r.target) else { return None };
-            path
-        };
-        // The chain holds what is being rendered: a note, or a section or block of one.
-        let key = embed_key(&path, &r);
-        if self.chain.contains(&key) || self.chain.len() >= MAX_EMBED_DEPTH {
-            let mut chain: Vec<&str> = self.chain.iter().skip(1).map(String::as_str).collect();
-            chain.push(&key);
-            let html =
-                format!("<span class=\"embed-cycle\">embed cycle: {}</span>", markdown::escape(&chain.join(" → ")));
-            return Some(markdown::Rendered { html, media: Vec::new() });
-        }
-        if self.expanded.get() >= MAX_EMBEDS_PER_NOTE {
-            return None;
-        }
-        self.expanded.set(self.expanded.get() + 1);
-        let note = self.shared.notes.get(path.as_str())?;
-        let md = links::section(note.body(), &r.headings, r.block.as_deref())?;
-        let mut chain = self.chain.clone();
-        chain.push(key);
-        let inner = VaultMedia { shared: self.shared, chain, expanded: self.expanded };
-        Some(markdown::render(&md, markdown::Style::default(), &inner))
-    }
-
-    fn current_note(&self) -> Option<&str> {
-        self.current_path().map(|p| p.strip_suffix(".md").unwrap_or(p))
-    }
-
-    fn value(&self, name: &str) -> Option<String> {
-        self.shared.lab.value(name).map(|v| v.to_string())
-    }
-}
-
-impl Shared<'_> {
-    /// The packed name of a figure or attachment, if it exists.
-    fn media(&self, target: &str) -> Option<String> {
-        if let Some(fig) = self.figures.get(&vault::file_name(target).to_lowercase()) {
-            return Some(fig.clone());
-        }
-        let rel = self.vault.attachment(target)?;
-        Some(packed_name(self.vault, rel))
-    }
-}
-
-impl VaultMedia<'_> {
-    /// The note whose text is being rendered: the last in the chain.
-    fn current_path(&self) -> Option<&str> {
-        self.chain.last().map(|k| k.split_once('#').map_or(k.as_str(), |(p, _)| p))
-    }
-}
-
-/// What an embed renders, as a chain entry: `path`, or `path#heading` / `path#^block`.
-fn embed_key(path: &str, r: &links::Reference) -> String {
-    match (&r.block, r.headings.last()) {
-        (Some(b), _) => format!("{path}#^{b}"),
-        (None, Some(_)) => format!("{path}#{}", r.headings.join("#").to_lowercase()),
-        (None, None) => path.to_owned(),
-    }
-}
-
-/// The name an attachment is packed under: its file name, or its path with `/` → `_` when
-/// another attachment has the same name, so that names never collide.
-fn packed_name(vault: &Vault, rel: &str) -> String {
-    let name = vault::file_name(rel);
-    match vault.attachments.get(&name.to_lowercase()) {
-        Some(all) if all.len() > 1 => rel.replace('/', "_"),
-        _ => name.to_owned(),
-    }
-}
-
 /// Checks a vault held in memory: notes by vault-relative path, with no attachments, settings or
 /// state. For fuzzing and property tests: it runs every stage `check` runs, and writes nothing.
 pub fn check_in_memory(notes: impl IntoIterator<Item = (String, Vec<u8>)>) -> anyhow::Result<Report> {
@@ -276,6 +164,7 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         figures,
         notes: by_path,
         index,
+        skipped: std::sync::Mutex::default(),
     };
     let media_exists = |t: &str| shared.media(t).is_some();
     report.diagnostics.extend(lints::check(&notes, &shared.index, &media_exists, settings.lints.unresolved_links));
@@ -283,13 +172,12 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
     let rendered: Vec<Vec<Card>> = notes
         .par_iter()
         .map(|n| {
-            // The chain starts at a card of the note: the note itself may still be embedded once.
-            let chain = vec![format!("{}#card", n.path)];
-            let expanded = std::cell::Cell::new(0);
-            cards::render(n, &templates, &VaultMedia { shared: &shared, chain, expanded: &expanded })
+            let spent = std::cell::Cell::new((0, 0));
+            cards::render(n, &templates, &VaultMedia::for_note(&shared, &n.path, &spent))
         })
         .collect::<anyhow::Result<_>>()?;
     let mut cards: Vec<Card> = rendered.into_iter().flatten().collect();
+    report.diagnostics.extend(shared.skipped_embeds());
     let (models, diags) = cards::notetypes::models(&mut cards, &types);
     report.diagnostics.extend(cards::duplicates(&cards));
     for c in &cards {
@@ -490,18 +378,4 @@ fn run_experiments(notes: &[Note]) -> (Lab, Vec<Verdict>, Vec<Diagnostic>) {
         }
     }
     (lab, verdicts, diags)
-}
-
-fn collect_media(vault: &Vault, cards: &[Card]) -> Vec<Media> {
-    let used: HashSet<&str> = cards.iter().flat_map(|c| c.media.iter().map(String::as_str)).collect();
-    let mut media: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for paths in vault.attachments.values() {
-        for rel in paths {
-            let name = packed_name(vault, rel);
-            if used.contains(name.as_str()) {
-                media.insert(name, vault.root.join(rel));
-            }
-        }
-    }
-    media.into_iter().map(|(name, path)| Media { name, path }).collect()
 }

@@ -16,7 +16,7 @@
 
 use crate::diagnostics::Diagnostic;
 use crate::experiments::expr::{self, Parsed};
-use crate::experiments::{Block, Lab, format_number};
+use crate::experiments::{Block, Lab, format_number, format_pair};
 
 /// A comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,8 +191,8 @@ pub fn check(claims: &[Claim], lab: &Lab) -> (Vec<Verdict>, Vec<Diagnostic>) {
                 continue;
             }
         };
-        let (pass, expected) = match &c.rhs {
-            None => (measured != 0.0 && !measured.is_nan(), "true".to_owned()),
+        let (pass, expected, measured_text) = match &c.rhs {
+            None => (measured != 0.0 && !measured.is_nan(), "true".to_owned(), String::new()),
             Some((op, rhs, tol)) => {
                 let e = match evaluate(rhs, lab) {
                     Ok(v) => v,
@@ -229,10 +229,11 @@ pub fn check(claims: &[Claim], lab: &Lab) -> (Vec<Verdict>, Vec<Diagnostic>) {
                     Some(Tol::Rel(r)) => format!(" ± {}%", format_number(r * 100.0)),
                     None => String::new(),
                 };
-                (pass, format!("{sym}{}{tol_text}", format_number(e)))
+                let (expected, measured_text) = format_pair(e, measured, slack);
+                (pass, format!("{sym}{expected}{tol_text}"), measured_text)
             }
         };
-        let measured_text = if c.rhs.is_none() { (measured != 0.0).to_string() } else { format_number(measured) };
+        let measured_text = if c.rhs.is_none() { (measured != 0.0).to_string() } else { measured_text };
         if !pass {
             diags.push(
                 Diagnostic::error(

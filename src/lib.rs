@@ -20,6 +20,7 @@ pub mod lints;
 pub mod markdown;
 pub mod notes;
 pub mod outputs;
+mod resolve;
 pub mod settings;
 pub mod templates;
 pub mod vault;

@@ -21,7 +21,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // The chain can hold file names from the vault: control characters are shown escaped.
+            eprintln!("error: {}", studygen::diagnostics::printable(&format!("{err:#}")));
             ExitCode::from(2)
         }
     }

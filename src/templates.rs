@@ -7,6 +7,12 @@
 //! `{{ f.Front }}` stands for Anki's `{{Front}}`, `{{ FrontSide }}` for `{{FrontSide}}` and
 //! `{{ cloze }}` for `{{cloze:Text}}`. `source.html` is rendered for every card with `note`
 //! (the vault-relative path) and `url` (an `obsidian://` link to it).
+//!
+//! An override is checked before it is compiled, so that a hostile vault's template can neither
+//! loop nor grow without bound: it may use the documented variables, `if`, local `set`, filters
+//! that do not multiply text, and at most four `for` loops, each over `rest`. `get_env`,
+//! `set_global`, macros, imports, includes, `range` and the filters `replace`, `indent`, `join`,
+//! `concat` and `split` are refused, and a render's output is at most 1 MiB.
 
 use std::path::Path;
 
@@ -64,6 +70,9 @@ impl Templates {
                     return Err(e).with_context(|| format!("cannot read template `{}`", path.display()));
                 }
             };
+            if text != default {
+                check_override(&text).map_err(|why| anyhow::anyhow!("template `{}` {why}", path.display()))?;
+            }
             tera.add_raw_template(name, &text).with_context(|| format!("template `{name}` does not parse"))?;
         }
         Ok(Templates { tera })
@@ -115,8 +124,7 @@ impl Templates {
             .collect();
         ctx.insert("rest", &rest);
         ctx.insert("source", "{{Source}}");
-        let render =
-            |name: &str| self.tera.render(name, &ctx).with_context(|| format!("template `{name}` failed to render"));
+        let render = |name: &str| self.render(name, &ctx);
         Ok(CardTemplate { qfmt: render("custom_front.html")?, afmt: render("custom_back.html")? })
     }
 
@@ -127,7 +135,16 @@ impl Templates {
         ctx.insert("f", &fields);
         ctx.insert("FrontSide", "{{FrontSide}}");
         ctx.insert("cloze", "{{cloze:Text}}");
-        self.tera.render(name, &ctx).with_context(|| format!("template `{name}` failed to render"))
+        self.render(name, &ctx)
+    }
+
+    /// Renders `name`, refusing an output over [`MAX_OUTPUT`].
+    fn render(&self, name: &str, ctx: &Context) -> anyhow::Result<String> {
+        let out = self.tera.render(name, ctx).with_context(|| format!("template `{name}` failed to render"))?;
+        if out.len() > MAX_OUTPUT {
+            anyhow::bail!("template `{name}` rendered {} bytes; the most is {MAX_OUTPUT}", out.len());
+        }
+        Ok(out)
     }
 
     /// The Source field of a card from note `note`.
@@ -135,8 +152,47 @@ impl Templates {
         let mut ctx = Context::new();
         ctx.insert("note", &crate::markdown::escape(note));
         ctx.insert("url", &crate::markdown::escape(url));
-        Ok(self.tera.render("source.html", &ctx)?.trim().to_owned())
+        Ok(self.render("source.html", &ctx)?.trim().to_owned())
     }
+}
+
+/// The most one render of a template may produce.
+const MAX_OUTPUT: usize = 1 << 20;
+
+/// The most `for` loops an override may have.
+const MAX_LOOPS: usize = 4;
+
+/// Checks an override's source against what a template may do (see the module comment); the
+/// error says what is not allowed.
+fn check_override(text: &str) -> Result<(), String> {
+    use std::sync::LazyLock;
+    static TAG: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"(?s)\{%-?\s*([A-Za-z_]+)(.*?)-?%\}").expect("valid regex"));
+    static LOOP: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"^\s*[A-Za-z_]\w*(\s*,\s*[A-Za-z_]\w*)?\s+in\s+rest\s*$").expect("valid regex")
+    });
+    static GROWS: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"\|\s*(replace|indent|join|concat|split)\b|\b(range|get_env)\s*\(").expect("valid regex")
+    });
+    let mut loops = 0;
+    for tag in TAG.captures_iter(text) {
+        let (keyword, rest) = (&tag[1], &tag[2]);
+        match keyword {
+            "set_global" | "macro" | "import" | "include" | "extends" => {
+                return Err(format!("uses `{keyword}`, which templates may not use"));
+            }
+            "for" if !LOOP.is_match(rest) => return Err("loops over something other than `rest`".into()),
+            "for" => loops += 1,
+            _ => {}
+        }
+    }
+    if loops > MAX_LOOPS {
+        return Err(format!("has {loops} loops; the most is {MAX_LOOPS}"));
+    }
+    if let Some(m) = GROWS.find(text) {
+        return Err(format!("uses `{}`, which templates may not use", m.as_str().trim_start_matches('|').trim()));
+    }
+    Ok(())
 }
 
 /// tera's `range(end, start=0, step_by=1)`, refusing more than 10,000 items.
@@ -179,13 +235,35 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let over = dir.path().join(OVERRIDE_DIR);
         std::fs::create_dir_all(&over).unwrap();
-        std::fs::write(over.join("source.html"), "{{ get_env(name=\"HOME\") }}").unwrap();
-        let t = Templates::load(dir.path()).unwrap();
-        assert!(t.source("n.md", "u").is_err());
-        std::fs::write(over.join("source.html"), "{% for i in range(end=1000000000) %}x{% endfor %}").unwrap();
-        assert!(Templates::load(dir.path()).unwrap().source("n.md", "u").is_err());
-        std::fs::write(over.join("source.html"), "{% for i in range(end=3) %}{{ i }}{% endfor %}").unwrap();
-        assert_eq!(Templates::load(dir.path()).unwrap().source("n.md", "u").unwrap(), "012");
+        for bad in [
+            "{{ get_env(name=\"HOME\") }}",
+            "{% for i in range(end=1000000000) %}x{% endfor %}",
+            "{% for a in [1,2,3] %}x{% endfor %}",
+            "{% set_global s = note %}",
+            "{% macro m(n) %}{{ self::m(n=n) }}{% endmacro %}",
+            "{% include \"source.html\" %}",
+            "{{ note | replace(from=\"a\", to=note) | replace(from=\"a\", to=note) }}",
+            "{{ note | split(pat=\"\") | join(sep=note) }}",
+            "{% for a in rest %}{% for b in rest %}{% for c in rest %}{% for d in rest %}{% for e in rest %}x{% endfor %}{% endfor %}{% endfor %}{% endfor %}{% endfor %}",
+        ] {
+            std::fs::write(over.join("source.html"), bad).unwrap();
+            assert!(Templates::load(dir.path()).is_err(), "{bad} is refused");
+        }
+        std::fs::write(
+            over.join("source.html"),
+            "{% if note %}<a href=\"{{ url }}\">{{ note | upper }}</a>{% endif %}",
+        )
+        .unwrap();
+        assert_eq!(Templates::load(dir.path()).unwrap().source("n.md", "u").unwrap(), "<a href=\"u\">N.MD</a>");
+        std::fs::write(over.join("custom_back.html"), super::DEFAULTS[9].1).unwrap();
+        assert!(Templates::load(dir.path()).is_ok(), "a copy of a default passes");
+    }
+
+    #[test]
+    fn every_default_passes_the_override_check() {
+        for (name, text) in DEFAULTS {
+            assert_eq!(check_override(text), Ok(()), "{name}");
+        }
     }
 
     #[test]

@@ -70,7 +70,7 @@ fn nested(kind: u8, depth: usize) -> String {
 /// YAML frontmatter nested `depth` mappings deep, or an alias bomb.
 fn frontmatter(kind: u8, depth: usize) -> String {
     match kind % 3 {
-        0 if depth % 2 == 0 => format!("---\na: {}x{}\n---\n", "{k: ".repeat(depth), "}".repeat(depth)),
+        0 if depth.is_multiple_of(2) => format!("---\na: {}x{}\n---\n", "{k: ".repeat(depth), "}".repeat(depth)),
         0 => {
             // Block style: line i is indented i spaces, so the note grows as depth²; keep it small.
             let mut s = String::from("---\n");

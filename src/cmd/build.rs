@@ -19,7 +19,7 @@ pub(crate) fn run(
     let report = build::run(&opts)?;
     let code = super::finish(&report, deny_warnings);
     if report.unchanged {
-        eprintln!("up to date: nothing changed since the last build into {}", out.display());
+        eprintln!("up to date: nothing changed since the last build into {}", shown(out));
     } else if report.written.is_empty() {
         eprintln!(
             "nothing written: the notes' claims or experiments have errors, and a deck from wrong notes teaches wrong things; fix them, or pass --force"
@@ -28,7 +28,12 @@ pub(crate) fn run(
         eprintln!("the broken cards above were left out; every other card is in the deck");
     }
     for path in &report.written {
-        eprintln!("wrote {}", path.display());
+        eprintln!("wrote {}", shown(path));
     }
     Ok(code)
+}
+
+/// A path as printed: control characters escaped.
+fn shown(path: &Path) -> String {
+    studygen::diagnostics::printable(&path.display().to_string()).into_owned()
 }

@@ -55,6 +55,13 @@ impl std::fmt::Display for Value {
 
 /// A number as cards show it: whole numbers in full, others to 4 significant digits.
 pub fn format_number(v: f64) -> String {
+    format_significant(v, 4)
+}
+
+/// `v` to `sig` significant digits (whole numbers in full): plain notation from 10⁻³ to 10⁶,
+/// scientific outside it, trailing zeros of the fraction dropped. No digit of the integer part is
+/// ever dropped.
+pub fn format_significant(v: f64, sig: usize) -> String {
     if v.is_nan() {
         return "NaN".into();
     }
@@ -64,17 +71,36 @@ pub fn format_number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         return format!("{v:.0}");
     }
+    let sig = sig.clamp(1, 17);
     let a = v.abs();
     if (1e-3..1e6).contains(&a) {
-        let digits = (3 - a.log10().floor() as i32).max(0) as usize;
+        let digits = (sig as i32 - 1 - a.log10().floor() as i32).max(0) as usize;
         let s = format!("{v:.digits$}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        return s.to_owned();
+        return if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s };
     }
-    let s = format!("{v:.3e}");
+    let s = format!("{v:.prec$e}", prec = sig - 1);
     match s.split_once('e') {
-        Some((m, e)) => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
-        None => s,
+        Some((m, e)) if m.contains('.') => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
+        _ => s,
+    }
+}
+
+/// An expected and a measured value printed with enough digits to tell them apart, and to show
+/// the digit at the scale of `slack` (the claim's tolerance): "expected 0.99362 ± 1e-5, measured
+/// 0.99378", not "0.9936 … 0.9938".
+pub fn format_pair(expected: f64, measured: f64, slack: f64) -> (String, String) {
+    let scale = |v: f64| if v == 0.0 || !v.is_finite() { 0 } else { v.abs().log10().floor() as i32 };
+    let mut sig = 4;
+    if slack > 0.0 && slack.is_finite() {
+        let needed = scale(expected.abs().max(measured.abs())) - scale(slack) + 2;
+        sig = sig.max(needed.clamp(1, 17) as usize);
+    }
+    loop {
+        let (e, m) = (format_significant(expected, sig), format_significant(measured, sig));
+        if e != m || sig >= 17 || expected == measured {
+            return (e, m);
+        }
+        sig += 1;
     }
 }
 
@@ -264,7 +290,43 @@ pub fn run_all(blocks: &[Block]) -> (Lab, Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
-    use super::format_number;
+    use super::{format_number, format_pair};
+
+    #[test]
+    fn no_digit_of_the_integer_part_is_dropped() {
+        assert_eq!(format_number(1340.15), "1340");
+        assert_eq!(format_number(2000.3), "2000");
+        assert_eq!(format_number(100.26), "100.3");
+        assert_eq!(format_number(999_999.5), "1000000");
+    }
+
+    #[test]
+    fn pairs_show_the_difference_at_the_tolerance() {
+        assert_eq!(format_pair(0.99362, 0.99378, 1e-5), ("0.99362".into(), "0.99378".into()));
+        assert_eq!(format_pair(1.0000001, 1.0000002, 0.0), ("1.0000001".into(), "1.0000002".into()));
+        assert_eq!(format_pair(12.0, 36.0, 0.0), ("12".into(), "36".into()));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn printed_numbers_parse_back_to_their_precision(mantissa in -1.0f64..1.0, exp in -20i32..20) {
+            let v = mantissa * 10f64.powi(exp);
+            let s = format_number(v);
+            let back: f64 = s.parse().unwrap();
+            if v.fract() == 0.0 && v.abs() < 1e15 {
+                proptest::prop_assert_eq!(back, v);
+            } else {
+                // Four significant digits: off by at most half a unit in the fourth digit.
+                proptest::prop_assert!((back - v).abs() <= 5.0001e-4 * v.abs(), "{} printed as {}", v, s);
+            }
+            if v.abs() >= 1.0 && v.abs() < 1e6 {
+                let int_digits = |x: f64| format!("{:.0}", x.abs().trunc()).len();
+                let printed = s.trim_start_matches('-').split('.').next().unwrap().len();
+                // Rounding up can carry into one more digit (999.95 → 1000), never fewer.
+                proptest::prop_assert!(printed == int_digits(v) || printed == int_digits(v) + 1, "{} printed as {}", v, s);
+            }
+        }
+    }
 
     #[test]
     fn numbers_read_well() {

@@ -291,7 +291,7 @@ fn check(def: &ParamDef, v: &Yaml) -> Result<Param, String> {
         }
         Ty::Expr => {
             let text = scalar_text(v);
-            expr::parse(&text).map(Param::Expr).map_err(|e| format!("{e} in `{text}`"))
+            expr::parse(&text).map(Param::Expr).map_err(|e| format!("{e} in `{}`", excerpt(&text)))
         }
         Ty::NumList(lo, hi) => {
             let Yaml::Array(items) = v else {
@@ -354,5 +354,13 @@ pub fn expected(def: &ParamDef) -> String {
         Ty::NumList(lo, hi) => format!("`{}` is a list of {lo} to {hi} numbers, such as [1, 0.5]", def.name),
         Ty::Choice(o) => format!("`{}` is one of: {}", def.name, o.join(", ")),
         Ty::Choices(o) => format!("`{}` is a list drawn from: {}", def.name, o.join(", ")),
+    }
+}
+
+/// `text` cut to 60 characters for a message, with `…` where it was cut.
+fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
     }
 }

@@ -44,13 +44,16 @@ pub fn fingerprint(vault: &Vault, opts: &Options, state: &state::Place) -> Strin
         h.update(rel.as_bytes());
         h.update(format!("{:?}{:?}", meta.as_ref().map(std::fs::Metadata::len), meta.map(|m| mtime(&m))));
     }
-    for name in crate::templates::DEFAULTS.iter().map(|(n, _)| format!("{}/{n}", crate::templates::OVERRIDE_DIR)) {
-        h.update(name.as_bytes());
-        h.update(vault::read_own_file(&vault.root.join(&name), MAX_INPUT).ok().flatten().unwrap_or_default());
-    }
-    for path in crate::settings::files(&vault.root) {
+    let templates =
+        crate::templates::DEFAULTS.iter().map(|(n, _)| vault.root.join(crate::templates::OVERRIDE_DIR).join(n));
+    for path in templates.chain(crate::settings::files(&vault.root)) {
         h.update(path.to_string_lossy().as_bytes());
-        h.update(vault::read_own_file(&path, MAX_INPUT).ok().flatten().unwrap_or_default());
+        // An unreadable file (a link, a FIFO) is an input too: it makes the build fail or warn.
+        match vault::read_own_file(&path, MAX_INPUT) {
+            Ok(Some(bytes)) => h.update(bytes),
+            Ok(None) => h.update("absent"),
+            Err(e) => h.update(format!("unreadable: {e}")),
+        }
     }
     h.update(state.fingerprint_bytes());
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()

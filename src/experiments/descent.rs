@@ -59,7 +59,7 @@ pub fn cost(p: &Params) -> f64 {
         Some(l) => l.len(),
         None => p.int("dim"),
     };
-    8.0 * p.int("steps") as f64 * n as f64 * p.names("rules").len() as f64
+    10.0 * p.int("steps") as f64 * n as f64 * p.names("rules").len() as f64
 }
 
 /// Runs the experiment.

@@ -91,3 +91,27 @@ fn build_refuses_a_deck_with_failing_claims_unless_forced() {
     assert_eq!(o.status.code(), Some(1));
     assert!(out.join("v.apkg").exists());
 }
+
+#[test]
+fn the_coin_flip_heuristic_fails_as_the_goe_probability_at_d_3() {
+    let (code, err) = check("coin-flip");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("`rh.p3 ≈ 2^-3 ± 0.01`: expected 0.125 ± 0.01, measured 0.0"), "{err}");
+    assert!(err.contains("--> saddles.md:13:1"), "{err}");
+}
+
+#[test]
+fn wrong_claims_about_forgetting_and_cliffs_fail() {
+    let (code, err) = check("forgetting");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("`w.explodes`: expected true, measured false\n  --> rnn.md:11:1"), "{err}");
+    // The rate of diag(0.95, 0.2) over 100 steps is that of its largest eigenvalue.
+    let rate = ((0.95f64.powi(200) + 0.2f64.powi(200)) / 2.0).sqrt().powf(0.01);
+    let shown = studygen::experiments::format_pair(0.2, rate, 0.01).1;
+    assert!(err.contains(&format!("expected 0.2 ± 0.01, measured {shown}\n  --> rnn.md:12:1")), "{err}");
+    let (code, err) = check("cliff");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("`c.clipped.thrown`: expected true, measured false\n  --> cliff.md:9:1"), "{err}");
+    // The first plain step at the default cliff is α(1 + h·s/4) = 0.1 · 1251.
+    assert!(err.contains("`c.gd.max_step < 1`: expected < 1, measured 125.1\n  --> cliff.md:10:1"), "{err}");
+}

@@ -185,3 +185,78 @@ fn runs_are_deterministic() {
     assert_eq!(run(spec), run(spec));
     assert_ne!(run(spec).values, run(&spec.replace("seed: 42", "seed: 43")).values);
 }
+
+/// A Monte Carlo estimate within `z` standard errors of `p`: with z = 4.5 a correct sampler fails
+/// with probability below 10⁻⁵.
+fn within(measured: f64, p: f64, trials: f64, z: f64) -> bool {
+    (measured - p).abs() <= z * (p * (1.0 - p) / trials).sqrt()
+}
+
+#[test]
+fn random_goe_hessians_are_minima_as_often_as_the_joint_eigenvalue_density_says() {
+    let trials = 40_000.0;
+    let o = run("kind: random-hessian\nid: h\ndims: 3\ntrials: 40000");
+    // d = 1: H = a ~ N(0,1) is positive half the time.
+    assert!(within(num(&o, "p1"), 0.5, trials, 4.5), "{}", num(&o, "p1"));
+    // d = 2: H = [[a, b], [b, c]] with a, c ~ N(0,1), b ~ N(0,½). With u = (a+c)/√2, v = (a−c)/√2,
+    // w = √2·b, all i.i.d. N(0,1), the eigenvalues are (u ± √(v²+w²))/√2, so H is positive definite
+    // iff u > R with R = √(v²+w²) Rayleigh. P = ∫₀^∞ r e^{−r²/2} Φ̄(r) dr = ½ − 1/(2√2) = (2 − √2)/4.
+    let p2 = (2.0 - 2f64.sqrt()) / 4.0;
+    assert!(within(num(&o, "p2"), p2, trials, 4.5), "{} against {p2}", num(&o, "p2"));
+    // The coin-flip heuristic overestimates already at d = 2: 0.25 against 0.146.
+    assert_eq!((num(&o, "coin2"), num(&o, "coin3")), (0.25, 0.125));
+    // H and −H have the same law, so on average half of the eigenvalues are negative; a matrix's
+    // fraction lies in [0, 1], so its standard error is at most ½/√trials.
+    for d in 1..=3 {
+        let neg = num(&o, &format!("negative{d}"));
+        assert!((neg - 0.5).abs() <= 4.5 * 0.5 / trials.sqrt(), "d = {d}: {neg}");
+    }
+    // The reported standard error is the binomial one.
+    let p = num(&o, "p2");
+    assert!((num(&o, "se2") - (p * (1.0 - p) / trials).sqrt()).abs() < 1e-15);
+    // Minima get rarer with dimension, faster than 2⁻ᵈ: P₃ < P₂/2 (repulsion), measured well apart.
+    assert!(num(&o, "p3") < num(&o, "p2") / 2.0 && num(&o, "p3") < 0.125 / 2.0);
+}
+
+#[test]
+fn a_wigner_matrix_of_one_entry_is_positive_half_the_time() {
+    let o = run("kind: random-hessian\nid: h\ndims: 1\ntrials: 40000\nensemble: wigner");
+    assert!(within(num(&o, "p1"), 0.5, 40_000.0, 4.5));
+}
+
+#[test]
+fn powers_of_a_matrix_scale_like_its_spectral_radius() {
+    // W = diag(0.9, 0.5), x = (1, 1): ‖Wᵗx‖/‖x‖ = √((0.9^{2t} + 0.5^{2t})/2).
+    let o = run("kind: long-term\nid: w\neigenvalues: [0.9, 0.5]\nsteps: 200");
+    let ratio = |t: i32| ((0.81f64.powi(t) + 0.25f64.powi(t)) / 2.0).sqrt();
+    assert!((num(&o, "rate") - ratio(200).powf(1.0 / 200.0)).abs() < 1e-12);
+    let vanish = (1..=200).find(|t| ratio(*t) <= 1e-6).unwrap() as f64;
+    assert_eq!(num(&o, "vanish_step"), vanish);
+    assert_eq!(num(&o, "explode_step"), f64::INFINITY);
+    assert_eq!(num(&o, "spectral_radius"), 0.9);
+    assert!(yes(&o, "vanishes") && !yes(&o, "explodes"));
+    // A rotation scaled by 1.1 has complex eigenvalues 1.1·e^{±iθ}: ‖Wᵗx‖ = 1.1ᵗ‖x‖ exactly,
+    // so the norm passes 10⁶ at t = ⌈ln 10⁶ / ln 1.1⌉.
+    let (c, s) = (0.6 * 1.1, 0.8 * 1.1);
+    let o = run(&format!("kind: long-term\nid: r\nmatrix: [{c}, {}, {s}, {c}]\nsteps: 300", -s));
+    assert!((num(&o, "spectral_radius") - 1.1).abs() < 1e-12);
+    assert!((num(&o, "rate") - 1.1).abs() < 1e-12);
+    assert_eq!(num(&o, "explode_step"), ((1e6f64).ln() / 1.1f64.ln()).ceil());
+    assert!(yes(&o, "explodes"));
+}
+
+#[test]
+fn one_gradient_step_at_a_cliff_is_huge_and_clipping_bounds_it() {
+    // f(x) = x²/2 + h·σ(s(x − 1)); at x = 1, f'(1) = 1 + h·s·σ(0)(1 − σ(0)) = 1 + h·s/4.
+    let (h, s, alpha, clip) = (100.0, 50.0, 0.1, 1.0);
+    let o = run("kind: cliff\nid: c\nheight: 100\nsharpness: 50\nstep: 0.1\nclip: 1\nsteps: 100");
+    let g = 1.0 + h * s / 4.0;
+    assert!((num(&o, "start_grad_norm") - g).abs() < 1e-9);
+    // Plain GD's first step, α·f'(1), is its largest: afterwards it is back in the bowl, where
+    // the gradient is x and every step shrinks.
+    assert!((num(&o, "gd.max_step") - alpha * g).abs() < 1e-9);
+    assert!(yes(&o, "gd.thrown"));
+    // Clipped, every step is at most α·clip, and the first is exactly that.
+    assert!((num(&o, "clipped.max_step") - alpha * clip).abs() < 1e-12);
+    assert!(!yes(&o, "clipped.thrown"));
+}

@@ -240,6 +240,77 @@ pub fn bars(title: &str, bars: &[(&str, f64)]) -> String {
     svg
 }
 
+/// Axes for [`lines`].
+pub struct Axes<'a> {
+    /// The caption.
+    pub title: &'a str,
+    /// The x axis label.
+    pub x: &'a str,
+    /// The y axis label.
+    pub y: &'a str,
+    /// A log scale on y (points with y ≤ 0 are left out).
+    pub log_y: bool,
+}
+
+/// Lines with a dot at every point (thinned like [`loss_curves`]), one per series, with a legend.
+pub fn lines(axes: &Axes<'_>, series: &[Series]) -> String {
+    let keep = |(x, y): &(f64, f64)| x.is_finite() && y.is_finite() && (!axes.log_y || *y > 0.0);
+    let pts: Vec<Vec<(f64, f64)>> =
+        series.iter().map(|s| thin(&s.points.iter().copied().filter(keep).collect::<Vec<_>>())).collect();
+    let all = || pts.iter().flatten();
+    let (mut x0, mut x1) = all().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (mut y0, mut y1) = all().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    if x0 > x1 {
+        (x0, x1, y0, y1) = (0.0, 1.0, 0.1, 1.0);
+    }
+    if x0 == x1 {
+        (x0, x1) = (x0 - 0.5, x1 + 0.5);
+    }
+    if axes.log_y {
+        (y0, y1) = (y0 / 2.0, y1 * 2.0);
+    } else {
+        let pad = ((y1 - y0) * 0.05).max(1e-12);
+        (y0, y1) = (y0 - pad, y1 + pad);
+    }
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let mut builder = ChartBuilder::on(&root);
+        builder.caption(axes.title, ("sans-serif", 16)).margin(12).x_label_area_size(32).y_label_area_size(60);
+        macro_rules! draw {
+            ($chart:expr) => {{
+                let mut chart = $chart;
+                let _ = chart.configure_mesh().x_desc(axes.x).y_desc(axes.y).draw();
+                for (i, (s, p)) in series.iter().zip(&pts).enumerate() {
+                    let c = color(i);
+                    if let Ok(a) = chart.draw_series(LineSeries::new(p.iter().copied(), c.stroke_width(2))) {
+                        a.label(s.name.clone())
+                            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2)));
+                    }
+                    if p.len() <= 100 {
+                        let _ = chart.draw_series(p.iter().map(|q| Circle::new(*q, 3, c.filled())));
+                    }
+                }
+                let _ = chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw();
+            }};
+        }
+        if axes.log_y {
+            match builder.build_cartesian_2d(x0..x1, (y0..y1).log_scale()) {
+                Ok(chart) => draw!(chart),
+                Err(_) => return svg_fallback(),
+            }
+        } else {
+            match builder.build_cartesian_2d(x0..x1, y0..y1) {
+                Ok(chart) => draw!(chart),
+                Err(_) => return svg_fallback(),
+            }
+        }
+        let _ = root.present();
+    }
+    svg
+}
+
 fn svg_fallback() -> String {
     format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\"></svg>\n")
 }

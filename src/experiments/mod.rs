@@ -5,11 +5,14 @@
 //! experiment yields named results (`id.name`) and, for most kinds, a figure `id.svg`.
 //! Results depend only on the spec, so they are cached by a hash of it.
 
+pub mod cliff;
 pub mod descent;
 pub mod expr;
 pub mod figures;
+pub mod long_term;
 pub mod objective;
 pub mod optim;
+pub mod random_hessian;
 pub mod saddle;
 pub mod spec;
 pub mod symmetry;
@@ -22,8 +25,14 @@ use crate::diagnostics::Diagnostic;
 pub use spec::{Block, Spec};
 
 /// Every kind with its parameter table.
-pub const KINDS: [(&str, &[spec::ParamDef]); 3] =
-    [("saddle-escape", saddle::PARAMS), ("ill-conditioned", descent::PARAMS), ("symmetry-count", symmetry::PARAMS)];
+pub const KINDS: [(&str, &[spec::ParamDef]); 6] = [
+    ("saddle-escape", saddle::PARAMS),
+    ("ill-conditioned", descent::PARAMS),
+    ("symmetry-count", symmetry::PARAMS),
+    ("random-hessian", random_hessian::PARAMS),
+    ("long-term", long_term::PARAMS),
+    ("cliff", cliff::PARAMS),
+];
 
 /// A result value.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -170,6 +179,9 @@ pub fn cost(spec: &Spec) -> Result<f64, String> {
         "saddle-escape" => saddle::cost(&spec.params),
         "ill-conditioned" => Ok(descent::cost(&spec.params)),
         "symmetry-count" => Ok(symmetry::cost(&spec.params)),
+        "random-hessian" => Ok(random_hessian::cost(&spec.params)),
+        "long-term" => Ok(long_term::cost(&spec.params)),
+        "cliff" => Ok(cliff::cost(&spec.params)),
         other => Err(format!("unknown kind `{other}`")),
     }
 }
@@ -180,6 +192,9 @@ pub fn run(spec: &Spec) -> Result<Outcome, String> {
         "saddle-escape" => saddle::run(&spec.params),
         "ill-conditioned" => descent::run(&spec.params),
         "symmetry-count" => symmetry::run(&spec.params),
+        "random-hessian" => random_hessian::run(&spec.params),
+        "long-term" => long_term::run(&spec.params),
+        "cliff" => cliff::run(&spec.params),
         other => Err(format!("unknown kind `{other}`")),
     }
 }

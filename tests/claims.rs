@@ -115,3 +115,10 @@ fn wrong_claims_about_forgetting_and_cliffs_fail() {
     // The first plain step at the default cliff is α(1 + h·s/4) = 0.1 · 1251.
     assert!(err.contains("`c.gd.max_step < 1`: expected < 1, measured 125.1\n  --> cliff.md:10:1"), "{err}");
 }
+
+#[test]
+fn a_single_hidden_unit_never_beats_three_of_four_on_xor() {
+    let (code, err) = check("overparameterized");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("`t.w1.best_accuracy > 0.75`: expected > 0.75, measured 0.75\n  --> xor.md:13:1"), "{err}");
+}

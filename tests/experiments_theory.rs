@@ -260,3 +260,21 @@ fn one_gradient_step_at_a_cliff_is_huge_and_clipping_bounds_it() {
     assert!((num(&o, "clipped.max_step") - alpha * clip).abs() < 1e-12);
     assert!(!yes(&o, "clipped.thrown"));
 }
+
+#[test]
+fn one_hidden_unit_cannot_solve_xor_and_the_statistics_agree() {
+    // With one hidden unit the output is a monotone function of the projection wᵀx, so the
+    // decision region is a half-plane; XOR is not linearly separable, so at least one of its four
+    // points is always wrong: accuracy ≤ 3/4, for every seed.
+    let o = run("kind: train\nid: t\ndataset: xor\nwidths: [1, 4]\nseeds: 20\nsteps: 500");
+    assert!(num(&o, "w1.best_accuracy") <= 0.75, "{}", num(&o, "w1.best_accuracy"));
+    // The cross-entropy of a classifier that gets a point wrong is at least ln 2 on that point,
+    // so a width-1 network's mean loss on XOR's four points is at least ln(2)/4.
+    assert!(num(&o, "w1.min") >= 2f64.ln() / 4.0, "{}", num(&o, "w1.min"));
+    for w in ["w1", "w4"] {
+        let q = |n: &str| num(&o, &format!("{w}.{n}"));
+        assert!(q("min") <= q("p10") && q("p10") <= q("median") && q("median") <= q("p90") && q("p90") <= q("max"));
+        assert_eq!(q("below"), q("count_below") / 20.0);
+    }
+    assert_eq!(num(&o, "points"), 4.0);
+}

@@ -311,6 +311,54 @@ pub fn lines(axes: &Axes<'_>, series: &[Series]) -> String {
     svg
 }
 
+/// One dot per run at (x, y) on log–log axes, a line through the medians, and a dashed
+/// horizontal line at `threshold`.
+pub fn scatter(
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+    dots: &[(f64, f64)],
+    medians: &Series,
+    threshold: f64,
+) -> String {
+    let xs = dots.iter().map(|d| d.0);
+    let (x0, x1) = xs.clone().fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(x), b.max(x)));
+    let ys = dots.iter().map(|d| d.1).chain(std::iter::once(threshold)).filter(|y| *y > 0.0);
+    let (y0, y1) = ys.fold((f64::MAX, f64::MIN), |(a, b), y| (a.min(y), b.max(y)));
+    if !(x0 <= x1 && y0 <= y1) {
+        return svg_fallback();
+    }
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let Ok(mut chart) = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 16))
+            .margin(12)
+            .x_label_area_size(32)
+            .y_label_area_size(60)
+            .build_cartesian_2d((x0 / 1.5..x1 * 1.5).log_scale(), (y0 / 3.0..y1 * 3.0).log_scale())
+        else {
+            return svg_fallback();
+        };
+        let _ = chart.configure_mesh().x_desc(x_desc).y_desc(y_desc).draw();
+        let _ = chart.draw_series(dots.iter().map(|d| Circle::new(*d, 3, color(0).mix(0.6).filled())));
+        if let Ok(a) = chart.draw_series(LineSeries::new(medians.points.iter().copied(), color(1).stroke_width(2))) {
+            a.label("median").legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color(1).stroke_width(2)));
+        }
+        if threshold > 0.0 {
+            let line = vec![(x0 / 1.5, threshold), (x1 * 1.5, threshold)];
+            if let Ok(a) = chart.draw_series(LineSeries::new(line, color(2).stroke_width(1))) {
+                a.label(format!("threshold {}", super::format_number(threshold)))
+                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color(2).stroke_width(1)));
+            }
+        }
+        let _ = chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw();
+        let _ = root.present();
+    }
+    svg
+}
+
 fn svg_fallback() -> String {
     format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\"></svg>\n")
 }

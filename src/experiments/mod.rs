@@ -16,6 +16,7 @@ pub mod random_hessian;
 pub mod saddle;
 pub mod spec;
 pub mod symmetry;
+pub mod train;
 
 use std::collections::BTreeMap;
 
@@ -25,13 +26,14 @@ use crate::diagnostics::Diagnostic;
 pub use spec::{Block, Spec};
 
 /// Every kind with its parameter table.
-pub const KINDS: [(&str, &[spec::ParamDef]); 6] = [
+pub const KINDS: [(&str, &[spec::ParamDef]); 7] = [
     ("saddle-escape", saddle::PARAMS),
     ("ill-conditioned", descent::PARAMS),
     ("symmetry-count", symmetry::PARAMS),
     ("random-hessian", random_hessian::PARAMS),
     ("long-term", long_term::PARAMS),
     ("cliff", cliff::PARAMS),
+    ("train", train::PARAMS),
 ];
 
 /// A result value.
@@ -182,6 +184,7 @@ pub fn cost(spec: &Spec) -> Result<f64, String> {
         "random-hessian" => Ok(random_hessian::cost(&spec.params)),
         "long-term" => Ok(long_term::cost(&spec.params)),
         "cliff" => Ok(cliff::cost(&spec.params)),
+        "train" => Ok(train::cost(&spec.params)),
         other => Err(format!("unknown kind `{other}`")),
     }
 }
@@ -195,6 +198,7 @@ pub fn run(spec: &Spec) -> Result<Outcome, String> {
         "random-hessian" => random_hessian::run(&spec.params),
         "long-term" => long_term::run(&spec.params),
         "cliff" => cliff::run(&spec.params),
+        "train" => train::run(&spec.params),
         other => Err(format!("unknown kind `{other}`")),
     }
 }

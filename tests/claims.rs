@@ -122,3 +122,12 @@ fn a_single_hidden_unit_never_beats_three_of_four_on_xor() {
     assert_eq!(code, Some(1), "{err}");
     assert!(err.contains("`t.w1.best_accuracy > 0.75`: expected > 0.75, measured 0.75\n  --> xor.md:13:1"), "{err}");
 }
+
+#[test]
+fn raw_gaussian_directions_are_not_invariant_to_a_relu_rescaling() {
+    let (code, err) = check("landscape");
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("claims: 2 checked, 1 passed, 1 failed"), "{err}");
+    assert!(err.contains("`l.invariance.raw_max_diff < 1e-10`: expected < 1e-10, measured"), "{err}");
+    assert!(err.contains("--> landscape.md:14:1"), "{err}");
+}

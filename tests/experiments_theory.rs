@@ -278,3 +278,31 @@ fn one_hidden_unit_cannot_solve_xor_and_the_statistics_agree() {
     }
     assert_eq!(num(&o, "points"), 4.0);
 }
+
+#[test]
+fn filter_normalized_slices_do_not_see_a_relu_rescaling_but_raw_directions_do() {
+    // ReLU is positively homogeneous: scaling a hidden unit's weights and bias by s and its outgoing
+    // weight by 1/s keeps the function. A filter-normalized direction scales with the rows it is
+    // normalized against, so θ' + a·d' is the same rescaling of θ + a·d, and every point of the
+    // curve is the same network: equal to rounding.
+    let o = run(
+        "kind: loss-landscape\nid: l\ndataset: moons\nwidth: 8\npoints: 40\nsteps: 500\nrescale: 10\nresolution: 21",
+    );
+    assert!(num(&o, "invariance.function_diff") < 1e-12);
+    assert!(num(&o, "invariance.filter_max_diff") < 1e-10, "{}", num(&o, "invariance.filter_max_diff"));
+    assert!(yes(&o, "invariance.filter_ok"));
+    // A raw Gaussian direction does not scale, so the rescaled curve differs.
+    assert!(num(&o, "invariance.raw_max_diff") > 1e-3, "{}", num(&o, "invariance.raw_max_diff"));
+    // The slices pass through the trained weights: their minimum is at most the centre's loss.
+    assert!(num(&o, "min") <= num(&o, "center") && num(&o, "grid_min") <= num(&o, "min"));
+    // The centre is the loss `train` reaches from the same seed, data and steps.
+    let t = run(
+        "kind: train\nid: t\ndataset: moons\nwidths: [8]\npoints: 40\nsteps: 500\nstep: 0.5\nseeds: 1\nactivation: relu",
+    );
+    assert_eq!(num(&o, "center"), num(&t, "w8.min"));
+    // tanh is odd but not homogeneous: the same rescaling changes the function.
+    let o = run(
+        "kind: loss-landscape\nid: l\ndataset: moons\nwidth: 8\npoints: 40\nsteps: 500\nactivation: tanh\nresolution: 5",
+    );
+    assert!(num(&o, "invariance.function_diff") > 1e-6);
+}

@@ -359,6 +359,75 @@ pub fn scatter(
     svg
 }
 
+/// The loss landscape in two panels: above, the 1-D interpolation (against t) and the 1-D slice
+/// (against a), on a log scale; below, the 2-D slice as a heat map of log₁₀ loss.
+pub fn landscape(
+    title: &str,
+    interp: &[(f64, f64)],
+    slice: &[(f64, f64)],
+    grid: &[f64],
+    surface: &[Vec<f64>],
+) -> String {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, 2 * H)).into_drawing_area();
+        let _ = root.fill(&WHITE);
+        let (top, bottom) = root.split_vertically(H);
+        let pts = || interp.iter().chain(slice).filter(|p| p.1 > 0.0 && p.1.is_finite());
+        let (x0, x1) = pts().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.0), b.max(p.0)));
+        let (y0, y1) = pts().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+        if x0 < x1
+            && y0 <= y1
+            && let Ok(mut chart) = ChartBuilder::on(&top)
+                .caption(title, ("sans-serif", 16))
+                .margin(12)
+                .x_label_area_size(32)
+                .y_label_area_size(60)
+                .build_cartesian_2d(x0..x1, (y0 / 2.0..y1 * 2.0).log_scale())
+        {
+            let _ = chart.configure_mesh().x_desc("t (start → trained) or a (along d₁)").y_desc("loss").draw();
+            for (i, (name, line)) in
+                [("interpolation θ₀ → θ*", interp), ("filter-normalized slice", slice)].into_iter().enumerate()
+            {
+                let c = color(i);
+                let p: Vec<(f64, f64)> = line.iter().copied().filter(|p| p.1 > 0.0 && p.1.is_finite()).collect();
+                if let Ok(a) = chart.draw_series(LineSeries::new(p, c.stroke_width(2))) {
+                    a.label(name).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], c.stroke_width(2)));
+                }
+            }
+            let _ = chart.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(BLACK).draw();
+        }
+        let logs: Vec<f64> =
+            surface.iter().flatten().filter(|v| **v > 0.0 && v.is_finite()).map(|v| v.log10()).collect();
+        let (lo, hi) = logs.iter().fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(*v), b.max(*v)));
+        let (g0, g1) = (grid.first().copied().unwrap_or(-1.0), grid.last().copied().unwrap_or(1.0));
+        if lo <= hi
+            && g0 < g1
+            && let Ok(mut chart) = ChartBuilder::on(&bottom)
+                .caption("2-D slice: log₁₀ loss along d₁ and d₂", ("sans-serif", 14))
+                .margin(12)
+                .x_label_area_size(32)
+                .y_label_area_size(60)
+                .build_cartesian_2d(g0..g1, g0..g1)
+        {
+            let _ = chart.configure_mesh().disable_mesh().x_desc("a (d₁)").y_desc("b (d₂)").draw();
+            let half = (g1 - g0) / (grid.len().max(2) - 1) as f64 / 2.0;
+            let span = (hi - lo).max(1e-12);
+            let cells = surface.iter().zip(grid).flat_map(|(row, b)| {
+                row.iter().zip(grid).map(move |(v, a)| {
+                    let f = if *v > 0.0 && v.is_finite() { (v.log10() - lo) / span } else { 1.0 };
+                    let shade = HSLColor(0.62 - 0.62 * f, 0.75, 0.5);
+                    Rectangle::new([(a - half, b - half), (a + half, b + half)], shade.filled())
+                })
+            });
+            let _ = chart.draw_series(cells);
+            let _ = chart.draw_series(std::iter::once(Circle::new((0.0, 0.0), 4, BLACK.filled())));
+        }
+        let _ = root.present();
+    }
+    svg
+}
+
 fn svg_fallback() -> String {
     format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\"></svg>\n")
 }

@@ -10,6 +10,7 @@ pub mod descent;
 pub mod expr;
 pub mod figures;
 pub mod long_term;
+pub mod loss_landscape;
 pub mod objective;
 pub mod optim;
 pub mod random_hessian;
@@ -26,7 +27,7 @@ use crate::diagnostics::Diagnostic;
 pub use spec::{Block, Spec};
 
 /// Every kind with its parameter table.
-pub const KINDS: [(&str, &[spec::ParamDef]); 7] = [
+pub const KINDS: [(&str, &[spec::ParamDef]); 8] = [
     ("saddle-escape", saddle::PARAMS),
     ("ill-conditioned", descent::PARAMS),
     ("symmetry-count", symmetry::PARAMS),
@@ -34,6 +35,7 @@ pub const KINDS: [(&str, &[spec::ParamDef]); 7] = [
     ("long-term", long_term::PARAMS),
     ("cliff", cliff::PARAMS),
     ("train", train::PARAMS),
+    ("loss-landscape", loss_landscape::PARAMS),
 ];
 
 /// A result value.
@@ -185,6 +187,7 @@ pub fn cost(spec: &Spec) -> Result<f64, String> {
         "long-term" => Ok(long_term::cost(&spec.params)),
         "cliff" => Ok(cliff::cost(&spec.params)),
         "train" => Ok(train::cost(&spec.params)),
+        "loss-landscape" => Ok(loss_landscape::cost(&spec.params)),
         other => Err(format!("unknown kind `{other}`")),
     }
 }
@@ -199,6 +202,7 @@ pub fn run(spec: &Spec) -> Result<Outcome, String> {
         "long-term" => long_term::run(&spec.params),
         "cliff" => cliff::run(&spec.params),
         "train" => train::run(&spec.params),
+        "loss-landscape" => loss_landscape::run(&spec.params),
         other => Err(format!("unknown kind `{other}`")),
     }
 }

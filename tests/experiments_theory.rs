@@ -306,3 +306,34 @@ fn filter_normalized_slices_do_not_see_a_relu_rescaling_but_raw_directions_do() 
     );
     assert!(num(&o, "invariance.function_diff") > 1e-6);
 }
+
+#[test]
+fn exact_line_search_falls_by_the_kantorovich_rate_from_the_worst_start() {
+    // H = diag(1, κ), x₀ = (1, 1/κ) = H⁻¹(1, 1): g₀ = (1, 1), α₀ = gᵀg/gᵀHg = 2/(1+κ), and
+    // x₁ = ρ·(1, −1/κ) with ρ = (κ−1)/(κ+1); by symmetry x₂ = ρ²x₀. Every step scales ‖x‖ by ρ.
+    let kappa: f64 = 10.0;
+    let o = run(
+        "kind: ill-conditioned\nid: e\neigenvalues: [1, 10]\nstart: [1, 0.1]\nrules: [exact]\nsteps: 20\ntol: 1e-15",
+    );
+    let rho = (kappa - 1.0) / (kappa + 1.0);
+    assert!((num(&o, "exact.alpha") - 2.0 / (1.0 + kappa)).abs() < 1e-15);
+    assert!((num(&o, "exact.rate") - rho).abs() < 1e-12, "{}", num(&o, "exact.rate"));
+    assert_eq!(num(&o, "exact.theory_rate"), rho);
+    // Started on an eigenvector, the line search lands on the minimum in one step (α = 1/λ).
+    let o = run("kind: ill-conditioned\nid: e\neigenvalues: [1, 10]\nstart: [0, 1]\nrules: [exact]");
+    assert_eq!(num(&o, "exact.iterations"), 1.0);
+}
+
+#[test]
+fn saddle_free_newton_escapes_where_newton_is_drawn_in() {
+    // On x² − y², |H| = diag(2, 2): the step −α|H|⁻¹∇f = −α(x, −y) multiplies y by (1 + α), so
+    // from y₀ = 1e-8 it reaches |y| ≥ 1 at ⌈ln 10⁸ / ln(1 + α)⌉; Newton jumps onto the saddle.
+    let o =
+        run("kind: saddle-escape\nid: s\nf: x^2 - y^2\nstart: [1, 1e-8]\nmethods: [saddle_free, newton]\nstep: 0.5");
+    assert_eq!(num(&o, "saddle_free.escape_step"), ((1e8f64).ln() / 1.5f64.ln()).ceil());
+    assert!(!yes(&o, "newton.escaped"));
+    // Per-trial statistics of a deterministic method collapse to the one run.
+    for q in ["escape_min", "escape_p5", "escape_p95", "escape_max"] {
+        assert_eq!(num(&o, &format!("saddle_free.{q}")), num(&o, "saddle_free.escape_step"));
+    }
+}

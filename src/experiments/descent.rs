@@ -8,7 +8,7 @@ use super::spec::{Default as D, ParamDef, Params, Ty};
 use super::{Outcome, Series};
 
 /// The step-size rules.
-pub const RULES: [&str; 4] = ["fixed", "inverse_max", "optimal", "heavy_ball"];
+pub const RULES: [&str; 5] = ["fixed", "inverse_max", "optimal", "heavy_ball", "exact"];
 
 /// The parameters.
 pub const PARAMS: &[ParamDef] = &[
@@ -104,14 +104,23 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
             "fixed" => (p.num("alpha"), 0.0),
             "inverse_max" => (1.0 / lmax, 0.0),
             "optimal" => (2.0 / (lmax + lmin), 0.0),
+            // Exact line search: each step's α minimizes the quadratic along −g, α = gᵀg / gᵀHg.
+            "exact" => (EXACT, 0.0),
             _ => (4.0 / (lmax.sqrt() + lmin.sqrt()).powi(2), hb_rate * hb_rate),
         };
         if !alpha.is_finite() {
             return Err("the `fixed` rule needs `alpha`".into());
         }
         let r = descend(&lambda, &start, alpha, beta, tol, steps, steep);
-        let theory =
-            if beta > 0.0 { hb_rate } else { lambda.iter().map(|l| (1.0 - alpha * l).abs()).fold(0.0, f64::max) };
+        // Exact line search's worst case (Kantorovich): the error falls by (κ−1)/(κ+1) per step.
+        let theory = if beta > 0.0 {
+            hb_rate
+        } else if alpha == EXACT {
+            gd_rate
+        } else {
+            lambda.iter().map(|l| (1.0 - alpha * l).abs()).fold(0.0, f64::max)
+        };
+        let alpha = if alpha == EXACT { r.first_alpha } else { alpha };
         out.num(&format!("{rule}.alpha"), alpha);
         out.num(&format!("{rule}.beta"), beta);
         out.num(&format!("{rule}.iterations"), r.iterations.map_or(f64::INFINITY, |k| k as f64));
@@ -143,11 +152,16 @@ struct Descent {
     gtg: Vec<f64>,
     ghg: Vec<f64>,
     loss: Vec<f64>,
+    /// The step size of the first step (for exact line search, gᵀg / gᵀHg at the start).
+    first_alpha: f64,
 }
 
 fn loss(lambda: &[f64], x: &[f64]) -> f64 {
     0.5 * lambda.iter().zip(x).map(|(l, v)| l * v * v).sum::<f64>()
 }
+
+/// The `alpha` that asks [`descend`] for an exact line search.
+const EXACT: f64 = -1.0;
 
 fn descend(lambda: &[f64], start: &[f64], alpha: f64, beta: f64, tol: f64, steps: usize, steep: usize) -> Descent {
     let norm = |v: &[f64]| v.iter().map(|x| x * x).sum::<f64>().sqrt();
@@ -163,6 +177,7 @@ fn descend(lambda: &[f64], start: &[f64], alpha: f64, beta: f64, tol: f64, steps
         gtg: vec![],
         ghg: vec![],
         loss: vec![loss(lambda, &x)],
+        first_alpha: f64::NAN,
     };
     let mut k = 0;
     while k < steps {
@@ -173,6 +188,10 @@ fn descend(lambda: &[f64], start: &[f64], alpha: f64, beta: f64, tol: f64, steps
         d.ghg.push(ghg);
         let before = loss(lambda, &x);
         let old_sign = x.get(steep).copied().unwrap_or(0.0).signum();
+        let alpha = if alpha == EXACT { if ghg > 0.0 { gtg / ghg } else { 0.0 } } else { alpha };
+        if k == 0 {
+            d.first_alpha = alpha;
+        }
         // The step taken: s = β v - α g.
         let s: Vec<f64> = v.iter().zip(&g).map(|(vi, gi)| beta * vi - alpha * gi).collect();
         x.iter_mut().zip(&s).for_each(|(xi, si)| *xi += si);

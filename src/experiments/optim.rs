@@ -8,7 +8,7 @@ use rand_distr::{Distribution, StandardNormal};
 use super::objective::Objective;
 
 /// The methods, as named in specs.
-pub const METHODS: [&str; 6] = ["gd", "noisy", "perturbed", "momentum", "nesterov", "newton"];
+pub const METHODS: [&str; 7] = ["gd", "noisy", "perturbed", "momentum", "nesterov", "newton", "saddle_free"];
 
 /// Settings shared by the methods.
 #[derive(Debug, Clone)]
@@ -102,6 +102,20 @@ impl<'a> Run<'a> {
                 match self.f.newton_direction(&self.x, &g) {
                     Some(d) => self.x.iter_mut().zip(d).for_each(|(xi, di)| *xi -= di),
                     None => return false,
+                }
+            }
+            "saddle_free" => {
+                // Dauphin et al. (2014): x ← x − α|H|⁻¹∇f, with |H| = V|Λ|Vᵀ. Along a direction of
+                // negative curvature this moves downhill, where Newton moves toward the saddle.
+                let g = self.f.gradient(&self.x);
+                let (vals, vecs) = self.f.eigen(&self.x);
+                if vals.iter().any(|l| *l == 0.0) {
+                    return false;
+                }
+                for (k, l) in vals.iter().enumerate() {
+                    let v = vecs.column(k);
+                    let along = v.iter().zip(&g).map(|(vi, gi)| vi * gi).sum::<f64>() / l.abs();
+                    self.x.iter_mut().zip(v.iter()).for_each(|(xi, vi)| *xi -= a * along * vi);
                 }
             }
             _ => {

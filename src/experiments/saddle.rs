@@ -138,6 +138,8 @@ pub fn cost(p: &Params) -> Result<f64, String> {
             let grad = match m.as_str() {
                 "newton" if p.has("dim") => 2.0 * f.cost(),
                 "newton" => 2.0 * f.cost() + n * n * n,
+                // The eigendecomposition is dense: about 10 n³, even for the diagonal quadratic.
+                "saddle_free" => 2.0 * f.cost() + 10.0 * n * n * n,
                 "perturbed" => 2.0 * f.cost(),
                 _ => f.cost(),
             };
@@ -238,6 +240,12 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
         out.boolean(&format!("{m}.escaped"), escaped == runs);
         out.num(&format!("{m}.escape_rate"), escaped as f64 / runs as f64);
         out.num(&format!("{m}.escape_step"), median(&mut escape_steps));
+        // Per-trial statistics (escape_steps is sorted by `median`); ∞ counts as the largest.
+        let q = |f: f64| escape_steps[((escape_steps.len() - 1) as f64 * f).round() as usize];
+        out.num(&format!("{m}.escape_min"), q(0.0));
+        out.num(&format!("{m}.escape_p5"), q(0.05));
+        out.num(&format!("{m}.escape_p95"), q(0.95));
+        out.num(&format!("{m}.escape_max"), q(1.0));
         out.boolean(&format!("{m}.diverged"), diverged);
         if !diverged {
             out.num(&format!("{m}.final_loss"), f.value(&x_end));

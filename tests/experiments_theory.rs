@@ -337,3 +337,26 @@ fn saddle_free_newton_escapes_where_newton_is_drawn_in() {
         assert_eq!(num(&o, &format!("saddle_free.{q}")), num(&o, "saddle_free.escape_step"));
     }
 }
+
+#[test]
+fn dead_relu_units_are_reported_never_counted_silently() {
+    // A ReLU unit whose pre-activation is negative on every input of the batch outputs 0 there, so
+    // permuting or rescaling what it feeds changes nothing on this batch: such symmetries hold only
+    // on the batch. Small batches make dead units likely; the first seed that has one is flagged.
+    let spec = |seed: u32| {
+        format!("kind: symmetry-count\nid: s\nwidth: 3\ndepth: 3\nactivation: relu\nbatch: 4\nseed: {seed}")
+    };
+    let (seed, o) = (0..200)
+        .map(|s| (s, run(&spec(s))))
+        .find(|(_, o)| num(o, "dead_units") > 0.0)
+        .expect("a seed with a dead unit");
+    assert!(!o.warnings.is_empty(), "seed {seed}: a dead unit is reported");
+    // Accidental symmetries only add to the generic count, (n!)^(L-1) = 36.
+    assert!(num(&o, "count") >= fact(3).powi(2));
+    // Whatever was counted as the same function differs by at most tol; the rest by more.
+    assert!(num(&o, "equivalent_max_diff") <= 1e-9 && num(&o, "distinct_min_diff") > 1e-9);
+    // tanh(z) = 0 only at z = 0: a tanh unit is never dead on a random batch.
+    let o = run("kind: symmetry-count\nid: s\nwidth: 3\ndepth: 3\nactivation: tanh\nbatch: 4");
+    assert_eq!(num(&o, "dead_units"), 0.0);
+    assert!(o.warnings.is_empty());
+}

@@ -135,6 +135,8 @@ pub struct Outcome {
     pub series: Vec<Series>,
     /// The figure, as SVG.
     pub figure: Option<String>,
+    /// Things the reader of the results should know (reported as warnings at the block).
+    pub warnings: Vec<String>,
 }
 
 impl Outcome {
@@ -300,6 +302,12 @@ pub fn run_all(blocks: &[Block]) -> (Lab, Vec<Diagnostic>) {
     for (s, o) in outcomes {
         match o {
             Ok(o) => {
+                for w in &o.warnings {
+                    diags.push(
+                        Diagnostic::warning(&s.block.file, s.block.line, 1, format!("experiment `{}`: {w}", s.id))
+                            .with_hint("the results stand, but read them with this in mind"),
+                    );
+                }
                 lab.experiments.insert(s.id.clone(), (s, o));
             }
             Err(msg) => diags.push(

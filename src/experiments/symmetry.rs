@@ -114,6 +114,25 @@ pub fn cost(p: &Params) -> f64 {
     configs * (10.0 * p.int("batch") as f64 * params + 4.0 * params)
 }
 
+/// How many hidden units output exactly 0 on every input of the batch.
+fn dead_units(layers: &[Layer], activation: &str, batch: &[Vec<f64>]) -> usize {
+    let mut dead = 0;
+    let hidden = layers.len().saturating_sub(1);
+    for k in 0..hidden {
+        let width = layers[k].w.len();
+        let mut alive = vec![false; width];
+        for x in batch {
+            // `forward` leaves the last layer it is given linear: apply the activation here.
+            let h: Vec<f64> = forward(&layers[..=k], activation, x).iter().map(|z| act(activation, *z)).collect();
+            for (j, v) in h.iter().enumerate() {
+                alive[j] |= *v != 0.0;
+            }
+        }
+        dead += alive.iter().filter(|a| !**a).count();
+    }
+    dead
+}
+
 /// Runs the experiment.
 pub fn run(p: &Params) -> Result<Outcome, String> {
     let (n, depth) = (p.int("width"), p.int("depth"));
@@ -145,12 +164,15 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     let base = make(&mut normal);
     let batch: Vec<Vec<f64>> = (0..p.int("batch")).map(|_| (0..sizes[0]).map(|_| normal()).collect()).collect();
     let reference: Vec<Vec<f64>> = batch.iter().map(|x| forward(&base, &activation, x)).collect();
-    let same = |layers: &[Layer]| {
+    // The largest output difference from the base network over the batch.
+    let diff = |layers: &[Layer]| {
         batch
             .iter()
             .zip(&reference)
-            .all(|(x, r)| forward(layers, &activation, x).iter().zip(r).all(|(a, b)| (a - b).abs() <= p.num("tol")))
+            .map(|(x, r)| forward(layers, &activation, x).iter().zip(r).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max))
+            .fold(0.0, f64::max)
     };
+    let (mut equivalent_max, mut distinct_min) = (0.0f64, f64::INFINITY);
     let params_key = |layers: &[Layer]| -> Vec<u64> {
         layers.iter().flat_map(|l| l.w.iter().flatten().chain(&l.b).map(|v| v.to_bits())).collect()
     };
@@ -171,8 +193,14 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
             any_sign |= signs != 0;
             transform(&mut layers, k, &perms[pi], signs);
         }
-        if same(&layers) && distinct.insert(params_key(&layers)) && !any_sign {
-            perms_only += 1;
+        let d = diff(&layers);
+        if d <= p.num("tol") {
+            equivalent_max = equivalent_max.max(d);
+            if distinct.insert(params_key(&layers)) && !any_sign {
+                perms_only += 1;
+            }
+        } else {
+            distinct_min = distinct_min.min(d);
         }
     }
     let odd = matches!(activation.as_str(), "tanh" | "sin");
@@ -188,6 +216,18 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     out.num("tried", configs);
     out.boolean("odd", odd);
     out.num("hidden_layers", hidden as f64);
+    out.num("equivalent_max_diff", equivalent_max);
+    out.num("distinct_min_diff", distinct_min);
+    // A hidden unit that is 0 on the whole batch (a dead ReLU, or a unit behind one) makes any
+    // change of its outgoing weights invisible on this batch: the count then includes symmetries
+    // that hold only here. Say so, never count them silently.
+    let dead = dead_units(&base, &activation, &batch);
+    out.num("dead_units", dead as f64);
+    if dead > 0 {
+        out.warnings.push(format!(
+            "{dead} hidden unit(s) output 0 on every input of the batch, so `count` includes symmetries that hold only on this batch; use another `seed`, a larger `batch`, or tanh"
+        ));
+    }
 
     // Rescaling: hidden unit 0 of layer 0, incoming ×a, outgoing ×1/a.
     let a = 2.5;

@@ -109,7 +109,7 @@ impl<'a> Run<'a> {
                 // negative curvature this moves downhill, where Newton moves toward the saddle.
                 let g = self.f.gradient(&self.x);
                 let (vals, vecs) = self.f.eigen(&self.x);
-                if vals.iter().any(|l| *l == 0.0) {
+                if vals.contains(&0.0) {
                     return false;
                 }
                 for (k, l) in vals.iter().enumerate() {

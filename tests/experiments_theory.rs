@@ -360,3 +360,33 @@ fn dead_relu_units_are_reported_never_counted_silently() {
     assert_eq!(num(&o, "dead_units"), 0.0);
     assert!(o.warnings.is_empty());
 }
+
+#[test]
+fn noise_on_the_sphere_has_exactly_its_radius() {
+    // With f ≡ 0 the gradient vanishes, so one noisy step moves by α·noise·u; on the sphere ‖u‖ = 1.
+    let spec = |shape: &str| {
+        format!(
+            "kind: saddle-escape\nid: n\nf: 0*x + 0*y\nstart: [0, 0]\nmethods: [noisy]\nstep: 0.1\nnoise: 0.5\nnoise_shape: {shape}\nsteps: 1\nradius: 1e6"
+        )
+    };
+    let o = run(&spec("sphere"));
+    assert!((num(&o, "noisy.moved") - 0.1 * 0.5).abs() < 1e-15, "{}", num(&o, "noisy.moved"));
+    // Gaussian noise has a random norm (χ with 2 degrees of freedom, times σ).
+    let o = run(&spec("gaussian"));
+    assert!((num(&o, "noisy.moved") - 0.1 * 0.5).abs() > 1e-9);
+}
+
+#[test]
+fn the_gradient_norm_series_has_the_extremes_the_iterates_imply() {
+    // GD with α = 0.1 on x² − y² from (1, 1e-8): x_k = 0.8ᵏ, y_k = 1e-8·1.2ᵏ, so
+    // ‖∇f(x_k)‖ = 2√(0.64ᵏ + 1e-16·1.44ᵏ), until the escape step K = ⌈ln 10⁸ / ln 1.2⌉.
+    let o = run("kind: saddle-escape\nid: s\nf: x^2 - y^2\nstart: [1, 1e-8]\nmethods: [gd]\nstep: 0.1");
+    let k_end = ((1e8f64).ln() / 1.2f64.ln()).ceil() as i32;
+    let g = |k: i32| 2.0 * (0.64f64.powi(k) + 1e-16 * 1.44f64.powi(k)).sqrt();
+    let argmin = (0..=k_end).min_by(|a, b| g(*a).total_cmp(&g(*b))).unwrap();
+    let argmax = (0..=k_end).max_by(|a, b| g(*a).total_cmp(&g(*b))).unwrap();
+    assert_eq!(num(&o, "gd.grad_norm_argmin"), f64::from(argmin));
+    assert!((num(&o, "gd.grad_norm_min") / g(argmin) - 1.0).abs() < 1e-9);
+    assert_eq!(num(&o, "gd.grad_norm_argmax"), f64::from(argmax));
+    assert!((num(&o, "gd.grad_norm_max") / g(argmax) - 1.0).abs() < 1e-9);
+}

@@ -17,8 +17,10 @@ pub struct Settings {
     pub step: f64,
     /// Momentum β (heavy ball, Nesterov).
     pub momentum: f64,
-    /// Standard deviation of the gradient noise (noisy GD).
+    /// Standard deviation of the gradient noise (noisy GD); with `sphere`, its exact norm.
     pub noise: f64,
+    /// Noisy GD draws its noise uniformly on the sphere of radius `noise`, not Gaussian.
+    pub sphere: bool,
     /// Radius of the perturbation ball (perturbed GD).
     pub perturb: f64,
     /// Gradient norm below which perturbed GD perturbs.
@@ -63,9 +65,16 @@ impl<'a> Run<'a> {
         match self.method {
             "noisy" => {
                 let g = self.f.gradient(&self.x);
-                for (xi, gi) in self.x.iter_mut().zip(g) {
-                    let z: f64 = StandardNormal.sample(&mut self.rng);
-                    *xi -= a * (gi + self.s.noise * z);
+                let mut z: Vec<f64> = (0..g.len()).map(|_| StandardNormal.sample(&mut self.rng)).collect();
+                if self.s.sphere {
+                    // A normalized Gaussian vector is uniform on the sphere.
+                    let n = norm(&z);
+                    if n > 0.0 {
+                        z.iter_mut().for_each(|zi| *zi /= n);
+                    }
+                }
+                for ((xi, gi), zi) in self.x.iter_mut().zip(g).zip(z) {
+                    *xi -= a * (gi + self.s.noise * zi);
                 }
             }
             "perturbed" => {
@@ -153,7 +162,16 @@ mod tests {
     use crate::experiments::objective::Quadratic;
 
     fn settings() -> Settings {
-        Settings { step: 0.1, momentum: 0.9, noise: 0.1, perturb: 0.01, grad_tol: 1e-3, wait: 10, seed: 7 }
+        Settings {
+            step: 0.1,
+            momentum: 0.9,
+            noise: 0.1,
+            sphere: false,
+            perturb: 0.01,
+            grad_tol: 1e-3,
+            wait: 10,
+            seed: 7,
+        }
     }
 
     #[test]

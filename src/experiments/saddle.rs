@@ -75,6 +75,12 @@ pub const PARAMS: &[ParamDef] = &[
         doc: "gradient-noise standard deviation for noisy",
     },
     ParamDef {
+        name: "noise_shape",
+        ty: Ty::Choice(&["gaussian", "sphere"]),
+        default: D::Names(&["gaussian"]),
+        doc: "noisy's noise: gaussian (σ = noise per coordinate) or sphere (uniform direction, norm exactly noise)",
+    },
+    ParamDef {
         name: "perturb",
         ty: Ty::Num(1e-12, 100.0),
         default: D::Num(1e-3),
@@ -100,6 +106,10 @@ pub const PARAMS: &[ParamDef] = &[
     },
     ParamDef { name: "seed", ty: Ty::Int(0, 1 << 53), default: D::Num(0.0), doc: "the seed of the first trial" },
 ];
+
+/// What the first trial of a method leaves for the results: the end point, whether it diverged,
+/// its path (for the figure) and its gradient norms by step.
+type FirstTrial = (Vec<f64>, bool, Vec<Vec<f64>>, Vec<(usize, f64)>);
 
 /// The objective a spec describes, with its variable names.
 fn objective(p: &Params) -> Result<(Box<dyn Objective>, Vec<String>), String> {
@@ -143,7 +153,8 @@ pub fn cost(p: &Params) -> Result<f64, String> {
                 "perturbed" => 2.0 * f.cost(),
                 _ => f.cost(),
             };
-            runs * (grad + 4.0 * n + negative)
+            // The first trial also evaluates the gradient norm at every iterate.
+            runs * (grad + 4.0 * n + negative) + f.cost()
         })
         .sum();
     Ok(p.int("steps") as f64 * per_step)
@@ -200,6 +211,7 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
         step: p.num("step"),
         momentum: p.num("momentum"),
         noise: p.num("noise"),
+        sphere: p.names("noise_shape").first().is_some_and(|n| n == "sphere"),
         perturb: p.num("perturb"),
         grad_tol: p.num("grad_tol"),
         wait: p.int("wait"),
@@ -208,13 +220,15 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     for m in &methods {
         let runs = if Run::stochastic(m) { trials } else { 1 };
         let mut escape_steps = Vec::with_capacity(runs);
-        let mut first: Option<(Vec<f64>, bool, Vec<Vec<f64>>)> = None;
+        let mut first: Option<FirstTrial> = None;
         for trial in 0..runs {
             let s = Settings { seed: base.seed + trial as u64, ..base.clone() };
             let mut r = Run::new(m, f.as_ref(), &s, &start);
             let mut path = vec![start.clone()];
             let mut escaped_at = if escape_distance(&start) >= p.num("radius") { Some(0) } else { None };
             let mut diverged = false;
+            // The gradient norm at every iterate of the first trial: (step, ‖∇f‖).
+            let mut grads = if trial == 0 { vec![(0usize, optim::norm(&f.gradient(&start)))] } else { Vec::new() };
             for t in 1..=steps {
                 if escaped_at.is_some() {
                     break;
@@ -226,16 +240,26 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
                 if trial == 0 && names.len() == 2 {
                     path.push(r.x.clone());
                 }
+                if trial == 0 {
+                    grads.push((t, optim::norm(&f.gradient(&r.x))));
+                }
                 if escape_distance(&r.x) >= p.num("radius") {
                     escaped_at = Some(t);
                 }
             }
             escape_steps.push(escaped_at.map_or(f64::INFINITY, |t| t as f64));
             if trial == 0 {
-                first = Some((r.x.clone(), diverged, path));
+                first = Some((r.x.clone(), diverged, path, grads));
             }
         }
-        let Some((x_end, diverged, path)) = first else { continue };
+        let Some((x_end, diverged, path, grads)) = first else { continue };
+        // The first of equal values wins, so the reported step is the earliest.
+        let lo = grads.iter().fold(grads[0], |a, b| if b.1 < a.1 { *b } else { a });
+        let hi = grads.iter().fold(grads[0], |a, b| if b.1 > a.1 { *b } else { a });
+        out.num(&format!("{m}.grad_norm_min"), lo.1);
+        out.num(&format!("{m}.grad_norm_argmin"), lo.0 as f64);
+        out.num(&format!("{m}.grad_norm_max"), hi.1);
+        out.num(&format!("{m}.grad_norm_argmax"), hi.0 as f64);
         let escaped = escape_steps.iter().filter(|s| s.is_finite()).count();
         out.boolean(&format!("{m}.escaped"), escaped == runs);
         out.num(&format!("{m}.escape_rate"), escaped as f64 / runs as f64);

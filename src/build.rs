@@ -120,7 +120,8 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
 /// Runs the pipeline on a loaded vault.
 fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Result<Report> {
     let state = state::Place::new(&vault.root, opts.state.as_deref(), opts.out.as_deref());
-    let fingerprint = opts.out.as_ref().map(|_| record::fingerprint(&vault, opts, &state));
+    let inputs = opts.out.as_ref().map(|_| record::inputs(&vault, opts)).unwrap_or_default();
+    let fingerprint = opts.out.as_ref().map(|_| record::fingerprint(&inputs, &state));
     if let (Some(out), Some(fp)) = (&opts.out, &fingerprint)
         && let Some(report) = record::unchanged(out, fp)
     {
@@ -214,7 +215,7 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         diagnostics::sort(&mut report.diagnostics);
         return Ok(report);
     }
-    let written = Written { lab: &lab, models: &models, templates: &templates, root_deck: &root_deck };
+    let written = Written { lab: &lab, models: &models, templates: &templates, root_deck: &root_deck, inputs: &inputs };
     write_outputs(&vault, opts, out, &state, (&lock, &new_lock), &written, &mut report)?;
     clock.lap("outputs");
     Ok(report)
@@ -226,6 +227,8 @@ struct Written<'a> {
     models: &'a [cards::notetypes::Model],
     templates: &'a Templates,
     root_deck: &'a str,
+    /// The hash of the build's inputs but the identity state ([`record::inputs`]).
+    inputs: &'a str,
 }
 
 /// Writes the identity state, then stages the deck, `cards.txt`, the figures and the build record,
@@ -305,7 +308,7 @@ fn write_outputs(
     // The record is written last, and fingerprints the state as it now is.
     let state_now = state::Place::new(&vault.root, opts.state.as_deref(), Some(&staging.path("")));
     let record = record::Record {
-        fingerprint: record::fingerprint(vault, opts, &state_now),
+        fingerprint: record::fingerprint(w.inputs, &state_now),
         report: std::mem::take(report),
         files: record::list(&staging.path("")),
     };

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
@@ -335,28 +335,13 @@ fn unreadable_notes_and_folders_are_diagnostics_and_the_rest_builds() {
     // Root reads anything: run as an unprivileged user when the tests run as root.
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_studygen"));
     cmd.arg("build").arg(&v.vault).arg("--out").arg(v.out());
-    let o = as_unprivileged(cmd).output().unwrap();
+    let o = common::unprivileged(cmd).output().unwrap();
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     expect(&err, "", "secret.md");
     expect(&err, "", "locked");
     assert!(err.contains("1 notes (1 blocks)"), "the rest is built: {err}");
     assert!(v.out().join("cards.txt").is_file());
-}
-
-/// `cmd` as user `nobody` when running as root, so that permission bits apply.
-fn as_unprivileged(cmd: std::process::Command) -> std::process::Command {
-    let root = std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
-    if !root {
-        return cmd;
-    }
-    assert!(Path::new("/usr/bin/setpriv").exists(), "tests run as root and need setpriv: apt-get install util-linux");
-    let mut wrapped = std::process::Command::new("/usr/bin/setpriv");
-    wrapped
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-        .arg(cmd.get_program())
-        .args(cmd.get_args());
-    wrapped
 }
 
 #[test]

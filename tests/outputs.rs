@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use common::{copy_vault, repo, stderr};
+use common::{copy_vault, repo, stderr, unprivileged};
 use rand::{Rng, SeedableRng};
 
 /// Every file of an output set but the build record, with its bytes. Also checks that the record
@@ -208,33 +208,6 @@ fn a_folder_with_other_files_is_never_replaced() {
     assert!(stderr(&o).contains("`thesis.tex`, which studygen did not write"), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(out.join("thesis.tex")).unwrap(), "my work");
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
-}
-
-/// Runs `cmd` as an unprivileged user when this test runs as root (root writes through any
-/// permission bits), so that a vault without write permission really is read-only.
-fn unprivileged(mut cmd: Command) -> Command {
-    if !is_root() {
-        return cmd;
-    }
-    let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].into_iter().find(|p| Path::new(p).exists()).expect(
-        "tests run as root and need `setpriv` (util-linux) to build as an unprivileged user: apt-get install util-linux",
-    );
-    let mut wrapped = Command::new(setpriv);
-    wrapped
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-        .arg(cmd.get_program())
-        .args(cmd.get_args());
-    for (k, v) in cmd.get_envs() {
-        if let Some(v) = v {
-            wrapped.env(k, v);
-        }
-    }
-    cmd = wrapped;
-    cmd
-}
-
-fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 #[test]

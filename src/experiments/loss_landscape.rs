@@ -61,16 +61,12 @@ pub const PARAMS: &[ParamDef] = &[
     ParamDef { name: "data_seed", ty: Ty::Int(0, 1 << 53), default: D::Num(0.0), doc: "the seed of the data's noise" },
 ];
 
-fn n_points(p: &Params) -> usize {
-    if p.names("dataset").first().is_some_and(|d| d == "xor") { 4 } else { p.int("points") }
-}
-
 /// The work: training, then every loss evaluated (about 4 operations per weight and point).
 pub fn cost(p: &Params) -> f64 {
     let weights = (4 * p.int("width") + 1) as f64;
     let r = p.int("resolution") as f64;
     let evals = r * r + 6.0 * r;
-    n_points(p) as f64 * weights * (12.0 * p.int("steps") as f64 + 4.0 * evals)
+    train::n_points(p) as f64 * weights * (12.0 * p.int("steps") as f64 + 4.0 * evals)
 }
 
 /// The parameters as one vector: hidden rows (2 each), hidden biases, output weights, output bias.
@@ -127,7 +123,7 @@ fn loss_at(shape: &Net, data: &Data, theta: &[f64], moves: &[(f64, &[f64])]) -> 
 pub fn run(p: &Params) -> Result<Outcome, String> {
     super::within_limit(cost(p))?;
     let name = p.names("dataset").first().cloned().unwrap_or_else(|| "moons".into());
-    let data = train::dataset(&name, n_points(p), p.num("noise"), p.int("data_seed") as u64);
+    let data = train::dataset(&name, train::n_points(p), p.num("noise"), p.int("data_seed") as u64);
     let relu = p.names("activation").first().is_none_or(|a| a == "relu");
     let (width, seed) = (p.int("width"), p.int("seed") as u64);
     let start = Net::new(width, relu, seed);
@@ -138,7 +134,8 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     let grid: Vec<f64> = (0..res).map(|i| -radius + 2.0 * radius * i as f64 / (res - 1) as f64).collect();
     let mut out = Outcome::default();
     out.num("center", final_loss);
-    out.num("start_loss", start.loss(&data));
+    let start_loss = start.loss(&data);
+    out.num("start_loss", start_loss);
 
     // Goodfellow et al.: the straight line from the start to the solution.
     let ts: Vec<f64> = (0..res).map(|i| -0.5 + 2.0 * i as f64 / (res - 1) as f64).collect();
@@ -146,7 +143,7 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     let interp: Vec<(f64, f64)> =
         ts.iter().map(|t| (*t, loss_at(&trained, &data, &theta0, &[(*t, &toward)]))).collect();
     let inside: Vec<f64> = interp.iter().filter(|(t, _)| (0.0..=1.0).contains(t)).map(|p| p.1).collect();
-    let ends = out.values.get("start_loss").map_or(f64::NAN, |v| v.as_f64()).max(final_loss);
+    let ends = start_loss.max(final_loss);
     out.num("interp.barrier", inside.iter().copied().fold(f64::MIN, f64::max) - ends);
     out.boolean("interp.monotone", inside.windows(2).all(|w| w[1] <= w[0] + 1e-12));
 

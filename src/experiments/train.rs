@@ -74,7 +74,8 @@ fn widths(p: &Params) -> Result<Vec<usize>, String> {
         .collect()
 }
 
-fn n_points(p: &Params) -> usize {
+/// How many points the data set of `p` has (XOR always has four).
+pub(crate) fn n_points(p: &Params) -> usize {
     if p.names("dataset").first().is_some_and(|d| d == "xor") { 4 } else { p.int("points") }
 }
 

@@ -26,10 +26,10 @@ pub struct Record {
     pub files: Vec<(String, u64, u128)>,
 }
 
-/// A hash of everything a build depends on: studygen's version, the options, the notes, the
-/// attachments (path, size and modification time), template overrides, settings files and the
-/// identity state.
-pub fn fingerprint(vault: &Vault, opts: &Options, state: &state::Place) -> String {
+/// A hash of everything a build depends on but the identity state: studygen's version, the
+/// options, the notes, the attachments (path, size and modification time), template overrides and
+/// settings files. Computed once per build; [`fingerprint`] adds the state.
+pub fn inputs(vault: &Vault, opts: &Options) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION"));
@@ -55,6 +55,14 @@ pub fn fingerprint(vault: &Vault, opts: &Options, state: &state::Place) -> Strin
             Err(e) => h.update(format!("unreadable: {e}")),
         }
     }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The build's fingerprint: the [`inputs`] hash and the identity state as it is now.
+pub fn fingerprint(inputs: &str, state: &state::Place) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(inputs);
     h.update(state.fingerprint_bytes());
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }

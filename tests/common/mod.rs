@@ -50,6 +50,30 @@ pub fn build_ok(vault: &Path, out: &Path) -> String {
     stderr(&o)
 }
 
+/// `cmd` run as user `nobody` (uid 65534) when the tests run as root, so that permission bits
+/// apply (root reads and writes through them). Needs `setpriv` from util-linux then; a missing one
+/// fails the test with the install hint, it never skips it.
+pub fn unprivileged(cmd: Command) -> Command {
+    let root = Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0");
+    if !root {
+        return cmd;
+    }
+    let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].into_iter().find(|p| Path::new(p).exists()).expect(
+        "tests run as root and need `setpriv` (util-linux) to run as an unprivileged user: apt-get install util-linux",
+    );
+    let mut wrapped = Command::new(setpriv);
+    wrapped
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            wrapped.env(k, v);
+        }
+    }
+    wrapped
+}
+
 /// The `.apkg` in `out`.
 pub fn apkg_in(out: &Path) -> PathBuf {
     std::fs::read_dir(out)

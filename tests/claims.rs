@@ -72,6 +72,10 @@ fn bad_specs_are_errors_at_their_line_with_the_valid_choices() {
         ("specs.md:15:1", "9 is out of range [1, 6]"),
         ("specs.md:16:1", "`two` is not a whole number"),
         ("specs.md:17:1", "its parameters are: width, depth"),
+        ("specs.md:24:1", "`uniform(a, b)` needs a < b"),
+        ("specs.md:25:1", "`gradient < 1` is not a stopping rule"),
+        ("specs.md:29:1", "`weights` has 3 numbers; a 3-2-2 network has 10"),
+        ("specs.md:39:1", "column 17: an index is made of numbers and sum indices; `j` is neither"),
     ] {
         let at = err.find(&format!("--> {place}")).unwrap_or_else(|| panic!("no {place} in {err}"));
         let block = &err[err[..at].rfind("error:").unwrap()..err[at..].find("\n\n").map_or(err.len(), |e| at + e)];
@@ -130,4 +134,22 @@ fn raw_gaussian_directions_are_not_invariant_to_a_relu_rescaling() {
     assert!(err.contains("claims: 2 checked, 1 passed, 1 failed"), "{err}");
     assert!(err.contains("`l.invariance.raw_max_diff < 1e-10`: expected < 1e-10, measured"), "{err}");
     assert!(err.contains("--> landscape.md:14:1"), "{err}");
+}
+
+#[test]
+fn a_claim_that_the_descent_bound_is_tight_fails() {
+    // ln cosh x + y²/2 from (3, 2): the bound 2β(f(x₀) − f*)/ε² is about 8.6e8 steps, and gradient
+    // descent is ε-critical after a handful.
+    let (code, err) = check("smooth");
+    assert_eq!(code, Some(1), "{err}");
+    let bound = 2.0 * (3f64.cosh().ln() + 2.0) / 1e-8;
+    let shown = studygen::experiments::format_number(bound);
+    // x ← x − tanh x (and y ← 0) until |∇f| = √(tanh²x + y²) ≤ 1e-4.
+    let (mut x, mut y, mut t) = (3f64, 2f64, 0);
+    while (x.tanh().powi(2) + y * y).sqrt() > 1e-4 {
+        (x, y, t) = (x - x.tanh(), 0.0, t + 1);
+    }
+    assert!(err.contains(&format!("expected {shown} ± 10%, measured {t}")), "{err}");
+    assert!(err.contains("--> smooth.md:20:1"), "{err}");
+    assert!(err.contains("claims: 2 checked, 1 passed, 1 failed"), "{err}");
 }

@@ -390,3 +390,122 @@ fn the_gradient_norm_series_has_the_extremes_the_iterates_imply() {
     assert_eq!(num(&o, "gd.grad_norm_argmax"), f64::from(argmax));
     assert!((num(&o, "gd.grad_norm_max") / g(argmax) - 1.0).abs() < 1e-9);
 }
+
+#[test]
+fn a_saddle_in_a_thousand_dimensions_written_as_a_sum() {
+    // f = x₁⁴/4 − x₁²/2 + Σ_{i≥2} xᵢ²/2: a saddle at the origin with one direction of negative
+    // curvature, minima at x₁ = ±1 with f* = −1/4. GD moves x₁ by x₁ ← x₁(1 + α − αx₁²) and every
+    // other coordinate by xᵢ ← (1 − α)xᵢ, independently.
+    let (alpha, radius) = (0.1f64, 0.5);
+    let mut start = vec![0.25; 1000];
+    start[0] = 1e-6;
+    let list = start.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ");
+    let o = run(&format!(
+        "kind: saddle-escape\nid: s\nf: x[1]^4/4 - x[1]^2/2 + sum(i = 2..1000, x[i]^2/2)\nstart: [{list}]\n\
+         methods: [gd, saddle_free]\nstep: {alpha}\nsteps: 400\nradius: {radius}\nstop: never"
+    ));
+    let (mut x1, mut k) = (1e-6f64, 0);
+    while x1.abs() < radius {
+        x1 *= 1.0 + alpha - alpha * x1 * x1;
+        k += 1;
+    }
+    assert_eq!(num(&o, "gd.escape_step"), k as f64);
+    assert_eq!(num(&o, "center_index"), 1.0);
+    // At the start: curvature 3x₁² − 1 ≈ −1 along x₁ and 1 along the other 999.
+    assert_eq!((num(&o, "start_index"), num(&o, "start_eig_max")), (1.0, 1.0));
+    // 400 steps later: x₁ → 1 (curvature 2), the rest at 0.25·0.9⁴⁰⁰ ≈ 1e-19.
+    let x_rest = 0.25 * (1.0 - alpha).powi(400);
+    assert!((num(&o, "gd.final.x[1]") - 1.0).abs() < 1e-12);
+    assert!((num(&o, "gd.final.x[2]") - x_rest).abs() < 1e-30);
+    assert!((num(&o, "gd.final_loss") + 0.25).abs() < 1e-12);
+    assert_eq!((num(&o, "gd.end_index"), num(&o, "gd.end_eig_min")), (0.0, 1.0));
+    assert!((num(&o, "gd.end_eig_max") - 2.0).abs() < 1e-10);
+    // Saddle-free Newton steps by α along every direction: x₁ by α·|g/H| = α x₁(1 − x₁²)/|3x₁² − 1|.
+    let (mut x1, mut k) = (1e-6f64, 0);
+    while x1.abs() < radius {
+        x1 -= alpha * (x1 * x1 * x1 - x1) / (3.0 * x1 * x1 - 1.0).abs();
+        k += 1;
+    }
+    assert_eq!(num(&o, "saddle_free.escape_step"), k as f64);
+}
+
+#[test]
+fn random_starts_reach_the_minimum_on_their_own_side() {
+    // f = x⁴/4 − x²/2 + y²/2 from uniform starts in [−2, 2]². With α = 0.1, x ← x(1.1 − 0.1x²)
+    // keeps the sign of x for |x| ≤ 2, so a run reaches (1, 0) exactly when x₀ > 0: probability ½.
+    let trials = 400.0;
+    let o = run("kind: saddle-escape\nid: s\nf: x^4/4 - x^2/2 + y^2/2\nstart: uniform(-2, 2)\nmethods: [gd]\n\
+         trials: 400\nsteps: 500\nstop: distance <= 1e-6\ntarget: [1, 0]\nseed: 3");
+    assert!(within(num(&o, "gd.stop_rate"), 0.5, trials, 3.3), "{}", num(&o, "gd.stop_rate"));
+    // Every run ends in one of the two minima, f = −1/4.
+    assert!((num(&o, "gd.final_loss_max") + 0.25).abs() < 1e-9);
+    assert!((num(&o, "gd.final_loss_min") + 0.25).abs() < 1e-9);
+    // Half the runs never stop: the median of {k, ∞} splits, the largest is ∞.
+    assert_eq!(num(&o, "gd.stop_max"), f64::INFINITY);
+    // The first trial's start lies in the box.
+    assert!(num(&o, "start_loss") <= 4.0 - 2.0 + 2.0);
+    // Normal starts are symmetric too.
+    let o = run("kind: saddle-escape\nid: s\nf: x^4/4 - x^2/2 + y^2/2\nstart: normal(0, 0.5)\nmethods: [gd]\n\
+         trials: 400\nsteps: 500\nstop: distance <= 1e-6\ntarget: [1, 0]");
+    assert!(within(num(&o, "gd.stop_rate"), 0.5, trials, 3.3), "{}", num(&o, "gd.stop_rate"));
+}
+
+#[test]
+fn stopping_rules_end_runs_where_the_iterates_say() {
+    // f = x²/2 from x₀ = 1 with step α: x_k = (1 − α)^k, so ‖∇f‖ = f' = x_k and f = x_k²/2.
+    let a: f64 = 0.1;
+    let ln = (1.0 - a).ln();
+    let stop = |rule: &str| {
+        let o = run(&format!(
+            "kind: saddle-escape\nid: s\nf: x^2/2\nstart: [1]\nmethods: [gd]\nstep: {a}\nsteps: 1000\nradius: 10\nstop: {rule}"
+        ));
+        num(&o, "gd.stop_step")
+    };
+    assert_eq!(stop("grad_norm <= 1e-6"), ((1e-6f64).ln() / ln).ceil());
+    assert_eq!(stop("loss <= 1e-10"), ((2e-10f64).ln() / (2.0 * ln)).ceil());
+    assert_eq!(stop("distance < 1e-3"), ((1e-3f64).ln() / ln).ceil());
+    // The first rule to hold ends the run.
+    assert_eq!(stop("[grad_norm <= 1e-6, distance <= 1e-3]"), ((1e-3f64).ln() / ln).ceil());
+    assert_eq!(stop("never"), f64::INFINITY);
+}
+
+#[test]
+fn descent_on_a_smooth_function_is_epsilon_critical_within_the_bound() {
+    // f = ln cosh x + y²/2 is β-smooth with β = 1 (sech² ≤ 1) and f ≥ f* = 0. GD with step 1/β:
+    // x ← x − tanh x, y ← 0 after one step. The first t with ‖∇f(x_t)‖ = |tanh x_t| ≤ ε must come
+    // before 2β(f(x₀) − f*)/ε².
+    let (x0, y0, eps) = (3.0f64, 2.0f64, 1e-4);
+    let o = run(&format!(
+        "kind: saddle-escape\nid: s\nf: ln(cosh(x)) + y^2/2\nstart: [{x0}, {y0}]\nmethods: [gd]\nstep: 1\n\
+         steps: 10000\nstop: never\nepsilon: {eps}\nf_star: 0"
+    ));
+    let (mut x, mut y, mut t) = (x0, y0, 0);
+    while (x.tanh().powi(2) + y * y).sqrt() > eps {
+        x -= x.tanh();
+        y = 0.0;
+        t += 1;
+    }
+    assert_eq!(num(&o, "gd.first_critical"), t as f64);
+    let bound = 2.0 * 1.0 * (x0.cosh().ln() + y0 * y0 / 2.0) / (eps * eps);
+    assert!((num(&o, "critical_bound") - bound).abs() < 1e-6 * bound);
+    assert_eq!(num(&o, "beta"), 1.0);
+    assert!(yes(&o, "gd.within_bound"));
+}
+
+#[test]
+fn explicit_weights_with_two_identical_units_halve_the_count() {
+    // A 1-2-1 tanh network whose hidden units are the same (weight a, bias b, outgoing v). The 8
+    // permutation-and-sign transforms give the parameter settings (±u, ±u): 4 distinct, all the
+    // same function since tanh is odd. Swapping alone changes nothing: 1 setting.
+    let o = run(
+        "kind: symmetry-count\nid: s\nwidth: 2\ndepth: 2\ninputs: 1\noutputs: 1\nweights: [0.7, 0.7, -1.3, -1.3]\n\
+         biases: [0.2, 0.2, 0.5]",
+    );
+    assert_eq!(num(&o, "count"), 4.0);
+    assert_eq!(num(&o, "permutations_only"), 1.0);
+    assert_eq!(num(&o, "predicted"), 8.0);
+    // Distinct units give the generic count, (2² · 2!)¹ = 8.
+    let o =
+        run("kind: symmetry-count\nid: s\nwidth: 2\ndepth: 2\ninputs: 1\noutputs: 1\nweights: [0.7, -0.4, -1.3, 0.9]");
+    assert_eq!(num(&o, "count"), 8.0);
+}

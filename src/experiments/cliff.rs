@@ -47,7 +47,7 @@ fn objective(p: &Params) -> (ExprObjective, Vec<String>) {
     match p.expr("f") {
         Some(e) => {
             let (expr, vars) = e.alphabetical();
-            (ExprObjective { n: vars.len(), expr }, vars)
+            (ExprObjective::new(&expr, vars.len()), vars)
         }
         None => {
             let (h, s) = (p.num("height"), p.num("sharpness"));
@@ -56,7 +56,7 @@ fn objective(p: &Params) -> (ExprObjective, Vec<String>) {
             let bowl = Expr::Div(Box::new(Expr::Pow(x(), Box::new(Expr::Num(2.0)))), Box::new(Expr::Num(2.0)));
             let inner = Expr::Mul(Box::new(Expr::Num(s)), Box::new(Expr::Sub(x(), Box::new(Expr::Num(1.0)))));
             let wall = Expr::Mul(Box::new(Expr::Num(h)), Box::new(Expr::Call(expr::Func::Sigmoid, vec![inner])));
-            (ExprObjective { n: 1, expr: Expr::Add(Box::new(bowl), Box::new(wall)) }, vec!["x".into()])
+            (ExprObjective::new(&Expr::Add(Box::new(bowl), Box::new(wall)), 1), vec!["x".into()])
         }
     }
 }

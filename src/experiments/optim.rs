@@ -117,14 +117,9 @@ impl<'a> Run<'a> {
                 // Dauphin et al. (2014): x ← x − α|H|⁻¹∇f, with |H| = V|Λ|Vᵀ. Along a direction of
                 // negative curvature this moves downhill, where Newton moves toward the saddle.
                 let g = self.f.gradient(&self.x);
-                let (vals, vecs) = self.f.eigen(&self.x);
-                if vals.contains(&0.0) {
-                    return false;
-                }
-                for (k, l) in vals.iter().enumerate() {
-                    let v = vecs.column(k);
-                    let along = v.iter().zip(&g).map(|(vi, gi)| vi * gi).sum::<f64>() / l.abs();
-                    self.x.iter_mut().zip(v.iter()).for_each(|(xi, vi)| *xi -= a * along * vi);
+                match self.f.abs_newton_direction(&self.x, &g) {
+                    Some(d) => self.x.iter_mut().zip(d).for_each(|(xi, di)| *xi -= a * di),
+                    None => return false,
                 }
             }
             _ => {

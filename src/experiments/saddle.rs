@@ -4,11 +4,23 @@
 //! A run has escaped once its distance from `center` *along the Hessian's negative-curvature
 //! directions at `center`* reaches `radius` (for `x^2 - y^2` around the origin: |y| ≥ radius).
 //! Where the center has no negative curvature, the plain distance counts.
+//!
+//! A run ends when its `stop` rules say (by default, when it escapes) or after `steps`. Starts may
+//! be drawn at random, one per trial. With `epsilon`, each run also reports its first ε-critical
+//! step, next to the bound 2β(f(x₀) − f*)/ε² that gradient descent with step 1/β meets on a
+//! β-smooth function bounded below by f*.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Normal, Uniform};
 
 use super::objective::{ExprObjective, Objective, Quadratic};
 use super::optim::{self, METHODS, Run, Settings};
-use super::spec::{Default as D, ParamDef, Params, Ty};
+use super::spec::{Default as D, Dist, Metric, ParamDef, Params, Stop, Ty};
 use super::{Outcome, Series, median};
+
+/// The most variables an expression objective may have.
+const MAX_VARS: usize = 1000;
 
 /// The parameters.
 pub const PARAMS: &[ParamDef] = &[
@@ -38,9 +50,9 @@ pub const PARAMS: &[ParamDef] = &[
     },
     ParamDef {
         name: "start",
-        ty: Ty::NumList(1, 1000),
+        ty: Ty::Point(1, 1000),
         default: D::Optional,
-        doc: "the start point (default: the center)",
+        doc: "the start point (default: the center), or a distribution each trial draws its start from",
     },
     ParamDef {
         name: "center",
@@ -99,27 +111,53 @@ pub const PARAMS: &[ParamDef] = &[
         doc: "perturbed waits this many steps between perturbations",
     },
     ParamDef {
+        name: "stop",
+        ty: Ty::Stop,
+        default: D::Optional,
+        doc: "when a run ends: `escape` (the default), `never`, or rules such as `grad_norm <= 1e-6`",
+    },
+    ParamDef {
+        name: "target",
+        ty: Ty::NumList(1, 1000),
+        default: D::Optional,
+        doc: "the point `distance` in a stopping rule is measured to (default: the center)",
+    },
+    ParamDef {
+        name: "epsilon",
+        ty: Ty::Num(1e-300, 1e12),
+        default: D::Optional,
+        doc: "report each run's first step with gradient norm ≤ ε",
+    },
+    ParamDef {
+        name: "beta",
+        ty: Ty::Num(1e-12, 1e12),
+        default: D::Optional,
+        doc: "with `epsilon` and `f_star`: the smoothness β of the bound (default 1/`step`)",
+    },
+    ParamDef {
+        name: "f_star",
+        ty: Ty::Num(-1e12, 1e12),
+        default: D::Optional,
+        doc: "with `epsilon`: a lower bound on f, for the bound 2β(f(x₀) − f*)/ε²",
+    },
+    ParamDef {
         name: "trials",
         ty: Ty::Int(1, 1000),
         default: D::Num(1.0),
-        doc: "runs per stochastic method, each with its own seed",
+        doc: "runs per stochastic method (and per method, with a random `start`), each with its own seed",
     },
     ParamDef { name: "seed", ty: Ty::Int(0, 1 << 53), default: D::Num(0.0), doc: "the seed of the first trial" },
 ];
-
-/// What the first trial of a method leaves for the results: the end point, whether it diverged,
-/// its path (for the figure) and its gradient norms by step.
-type FirstTrial = (Vec<f64>, bool, Vec<Vec<f64>>, Vec<(usize, f64)>);
 
 /// The objective a spec describes, with its variable names.
 fn objective(p: &Params) -> Result<(Box<dyn Objective>, Vec<String>), String> {
     match (p.expr("f"), p.has("dim")) {
         (Some(e), false) => {
             let (expr, vars) = e.alphabetical();
-            if vars.len() > 8 {
-                return Err(format!("`f` has {} variables; at most 8 (use `dim` for more)", vars.len()));
+            if vars.len() > MAX_VARS {
+                return Err(format!("`f` has {} variables; at most {MAX_VARS}", vars.len()));
             }
-            Ok((Box::new(ExprObjective { expr, n: vars.len() }), vars))
+            Ok((Box::new(ExprObjective::new(&expr, vars.len())), vars))
         }
         (None, true) => {
             let d = p.int("dim");
@@ -133,31 +171,76 @@ fn objective(p: &Params) -> Result<(Box<dyn Objective>, Vec<String>), String> {
 }
 
 /// The work the experiment does, in the units of [`super::WORK_LIMIT`]: per step of every run,
-/// the gradient (twice for methods that may evaluate it twice, plus the Hessian and its solve for
-/// Newton), the update, and the escape check along the negative directions.
+/// the gradient (twice for methods that may evaluate it twice, plus the Hessian's solve or
+/// eigendecomposition for Newton and saddle-free Newton), the gradient norm at the new point, the
+/// loss when a stopping rule needs it, the update, and the escape check along the negative
+/// directions; and the eigendecompositions at the center, the start and the ends.
 pub fn cost(p: &Params) -> Result<f64, String> {
     let (f, _) = objective(p)?;
     let n = f.dim().max(1) as f64;
     let negative = if p.has("dim") { p.int("negative").min(p.int("dim")) as f64 } else { n * n };
     let trials = p.int("trials").max(1) as f64;
-    let per_step: f64 = p
-        .names("methods")
+    let loss =
+        if stop_rules(p).iter().any(|r| matches!(r, Stop::Below { metric: Metric::Loss, .. })) { 1.0 } else { 0.0 };
+    let methods = p.names("methods");
+    let per_step: f64 = methods
         .iter()
         .map(|m| {
-            let runs = if Run::stochastic(m) { trials } else { 1.0 };
+            let runs = if random_starts(p, m) { trials } else { 1.0 };
             let grad = match m.as_str() {
-                "newton" if p.has("dim") => 2.0 * f.cost(),
-                "newton" => 2.0 * f.cost() + n * n * n,
-                // The eigendecomposition is dense: about 10 n³, even for the diagonal quadratic.
-                "saddle_free" => 2.0 * f.cost() + 10.0 * n * n * n,
+                "newton" | "saddle_free" => 2.0 * f.cost() + f.solve_cost(),
                 "perturbed" => 2.0 * f.cost(),
                 _ => f.cost(),
             };
-            // The first trial also evaluates the gradient norm at every iterate.
-            runs * (grad + 4.0 * n + negative) + f.cost()
+            runs * (grad + (1.0 + loss) * f.cost() + 4.0 * n + negative)
         })
         .sum();
-    Ok(p.int("steps") as f64 * per_step)
+    let eigens = (2.0 + trials * methods.len() as f64) * f.solve_cost();
+    Ok(p.int("steps") as f64 * per_step + eigens)
+}
+
+/// Whether `method` runs once per trial: it draws random numbers, or the start is random.
+fn random_starts(p: &Params, method: &str) -> bool {
+    Run::stochastic(method) || p.random("start").is_some()
+}
+
+/// The stopping rules; by default a run ends when it escapes.
+fn stop_rules(p: &Params) -> Vec<Stop> {
+    p.stops("stop").map_or_else(|| vec![Stop::Escape], <[Stop]>::to_vec)
+}
+
+/// The start of `trial`: the given point, or a draw from the distribution, seeded by the trial.
+fn start_of(p: &Params, center: &[f64], trial: usize) -> Vec<f64> {
+    let Some(dist) = p.random("start") else {
+        return p.list("start").map_or_else(|| center.to_vec(), <[f64]>::to_vec);
+    };
+    // Its own stream, so the start never shares random numbers with the method's noise.
+    let mut rng = ChaCha8Rng::seed_from_u64(p.int("seed") as u64 + trial as u64);
+    rng.set_stream(1);
+    match dist {
+        Dist::Uniform(a, b) => {
+            let u = Uniform::new_inclusive(a, b).unwrap_or_else(|_| Uniform::new_inclusive(0.0, 0.0).expect("0 ≤ 0"));
+            (0..center.len()).map(|_| u.sample(&mut rng)).collect()
+        }
+        Dist::Normal(m, sd) => {
+            let d = Normal::new(m, sd).unwrap_or_else(|_| Normal::new(0.0, 1.0).expect("sd 1 is valid"));
+            (0..center.len()).map(|_| d.sample(&mut rng)).collect()
+        }
+    }
+}
+
+/// What one run (one trial of one method) found.
+struct Trial {
+    start: Vec<f64>,
+    end: Vec<f64>,
+    diverged: bool,
+    escape: f64,
+    stop: f64,
+    first_critical: f64,
+    /// The path, for the figure (first trial, 2 variables).
+    path: Vec<Vec<f64>>,
+    /// The gradient norm at every iterate: (step, ‖∇f‖) (first trial).
+    grads: Vec<(usize, f64)>,
 }
 
 /// Runs the experiment.
@@ -166,13 +249,15 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     let (f, names) = objective(p)?;
     let n = f.dim().max(1);
     let center = p.list("center").map_or(vec![0.0; n], <[f64]>::to_vec);
-    let start = p.list("start").map_or(center.clone(), <[f64]>::to_vec);
-    if center.len() != n || start.len() != n {
-        return Err(format!("`start` and `center` need {n} coordinates, one per variable ({})", names.join(", ")));
+    let target = p.list("target").map_or_else(|| center.clone(), <[f64]>::to_vec);
+    let first_start = start_of(p, &center, 0);
+    if center.len() != n || first_start.len() != n || target.len() != n {
+        let vars = if names.len() <= 8 { format!(" ({})", names.join(", ")) } else { String::new() };
+        return Err(format!("`start`, `center` and `target` need {n} coordinates, one per variable{vars}"));
     }
     let methods = p.names("methods");
-    let trials = p.int("trials").max(1);
-    let steps = p.int("steps");
+    let rules = stop_rules(p);
+    let epsilon = p.has("epsilon").then(|| p.num("epsilon"));
 
     let (eig0, vecs0) = f.eigen(&center);
     // The negative-curvature directions, as their nonzero entries: one entry each for a diagonal
@@ -184,8 +269,7 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     drop(vecs0);
     let escape_distance = |x: &[f64]| {
         if negative.is_empty() {
-            let d: Vec<f64> = x.iter().zip(&center).map(|(a, b)| a - b).collect();
-            return optim::norm(&d);
+            return distance(x, &center);
         }
         negative
             .iter()
@@ -195,8 +279,9 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     };
 
     let mut out = Outcome::default();
-    let (eig_s, _) = f.eigen(&start);
-    out.num("start_loss", f.value(&start));
+    let (eig_s, _) = f.eigen(&first_start);
+    let start_loss = f.value(&first_start);
+    out.num("start_loss", start_loss);
     out.num("start_index", eig_s.iter().filter(|e| **e < 0.0).count() as f64);
     out.num("start_eig_min", eig_s.first().copied().unwrap_or(f64::NAN));
     out.num("start_eig_max", eig_s.last().copied().unwrap_or(f64::NAN));
@@ -206,6 +291,17 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
         }
     }
     out.num("center_index", negative.len() as f64);
+    // Descent with step 1/β on a β-smooth f ≥ f* has Σ_t ‖∇f(x_t)‖² ≤ 2β(f(x₀) − f*), so some
+    // t < 2β(f(x₀) − f*)/ε² has ‖∇f(x_t)‖ ≤ ε.
+    let beta = if p.has("beta") { p.num("beta") } else { 1.0 / p.num("step") };
+    let bound = |x0: &[f64]| match epsilon {
+        Some(eps) if p.has("f_star") => 2.0 * beta * (f.value(x0) - p.num("f_star")) / (eps * eps),
+        _ => f64::NAN,
+    };
+    if epsilon.is_some() && p.has("f_star") {
+        out.num("critical_bound", bound(&first_start));
+        out.num("beta", beta);
+    }
 
     let base = Settings {
         step: p.num("step"),
@@ -218,74 +314,60 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
         seed: p.int("seed") as u64,
     };
     for m in &methods {
-        let runs = if Run::stochastic(m) { trials } else { 1 };
-        let mut escape_steps = Vec::with_capacity(runs);
-        let mut first: Option<FirstTrial> = None;
-        for trial in 0..runs {
-            let s = Settings { seed: base.seed + trial as u64, ..base.clone() };
-            let mut r = Run::new(m, f.as_ref(), &s, &start);
-            let mut path = vec![start.clone()];
-            let mut escaped_at = if escape_distance(&start) >= p.num("radius") { Some(0) } else { None };
-            let mut diverged = false;
-            // The gradient norm at every iterate of the first trial: (step, ‖∇f‖).
-            let mut grads = if trial == 0 { vec![(0usize, optim::norm(&f.gradient(&start)))] } else { Vec::new() };
-            for t in 1..=steps {
-                if escaped_at.is_some() {
-                    break;
+        let runs = if random_starts(p, m) { p.int("trials").max(1) } else { 1 };
+        let trials: Vec<Trial> = (0..runs)
+            .map(|trial| {
+                let s = Settings { seed: base.seed + trial as u64, ..base.clone() };
+                let x0 = if trial == 0 { first_start.clone() } else { start_of(p, &center, trial) };
+                let first = trial == 0;
+                let mut r = Run::new(m, f.as_ref(), &s, &x0);
+                let mut t = Trial {
+                    start: x0.clone(),
+                    end: Vec::new(),
+                    diverged: false,
+                    escape: f64::INFINITY,
+                    stop: f64::INFINITY,
+                    first_critical: f64::INFINITY,
+                    path: vec![x0.clone()],
+                    grads: Vec::new(),
+                };
+                for step in 0..=p.int("steps") {
+                    if step > 0 {
+                        if !r.step() {
+                            t.diverged = true;
+                            break;
+                        }
+                        if first && names.len() == 2 {
+                            t.path.push(r.x.clone());
+                        }
+                    }
+                    let g = optim::norm(&f.gradient(&r.x));
+                    if first {
+                        t.grads.push((step, g));
+                    }
+                    if t.escape.is_infinite() && escape_distance(&r.x) >= p.num("radius") {
+                        t.escape = step as f64;
+                    }
+                    if t.first_critical.is_infinite() && epsilon.is_some_and(|eps| g <= eps) {
+                        t.first_critical = step as f64;
+                    }
+                    let measure = |metric: Metric| match metric {
+                        Metric::Loss => f.value(&r.x),
+                        Metric::GradNorm => g,
+                        Metric::Distance => distance(&r.x, &target),
+                    };
+                    if rules.iter().any(|rule| rule.holds(t.escape.is_finite(), measure)) {
+                        t.stop = step as f64;
+                        break;
+                    }
                 }
-                if !r.step() {
-                    diverged = true;
-                    break;
-                }
-                if trial == 0 && names.len() == 2 {
-                    path.push(r.x.clone());
-                }
-                if trial == 0 {
-                    grads.push((t, optim::norm(&f.gradient(&r.x))));
-                }
-                if escape_distance(&r.x) >= p.num("radius") {
-                    escaped_at = Some(t);
-                }
-            }
-            escape_steps.push(escaped_at.map_or(f64::INFINITY, |t| t as f64));
-            if trial == 0 {
-                first = Some((r.x.clone(), diverged, path, grads));
-            }
-        }
-        let Some((x_end, diverged, path, grads)) = first else { continue };
-        // The first of equal values wins, so the reported step is the earliest.
-        let lo = grads.iter().fold(grads[0], |a, b| if b.1 < a.1 { *b } else { a });
-        let hi = grads.iter().fold(grads[0], |a, b| if b.1 > a.1 { *b } else { a });
-        out.num(&format!("{m}.grad_norm_min"), lo.1);
-        out.num(&format!("{m}.grad_norm_argmin"), lo.0 as f64);
-        out.num(&format!("{m}.grad_norm_max"), hi.1);
-        out.num(&format!("{m}.grad_norm_argmax"), hi.0 as f64);
-        let escaped = escape_steps.iter().filter(|s| s.is_finite()).count();
-        out.boolean(&format!("{m}.escaped"), escaped == runs);
-        out.num(&format!("{m}.escape_rate"), escaped as f64 / runs as f64);
-        out.num(&format!("{m}.escape_step"), median(&mut escape_steps));
-        // Per-trial statistics (escape_steps is sorted by `median`); ∞ counts as the largest.
-        let q = |f: f64| escape_steps[((escape_steps.len() - 1) as f64 * f).round() as usize];
-        out.num(&format!("{m}.escape_min"), q(0.0));
-        out.num(&format!("{m}.escape_p5"), q(0.05));
-        out.num(&format!("{m}.escape_p95"), q(0.95));
-        out.num(&format!("{m}.escape_max"), q(1.0));
-        out.boolean(&format!("{m}.diverged"), diverged);
-        if !diverged {
-            out.num(&format!("{m}.final_loss"), f.value(&x_end));
-            let (eig_e, _) = f.eigen(&x_end);
-            out.num(&format!("{m}.end_index"), eig_e.iter().filter(|e| **e < 0.0).count() as f64);
-            out.num(&format!("{m}.end_eig_min"), eig_e.first().copied().unwrap_or(f64::NAN));
-            out.num(&format!("{m}.end_eig_max"), eig_e.last().copied().unwrap_or(f64::NAN));
-            out.num(
-                &format!("{m}.moved"),
-                optim::norm(&x_end.iter().zip(&start).map(|(a, b)| a - b).collect::<Vec<_>>()),
-            );
-            for (name, v) in names.iter().zip(&x_end) {
-                out.num(&format!("{m}.final.{name}"), *v);
-            }
-        }
+                t.end = r.x;
+                t
+            })
+            .collect();
+        report(&mut out, m, &trials, f.as_ref(), &names, epsilon.is_some(), &bound);
         if names.len() == 2 {
+            let path = &trials[0].path;
             out.series.push(Series { name: m.clone(), points: path.iter().map(|x| (x[0], x[1])).collect() });
         }
     }
@@ -293,4 +375,87 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
         out.figure = Some(super::figures::contour(f.as_ref(), &names, &out.series, &center, p.num("radius")));
     }
     Ok(out)
+}
+
+fn distance(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f64>().sqrt()
+}
+
+/// The smallest, 5th percentile, median, 95th percentile and largest of `v` (nearest rank; ∞
+/// counts as the largest).
+fn spread(mut v: Vec<f64>) -> [f64; 5] {
+    let m = median(&mut v); // sorts
+    let q = |f: f64| v[((v.len() - 1) as f64 * f).round() as usize];
+    [q(0.0), q(0.05), m, q(0.95), q(1.0)]
+}
+
+/// Records method `m`'s results over its trials.
+fn report(
+    out: &mut Outcome,
+    m: &str,
+    trials: &[Trial],
+    f: &dyn Objective,
+    names: &[String],
+    critical: bool,
+    bound: &dyn Fn(&[f64]) -> f64,
+) {
+    let Some(first) = trials.first() else { return };
+    let runs = trials.len() as f64;
+    // The first of equal values wins, so the reported step is the earliest.
+    let grads = &first.grads;
+    if let Some(&g0) = grads.first() {
+        let lo = grads.iter().fold(g0, |a, b| if b.1 < a.1 { *b } else { a });
+        let hi = grads.iter().fold(g0, |a, b| if b.1 > a.1 { *b } else { a });
+        out.num(&format!("{m}.grad_norm_min"), lo.1);
+        out.num(&format!("{m}.grad_norm_argmin"), lo.0 as f64);
+        out.num(&format!("{m}.grad_norm_max"), hi.1);
+        out.num(&format!("{m}.grad_norm_argmax"), hi.0 as f64);
+    }
+    let escaped = trials.iter().filter(|t| t.escape.is_finite()).count() as f64;
+    out.boolean(&format!("{m}.escaped"), escaped == runs);
+    out.num(&format!("{m}.escape_rate"), escaped / runs);
+    let [lo, p5, mid, p95, hi] = spread(trials.iter().map(|t| t.escape).collect());
+    out.num(&format!("{m}.escape_step"), mid);
+    out.num(&format!("{m}.escape_min"), lo);
+    out.num(&format!("{m}.escape_p5"), p5);
+    out.num(&format!("{m}.escape_p95"), p95);
+    out.num(&format!("{m}.escape_max"), hi);
+    let stopped = trials.iter().filter(|t| t.stop.is_finite()).count() as f64;
+    out.num(&format!("{m}.stop_rate"), stopped / runs);
+    let [lo, _, mid, _, hi] = spread(trials.iter().map(|t| t.stop).collect());
+    out.num(&format!("{m}.stop_step"), mid);
+    out.num(&format!("{m}.stop_min"), lo);
+    out.num(&format!("{m}.stop_max"), hi);
+    if critical {
+        let [_, _, mid, _, hi] = spread(trials.iter().map(|t| t.first_critical).collect());
+        out.num(&format!("{m}.first_critical"), mid);
+        out.num(&format!("{m}.first_critical_max"), hi);
+        let b: Vec<f64> = trials.iter().map(|t| bound(&t.start)).collect();
+        if b.iter().all(|b| !b.is_nan()) {
+            out.boolean(&format!("{m}.within_bound"), trials.iter().zip(&b).all(|(t, b)| t.first_critical <= *b));
+        }
+    }
+    let finals: Vec<f64> = trials.iter().filter(|t| !t.diverged).map(|t| f.value(&t.end)).collect();
+    out.num(&format!("{m}.diverge_rate"), (runs - finals.len() as f64) / runs);
+    if !finals.is_empty() {
+        let [lo, _, mid, _, hi] = spread(finals);
+        out.num(&format!("{m}.final_loss_min"), lo);
+        out.num(&format!("{m}.final_loss_median"), mid);
+        out.num(&format!("{m}.final_loss_max"), hi);
+    }
+    out.boolean(&format!("{m}.diverged"), first.diverged);
+    if !first.diverged {
+        let x_end = &first.end;
+        out.num(&format!("{m}.final_loss"), f.value(x_end));
+        let (eig_e, _) = f.eigen(x_end);
+        out.num(&format!("{m}.end_index"), eig_e.iter().filter(|e| **e < 0.0).count() as f64);
+        out.num(&format!("{m}.end_eig_min"), eig_e.first().copied().unwrap_or(f64::NAN));
+        out.num(&format!("{m}.end_eig_max"), eig_e.last().copied().unwrap_or(f64::NAN));
+        out.num(&format!("{m}.moved"), distance(x_end, &first.start));
+        out.num(&format!("{m}.final_norm"), optim::norm(x_end));
+        // Every coordinate for up to 8 variables; beyond that, the first 8 in order.
+        for (name, v) in names.iter().zip(x_end).take(8) {
+            out.num(&format!("{m}.final.{name}"), *v);
+        }
+    }
 }

@@ -41,6 +41,18 @@ pub const PARAMS: &[ParamDef] = &[
         doc: "largest output difference that counts as the same function",
     },
     ParamDef { name: "seed", ty: Ty::Int(0, 1 << 53), default: D::Num(0.0), doc: "seed of the weights and the batch" },
+    ParamDef {
+        name: "weights",
+        ty: Ty::NumList(1, 1000),
+        default: D::Optional,
+        doc: "explicit weights instead of random ones: every layer's matrix in turn, row by row (a row is one unit's incoming weights)",
+    },
+    ParamDef {
+        name: "biases",
+        ty: Ty::NumList(1, 1000),
+        default: D::Optional,
+        doc: "with `weights`: every layer's biases in turn (default: all 0)",
+    },
 ];
 
 /// At most this many transformed networks are evaluated.
@@ -114,6 +126,27 @@ pub fn cost(p: &Params) -> f64 {
     configs * (10.0 * p.int("batch") as f64 * params + 4.0 * params)
 }
 
+/// The layers of sizes `sizes` from flat lists of weights (row by row, layer by layer) and biases.
+fn explicit(sizes: &[usize], w: &[f64], b: Option<&[f64]>) -> Result<Vec<Layer>, String> {
+    let nw: usize = sizes.windows(2).map(|s| s[0] * s[1]).sum();
+    let nb: usize = sizes[1..].iter().sum();
+    let shape = sizes.iter().map(usize::to_string).collect::<Vec<_>>().join("-");
+    if w.len() != nw {
+        return Err(format!("`weights` has {} numbers; a {shape} network has {nw}", w.len()));
+    }
+    if let Some(b) = b.filter(|b| b.len() != nb) {
+        return Err(format!("`biases` has {} numbers; a {shape} network has {nb}", b.len()));
+    }
+    let (mut w, mut b) = (w.iter().copied(), b.map(|b| b.iter().copied()));
+    Ok(sizes
+        .windows(2)
+        .map(|s| Layer {
+            w: (0..s[1]).map(|_| w.by_ref().take(s[0]).collect()).collect(),
+            b: (0..s[1]).map(|_| b.as_mut().and_then(Iterator::next).unwrap_or(0.0)).collect(),
+        })
+        .collect())
+}
+
 /// How many hidden units output exactly 0 on every input of the batch.
 fn dead_units(layers: &[Layer], activation: &str, batch: &[Vec<f64>]) -> usize {
     let mut dead = 0;
@@ -161,7 +194,11 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
             })
             .collect()
     };
-    let base = make(&mut normal);
+    let base = match p.list("weights") {
+        Some(w) => explicit(&sizes, w, p.list("biases"))?,
+        None if p.has("biases") => return Err("`biases` needs `weights`".into()),
+        None => make(&mut normal),
+    };
     let batch: Vec<Vec<f64>> = (0..p.int("batch")).map(|_| (0..sizes[0]).map(|_| normal()).collect()).collect();
     let reference: Vec<Vec<f64>> = batch.iter().map(|x| forward(&base, &activation, x)).collect();
     // The largest output difference from the base network over the batch.

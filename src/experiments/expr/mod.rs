@@ -1,14 +1,19 @@
 //! A small language for objectives and claims: `x^2 - y^2`, `(1-x)^2 + 100*(y-x^2)^2`,
 //! `saddle.gd.escape_step < 2 * ln(1e8)`.
 //!
-//! Numbers, named variables (dots allowed, for result names), `+ - * / ^` (`^` binds tightest and
-//! is right-associative; `-x^2` is `-(x^2)`), parentheses, the constants `pi` and `e`, `true` and
-//! `false` (1 and 0), and the functions in [`Func`].
+//! Numbers, named variables (dots allowed, for result names), indexed variables (`x[3]`),
+//! `+ - * / ^` (`^` binds tightest and is right-associative; `-x^2` is `-(x^2)`), parentheses, the
+//! constants `pi` and `e`, `true` and `false` (1 and 0), the functions in [`Func`], and indexed sums
+//! `sum(i = 1..1000, x[i]^2/2)`, expanded when parsed.
 //!
 //! Expressions are evaluated over any [`Scalar`]: plain `f64`, or a [`Jet`] that carries the exact
 //! gradient and Hessian alongside the value (forward-mode automatic differentiation, second order).
 
-use std::fmt;
+mod jet;
+mod parse;
+
+pub use jet::{Jet, Jet1, Scalar};
+pub use parse::parse;
 
 /// A parse error at a 1-based character column of the expression.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -110,12 +115,21 @@ pub struct Parsed {
 }
 
 impl Parsed {
-    /// The same expression with its variables numbered in alphabetical order, and that order.
+    /// The same expression with its variables numbered in order, and that order: alphabetical,
+    /// with indexed variables by index (`x[2]` before `x[10]`).
     pub fn alphabetical(&self) -> (Expr, Vec<String>) {
         let mut sorted = self.vars.clone();
-        sorted.sort();
+        sorted.sort_by_cached_key(|v| order_key(v));
         let map: Vec<usize> = self.vars.iter().map(|v| sorted.iter().position(|s| s == v).unwrap_or(0)).collect();
         (self.expr.remap(&map), sorted)
+    }
+}
+
+/// Sorts `x` < `x[1]` < `x[2]` < `x[10]` < `y`.
+fn order_key(name: &str) -> (String, i64, String) {
+    match name.strip_suffix(']').and_then(|s| s.split_once('[')) {
+        Some((base, i)) => (base.to_owned(), i.parse().unwrap_or(i64::MAX), name.to_owned()),
+        None => (name.to_owned(), i64::MIN, name.to_owned()),
     }
 }
 
@@ -146,329 +160,6 @@ impl Expr {
             Expr::Pow(x, y) => Expr::Pow(b(x), b(y)),
             Expr::Call(f, args) => Expr::Call(*f, args.iter().map(|a| a.remap(map)).collect()),
         }
-    }
-}
-
-/// Parses `src`.
-///
-/// ```
-/// use studygen::experiments::expr::{jet, parse};
-/// let f = parse("x^2 - y^2").unwrap();
-/// let j = jet(&f.expr, &[1.0, 2.0]);
-/// assert_eq!((j.v, j.g.clone(), j.h.clone()), (-3.0, vec![2.0, -4.0], vec![2.0, 0.0, 0.0, -2.0]));
-/// ```
-pub fn parse(src: &str) -> Result<Parsed, ParseError> {
-    // Expressions are evaluated by recursion over their tree: its size and nesting are bounded here,
-    // so that no expression a note holds can overflow the stack.
-    if src.chars().count() > MAX_EXPR_CHARS {
-        return Err(ParseError {
-            col: MAX_EXPR_CHARS,
-            message: format!("expression longer than {MAX_EXPR_CHARS} characters"),
-        });
-    }
-    let chars: Vec<(usize, char)> = src.chars().enumerate().collect();
-    let mut p = Parser { chars, pos: 0, vars: Vec::new(), depth: 0 };
-    let expr = p.expr()?;
-    p.skip_ws();
-    if let Some(&(col, c)) = p.chars.get(p.pos) {
-        return Err(ParseError { col: col + 1, message: format!("unexpected `{c}`: expected an operator or the end") });
-    }
-    Ok(Parsed { expr, vars: p.vars })
-}
-
-/// The longest expression accepted; a sum of this length has a tree a few thousand levels deep.
-const MAX_EXPR_CHARS: usize = 2000;
-/// The deepest nesting of parentheses, signs and powers accepted.
-const MAX_EXPR_DEPTH: usize = 64;
-
-struct Parser {
-    chars: Vec<(usize, char)>,
-    pos: usize,
-    vars: Vec<String>,
-    depth: usize,
-}
-
-impl Parser {
-    fn skip_ws(&mut self) {
-        while self.chars.get(self.pos).is_some_and(|(_, c)| c.is_whitespace()) {
-            self.pos += 1;
-        }
-    }
-
-    fn peek(&mut self) -> Option<char> {
-        self.skip_ws();
-        self.chars.get(self.pos).map(|(_, c)| *c)
-    }
-
-    fn col(&self) -> usize {
-        self.chars.get(self.pos).map_or(self.chars.len() + 1, |(i, _)| i + 1)
-    }
-
-    fn err<T>(&self, message: impl Into<String>) -> Result<T, ParseError> {
-        Err(ParseError { col: self.col(), message: message.into() })
-    }
-
-    fn expr(&mut self) -> Result<Expr, ParseError> {
-        let mut lhs = self.term()?;
-        while let Some(op @ ('+' | '-')) = self.peek() {
-            self.pos += 1;
-            let rhs = self.term()?;
-            lhs = if op == '+' { Expr::Add(lhs.into(), rhs.into()) } else { Expr::Sub(lhs.into(), rhs.into()) };
-        }
-        Ok(lhs)
-    }
-
-    fn term(&mut self) -> Result<Expr, ParseError> {
-        let mut lhs = self.unary()?;
-        while let Some(op @ ('*' | '/' | '×' | '·')) = self.peek() {
-            self.pos += 1;
-            let rhs = self.unary()?;
-            lhs = if op == '/' { Expr::Div(lhs.into(), rhs.into()) } else { Expr::Mul(lhs.into(), rhs.into()) };
-        }
-        Ok(lhs)
-    }
-
-    fn unary(&mut self) -> Result<Expr, ParseError> {
-        self.depth += 1;
-        let r = if self.depth > MAX_EXPR_DEPTH {
-            self.err(format!("expression nested deeper than {MAX_EXPR_DEPTH} levels"))
-        } else {
-            self.unary_inner()
-        };
-        self.depth -= 1;
-        r
-    }
-
-    fn unary_inner(&mut self) -> Result<Expr, ParseError> {
-        match self.peek() {
-            Some('-') => {
-                self.pos += 1;
-                Ok(Expr::Neg(self.unary()?.into()))
-            }
-            Some('+') => {
-                self.pos += 1;
-                self.unary()
-            }
-            _ => self.power(),
-        }
-    }
-
-    fn power(&mut self) -> Result<Expr, ParseError> {
-        let base = self.primary()?;
-        if self.peek() == Some('^') {
-            self.pos += 1;
-            let exp = self.unary()?; // right-associative; allows 2^-1
-            return Ok(Expr::Pow(base.into(), exp.into()));
-        }
-        Ok(base)
-    }
-
-    fn primary(&mut self) -> Result<Expr, ParseError> {
-        match self.peek() {
-            Some('(') => {
-                self.pos += 1;
-                let e = self.expr()?;
-                if self.peek() != Some(')') {
-                    return self.err("expected `)`");
-                }
-                self.pos += 1;
-                Ok(e)
-            }
-            Some(c) if c.is_ascii_digit() || c == '.' => self.number(),
-            Some(c) if c.is_alphabetic() || c == '_' => self.name(),
-            Some(c) => self.err(format!("unexpected `{c}`: expected a number, a variable, a function or `(`")),
-            None => self.err("unexpected end: expected a number, a variable, a function or `(`"),
-        }
-    }
-
-    fn take_while(&mut self, f: impl Fn(char, &str) -> bool) -> String {
-        let mut s = String::new();
-        while let Some(&(_, c)) = self.chars.get(self.pos) {
-            if !f(c, &s) {
-                break;
-            }
-            s.push(c);
-            self.pos += 1;
-        }
-        s
-    }
-
-    fn number(&mut self) -> Result<Expr, ParseError> {
-        let col = self.col();
-        let s = self.take_while(|c, s| {
-            c.is_ascii_digit()
-                || c == '.'
-                || c == 'e'
-                || c == 'E'
-                || ((c == '-' || c == '+') && s.ends_with(['e', 'E']))
-        });
-        s.parse().map(Expr::Num).map_err(|_| ParseError { col, message: format!("`{s}` is not a number") })
-    }
-
-    fn name(&mut self) -> Result<Expr, ParseError> {
-        let col = self.col();
-        let name = self.take_while(|c, _| c.is_alphanumeric() || c == '_' || c == '.');
-        if name.ends_with('.') || name.contains("..") {
-            return Err(ParseError {
-                col,
-                message: format!("`{name}` is not a name: dots separate parts of a result name"),
-            });
-        }
-        if self.peek() == Some('(') {
-            let Some(&(_, f, arity)) = FUNCS.iter().find(|(n, _, _)| *n == name) else {
-                let names: Vec<&str> = FUNCS.iter().map(|(n, _, _)| *n).collect();
-                return Err(ParseError {
-                    col,
-                    message: format!("unknown function `{name}`; expected one of {}", names.join(", ")),
-                });
-            };
-            self.pos += 1;
-            let mut args = vec![self.expr()?];
-            while self.peek() == Some(',') {
-                self.pos += 1;
-                args.push(self.expr()?);
-            }
-            if self.peek() != Some(')') {
-                return self.err("expected `)` or `,`");
-            }
-            self.pos += 1;
-            if args.len() != arity {
-                return Err(ParseError {
-                    col,
-                    message: format!("`{name}` takes {arity} argument(s), got {}", args.len()),
-                });
-            }
-            return Ok(Expr::Call(f, args));
-        }
-        Ok(match name.as_str() {
-            "pi" => Expr::Num(std::f64::consts::PI),
-            "e" => Expr::Num(std::f64::consts::E),
-            "true" => Expr::Num(1.0),
-            "false" => Expr::Num(0.0),
-            _ => {
-                let i = self.vars.iter().position(|v| *v == name).unwrap_or_else(|| {
-                    self.vars.push(name.clone());
-                    self.vars.len() - 1
-                });
-                Expr::Var(i)
-            }
-        })
-    }
-}
-
-/// A number type expressions can be evaluated over.
-pub trait Scalar: Clone + fmt::Debug {
-    /// A constant.
-    fn constant(&self, v: f64) -> Self;
-    /// The value.
-    fn value(&self) -> f64;
-    /// Applies a function with value `f`, first derivative `d1` and second derivative `d2` at `self`.
-    fn chain(&self, f: f64, d1: f64, d2: f64) -> Self;
-    /// a + b
-    fn add(&self, b: &Self) -> Self;
-    /// a * b
-    fn mul(&self, b: &Self) -> Self;
-    /// a * k for a constant k
-    fn scale(&self, k: f64) -> Self;
-    /// Whether it carries no derivative (a constant).
-    fn is_constant(&self) -> bool;
-}
-
-impl Scalar for f64 {
-    fn constant(&self, v: f64) -> Self {
-        v
-    }
-    fn value(&self) -> f64 {
-        *self
-    }
-    fn chain(&self, f: f64, _: f64, _: f64) -> Self {
-        f
-    }
-    fn add(&self, b: &Self) -> Self {
-        self + b
-    }
-    fn mul(&self, b: &Self) -> Self {
-        self * b
-    }
-    fn scale(&self, k: f64) -> Self {
-        self * k
-    }
-    fn is_constant(&self) -> bool {
-        true
-    }
-}
-
-/// A value with its exact gradient and Hessian with respect to `n` variables.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Jet {
-    /// The value.
-    pub v: f64,
-    /// The gradient, length n.
-    pub g: Vec<f64>,
-    /// The Hessian, n×n row-major.
-    pub h: Vec<f64>,
-}
-
-impl Jet {
-    /// Variable `i` of `n`, at value `v`.
-    pub fn var(v: f64, i: usize, n: usize) -> Jet {
-        let mut g = vec![0.0; n];
-        if let Some(x) = g.get_mut(i) {
-            *x = 1.0;
-        }
-        Jet { v, g, h: vec![0.0; n * n] }
-    }
-}
-
-impl Scalar for Jet {
-    fn constant(&self, v: f64) -> Self {
-        Jet { v, g: vec![0.0; self.g.len()], h: vec![0.0; self.h.len()] }
-    }
-    fn value(&self) -> f64 {
-        self.v
-    }
-    fn chain(&self, f: f64, d1: f64, d2: f64) -> Self {
-        let n = self.g.len();
-        let g = self.g.iter().map(|gi| d1 * gi).collect();
-        let mut h: Vec<f64> = self.h.iter().map(|hij| d1 * hij).collect();
-        if d2 != 0.0 {
-            for (i, gi) in self.g.iter().enumerate() {
-                for (j, gj) in self.g.iter().enumerate() {
-                    if let Some(x) = h.get_mut(i * n + j) {
-                        *x += d2 * gi * gj;
-                    }
-                }
-            }
-        }
-        Jet { v: f, g, h }
-    }
-    fn add(&self, b: &Self) -> Self {
-        Jet {
-            v: self.v + b.v,
-            g: self.g.iter().zip(&b.g).map(|(x, y)| x + y).collect(),
-            h: self.h.iter().zip(&b.h).map(|(x, y)| x + y).collect(),
-        }
-    }
-    fn mul(&self, b: &Self) -> Self {
-        let n = self.g.len();
-        let g = self.g.iter().zip(&b.g).map(|(ga, gb)| self.v * gb + b.v * ga).collect();
-        let mut h: Vec<f64> = self.h.iter().zip(&b.h).map(|(ha, hb)| self.v * hb + b.v * ha).collect();
-        for i in 0..n {
-            for j in 0..n {
-                if let (Some(x), Some(ai), Some(aj), Some(bi), Some(bj)) =
-                    (h.get_mut(i * n + j), self.g.get(i), self.g.get(j), b.g.get(i), b.g.get(j))
-                {
-                    *x += ai * bj + bi * aj;
-                }
-            }
-        }
-        Jet { v: self.v * b.v, g, h }
-    }
-    fn scale(&self, k: f64) -> Self {
-        Jet { v: self.v * k, g: self.g.iter().map(|x| x * k).collect(), h: self.h.iter().map(|x| x * k).collect() }
-    }
-    fn is_constant(&self) -> bool {
-        self.g.iter().all(|x| *x == 0.0) && self.h.iter().all(|x| *x == 0.0)
     }
 }
 
@@ -576,6 +267,11 @@ pub fn jet(e: &Expr, x: &[f64]) -> Jet {
     eval(e, &vars, &Jet { v: 0.0, g: vec![0.0; n], h: vec![0.0; n * n] })
 }
 
+/// Value, first and second derivative of `e` in its one variable, at `x`.
+pub fn jet1(e: &Expr, x: f64) -> Jet1 {
+    eval(e, &[Jet1 { v: x, d1: 1.0, d2: 0.0 }], &Jet1 { v: 0.0, d1: 0.0, d2: 0.0 })
+}
+
 /// The value of `e` at `x`.
 pub fn value(e: &Expr, x: &[f64]) -> f64 {
     eval(e, x, &0.0)
@@ -599,6 +295,43 @@ mod tests {
         assert!(parse(&vec!["x"; 20_000].join("+")).unwrap_err().message.contains("longer than"));
         let sum = vec!["x"; 900].join("+");
         assert_eq!(value(&parse(&sum).unwrap().expr, &[1.0]), 900.0);
+    }
+
+    #[test]
+    fn sums_expand_over_indexed_variables() {
+        let f = p("sum(i = 1..3, x[i]^2)");
+        assert_eq!(f.vars, ["x[1]", "x[2]", "x[3]"]);
+        assert_eq!(value(&f.expr, &[1.0, 2.0, 3.0]), 14.0);
+        // Nested, with an index in the inner range: x1x2 + x1x3 + x2x3.
+        let f = p("sum(i = 1..3, sum(j = i+1..3, x[i] * x[j]))");
+        assert_eq!(value(&f.expr, &[2.0, 3.0, 5.0]), 6.0 + 10.0 + 15.0);
+        // An index may appear outside brackets, and an empty range adds nothing.
+        assert_eq!(value(&p("sum(k = 1..4, k) + sum(i = 2..1, x[i])").expr, &[]), 10.0);
+        assert_eq!(value(&p("x[2*2 - 1]").expr, &[7.0]), 7.0);
+        assert_eq!(p("x[3]").vars, ["x[3]"]);
+        let big = p("x[1]^4/4 - x[1]^2/2 + sum(i = 2..1000, x[i]^2/2)");
+        assert_eq!(big.vars.len(), 1000);
+    }
+
+    #[test]
+    fn variables_sort_alphabetically_and_indices_by_number() {
+        let (_, order) = p("x[10] + y + x[2] + x + a").alphabetical();
+        assert_eq!(order, ["a", "x", "x[2]", "x[10]", "y"]);
+    }
+
+    #[test]
+    fn bad_sums_and_indices_are_errors_at_their_column() {
+        let e = parse("sum(i = 1..1000, sum(j = 1..1000, x[i] * x[j]))").unwrap_err();
+        assert!(e.message.contains("expand to more than"), "{e}");
+        let e = parse("x[y]").unwrap_err();
+        assert_eq!(e.col, 3);
+        assert!(e.message.contains("`y` is neither"), "{e}");
+        assert!(parse("x[1.5]").unwrap_err().message.contains("whole number"));
+        assert!(parse("sum(1..3, x)").unwrap_err().message.contains("index name"));
+        assert!(parse("sum(i = 1, x)").unwrap_err().message.contains("`..`"));
+        assert!(parse("sum(i = 1..3 x)").unwrap_err().message.contains("`,`"));
+        assert!(parse("sum(i = 1..3, x").unwrap_err().message.contains("`)`"));
+        assert!(parse("sum(i = 1..2e6, x)").unwrap_err().message.contains("whole number up to"));
     }
 
     #[test]
@@ -665,6 +398,19 @@ mod tests {
         let dxy = (1.0 + x * y) * (x * y).exp() + x.powf(y - 1.0) * (1.0 + y * x.ln());
         assert!((j.h[1] - dxy).abs() < 1e-9 * dxy.abs());
         assert_eq!(j.h[1], j.h[2]);
+    }
+
+    #[test]
+    fn one_variable_jets_agree_with_full_jets() {
+        for src in
+            ["x^4/4 - x^2/2", "exp(sin(x)) * sqrt(x) / (1 + x^3)", "ln(cosh(x)) + x^x", "sigmoid(3*x) - tanh(x)^2"]
+        {
+            let f = p(src);
+            for x in [0.3, 1.7] {
+                let (a, b) = (jet1(&f.expr, x), jet(&f.expr, &[x]));
+                assert_eq!((a.v, a.d1, a.d2), (b.v, b.g[0], b.h[0]), "{src} at {x}");
+            }
+        }
     }
 
     #[test]

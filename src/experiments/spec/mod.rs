@@ -8,6 +8,11 @@ use yaml_rust2::{Yaml, YamlLoader};
 use super::expr::{self, Parsed};
 use crate::diagnostics::Diagnostic;
 
+mod rules;
+
+pub use rules::{Dist, Metric, Stop};
+use rules::{distribution, stop_rule};
+
 /// The type and range of a parameter.
 #[derive(Debug, Clone, Copy)]
 pub enum Ty {
@@ -23,6 +28,12 @@ pub enum Ty {
     Choice(&'static [&'static str]),
     /// A list of these names.
     Choices(&'static [&'static str]),
+    /// A point: a list of `[min, max]` numbers, or a distribution each coordinate is drawn from
+    /// (`uniform(a, b)`, `normal(mean, sd)`).
+    Point(usize, usize),
+    /// Stopping rules: `escape`, `never`, or `loss`, `grad_norm` or `distance` `<=` (or `<`) a
+    /// number; one, or a list of which the first to hold ends the run.
+    Stop,
 }
 
 /// A parameter's default.
@@ -62,6 +73,10 @@ pub enum Param {
     NumList(Vec<f64>),
     /// Names.
     Names(Vec<String>),
+    /// A distribution to draw points from.
+    Random(Dist),
+    /// Stopping rules.
+    Stop(Vec<Stop>),
 }
 
 /// The checked parameters of one experiment.
@@ -96,6 +111,22 @@ impl Params {
         match self.0.get(name) {
             Some(Param::Names(v)) => v.clone(),
             _ => Vec::new(),
+        }
+    }
+
+    /// A distribution, if given (rather than a list of numbers).
+    pub fn random(&self, name: &str) -> Option<Dist> {
+        match self.0.get(name) {
+            Some(Param::Random(d)) => Some(*d),
+            _ => None,
+        }
+    }
+
+    /// Stopping rules, if given.
+    pub fn stops(&self, name: &str) -> Option<&[Stop]> {
+        match self.0.get(name) {
+            Some(Param::Stop(v)) => Some(v),
+            _ => None,
         }
     }
 
@@ -268,7 +299,7 @@ fn scalar_text(y: &Yaml) -> String {
     }
 }
 
-fn number(y: &Yaml) -> Option<f64> {
+pub(super) fn number(y: &Yaml) -> Option<f64> {
     match y {
         Yaml::Integer(i) => Some(*i as f64),
         Yaml::Real(s) => s.parse().ok(),
@@ -292,6 +323,20 @@ fn check(def: &ParamDef, v: &Yaml) -> Result<Param, String> {
         Ty::Expr => {
             let text = scalar_text(v);
             expr::parse(&text).map(Param::Expr).map_err(|e| format!("{e} in `{}`", excerpt(&text)))
+        }
+        Ty::Point(lo, hi) => match v {
+            Yaml::Array(_) => check(&ParamDef { ty: Ty::NumList(lo, hi), ..*def }, v),
+            _ => distribution(&scalar_text(v)).map(Param::Random),
+        },
+        Ty::Stop => {
+            let items = match v {
+                Yaml::Array(items) => items.iter().map(scalar_text).collect::<Vec<_>>(),
+                other => vec![scalar_text(other)],
+            };
+            if items.is_empty() {
+                return Err("the list is empty".into());
+            }
+            items.iter().map(|s| stop_rule(s)).collect::<Result<_, _>>().map(Param::Stop)
         }
         Ty::NumList(lo, hi) => {
             let Yaml::Array(items) = v else {
@@ -354,11 +399,19 @@ pub fn expected(def: &ParamDef) -> String {
         Ty::NumList(lo, hi) => format!("`{}` is a list of {lo} to {hi} numbers, such as [1, 0.5]", def.name),
         Ty::Choice(o) => format!("`{}` is one of: {}", def.name, o.join(", ")),
         Ty::Choices(o) => format!("`{}` is a list drawn from: {}", def.name, o.join(", ")),
+        Ty::Point(lo, hi) => format!(
+            "`{}` is a list of {lo} to {hi} numbers, such as [1, 0.5], or `uniform(a, b)` or `normal(mean, sd)`",
+            def.name
+        ),
+        Ty::Stop => format!(
+            "`{}` is `escape`, `never`, or a rule such as `grad_norm <= 1e-3` (`loss`, `grad_norm`, `distance`), or a list of them",
+            def.name
+        ),
     }
 }
 
 /// `text` cut to 60 characters for a message, with `…` where it was cut.
-fn excerpt(text: &str) -> String {
+pub(super) fn excerpt(text: &str) -> String {
     match text.char_indices().nth(60) {
         Some((at, _)) => format!("{}…", &text[..at]),
         None => text.to_owned(),

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use studygen::build::{self, Options};
+use studygen::experiments;
 
 fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
     let mut t: Vec<f64> = (0..runs)
@@ -61,6 +62,29 @@ fn generate(root: &Path, notes: usize) {
     }
 }
 
+/// The text of every ```experiment block of the vault's notes, with its file name.
+fn experiment_blocks(vault: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(vault)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("```experiment\n") {
+            let body = &rest[at + 14..];
+            let end = body.find("```").unwrap_or(body.len());
+            out.push((f.display().to_string(), body[..end].to_owned()));
+            rest = &body[end..];
+        }
+    }
+    out
+}
+
 fn main() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
@@ -86,6 +110,19 @@ fn main() {
         assert_eq!(r.claims.iter().filter(|c| c.pass).count(), r.claims.len());
     });
     println!("notes/ check (every experiment, figure and claim, nothing written): median {ms:.1} ms");
+
+    // Each experiment of notes/ alone, one at a time on one core: what each adds to a check.
+    let mut total = 0.0;
+    for (file, text) in experiment_blocks(&notes) {
+        let block = experiments::Block { file, line: 1, text };
+        let spec = experiments::spec::parse(&block, &experiments::KINDS).expect("notes/ specs are valid");
+        let ms = median_ms(5, || {
+            experiments::run(&spec).expect("notes/ experiments run");
+        });
+        total += ms;
+        println!("  experiment {} ({}): median {ms:.1} ms", spec.id, spec.kind);
+    }
+    println!("notes/ experiments one at a time, sum of medians: {total:.0} ms");
 
     // The embeds fixture holds an embed cycle: it is cut, never followed for long.
     let embeds = repo.join("tests/fixtures/embeds/vault");

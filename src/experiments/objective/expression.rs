@@ -226,26 +226,42 @@ impl Objective for ExprObjective {
         (pairs.into_iter().map(|p| p.0).collect(), vecs)
     }
     fn newton_direction(&self, x: &[f64], g: &[f64]) -> Option<Vec<f64>> {
-        self.blockwise(x, g, solve)
+        self.blockwise(x, g, |h, g| (h != 0.0).then(|| g / h), solve)
     }
     fn abs_newton_direction(&self, x: &[f64], g: &[f64]) -> Option<Vec<f64>> {
-        self.blockwise(x, g, |h, gb| {
-            let (vals, vecs) = sorted_eigen(h);
-            abs_solve(&vals, &vecs, gb)
-        })
+        self.blockwise(
+            x,
+            g,
+            |h, g| (h != 0.0).then(|| g / h.abs()),
+            |h, gb| {
+                let (vals, vecs) = sorted_eigen(h);
+                abs_solve(&vals, &vecs, gb)
+            },
+        )
     }
 }
 
 impl ExprObjective {
-    /// Applies `f(H_b, g_b)` to each block and puts the pieces together.
+    /// Applies `f(H_b, g_b)` to each block and puts the pieces together; a block of one variable
+    /// takes `scalar(h, g)`, without a matrix.
     fn blockwise(
         &self,
         x: &[f64],
         g: &[f64],
+        scalar: impl Fn(f64, f64) -> Option<f64>,
         f: impl Fn(DMatrix<f64>, &[f64]) -> Option<Vec<f64>>,
     ) -> Option<Vec<f64>> {
         let mut d = vec![0.0; self.n];
         for (b, vars) in self.blocks.iter().enumerate() {
+            if let [v] = vars[..] {
+                let h: f64 = self.block_terms[b]
+                    .iter()
+                    .map(|i| &self.terms[*i])
+                    .map(|t| t.scale * expr::jet1(&t.expr, x.get(v).copied().unwrap_or(f64::NAN)).d2)
+                    .sum();
+                d[v] = scalar(h, g.get(v).copied().unwrap_or(f64::NAN))?;
+                continue;
+            }
             let gb: Vec<f64> = vars.iter().map(|v| g.get(*v).copied().unwrap_or(f64::NAN)).collect();
             let db = f(self.block_hessian(b, x), &gb)?;
             vars.iter().zip(db).for_each(|(v, dv)| d[*v] = dv);

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::cards::identity;
 use crate::cards::{self, Card};
 use crate::claims::{self, Verdict};
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Code, Diagnostic};
 use crate::experiments::{self, Lab};
 use crate::notes::{self, Note};
 use crate::outputs::staging::{RECORD, Staging};
@@ -206,19 +206,32 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
     report.card_count = report.cards.len();
 
     let Some(out) = &opts.out else {
-        diagnostics::sort(&mut report.diagnostics);
+        finish_diagnostics(&vault, &mut report.diagnostics);
         return Ok(report);
     };
     // A broken card is left out and the rest is written; but a deck built from notes whose claims
     // or experiments are wrong would teach wrong things, so those block it (unless forced).
     if report.wrong_notes > 0 && !opts.force {
-        diagnostics::sort(&mut report.diagnostics);
+        finish_diagnostics(&vault, &mut report.diagnostics);
         return Ok(report);
     }
     let written = Written { lab: &lab, models: &models, templates: &templates, root_deck: &root_deck, inputs: &inputs };
     write_outputs(&vault, opts, out, &state, (&lock, &new_lock), &written, &mut report)?;
     clock.lap("outputs");
     Ok(report)
+}
+
+/// Sorts the diagnostics and gives each the text of the line it points at.
+fn finish_diagnostics(vault: &Vault, diags: &mut [Diagnostic]) {
+    diagnostics::sort(diags);
+    let wanted: HashSet<&str> = diags.iter().map(|d| d.file.as_str()).collect();
+    let texts: HashMap<&str, &[u8]> = vault
+        .notes
+        .iter()
+        .filter(|n| wanted.contains(n.rel.as_str()))
+        .map(|n| (n.rel.as_str(), n.bytes.as_slice()))
+        .collect();
+    diagnostics::attach_sources(diags, |file| texts.get(file).copied());
 }
 
 /// What the outputs are made of, besides the report's cards.
@@ -303,7 +316,7 @@ fn write_outputs(
     );
     apkg?;
     txt?;
-    diagnostics::sort(&mut report.diagnostics);
+    finish_diagnostics(vault, &mut report.diagnostics);
     report.card_count = report.cards.len();
     // The record is written last, and fingerprints the state as it now is.
     let state_now = state::Place::new(&vault.root, opts.state.as_deref(), Some(&staging.path("")));
@@ -324,6 +337,7 @@ fn write_outputs(
 fn state_warning(report: &mut Report, out: &Path, why: &str) {
     report.diagnostics.push(
         Diagnostic::warning(
+            Code::StateInOutput,
             identity::LOCK_PATH,
             0,
             0,
@@ -376,7 +390,10 @@ fn run_experiments(notes: &[Note]) -> (Lab, Vec<Verdict>, Vec<Diagnostic>) {
                 } else {
                     format!("`{id}` has: {}", names.join(", "))
                 };
-                diags.push(Diagnostic::error(&note.path, line, col, format!("unknown value `{name}`")).with_hint(hint));
+                diags.push(
+                    Diagnostic::error(Code::ValueUnknown, &note.path, line, col, format!("unknown value `{name}`"))
+                        .with_hint(hint),
+                );
             }
         }
     }

@@ -14,7 +14,7 @@
 //! as `± x` (absolute) or `± x%` (relative); `≈` without one means ± 1e-6 relative. A line with no
 //! operator is a yes/no check. Both sides are expressions over result names.
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::experiments::expr::{self, Parsed};
 use crate::experiments::{Block, Lab, format_number, format_pair};
 
@@ -102,7 +102,7 @@ pub fn parse(block: &Block) -> (Vec<Claim>, Vec<Diagnostic>) {
         }
         let indent = raw.len() - raw.trim_start().len();
         let err = |col: usize, msg: String| {
-            Diagnostic::error(&block.file, line, indent + col, msg)
+            Diagnostic::error(Code::ClaimSyntax, &block.file, line, indent + col, msg)
                 .with_hint("a claim reads `result op expected [± tol]`, such as `sym.count == fact(3)^2`")
         };
         let split = OPS
@@ -176,7 +176,14 @@ fn unknown(claim: &Claim, name: &str, lab: &Lab) -> Diagnostic {
             if ids.is_empty() { "none".into() } else { ids.join(", ") }
         )
     };
-    Diagnostic::error(&claim.file, claim.line, 1, format!("claim refers to unknown result `{name}`")).with_hint(hint)
+    Diagnostic::error(
+        Code::ClaimUnknownResult,
+        &claim.file,
+        claim.line,
+        1,
+        format!("claim refers to unknown result `{name}`"),
+    )
+    .with_hint(hint)
 }
 
 /// Checks every claim against the results.
@@ -237,6 +244,7 @@ pub fn check(claims: &[Claim], lab: &Lab) -> (Vec<Verdict>, Vec<Diagnostic>) {
         if !pass {
             diags.push(
                 Diagnostic::error(
+                    Code::ClaimFailed,
                     &c.file,
                     c.line,
                     1,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -22,6 +22,19 @@ pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub(crate) command: Command,
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// For people: the source line with a caret under the column, on stderr; coloured on a
+    /// terminal unless NO_COLOR is set.
+    Human,
+    /// One JSON object per diagnostic and line on stdout: file, line, col, severity, code,
+    /// message, hint.
+    Json,
+    /// GitHub Actions annotations on stdout (`::error file=…,line=…::…`).
+    Github,
 }
 
 /// The subcommands.
@@ -46,6 +59,9 @@ pub(crate) enum Command {
         /// vault's .studygen/ folder; for read-only vaults.
         #[arg(long, value_name = "DIR")]
         state: Option<PathBuf>,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
     },
     /// Parse and check the whole vault without writing anything; exit 1 on any error.
     #[command(after_help = AFTER_HELP)]
@@ -59,6 +75,9 @@ pub(crate) enum Command {
         /// Read the identity state from DIR/identity.json (see `build --state`).
         #[arg(long, value_name = "DIR")]
         state: Option<PathBuf>,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
     },
 }
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use pulldown_cmark::{Event, LinkType, Tag};
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, LineIndex, Severity};
+use crate::diagnostics::{Code, Diagnostic, LineIndex, Severity};
 use crate::links::{Index, Reference, Resolution};
 use crate::markdown::{self, extension};
 use crate::notes::Note;
@@ -144,12 +144,15 @@ fn check_note(
     let mut unresolved = Vec::new();
     let mut embeds = Vec::new();
     for f in links_of(note) {
-        let at = |msg: String, hint: &str| Diagnostic::warning(&note.path, f.line, f.col, msg).with_hint(hint);
+        let at = |code: Code, msg: String, hint: &str| {
+            Diagnostic::warning(code, &note.path, f.line, f.col, msg).with_hint(hint)
+        };
         let dest = f.dest.replace("%20", " ");
         let r = Reference::parse(&dest);
         let kind = if f.embed { "embed" } else { "link" };
         if r.target.starts_with('/') || r.target.split(['/', '\\']).any(|p| p == "..") {
             diags.push(at(
+                Code::LinkOutsideVault,
                 format!("{kind} `{}` points outside the vault; it is not followed", f.dest),
                 "links and embeds may only name files inside the vault",
             ));
@@ -161,6 +164,7 @@ fn check_note(
             if !media(&r.target) {
                 let what = if f.embed { "image or attachment" } else { "attachment" };
                 diags.push(at(
+                    Code::AttachmentMissing,
                     format!("missing {what} `{}`", r.target),
                     "put the file anywhere in the vault; it is found by name",
                 ));
@@ -174,6 +178,7 @@ fn check_note(
                 Resolution::Found(p) => Some(p),
                 Resolution::Missing if f.embed => {
                     diags.push(at(
+                        Code::EmbedMissing,
                         format!("missing embed `[[{}]]`: no note is called `{}`", f.dest, r.target),
                         "check the name, or create the note; the card shows a link instead",
                     ));
@@ -183,6 +188,7 @@ fn check_note(
                     unresolved.push((
                         r.target.clone(),
                         at(
+ Code::LinkUnresolved,
                             format!("unresolved link `[[{}]]`: no note is called `{}`", f.dest, r.target),
                             "create the note, or fix the name; set [lints] unresolved_links in studygen.toml to change how loud this is",
                         ),
@@ -191,6 +197,7 @@ fn check_note(
                 }
                 Resolution::Ambiguous(paths) => {
                     diags.push(at(
+                        Code::LinkAmbiguous,
                         format!(
                             "ambiguous {kind} `[[{}]]`: {} notes are called that: {}",
                             f.dest,
@@ -212,7 +219,11 @@ fn check_note(
                 .block
                 .as_ref()
                 .map_or_else(|| format!("heading `{}`", r.headings.join("#")), |b| format!("block `^{b}`"));
-            diags.push(at(format!("{kind} `[[{}]]`: `{path}` has no {part}", f.dest), "check the heading or block id"));
+            diags.push(at(
+                Code::SectionMissing,
+                format!("{kind} `[[{}]]`: `{path}` has no {part}", f.dest),
+                "check the heading or block id",
+            ));
         }
         // A section or block of the note itself renders once and is no cycle.
         let part_of_self = path == note.path && (!r.headings.is_empty() || r.block.is_some());
@@ -324,7 +335,7 @@ fn cycles(graph: &BTreeMap<String, Vec<(String, usize)>>) -> Vec<Diagnostic> {
         let mut shown: Vec<&str> = path.iter().map(|i| names[*i]).collect();
         shown.push(names[start]);
         diags.push(
-            Diagnostic::warning(names[start], line, 1, format!("embed cycle: {}", shown.join(" → ")))
+            Diagnostic::warning(Code::EmbedCycle, names[start], line, 1, format!("embed cycle: {}", shown.join(" → ")))
                 .with_hint("an embed cycle is shown once, then cut; remove one of the embeds"),
         );
     }

@@ -13,10 +13,12 @@ fn main() -> ExitCode {
     // second line of defence behind the parsers' own nesting limits.
     rayon::ThreadPoolBuilder::new().stack_size(8 << 20).build_global().ok();
     let result = match cli.command {
-        cli::Command::Build { vault, out, force, deny_warnings, state } => {
-            cmd::build::run(&vault, &out, state, force, deny_warnings)
+        cli::Command::Build { vault, out, force, deny_warnings, state, format } => {
+            cmd::build::run(&vault, &out, state, force, cmd::Print { deny_warnings, format })
         }
-        cli::Command::Check { vault, deny_warnings, state } => cmd::check::run(&vault, state, deny_warnings),
+        cli::Command::Check { vault, deny_warnings, state, format } => {
+            cmd::check::run(&vault, state, cmd::Print { deny_warnings, format })
+        }
     };
     match result {
         Ok(code) => code,

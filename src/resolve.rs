@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use crate::cards::Card;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::experiments::Lab;
 use crate::links;
 use crate::markdown::{self, Resolve};
@@ -114,7 +114,7 @@ impl Shared<'_> {
         skipped
             .into_iter()
             .map(|((file, line), message)| {
-                Diagnostic::warning(&file, line, 1, message)
+                Diagnostic::warning(Code::EmbedBudget, &file, line, 1, message)
                     .with_hint("embed a section (`![[note#heading]]`) instead of whole notes, or fewer notes that embed each other")
             })
             .collect()

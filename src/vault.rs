@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::diagnostics::Code;
 use rayon::prelude::*;
 
 /// Why a vault could not be loaded at all (problems inside single notes are diagnostics instead).
@@ -150,7 +151,7 @@ pub fn load(root: &Path) -> Result<Vault, VaultError> {
 }
 
 fn unreadable_at(rel: &str, why: &str) -> crate::diagnostics::Diagnostic {
-    crate::diagnostics::Diagnostic::error(rel, 0, 0, format!("cannot read `{rel}`: {why}"))
+    crate::diagnostics::Diagnostic::error(Code::UnreadableFile, rel, 0, 0, format!("cannot read `{rel}`: {why}"))
         .with_hint("check its permissions; the rest of the vault was built without it")
 }
 

@@ -78,7 +78,7 @@ fn bad_specs_are_errors_at_their_line_with_the_valid_choices() {
         ("specs.md:39:1", "column 17: an index is made of numbers and sum indices; `j` is neither"),
     ] {
         let at = err.find(&format!("--> {place}")).unwrap_or_else(|| panic!("no {place} in {err}"));
-        let block = &err[err[..at].rfind("error:").unwrap()..err[at..].find("\n\n").map_or(err.len(), |e| at + e)];
+        let block = &err[err[..at].rfind("error[").unwrap()..err[at..].find("\n\n").map_or(err.len(), |e| at + e)];
         assert!(block.contains(text), "`{place}` should mention `{text}`:\n{block}");
     }
 }

@@ -28,7 +28,7 @@ fn bad_input_is_reported_at_file_and_line_and_the_rest_is_processed() {
         ("bad-frontmatter.md:2", "unreadable frontmatter"),
     ] {
         let at = err.find(&format!("--> {place}")).unwrap_or_else(|| panic!("no `{place}` in:\n{err}"));
-        let msg = err[..at].rfind("error: ").max(err[..at].rfind("warning: ")).unwrap();
+        let msg = err[..at].rfind("error[").max(err[..at].rfind("warning[")).unwrap();
         assert!(err[msg..at].contains(what), "`{place}` should say `{what}`:\n{err}");
     }
     assert!(err.contains("hint:"));
@@ -87,7 +87,7 @@ fn warnings_fail_only_when_denied() {
     let v = tmp.path().to_str().unwrap();
     let o = studygen(&["check", v]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("warning: empty back"));
+    assert!(stderr(&o).contains("warning[card-empty-back]: empty back"));
     assert_eq!(studygen(&["check", v, "--deny-warnings"]).status.code(), Some(1));
 }
 

@@ -11,27 +11,41 @@ fn check_fixture(name: &str) {
 }
 
 /// Builds a fixture whose vault has broken cards: the build exits 1, writes every good card, and
-/// reports exactly `expected/diagnostics.txt` (each diagnostic's first two lines).
+/// reports exactly the expected diagnostics, in each format: `expected/diagnostics.txt` (for
+/// people: message, place, source line and caret, hint), `diagnostics.jsonl` (`--format json`)
+/// and `diagnostics.github` (`--format github`).
 fn check_fixture_with_errors(name: &str) {
     let dir = repo().join("tests/fixtures").join(name);
     let (_tmp, vault) = copy_vault(&dir.join("vault"), "vault");
-    let out = vault.parent().unwrap().join("out");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_studygen"))
-        .args(["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()])
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .output()
-        .unwrap();
+    let root = vault.parent().unwrap();
+    let studygen = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_studygen"))
+            .args(args)
+            .current_dir(root)
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", common::stderr(&o));
+        o
+    };
+    let o = studygen(&["build", "vault", "--out", "out"]);
     let err = common::stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
-    let lines: Vec<&str> = err.lines().collect();
-    let got: String = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.starts_with("error: ") || l.starts_with("warning: "))
-        .map(|(i, l)| format!("{l}\n{}\n", lines.get(i + 1).unwrap_or(&"")))
+    // Everything but the settings line and the summary at the end.
+    let human: String = err
+        .lines()
+        .filter(|l| !l.starts_with("settings: ") && !l.starts_with("wrote ") && !l.starts_with("the broken cards"))
+        .take_while(|l| !l.contains(" files: "))
+        .map(|l| format!("{l}\n"))
         .collect();
-    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
-    for (file, text) in [("diagnostics.txt", &got), ("cards.txt", &cards)] {
+    let json = common::stdout(&studygen(&["check", "vault", "--format", "json"]));
+    let github = common::stdout(&studygen(&["check", "vault", "--format", "github"]));
+    let cards = std::fs::read_to_string(root.join("out/cards.txt")).unwrap();
+    for (file, text) in [
+        ("diagnostics.txt", &human),
+        ("diagnostics.jsonl", &json),
+        ("diagnostics.github", &github),
+        ("cards.txt", &cards),
+    ] {
         let path = dir.join("expected").join(file);
         if std::env::var_os("UPDATE_EXPECT").is_some() {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -39,6 +53,14 @@ fn check_fixture_with_errors(name: &str) {
         }
         let expected = std::fs::read_to_string(&path).expect("expected output exists (UPDATE_EXPECT=1 writes it)");
         assert_eq!(*text, expected, "{file} of fixture `{name}` differs from {}", path.display());
+    }
+    // Every JSON line is an object with the documented fields.
+    for line in json.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        for key in ["file", "line", "col", "severity", "code", "message", "hint"] {
+            assert!(v.get(key).is_some(), "{key} in {line}");
+        }
+        assert!(v["file"].as_str().unwrap().starts_with("vault/"));
     }
 }
 

@@ -94,7 +94,7 @@ fn claims(body: &str) -> String {
 
 fn expect(err: &str, message: &str, place: &str) {
     let at = err.find(&format!("--> {place}")).unwrap_or_else(|| panic!("no diagnostic at {place}:\n{err}"));
-    let start = err[..at].rfind("error: ").max(err[..at].rfind("warning: ")).unwrap_or(0);
+    let start = err[..at].rfind("error[").max(err[..at].rfind("warning[")).unwrap_or(0);
     assert!(err[start..at].contains(message), "at {place}, expected `{message}`:\n{err}");
 }
 

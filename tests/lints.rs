@@ -17,7 +17,7 @@ fn broken_ambiguous_missing_and_escaping_links_are_warnings_at_their_place() {
     let (code, err) = check_embeds(&[]);
     assert_eq!(code, Some(0), "warnings alone pass: {err}");
     for (msg, place) in [
-        ("info: unresolved link `[[Nowhere]]`", "cards.md:25:13"),
+        ("info[link-unresolved]: unresolved link `[[Nowhere]]`", "cards.md:25:13"),
         ("missing embed `[[Missing note]]`", "cards.md:25:29"),
         ("missing image or attachment `lost.png`", "cards.md:25:51"),
         ("ambiguous link `[[Dup]]`: 2 notes are called that: other/Dup.md, sub/Dup.md", "cards.md:26:16"),
@@ -34,7 +34,10 @@ fn broken_ambiguous_missing_and_escaping_links_are_warnings_at_their_place() {
 #[test]
 fn an_embed_cycle_ends_and_names_every_file_in_the_chain() {
     let (_, err) = check_embeds(&[]);
-    assert!(err.contains("warning: embed cycle: Loop A.md → Loop B.md → Loop A.md\n  --> Loop A.md:1:"), "{err}");
+    assert!(
+        err.contains("warning[embed-cycle]: embed cycle: Loop A.md → Loop B.md → Loop A.md\n  --> Loop A.md:1:"),
+        "{err}"
+    );
     // The cards render too: the cycle is cut with its chain shown.
     let expected = std::fs::read_to_string(repo().join("tests/fixtures/embeds/expected/cards.txt")).unwrap();
     assert!(expected.contains("embed cycle: Loop A.md → Loop B.md → Loop A.md"));
@@ -84,12 +87,12 @@ fn unresolved_links_are_reported_once_per_target_and_never_fail_unless_asked() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "unresolved links do not fail under --deny-warnings: {err}");
     assert_eq!(err.matches("unresolved link").count(), 2, "{err}");
-    assert!(err.contains("info: unresolved link `[[Later note]]`: no note is called `Later note` (3 links in the vault; this is the first)\n  --> a.md:1:5"), "{err}");
+    assert!(err.contains("info[link-unresolved]: unresolved link `[[Later note]]`: no note is called `Later note` (3 links in the vault; this is the first)\n  --> a.md:1:5"), "{err}");
     assert!(!err.contains("5.5.3"), "a name with dots is a note: {err}");
     std::fs::write(vault.join("studygen.toml"), "[lints]\nunresolved_links = \"warn\"\n").unwrap();
     let o = studygen(&["check", "--deny-warnings", vault.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("warning: unresolved link `[[Later note]]`"));
+    assert!(stderr(&o).contains("warning[link-unresolved]: unresolved link `[[Later note]]`"));
     std::fs::write(vault.join("studygen.toml"), "[lints]\nunresolved_links = \"allow\"\n").unwrap();
     assert!(!stderr(&studygen(&["check", vault.to_str().unwrap()])).contains("unresolved"));
 }

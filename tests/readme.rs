@@ -32,3 +32,15 @@ fn ci_runs_exactly_the_readme_test_command() {
     assert!(text.contains(&format!("```sh\n{cmd}\n```")), "the README gives `{cmd}` as the test command");
     assert!(text.contains("```sh\ncargo run --release -- build notes/\n```"));
 }
+
+#[test]
+fn every_diagnostic_code_is_documented() {
+    let text = readme();
+    for code in studygen::diagnostics::Code::ALL {
+        assert!(
+            text.contains(&format!("| `{}` | {} |", code.as_str(), code.doc())),
+            "README's table of codes lacks `{}`",
+            code.as_str()
+        );
+    }
+}

@@ -82,7 +82,7 @@ fn a_broken_settings_file_warns_and_the_defaults_build() {
     let o = common::studygen(&["check", vault.to_str().unwrap()]);
     let err = common::stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
-    assert!(err.contains("warning: plugin settings: not valid JSON"), "{err}");
+    assert!(err.contains("warning[settings-invalid]: plugin settings: not valid JSON"), "{err}");
     assert!(err.contains("--> .obsidian/plugins/obsidian-spaced-repetition/data.json"), "{err}");
     // With the defaults, only #flashcards notes are read, and in them `;;` lines are text.
     assert!(err.contains("3 files: 0 notes, 0 cards"), "{err}");
@@ -123,7 +123,7 @@ fn one_broken_card_never_costs_the_deck_in_real_anki() {
     let o = common::studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     let err = common::stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("error: Cloze card has no cloze deletion\n  --> Typo.md:2:1"), "{err}");
+    assert!(err.contains("error[cloze-missing]: Cloze card has no cloze deletion\n  --> Typo.md:2:1"), "{err}");
     let summary = Regex::new(r"(\d+) notes(?: \([^)]*\))?, (\d+) cards").unwrap();
     let (before, after) = (summary.captures(&good).unwrap(), summary.captures(&err).unwrap());
     assert_eq!((&before[1], &before[2]), (&after[1], &after[2]), "every good card is still in the deck");

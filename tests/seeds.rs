@@ -43,7 +43,7 @@ fn the_seeds_build_and_seed_001_gives_three_cards_with_display_math() {
         ),
         ("missing image or attachment `loss-ravines.jpg`", "003_c320615150bbe1a5.md:1:"),
     ] {
-        assert!(err.contains(&format!("warning: {what}")), "{what} in:\n{err}");
+        assert!(err.contains(&format!("]: {what}")), "{what} in:\n{err}");
         let at = err.find(what).unwrap();
         assert!(err[at..].lines().nth(1).unwrap().contains(place), "{what} at {place}:\n{err}");
     }

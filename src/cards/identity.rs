@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Card;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// A stable 53-bit-safe id from a name, in the range of millisecond timestamps Anki uses.
 pub fn stable_id(kind: &str, name: &str) -> i64 {
@@ -159,6 +159,7 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
                 if let Some(id) = card.anchor {
                     diags.push(
                         Diagnostic::error(
+                            Code::IdDuplicate,
                             &card.note,
                             card.line,
                             1,

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::diagnostics::Code;
 use crate::markdown::{self, Resolve, Style};
 use crate::notes::{self, Note, NoteKind};
 use crate::templates::Templates;
@@ -78,6 +79,7 @@ pub fn duplicates(cards: &[Card]) -> Vec<crate::diagnostics::Diagnostic> {
             }
             std::collections::hash_map::Entry::Occupied(o) => diags.push(
                 crate::diagnostics::Diagnostic::warning(
+                    Code::CardDuplicate,
                     &card.note,
                     card.line,
                     1,

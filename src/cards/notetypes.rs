@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::Card;
 use super::identity::stable_id;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::notes::NoteKind;
 use crate::settings::Declared;
 
@@ -143,6 +143,7 @@ pub fn models(cards: &mut Vec<Card>, types: &BTreeMap<String, Declared>) -> (Vec
         if model.cloze && card.cloze_numbers().is_empty() {
             diags.push(
                 Diagnostic::error(
+                    Code::ClozeMissing,
                     &card.note,
                     card.line,
                     1,

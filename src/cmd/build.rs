@@ -11,13 +11,13 @@ pub(crate) fn run(
     out: &Path,
     state: Option<PathBuf>,
     force: bool,
-    deny_warnings: bool,
+    print: super::Print,
 ) -> anyhow::Result<ExitCode> {
     let mut opts = Options::new(vault, Some(out.to_owned()));
     opts.force = force;
     opts.state = state;
     let report = build::run(&opts)?;
-    let code = super::finish(&report, deny_warnings);
+    let code = super::finish(&report, vault, print);
     if report.unchanged {
         eprintln!("up to date: nothing changed since the last build into {}", shown(out));
     } else if report.written.is_empty() {

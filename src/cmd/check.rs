@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use studygen::build::{self, Options};
 
 /// Checks `vault`.
-pub(crate) fn run(vault: &Path, state: Option<PathBuf>, deny_warnings: bool) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(vault: &Path, state: Option<PathBuf>, print: super::Print) -> anyhow::Result<ExitCode> {
     let mut opts = Options::new(vault, None);
     opts.state = state;
     let report = build::run(&opts)?;
-    Ok(super::finish(&report, deny_warnings))
+    Ok(super::finish(&report, vault, print))
 }

@@ -3,19 +3,42 @@
 pub(crate) mod build;
 pub(crate) mod check;
 
+use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 
 use studygen::build::Report;
+use studygen::diagnostics::render;
 
-/// Prints every diagnostic to stderr, then a summary; returns the exit code.
-pub(crate) fn finish(report: &Report, deny_warnings: bool) -> ExitCode {
+use crate::cli::Format;
+
+/// How a subcommand reports.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Print {
+    /// Warnings fail the run.
+    pub(crate) deny_warnings: bool,
+    /// How diagnostics are printed.
+    pub(crate) format: Format,
+}
+
+/// Prints every diagnostic (to stderr for people, to stdout as JSON or GitHub annotations), then
+/// a summary on stderr; returns the exit code.
+pub(crate) fn finish(report: &Report, vault: &Path, print: Print) -> ExitCode {
+    let deny_warnings = print.deny_warnings;
     if report.settings_read.is_empty() {
         eprintln!("settings: none found (studygen.toml, .obsidian/plugins/*/data.json); the defaults are used");
     } else {
         eprintln!("settings: read {}", report.settings_read.join(", "));
     }
+    let vault = vault.to_string_lossy();
+    // Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     for d in &report.diagnostics {
-        eprintln!("{d}\n");
+        match print.format {
+            Format::Human => eprintln!("{}\n", render::terminal(d, color)),
+            Format::Json => println!("{}", render::json(d, &vault)),
+            Format::Github => println!("{}", render::github(d, &vault)),
+        }
     }
     let failed = report.errors() > 0 || (deny_warnings && report.warnings() > 0);
     if !report.claims.is_empty() {

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 pub use spec::{Block, Spec};
 
 /// Every kind with its parameter table.
@@ -250,6 +250,7 @@ pub fn run_all(blocks: &[Block]) -> (Lab, Vec<Diagnostic>) {
                 if let Some(first) = specs.iter().find(|o| o.id == s.id) {
                     diags.push(
                         Diagnostic::error(
+                            Code::ExperimentDuplicateId,
                             &b.file,
                             b.line_of("id"),
                             1,
@@ -276,6 +277,7 @@ pub fn run_all(blocks: &[Block]) -> (Lab, Vec<Diagnostic>) {
         if c <= WORK_LIMIT && spent + c > VAULT_WORK_LIMIT {
             diags.push(
                 Diagnostic::error(
+                    Code::ExperimentOverBudget,
                     &s.block.file,
                     s.block.line,
                     1,
@@ -304,15 +306,27 @@ pub fn run_all(blocks: &[Block]) -> (Lab, Vec<Diagnostic>) {
             Ok(o) => {
                 for w in &o.warnings {
                     diags.push(
-                        Diagnostic::warning(&s.block.file, s.block.line, 1, format!("experiment `{}`: {w}", s.id))
-                            .with_hint("the results stand, but read them with this in mind"),
+                        Diagnostic::warning(
+                            Code::ExperimentNote,
+                            &s.block.file,
+                            s.block.line,
+                            1,
+                            format!("experiment `{}`: {w}", s.id),
+                        )
+                        .with_hint("the results stand, but read them with this in mind"),
                     );
                 }
                 lab.experiments.insert(s.id.clone(), (s, o));
             }
             Err(msg) => diags.push(
-                Diagnostic::error(&s.block.file, s.block.line, 1, format!("experiment `{}` cannot run: {msg}", s.id))
-                    .with_hint("see the kind's parameters in the README"),
+                Diagnostic::error(
+                    Code::ExperimentFailed,
+                    &s.block.file,
+                    s.block.line,
+                    1,
+                    format!("experiment `{}` cannot run: {msg}", s.id),
+                )
+                .with_hint("see the kind's parameters in the README"),
             ),
         }
     }

@@ -2,7 +2,7 @@
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// The frontmatter properties studygen reads. Others are kept in `raw` for later stages.
 #[derive(Debug, Clone, Default)]
@@ -74,7 +74,7 @@ pub fn check_limits(yaml: &str) -> Result<(), (usize, String)> {
 /// Parses the YAML of a frontmatter block whose first line is line 2 of `file`.
 pub fn parse(yaml: &str, file: &str) -> Result<Frontmatter, Diagnostic> {
     check_limits(yaml).map_err(|(line, what)| {
-        Diagnostic::error(file, line + 1, 1, format!("unreadable frontmatter: {what}"))
+        Diagnostic::error(Code::FrontmatterInvalid, file, line + 1, 1, format!("unreadable frontmatter: {what}"))
             .with_hint("frontmatter holds a few plain properties; the note was read without it")
     })?;
     let docs = YamlLoader::load_from_str(yaml).map_err(|e| {
@@ -82,8 +82,14 @@ pub fn parse(yaml: &str, file: &str) -> Result<Frontmatter, Diagnostic> {
         // The marker's line is 1-based within the YAML, which starts on the file's line 2. An
         // error found at the end of input is reported on the last YAML line.
         let line = m.line().clamp(1, yaml.lines().count().max(1)) + 1;
-        Diagnostic::error(file, line, m.col() + 1, format!("unreadable frontmatter: {}", e.info()))
-            .with_hint("frontmatter is YAML between two `---` lines; quote values that contain `:` or `#`")
+        Diagnostic::error(
+            Code::FrontmatterInvalid,
+            file,
+            line,
+            m.col() + 1,
+            format!("unreadable frontmatter: {}", e.info()),
+        )
+        .with_hint("frontmatter is YAML between two `---` lines; quote values that contain `:` or `#`")
     })?;
     let Some(doc) = docs.into_iter().next() else {
         return Ok(Frontmatter::default());
@@ -92,8 +98,14 @@ pub fn parse(yaml: &str, file: &str) -> Result<Frontmatter, Diagnostic> {
         Yaml::Hash(_) => {}
         Yaml::Null => return Ok(Frontmatter::default()),
         _ => {
-            return Err(Diagnostic::error(file, 2, 1, "unreadable frontmatter: expected `key: value` properties")
-                .with_hint("frontmatter is a YAML mapping, such as `tags: [a, b]`"));
+            return Err(Diagnostic::error(
+                Code::FrontmatterInvalid,
+                file,
+                2,
+                1,
+                "unreadable frontmatter: expected `key: value` properties",
+            )
+            .with_hint("frontmatter is a YAML mapping, such as `tags: [a, b]`"));
         }
     }
     let deck = ["deck", "TARGET DECK", "target deck"].iter().find_map(|k| scalar(&doc[*k]));

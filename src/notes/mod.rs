@@ -6,7 +6,7 @@ pub mod comments;
 pub mod frontmatter;
 pub mod syntax;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::experiments::Block;
 use crate::markdown;
 use crate::settings::Settings;
@@ -65,8 +65,14 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
             let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
             diags.push(
-                Diagnostic::error(&src.rel, line, col, "invalid UTF-8: the note is not text in UTF-8")
-                    .with_hint("re-save the file as UTF-8; the note was skipped"),
+                Diagnostic::error(
+                    Code::InvalidUtf8,
+                    &src.rel,
+                    line,
+                    col,
+                    "invalid UTF-8: the note is not text in UTF-8",
+                )
+                .with_hint("re-save the file as UTF-8; the note was skipped"),
             );
             return (None, diags);
         }
@@ -83,8 +89,14 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
     let (text, open_comment) = comments::strip(&text);
     if open_comment {
         diags.push(
-            Diagnostic::warning(&src.rel, 0, 0, "a `%%` comment is never closed; the rest of the note is hidden")
-                .with_hint("close the comment with `%%`"),
+            Diagnostic::warning(
+                Code::CommentUnclosed,
+                &src.rel,
+                0,
+                0,
+                "a `%%` comment is never closed; the rest of the note is hidden",
+            )
+            .with_hint("close the comment with `%%`"),
         );
     }
 
@@ -337,6 +349,7 @@ pub fn untagged_hints(notes: &[Note], settings: &Settings) -> Vec<Diagnostic> {
             let tags: Vec<String> = sr.tags.iter().map(|t| format!("#{t}")).collect();
             Some(
                 Diagnostic::info(
+                    Code::NotFlashcardNote,
                     &n.path,
                     first,
                     1,
@@ -387,15 +400,27 @@ fn checked_deck(deck: String, file: &str, line: usize, root_deck: &str, diags: &
             format!("is longer than {MAX_DECK_NAME} characters")
         };
         diags.push(
-            Diagnostic::error(file, line, 1, format!("deck `{}` {why}", crate::diagnostics::printable(&deck)))
-                .with_hint(format!("name the deck like `Course::Topic`; the cards went to `{root_deck}`")),
+            Diagnostic::error(
+                Code::DeckInvalid,
+                file,
+                line,
+                1,
+                format!("deck `{}` {why}", crate::diagnostics::printable(&deck)),
+            )
+            .with_hint(format!("name the deck like `Course::Topic`; the cards went to `{root_deck}`")),
         );
         return root_deck.to_owned();
     }
     if cleaned != deck.trim() {
         diags.push(
-            Diagnostic::warning(file, line, 1, format!("deck `{deck}` has empty parts; it is read as `{cleaned}`"))
-                .with_hint("write `A::B`, with a name between every `::`"),
+            Diagnostic::warning(
+                Code::DeckInvalid,
+                file,
+                line,
+                1,
+                format!("deck `{deck}` has empty parts; it is read as `{cleaned}`"),
+            )
+            .with_hint("write `A::B`, with a name between every `::`"),
         );
     }
     cleaned

@@ -18,7 +18,7 @@ pub mod studygen_toml;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 pub use custom_regex::compile_custom;
 pub use scope::Scope;
 pub use studygen_toml::{Declared, Level};
@@ -167,8 +167,14 @@ pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
         }
         Err(e) => {
             diags.push(
-                Diagnostic::error(studygen_toml::FILE, 0, 0, format!("cannot read studygen.toml: {e}"))
-                    .with_hint("make it a UTF-8 text file, or remove it; the build went on with the defaults"),
+                Diagnostic::error(
+                    Code::SettingsInvalid,
+                    studygen_toml::FILE,
+                    0,
+                    0,
+                    format!("cannot read studygen.toml: {e}"),
+                )
+                .with_hint("make it a UTF-8 text file, or remove it; the build went on with the defaults"),
             );
             studygen_toml::Config::default()
         }
@@ -234,7 +240,7 @@ pub fn files(root: &Path) -> Vec<PathBuf> {
 }
 
 fn plugin_warning(file: &str, problem: &str) -> Diagnostic {
-    Diagnostic::warning(file, 0, 0, format!("plugin settings: {problem}"))
+    Diagnostic::warning(Code::SettingsInvalid, file, 0, 0, format!("plugin settings: {problem}"))
         .with_hint("the plugin's defaults are used for what cannot be read; fix the setting in the plugin")
 }
 
@@ -322,6 +328,7 @@ fn resolve(
             }
             Err(e) => diags.push(
                 Diagnostic::warning(
+                    Code::CustomRegexInvalid,
                     obsidian_to_anki::PATH,
                     0,
                     0,

@@ -34,7 +34,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::{Code, Diagnostic, LineIndex};
 
 /// The file name.
 pub const FILE: &str = "studygen.toml";
@@ -175,12 +175,23 @@ pub struct Lints {
 pub fn parse(text: &str) -> Result<Config, Diagnostic> {
     let config: Config = toml::from_str(text).map_err(|e| {
         let (line, col) = e.span().map_or((1, 1), |s| LineIndex::new(text).line_col(text, s.start));
-        Diagnostic::error(FILE, line, col, format!("studygen.toml is not valid: {}", e.message())).with_hint(
-            "the tables are [blocks], [spaced_repetition], [headings], [note_types] and [lints]; see the README",
+        Diagnostic::error(
+            Code::SettingsInvalid,
+            FILE,
+            line,
+            col,
+            format!("studygen.toml is not valid: {}", e.message()),
         )
+        .with_hint("the tables are [blocks], [spaced_repetition], [headings], [note_types] and [lints]; see the README")
     })?;
     if !(1..=6).contains(&config.headings.level) {
-        return Err(Diagnostic::error(FILE, 1, 1, "studygen.toml: [headings] level must be 1 to 6"));
+        return Err(Diagnostic::error(
+            Code::SettingsInvalid,
+            FILE,
+            1,
+            1,
+            "studygen.toml: [headings] level must be 1 to 6",
+        ));
     }
     Ok(config)
 }

@@ -17,6 +17,12 @@ pub fn studygen(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_studygen")).args(args).output().expect("studygen runs")
 }
 
+/// stdout as text.
+#[allow(dead_code)]
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// stderr as text.
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use yaml_rust2::{Yaml, YamlLoader};
 
 use super::expr::{self, Parsed};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 mod rules;
 
@@ -165,7 +165,7 @@ impl Block {
     }
 
     fn err(&self, key: &str, message: String, hint: String) -> Diagnostic {
-        Diagnostic::error(&self.file, self.line_of(key), 1, message).with_hint(hint)
+        Diagnostic::error(Code::ExperimentSpec, &self.file, self.line_of(key), 1, message).with_hint(hint)
     }
 }
 
@@ -188,6 +188,7 @@ pub fn parse(block: &Block, kinds: &[(&'static str, &'static [ParamDef])]) -> Re
     crate::notes::frontmatter::check_limits(&block.text).map_err(|(line, what)| {
         vec![
             Diagnostic::error(
+                Code::ExperimentSpec,
                 &block.file,
                 block.line + line - 1,
                 1,
@@ -199,6 +200,7 @@ pub fn parse(block: &Block, kinds: &[(&'static str, &'static [ParamDef])]) -> Re
     let doc = YamlLoader::load_from_str(&block.text).map_err(|e| {
         vec![
             Diagnostic::error(
+                Code::ExperimentSpec,
                 &block.file,
                 block.line + e.marker().line().saturating_sub(1),
                 e.marker().col() + 1,
@@ -209,7 +211,7 @@ pub fn parse(block: &Block, kinds: &[(&'static str, &'static [ParamDef])]) -> Re
     })?;
     let Some(Yaml::Hash(map)) = doc.into_iter().next() else {
         return Err(vec![
-            Diagnostic::error(&block.file, block.line, 1, "empty experiment spec")
+            Diagnostic::error(Code::ExperimentSpec, &block.file, block.line, 1, "empty experiment spec")
                 .with_hint(format!("an experiment needs `kind:` ({}) and `id:`", kind_names.join(", "))),
         ]);
     };

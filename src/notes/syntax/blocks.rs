@@ -9,7 +9,7 @@
 
 use super::typed::{At, typed_card};
 use super::{Context, NoteKind, Scanned, fields, inline_blocks, spaced_repetition};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// Scans the body `lines` (`first_line` is the 1-based number of `lines[0]`).
 pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
@@ -98,8 +98,14 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
         }
         if line == b.end_note {
             out.diagnostics.push(
-                Diagnostic::error(cx.file, lineno, 1, format!("{} without a {}", b.end_note, b.begin_note))
-                    .with_hint(format!("every card block opens with a line that holds only {}", b.begin_note)),
+                Diagnostic::error(
+                    Code::BlockUnclosed,
+                    cx.file,
+                    lineno,
+                    1,
+                    format!("{} without a {}", b.end_note, b.begin_note),
+                )
+                .with_hint(format!("every card block opens with a line that holds only {}", b.begin_note)),
             );
             i += 1;
             continue;
@@ -197,8 +203,14 @@ fn block(lines: &[&str], start: usize, first_line: usize, cx: Context<'_>, out: 
         .map(|p| p + start + 1)
     else {
         out.diagnostics.push(
-            Diagnostic::error(file, start_line, 1, format!("{} block has no {}", b.begin_note, b.end_note))
-                .with_hint(format!("close the card block with a line that holds only {}", b.end_note)),
+            Diagnostic::error(
+                Code::BlockUnclosed,
+                file,
+                start_line,
+                1,
+                format!("{} block has no {}", b.begin_note, b.end_note),
+            )
+            .with_hint(format!("close the card block with a line that holds only {}", b.end_note)),
         );
         return start + 1;
     };
@@ -206,6 +218,7 @@ fn block(lines: &[&str], start: usize, first_line: usize, cx: Context<'_>, out: 
     if end_raw.trim() == b.begin_note {
         out.diagnostics.push(
             Diagnostic::error(
+                Code::BlockUnclosed,
                 file,
                 start_line,
                 1,
@@ -223,7 +236,7 @@ fn block(lines: &[&str], start: usize, first_line: usize, cx: Context<'_>, out: 
     }
     if end_raw != b.end_note {
         out.diagnostics.push(
-            Diagnostic::warning(
+            Diagnostic::warning(Code::BlockIndentedEnd,
                 file,
                 first_line + end,
                 1,
@@ -239,6 +252,7 @@ fn block(lines: &[&str], start: usize, first_line: usize, cx: Context<'_>, out: 
     let Some((type_off, type_line)) = body.iter().enumerate().find(|(_, l)| !l.trim().is_empty()) else {
         out.diagnostics.push(
             Diagnostic::error(
+                Code::BlockEmpty,
                 file,
                 start_line,
                 1,
@@ -280,7 +294,7 @@ fn block(lines: &[&str], start: usize, first_line: usize, cx: Context<'_>, out: 
 fn deleted(cx: Context<'_>, line: usize, id: Option<u64>) -> Diagnostic {
     let b = &cx.settings.blocks;
     let what = id.map_or_else(|| "the card".to_owned(), |id| format!("note {id}"));
-    Diagnostic::warning(cx.file, line, 1, format!("{} marks {what} for deletion: it is left out of the deck", b.delete))
+    Diagnostic::warning(Code::BlockDeleted, cx.file, line, 1, format!("{} marks {what} for deletion: it is left out of the deck", b.delete))
         .with_hint(format!(
             "a deck file cannot delete: Anki keeps {what} until you delete it there (search `nid:{}`), then remove the block",
             id.map_or_else(|| "…".to_owned(), |i| i.to_string())
@@ -308,7 +322,7 @@ fn frozen(
         (None, Some(kind)) => kind.fields().iter().map(|f| (*f).to_owned()).collect(),
         (None, None) => {
             out.diagnostics.push(
-                Diagnostic::warning(cx.file, first_line + start, 1, format!("{} fields of unknown note type `{type_name}` are ignored", cx.settings.blocks.frozen))
+                Diagnostic::warning(Code::NoteTypeUnknown, cx.file, first_line + start, 1, format!("{} fields of unknown note type `{type_name}` are ignored", cx.settings.blocks.frozen))
                     .with_hint("frozen fields need a type whose fields are known: built in, declared in studygen.toml or in the plugin's fields_dict"),
             );
             return end;

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use super::blocks;
 use super::typed::{self, At};
 use super::{CardSpec, Context, Custom, NoteKind, Scanned, Syntax};
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::diagnostics::{Code, Diagnostic, LineIndex};
 
 static MATH_AND_CODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?<!\$)\$(?=\S)(?=[^$])[\s\S]*?\S\$|\$\$[\s\S]*?\$\$|(?<!`)`(?=[^`])[\s\S]*?`|```[\s\S]*?```").unwrap()
@@ -26,7 +26,7 @@ pub fn scan(text: &str, cx: Context<'_>) -> Scanned {
     for custom in &cx.settings.regexes {
         let Some(fields) = fields_of(&custom.note_type, cx) else {
             out.diagnostics.push(
-                Diagnostic::warning(cx.file, 0, 0, format!("custom regex of note type `{}` is skipped: its fields are not known", custom.note_type))
+                Diagnostic::warning(Code::CustomRegexInvalid, cx.file, 0, 0, format!("custom regex of note type `{}` is skipped: its fields are not known", custom.note_type))
                     .with_hint("the plugin's data.json lists every note type's fields in `fields_dict`; declare the type in studygen.toml"),
             );
             continue;

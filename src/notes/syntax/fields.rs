@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::blocks::split_tags;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::settings::Declared;
 
 /// An ID line: `<!--ID: n-->` (also as a list item, `- <!--ID: n-->`) or `ID: n`.
@@ -74,6 +74,7 @@ pub fn split(
         } else if let Some(near) = near_miss(raw, fields) {
             diags.push(
                 Diagnostic::warning(
+                    Code::FieldUnknown,
                     file,
                     *lineno,
                     1,

@@ -4,7 +4,7 @@
 
 use super::typed::{self, At};
 use super::{CardSpec, Context, Syntax, fields};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// The inline block on `raw`, if it holds one.
 pub fn parse(raw: &str, lineno: usize, cx: Context<'_>, diags: &mut Vec<Diagnostic>) -> Option<CardSpec> {
@@ -14,6 +14,7 @@ pub fn parse(raw: &str, lineno: usize, cx: Context<'_>, diags: &mut Vec<Diagnost
     let Some(end) = raw.get(body_start..).and_then(|r| r.find(b.end_inline.as_str())).map(|e| e + body_start) else {
         diags.push(
             Diagnostic::error(
+                Code::InlineUnclosed,
                 cx.file,
                 lineno,
                 start + 1,

@@ -20,7 +20,7 @@ pub mod inline_blocks;
 pub mod spaced_repetition;
 pub mod typed;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::settings::Settings;
 
 /// The built-in kinds of card, each with fixed fields.
@@ -214,6 +214,7 @@ pub fn scan(text: &str, lines: &[&str], first_line: usize, cx: Context<'_>) -> S
         Some(n) => {
             diags.push(
                 Diagnostic::error(
+                    Code::ClozeOutOfRange,
                     file,
                     card.line,
                     1,
@@ -226,9 +227,11 @@ pub fn scan(text: &str, lines: &[&str], first_line: usize, cx: Context<'_>) -> S
         None => true,
     });
     for (line, id) in &out.loose_ids {
-        out.diagnostics.push(Diagnostic::warning(cx.file, *line, 1, format!("ID {id} belongs to no card")).with_hint(
-            "an ID line goes inside its card's block, before the end marker; delete it if the card is gone",
-        ));
+        out.diagnostics.push(
+            Diagnostic::warning(Code::IdOrphan, cx.file, *line, 1, format!("ID {id} belongs to no card")).with_hint(
+                "an ID line goes inside its card's block, before the end marker; delete it if the card is gone",
+            ),
+        );
     }
     out
 }

@@ -10,7 +10,7 @@ use regex::Regex;
 
 use super::cloze_patterns::cloze_regex;
 use super::{CardSpec, Context, NoteKind, Scanned, Syntax};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 static SR_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*<!--SR:[^>]*-->").unwrap());
 
@@ -114,6 +114,7 @@ impl<'a> Reader<'a> {
         if front.iter().all(|l| l.trim().is_empty()) {
             out.diagnostics.push(
                 Diagnostic::error(
+                    Code::CardEmptyFront,
                     self.cx.file,
                     first_line + at,
                     1,
@@ -135,6 +136,7 @@ impl<'a> Reader<'a> {
         if card.fields[1].is_empty() {
             out.diagnostics.push(
                 Diagnostic::warning(
+                    Code::CardEmptyBack,
                     self.cx.file,
                     first_line + at,
                     1,
@@ -224,18 +226,27 @@ impl<'a> Reader<'a> {
         }
         if front.is_empty() {
             diags.push(
-                Diagnostic::error(self.cx.file, lineno, 1, format!("empty front: nothing before `{}`", sr.single))
-                    .with_hint(format!(
-                        "write the question before `{}`, as in `question{}answer`",
-                        sr.single, sr.single
-                    )),
+                Diagnostic::error(
+                    Code::CardEmptyFront,
+                    self.cx.file,
+                    lineno,
+                    1,
+                    format!("empty front: nothing before `{}`", sr.single),
+                )
+                .with_hint(format!("write the question before `{}`, as in `question{}answer`", sr.single, sr.single)),
             );
             return None;
         }
         if back.is_empty() {
             diags.push(
-                Diagnostic::warning(self.cx.file, lineno, at + 1, format!("empty back: nothing after `{}`", sr.single))
-                    .with_hint(format!("write the answer after `{}`", sr.single)),
+                Diagnostic::warning(
+                    Code::CardEmptyBack,
+                    self.cx.file,
+                    lineno,
+                    at + 1,
+                    format!("empty back: nothing after `{}`", sr.single),
+                )
+                .with_hint(format!("write the answer after `{}`", sr.single)),
             );
         }
         let kind = if reversed { NoteKind::Reversed } else { NoteKind::Basic };

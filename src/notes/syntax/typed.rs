@@ -4,7 +4,7 @@
 
 use super::fields::{self, Split};
 use super::{CardSpec, Context, Custom, NoteKind, Syntax, curly_cloze, has_cloze};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// Where a card was written.
 #[derive(Debug, Clone, Copy)]
@@ -44,7 +44,7 @@ pub fn typed_card(
         (None, None) if types.create_unknown => {
             if types.from_anki {
                 diags.push(
-                    Diagnostic::warning(at.file, at.type_lineno, 1, format!("note type `{type_name}` is not one of your Anki note types"))
+                    Diagnostic::warning(Code::NoteTypeUnknown, at.file, at.type_lineno, 1, format!("note type `{type_name}` is not one of your Anki note types"))
                         .with_hint("Obsidian_to_Anki's fields_dict lists them, and the plugin skips this card; studygen makes the type from its blocks. Check the name, or map it in studygen.toml"),
                 );
             }
@@ -55,7 +55,7 @@ pub fn typed_card(
         }
         (None, None) => {
             diags.push(
-                Diagnostic::error(at.file, at.type_lineno, 1, format!("unknown note type `{type_name}`")).with_hint(format!(
+                Diagnostic::error(Code::NoteTypeUnknown, at.file, at.type_lineno, 1, format!("unknown note type `{type_name}`")).with_hint(format!(
                     "the line after {} names the note type: {}, or a type declared in studygen.toml or the plugin's fields_dict",
                     cx.settings.blocks.begin_note,
                     NoteKind::NAMES.join(", ")
@@ -108,7 +108,7 @@ pub fn finish(
     if card.fields.first().is_none_or(|f| f.trim().is_empty()) {
         let hidden = card.fields.iter().any(|f| !f.trim().is_empty());
         diags.push(
-            Diagnostic::error(at.file, at.type_lineno, 1, format!("empty {first}: the card has no question"))
+            Diagnostic::error(Code::CardEmptyFront, at.file, at.type_lineno, 1, format!("empty {first}: the card has no question"))
                 .with_hint(if hidden {
                     format!("the card's text sits in other fields, which the front does not show; put the question first, or under `{first}:`")
                 } else {
@@ -119,14 +119,20 @@ pub fn finish(
     }
     if cloze && !card.fields.iter().any(|f| has_cloze(f)) {
         diags.push(
-            Diagnostic::error(at.file, at.type_lineno, 1, format!("{type_name} card has no cloze deletion"))
-                .with_hint("mark what to hide as {{c1::text}}, or use a Basic type; the card was left out"),
+            Diagnostic::error(
+                Code::ClozeMissing,
+                at.file,
+                at.type_lineno,
+                1,
+                format!("{type_name} card has no cloze deletion"),
+            )
+            .with_hint("mark what to hide as {{c1::text}}, or use a Basic type; the card was left out"),
         );
         return None;
     }
     if !cloze && card.fields.iter().skip(1).all(|f| f.trim().is_empty()) {
         diags.push(
-            Diagnostic::warning(at.file, at.start_line, 1, "empty back: the card has no answer")
+            Diagnostic::warning(Code::CardEmptyBack, at.file, at.start_line, 1, "empty back: the card has no answer")
                 .with_hint("add the answer under the second field's label, such as `Back:`"),
         );
     }

@@ -4,12 +4,22 @@
 //! They are printed once, at the end, in the style of a compiler:
 //!
 //! ```text
-//! error: START block has no END
+//! error[block-unclosed]: START block has no END
 //!   --> cards.md:12:1
+//!    |
+//! 12 | START
+//!    | ^
 //!   = hint: close the block with a line that holds only END
 //! ```
+//!
+//! [`render`] also writes them as JSON lines and as GitHub workflow annotations.
+
+mod codes;
+pub mod render;
 
 use std::fmt;
+
+pub use codes::Code;
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -29,6 +39,8 @@ pub enum Severity {
 pub struct Diagnostic {
     /// How bad it is.
     pub severity: Severity,
+    /// What kind of problem it is.
+    pub code: Code,
     /// The file, relative to the vault root, with `/` separators.
     pub file: String,
     /// 1-based line; 0 when the problem concerns the whole file.
@@ -39,26 +51,38 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub hint: Option<String>,
+    /// The text of the line it points at, when it points into a note ([`attach_sources`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl Diagnostic {
     /// An error at `file:line:col`.
-    pub fn error(file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, file, line, col, message)
+    pub fn error(code: Code, file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, file, line, col, message)
     }
 
     /// Information at `file:line:col`: reported, never failing.
-    pub fn info(file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
-        Self::new(Severity::Info, file, line, col, message)
+    pub fn info(code: Code, file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Self::new(Severity::Info, code, file, line, col, message)
     }
 
     /// A warning at `file:line:col`.
-    pub fn warning(file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, file, line, col, message)
+    pub fn warning(code: Code, file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, file, line, col, message)
     }
 
-    fn new(severity: Severity, file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
-        Diagnostic { severity, file: file.to_owned(), line, col, message: message.into(), hint: None }
+    fn new(severity: Severity, code: Code, file: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            file: file.to_owned(),
+            line,
+            col,
+            message: message.into(),
+            hint: None,
+            source: None,
+        }
     }
 
     /// Adds a hint.
@@ -87,19 +111,37 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.severity {
+impl Severity {
+    /// `error`, `warning` or `info`.
+    pub fn as_str(self) -> &'static str {
+        match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "info",
-        };
-        // A file name or link target may hold a newline or an escape sequence: never print one raw.
-        write!(f, "{kind}: {}\n  --> {}", printable(&self.message), printable(&self.location()))?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  = hint: {}", printable(hint))?;
         }
-        Ok(())
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// The terminal form without colour; see [`render::terminal`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&render::terminal(self, false))
+    }
+}
+
+/// Attaches to each diagnostic that points at a line of a note the text of that line, for the
+/// terminal's source snippet. `text_of` gives a note's text by its vault-relative path.
+pub fn attach_sources<'a>(diags: &mut [Diagnostic], text_of: impl Fn(&str) -> Option<&'a [u8]>) {
+    for d in diags.iter_mut().filter(|d| d.line > 0 && d.source.is_none()) {
+        let Some(bytes) = text_of(&d.file) else { continue };
+        let Some(line) = bytes.split(|b| *b == b'\n').nth(d.line - 1) else { continue };
+        let line = String::from_utf8_lossy(line);
+        let line = line.trim_end_matches('\r');
+        // A snippet is a reminder, not a copy: a very long line is cut.
+        d.source = Some(match line.char_indices().nth(240) {
+            Some((at, _)) => format!("{}…", &line[..at]),
+            None => line.to_owned(),
+        });
     }
 }
 
@@ -158,7 +200,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_never_printed_raw() {
-        let d = Diagnostic::warning("evil\n  --> fake.md:1\u{1b}[2J.md", 3, 1, "link `a\rb`");
+        let d = Diagnostic::warning(Code::LinkUnresolved, "evil\n  --> fake.md:1\u{1b}[2J.md", 3, 1, "link `a\rb`");
         let shown = d.to_string();
         assert_eq!(shown.lines().count(), 2, "{shown}");
         assert!(!shown.contains('\u{1b}') && !shown.contains('\r'), "{shown}");
@@ -166,7 +208,7 @@ mod tests {
 
     #[test]
     fn display_has_location_and_hint() {
-        let d = Diagnostic::error("a.md", 3, 0, "bad").with_hint("fix it");
-        assert_eq!(d.to_string(), "error: bad\n  --> a.md:3\n  = hint: fix it");
+        let d = Diagnostic::error(Code::ClaimFailed, "a.md", 3, 0, "bad").with_hint("fix it");
+        assert_eq!(d.to_string(), "error[claim-failed]: bad\n  --> a.md:3\n  = hint: fix it");
     }
 }

@@ -257,37 +257,13 @@ fn write_outputs(
 ) -> anyhow::Result<()> {
     // Builds that share the output folder or the vault's state take turns.
     let _held = outputs::lock::acquire(&vault.root, out)?;
+    if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("apkg")) {
+        return write_deck_file(vault, opts, out, state, (lock, new_lock), w, report);
+    }
     let apkg_name = format!("{}.apkg", outputs::safe_file_name(w.root_deck));
     let staging = Staging::begin(out, &[&apkg_name, "cards.txt", "figures", state::IN_OUT])?;
 
-    // The identity state is written first: a state that knows more cards than the deck does no
-    // harm, but a deck whose cards the state forgot would get new GUIDs on the next build.
-    let (target, why_not) = state.target();
-    let source = state.source();
-    if let state::Target::File(path) = &target
-        && let Some(dir) = path.parent()
-    {
-        // What a killed build left there; the vault's lock is held, so it is no running build's.
-        atomic::remove_stale(dir);
-    }
-    let state_in_out = match target {
-        state::Target::File(path) if new_lock != lock || source.as_ref() != Some(&path) => {
-            match atomic::write(&path, new_lock.to_json().as_bytes()) {
-                Ok(()) => false,
-                Err(e) if opts.state.is_some() => return Err(e),
-                Err(e) => {
-                    state_warning(report, out, &format!("{e:#}"));
-                    true
-                }
-            }
-        }
-        state::Target::File(_) => false,
-        state::Target::Out => {
-            state_warning(report, out, why_not.as_deref().unwrap_or("the vault cannot be written"));
-            true
-        }
-    };
-    if state_in_out {
+    if save_state(opts, out, state, (lock, new_lock), report)? {
         staging.write(state::IN_OUT, new_lock.to_json().as_bytes())?;
     }
 
@@ -330,6 +306,83 @@ fn write_outputs(
     written?;
     staging.commit()?;
     report.written = vec![out.join(apkg_name), out.join("cards.txt")];
+    Ok(())
+}
+
+/// Writes the identity state, first: a state that knows more cards than the deck does no harm,
+/// but a deck whose cards the state forgot would get new GUIDs on the next build. Returns whether
+/// it must go into the output set instead (the vault cannot be written, and no `--state`).
+fn save_state(
+    opts: &Options,
+    out: &Path,
+    state: &state::Place,
+    (lock, new_lock): (&identity::Lock, &identity::Lock),
+    report: &mut Report,
+) -> anyhow::Result<bool> {
+    let (target, why_not) = state.target();
+    let source = state.source();
+    if let state::Target::File(path) = &target
+        && let Some(dir) = path.parent()
+    {
+        // What a killed build left there; the vault's lock is held, so it is no running build's.
+        atomic::remove_stale(dir);
+    }
+    Ok(match target {
+        state::Target::File(path) if new_lock != lock || source.as_ref() != Some(&path) => {
+            match atomic::write(&path, new_lock.to_json().as_bytes()) {
+                Ok(()) => false,
+                Err(e) if opts.state.is_some() => return Err(e),
+                Err(e) => {
+                    state_warning(report, out, &format!("{e:#}"));
+                    true
+                }
+            }
+        }
+        state::Target::File(_) => false,
+        state::Target::Out => {
+            state_warning(report, out, why_not.as_deref().unwrap_or("the vault cannot be written"));
+            true
+        }
+    })
+}
+
+/// `--out x.apkg`: writes just that deck (atomically, by rename), with the figures it shows as
+/// media; no `cards.txt`, figure files or build record.
+fn write_deck_file(
+    vault: &Vault,
+    opts: &Options,
+    out: &Path,
+    state: &state::Place,
+    locks: (&identity::Lock, &identity::Lock),
+    w: &Written<'_>,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    if out.is_dir() {
+        anyhow::bail!("`{}` is a folder; give --out a folder, or the path of the .apkg file to write", out.display());
+    }
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    if save_state(opts, out, state, locks, report)? {
+        anyhow::bail!(
+            "the vault cannot be written, so the identity state has nowhere to go beside a single deck file; pass --state DIR, or give --out a folder"
+        );
+    }
+    // The figures the cards show are packed from a temporary folder beside the deck.
+    let figures = tempfile::Builder::new().prefix(atomic::TEMP_PREFIX).tempdir_in(dir)?;
+    let used: HashSet<&str> = report.cards.iter().flat_map(|c| c.media.iter().map(String::as_str)).collect();
+    let mut media = collect_media(vault, &report.cards);
+    for (name, svg) in w.lab.figures().into_iter().filter(|(n, _)| used.contains(n.as_str())) {
+        let path = figures.path().join(&name);
+        std::fs::write(&path, svg)?;
+        media.push(Media { path, name });
+    }
+    media.sort();
+    media.dedup_by(|a, b| a.name == b.name);
+    apkg::write(out, &report.cards, w.models, &media, w.templates, opts.now)
+        .with_context(|| format!("cannot write `{}`", out.display()))?;
+    finish_diagnostics(vault, &mut report.diagnostics);
+    report.card_count = report.cards.len();
+    report.written = vec![out.to_owned()];
     Ok(())
 }
 

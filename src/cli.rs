@@ -4,16 +4,45 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-const AFTER_HELP: &str = "\
-Examples:
-  studygen build                 build notes/ into out/
-  studygen build ~/vault --out ~/anki
-  studygen check notes/          check the vault, write nothing (for CI)
-
+/// The exit codes, shown after every help text.
+macro_rules! exit_codes {
+    () => {
+        "
 Exit codes:
   0  success
   1  the vault has errors (or warnings, with --deny-warnings); they are listed with file:line
-  2  studygen could not run: bad arguments, an unreadable vault, an unwritable output folder";
+  2  studygen could not run: bad arguments, a missing vault, an unwritable output folder"
+    };
+}
+
+const AFTER_HELP: &str = concat!(
+    "Examples:
+  studygen build                 build notes/ into out/
+  studygen check notes/          check the vault, write nothing (for CI)
+",
+    exit_codes!()
+);
+
+const BUILD_HELP: &str = concat!(
+    "Examples:
+  studygen build                               build notes/ into out/
+  studygen build ~/vault --out ~/anki          the deck, cards.txt and figures into ~/anki/
+  studygen build ~/vault --out ~/Desktop/ml.apkg   just the deck file
+  studygen build --force                       write the deck even while a claim fails
+  studygen build /ro/vault --state ~/.cache/sg  a read-only vault; identity kept elsewhere
+",
+    exit_codes!()
+);
+
+const CHECK_HELP: &str = concat!(
+    "Examples:
+  studygen check                               check notes/, write nothing
+  studygen check ~/vault --deny-warnings       warnings fail too
+  studygen check notes --format github         annotations for a GitHub Actions run
+  studygen check notes --format json | jq .    one JSON object per diagnostic
+",
+    exit_codes!()
+);
 
 /// Turn an Obsidian vault into an Anki deck, and check what the notes say.
 #[derive(Debug, Parser)]
@@ -41,12 +70,13 @@ pub(crate) enum Format {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Build the vault into OUT/<vault>.apkg and OUT/cards.txt.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = BUILD_HELP)]
     Build {
         /// The vault's root folder.
         #[arg(default_value = "notes")]
         vault: PathBuf,
-        /// Where to write the deck.
+        /// Where to write: a folder (the deck, cards.txt, figures), or a path ending in .apkg
+        /// (just that deck).
         #[arg(long, short, default_value = "out")]
         out: PathBuf,
         /// Write the deck even when the vault has errors, leaving out the broken cards.
@@ -64,7 +94,7 @@ pub(crate) enum Command {
         format: Format,
     },
     /// Parse and check the whole vault without writing anything; exit 1 on any error.
-    #[command(after_help = AFTER_HELP)]
+    #[command(after_help = CHECK_HELP)]
     Check {
         /// The vault's root folder.
         #[arg(default_value = "notes")]

@@ -12,8 +12,14 @@ use rayon::prelude::*;
 /// Why a vault could not be loaded at all (problems inside single notes are diagnostics instead).
 #[derive(Debug, thiserror::Error)]
 pub enum VaultError {
-    /// The root is missing or is not a folder.
-    #[error("vault `{0}` is not a folder")]
+    /// The root does not exist.
+    #[error(
+        "vault `{}` does not exist; give the vault's folder, as in `studygen build ~/notes` (without one, studygen reads `notes` in the current folder)",
+        .0.display()
+    )]
+    Missing(PathBuf),
+    /// The root is not a folder.
+    #[error("vault `{}` is not a folder; give the folder that holds the notes, not a note", .0.display())]
     NotAFolder(PathBuf),
     /// Walking or reading failed.
     #[error("cannot read `{path}`")]
@@ -96,8 +102,11 @@ pub fn file_name(path: &str) -> &str {
 
 /// Loads the vault at `root`. Notes are read in parallel.
 pub fn load(root: &Path) -> Result<Vault, VaultError> {
-    if !root.is_dir() {
-        return Err(VaultError::NotAFolder(root.to_owned()));
+    match std::fs::metadata(root) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(VaultError::Missing(root.to_owned())),
+        Err(source) => return Err(VaultError::Io { path: root.to_owned(), source }),
+        Ok(m) if !m.is_dir() => return Err(VaultError::NotAFolder(root.to_owned())),
+        Ok(_) => {}
     }
     let mut md = Vec::new();
     let mut attachments: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -183,6 +192,7 @@ mod tests {
 
     #[test]
     fn missing_root_is_an_error() {
-        assert!(matches!(load(Path::new("/definitely/not/here")), Err(VaultError::NotAFolder(_))));
+        assert!(matches!(load(Path::new("/definitely/not/here")), Err(VaultError::Missing(_))));
+        assert!(matches!(load(Path::new("/etc/hostname")), Err(VaultError::NotAFolder(_))));
     }
 }

@@ -95,7 +95,12 @@ fn warnings_fail_only_when_denied() {
 fn usage_errors_and_missing_vaults_exit_2() {
     let o = studygen(&["check", "/no/such/vault"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("is not a folder"), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("vault `/no/such/vault` does not exist"), "{err}");
+    assert!(err.contains("studygen reads `notes` in the current folder"), "the hint names the default: {err}");
+    let o = studygen(&["check", "/etc/hostname"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not a folder; give the folder that holds the notes"), "{}", stderr(&o));
     assert_eq!(studygen(&["frobnicate"]).status.code(), Some(2));
 }
 
@@ -162,4 +167,36 @@ fn two_builds_into_one_folder_take_turns() {
         let err = build_ok(last, &out);
         assert!(err.contains("up to date"), "{err}");
     }
+}
+
+#[test]
+fn out_given_as_an_apkg_path_writes_that_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v");
+    std::fs::create_dir_all(&vault).unwrap();
+    std::fs::write(
+        vault.join("a.md"),
+        "```experiment\nkind: saddle-escape\nid: s\nf: x^2 - y^2\nstart: [1, 1e-8]\nmethods: [gd]\n```\n\n\
+         START\nBasic\nWhat does GD do at a saddle?\nBack: it escapes after `= s.gd.escape_step` steps ![[s.svg]]\nEND\n",
+    )
+    .unwrap();
+    let deck = tmp.path().join("decks/mine.apkg");
+    let o = studygen(&["build", vault.to_str().unwrap(), "--out", deck.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(deck.is_file(), "a file, not a folder named mine.apkg");
+    assert!(stderr(&o).contains(&format!("wrote {}", deck.display())), "{}", stderr(&o));
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&deck).unwrap()).unwrap();
+    assert!(zip.by_name("collection.anki2").is_ok());
+    let mut map = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("media").unwrap(), &mut map).unwrap();
+    assert!(map.contains("s.svg"), "the figure the card shows is packed: {map}");
+    // Nothing else is left beside it: no temporary folder, no cards.txt.
+    let names: Vec<_> = std::fs::read_dir(deck.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, ["mine.apkg"]);
+    // A folder of that name is refused, not written into.
+    std::fs::remove_file(&deck).unwrap();
+    std::fs::create_dir(&deck).unwrap();
+    let o = studygen(&["build", vault.to_str().unwrap(), "--out", deck.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is a folder"), "{}", stderr(&o));
 }

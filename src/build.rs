@@ -34,6 +34,8 @@ pub struct Options {
     pub now: i64,
     /// Where the identity state is kept, instead of the vault's `.studygen/`.
     pub state: Option<PathBuf>,
+    /// Drop the list of cards that left the vault (the user deleted them in Anki).
+    pub forget_orphans: bool,
 }
 
 impl Options {
@@ -44,7 +46,7 @@ impl Options {
         let now = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
         });
-        Options { vault: vault.into(), out, force: false, now, state: None }
+        Options { vault: vault.into(), out, force: false, now, state: None, forget_orphans: false }
     }
 }
 
@@ -82,6 +84,58 @@ pub struct Report {
     /// How many notes (Anki notes: one per card written) each syntax made.
     #[serde(default)]
     pub syntaxes: BTreeMap<notes::Syntax, usize>,
+    /// Cards built before that are no longer in the vault, and the Anki search that finds them.
+    #[serde(default)]
+    pub orphans: Orphans,
+}
+
+/// The cards that left the vault: an `.apkg` cannot delete, so Anki keeps them until the user
+/// deletes them there, and every build lists them until `--forget-orphans`.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Orphans {
+    /// Every card gone, oldest first.
+    pub cards: Vec<identity::Gone>,
+    /// How many of them left since the last build.
+    pub new: usize,
+    /// How many were forgotten by `--forget-orphans`.
+    pub forgotten: usize,
+    /// Anki's search for their notes, `nid:1,2,…`; empty when there are none.
+    pub search: String,
+}
+
+impl Orphans {
+    /// The orphans of a build whose identity state went from `old` to `new`; `live` are the GUIDs
+    /// of the cards being built, whose note ids the search never names.
+    fn new(old: &identity::Lock, new: &identity::Lock, live: &[&str]) -> Self {
+        let before: HashSet<&str> = old.gone.iter().map(|g| g.guid.as_str()).collect();
+        let live: HashSet<i64> = live.iter().map(|g| outputs::apkg::note_id(g)).collect();
+        let mut ids: Vec<i64> = new.gone.iter().map(|g| outputs::apkg::note_id(&g.guid)).collect();
+        ids.retain(|id| !live.contains(id));
+        ids.sort_unstable();
+        ids.dedup();
+        let search = if ids.is_empty() {
+            String::new()
+        } else {
+            format!("nid:{}", ids.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
+        };
+        let new_count = new.gone.iter().filter(|g| !before.contains(g.guid.as_str())).count();
+        Orphans { cards: new.gone.clone(), new: new_count, forgotten: 0, search }
+    }
+
+    /// `OUT/orphans.txt`: the search, with how to use it, and the list.
+    pub fn file(&self) -> String {
+        let mut out = String::from(
+            "# Cards studygen built before that are no longer in the vault. A deck file cannot delete\n\
+             # notes, so Anki keeps them. To delete them: in Anki, open Browse, paste the search below,\n\
+             # select all the notes it finds, and delete them. Then build once with --forget-orphans.\n\n",
+        );
+        out.push_str(&self.search);
+        out.push_str("\n\n# note\tGUID\tgone since (Unix time)\n");
+        for g in &self.cards {
+            out.push_str(&format!("# {}\t{}\t{}\n", g.note, g.guid, g.since));
+        }
+        out
+    }
 }
 
 impl Report {
@@ -123,9 +177,13 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
     let inputs = opts.out.as_ref().map(|_| record::inputs(&vault, opts)).unwrap_or_default();
     let fingerprint = opts.out.as_ref().map(|_| record::fingerprint(&inputs, &state));
     if let (Some(out), Some(fp)) = (&opts.out, &fingerprint)
-        && let Some(report) = record::unchanged(out, fp)
+        && !opts.forget_orphans
+        && let Some(mut report) = record::unchanged(out, fp)
     {
         clock.lap("fingerprint");
+        // Nothing left the vault, and nothing was forgotten, since that build.
+        report.orphans.new = 0;
+        report.orphans.forgotten = 0;
         return Ok(report);
     }
     let templates = Templates::load(&vault.root)?;
@@ -188,8 +246,14 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
     clock.lap("render");
 
     let present: HashSet<String> = vault.notes.iter().map(|n| n.rel.clone()).collect();
-    let (new_lock, diags) = identity::assign(&mut cards, &present, &lock, opts.now);
+    let (mut new_lock, diags) = identity::assign(&mut cards, &present, &lock, opts.now);
     report.diagnostics.extend(diags);
+    let live: Vec<&str> = cards.iter().map(|c| c.guid.as_str()).collect();
+    report.orphans = Orphans::new(&lock, &new_lock, &live);
+    if opts.forget_orphans {
+        report.orphans = Orphans { forgotten: new_lock.gone.len(), ..Orphans::default() };
+        new_lock.gone.clear();
+    }
     clock.lap("identity");
     report.anki_cards = cards
         .iter()
@@ -220,6 +284,9 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
     clock.lap("outputs");
     Ok(report)
 }
+
+/// The list of cards that left the vault, in the output folder.
+pub const ORPHANS: &str = "orphans.txt";
 
 /// Sorts the diagnostics and gives each the text of the line it points at.
 fn finish_diagnostics(vault: &Vault, diags: &mut [Diagnostic]) {
@@ -261,12 +328,15 @@ fn write_outputs(
         return write_deck_file(vault, opts, out, state, (lock, new_lock), w, report);
     }
     let apkg_name = format!("{}.apkg", outputs::safe_file_name(w.root_deck));
-    let staging = Staging::begin(out, &[&apkg_name, "cards.txt", "figures", state::IN_OUT])?;
+    let staging = Staging::begin(out, &[&apkg_name, "cards.txt", "figures", ORPHANS, state::IN_OUT])?;
 
     if save_state(opts, out, state, (lock, new_lock), report)? {
         staging.write(state::IN_OUT, new_lock.to_json().as_bytes())?;
     }
 
+    if !report.orphans.cards.is_empty() {
+        staging.write(ORPHANS, report.orphans.file().as_bytes())?;
+    }
     for (name, svg) in w.lab.figures() {
         staging.write(&format!("figures/{name}"), svg.as_bytes())?;
     }

@@ -92,6 +92,10 @@ pub(crate) enum Command {
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// Stop listing the cards that left the vault (after deleting them in Anki with the
+        /// search in OUT/orphans.txt).
+        #[arg(long)]
+        forget_orphans: bool,
     },
     /// Parse and check the whole vault without writing anything; exit 1 on any error.
     #[command(after_help = CHECK_HELP)]

@@ -252,3 +252,45 @@ fn custom_note_types_import_render_and_reimport_cleanly() {
         "{log}"
     );
 }
+
+#[test]
+fn the_orphans_search_finds_exactly_the_deleted_cards_note_in_real_anki() {
+    let (_tmp, vault) = copy_vault(&repo().join("notes"), "notes");
+    let out = vault.parent().unwrap().join("out");
+    build_ok(&vault, &out);
+    let anki = Anki::new();
+    anki.import_apkg(&apkg_in(&out));
+    let before = anki.inspect();
+
+    // Delete one card from its note.
+    let note = vault.join("Saddle points.md");
+    let text = std::fs::read_to_string(&note).unwrap();
+    let front = "How do you recognize a saddle point from the Hessian?";
+    let start = text.find(&format!("START\nBasic\n{front}")).unwrap();
+    let end = start + text[start..].find("END\n").unwrap() + 4;
+    std::fs::write(&note, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let o = common::studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let err = common::stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("orphans: 1 card(s) left the vault (1 since the last build; from Saddle points.md)"), "{err}");
+    let search = err.lines().find_map(|l| l.split_once("search Anki's browser for: ")).expect("a search").1.to_owned();
+    let file = std::fs::read_to_string(out.join("orphans.txt")).unwrap();
+    assert!(file.lines().any(|l| l == search), "orphans.txt holds the search:\n{file}");
+
+    // Anki's browser search finds that card's note, and no other.
+    let found = anki.run("find-notes", Some(Path::new(&search)));
+    let found = arr(&found["notes"]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0]["fields"]["Front"].as_str().unwrap().contains(front), "{found:?}");
+    assert!(arr(&before["notes"]).iter().any(|n| n["guid"] == found[0]["guid"]));
+
+    // It stays listed on later builds, until the user says it is deleted.
+    let o = common::studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(common::stderr(&o).contains("up to date"), "{}", common::stderr(&o));
+    assert!(common::stderr(&o).contains("orphans: 1 card(s) left the vault (0 since the last build"));
+    let o = common::studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap(), "--forget-orphans"]);
+    assert!(common::stderr(&o).contains("orphans: forgot 1 card(s)"), "{}", common::stderr(&o));
+    let o = common::studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(!common::stderr(&o).contains("orphans:"), "{}", common::stderr(&o));
+    assert!(!out.join("orphans.txt").exists());
+}

@@ -46,6 +46,21 @@ pub struct Lock {
     pub version: u32,
     /// Each note's cards, in file order.
     pub notes: BTreeMap<String, Vec<Entry>>,
+    /// Cards that were built before and are no longer in the vault: Anki keeps them until the user
+    /// deletes them there, so they are listed on every build until `--forget-orphans`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gone: Vec<Gone>,
+}
+
+/// A card that left the vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gone {
+    /// Its GUID.
+    pub guid: String,
+    /// The note it was in.
+    pub note: String,
+    /// When a build first found it gone, in seconds.
+    pub since: i64,
 }
 
 /// One remembered card.
@@ -69,13 +84,13 @@ impl Lock {
         let path = vault.join(LOCK_PATH);
         // A linked `.studygen` could point outside the vault: it is not read (nor written).
         if std::fs::symlink_metadata(vault.join(".studygen")).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Ok(Lock { version: 1, notes: BTreeMap::new() });
+            return Ok(Lock { version: 1, ..Lock::default() });
         }
         match crate::vault::read_own_file(&path, 256 << 20) {
             Ok(Some(bytes)) => serde_json::from_slice(&bytes).with_context(|| {
                 format!("identity file `{}` is damaged; restore it from version control or delete it", path.display())
             }),
-            Ok(None) => Ok(Lock { version: 1, notes: BTreeMap::new() }),
+            Ok(None) => Ok(Lock { version: 1, ..Lock::default() }),
             Err(e) => Err(e).with_context(|| format!("cannot read `{}`", path.display())),
         }
     }
@@ -130,7 +145,7 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
     let mut diags = Vec::new();
     let mut orphans = Orphans::new(lock, present);
     let mut taken: HashMap<String, (String, usize)> = HashMap::new();
-    let mut new_lock = Lock { version: 1, notes: BTreeMap::new() };
+    let mut new_lock = Lock { version: 1, ..Lock::default() };
     let keys: Vec<Keys> = cards
         .par_iter()
         .map(|c| Keys {
@@ -193,7 +208,22 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
         new_lock.notes.insert(path, entries);
         start = end;
     }
+    new_lock.gone = gone(lock, &new_lock, now);
     (new_lock, diags)
+}
+
+/// The cards of `old` that `new` no longer has, added to those gone before; a card that came back
+/// (its GUID is in use again) is no longer gone.
+fn gone(old: &Lock, new: &Lock, now: i64) -> Vec<Gone> {
+    let live: HashSet<&str> = new.notes.values().flatten().map(|e| e.guid.as_str()).collect();
+    let mut out: Vec<Gone> = old.gone.iter().filter(|g| !live.contains(g.guid.as_str())).cloned().collect();
+    let known: HashSet<String> = out.iter().map(|g| g.guid.clone()).collect();
+    for (note, entries) in &old.notes {
+        for e in entries.iter().filter(|e| !live.contains(e.guid.as_str()) && !known.contains(&e.guid)) {
+            out.push(Gone { guid: e.guid.clone(), note: note.clone(), since: now });
+        }
+    }
+    out
 }
 
 /// Cards of notes that the vault no longer has (renamed or moved), by front and by back hash.

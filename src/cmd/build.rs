@@ -5,17 +5,22 @@ use std::process::ExitCode;
 
 use studygen::build::{self, Options};
 
+/// The options of `build` beyond the vault, the output and printing.
+pub(crate) struct Flags {
+    /// `--state DIR`.
+    pub(crate) state: Option<PathBuf>,
+    /// `--force`.
+    pub(crate) force: bool,
+    /// `--forget-orphans`.
+    pub(crate) forget_orphans: bool,
+}
+
 /// Builds `vault` into `out`.
-pub(crate) fn run(
-    vault: &Path,
-    out: &Path,
-    state: Option<PathBuf>,
-    force: bool,
-    print: super::Print,
-) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(vault: &Path, out: &Path, flags: Flags, print: super::Print) -> anyhow::Result<ExitCode> {
     let mut opts = Options::new(vault, Some(out.to_owned()));
-    opts.force = force;
-    opts.state = state;
+    opts.force = flags.force;
+    opts.state = flags.state;
+    opts.forget_orphans = flags.forget_orphans;
     let report = build::run(&opts)?;
     let code = super::finish(&report, vault, print);
     if report.unchanged {
@@ -30,7 +35,44 @@ pub(crate) fn run(
     for path in &report.written {
         eprintln!("wrote {}", shown(path));
     }
+    orphans(&report.orphans, out);
     Ok(code)
+}
+
+/// Lists the cards that left the vault, and how to delete them in Anki.
+fn orphans(o: &build::Orphans, out: &Path) {
+    if o.forgotten > 0 {
+        eprintln!("orphans: forgot {} card(s) that had left the vault", o.forgotten);
+    }
+    if o.cards.is_empty() {
+        return;
+    }
+    let mut notes: Vec<String> = o.cards.iter().map(|g| g.note.clone()).collect();
+    notes.sort_unstable();
+    notes.dedup();
+    if notes.len() > 5 {
+        let more = format!("{} more notes", notes.len() - 4);
+        notes.truncate(4);
+        notes.push(more);
+    }
+    eprintln!(
+        "orphans: {} card(s) left the vault ({} since the last build; from {}). A deck cannot delete, so Anki keeps them.",
+        o.cards.len(),
+        o.new,
+        shown(Path::new(&notes.join(", ")))
+    );
+    if o.search.is_empty() {
+        return;
+    }
+    eprintln!("  to delete them, search Anki's browser for: {}", o.search);
+    if out.is_dir() {
+        eprintln!(
+            "  (also in {}); once deleted, build with --forget-orphans",
+            shown(&out.join(studygen::build::ORPHANS))
+        );
+    } else {
+        eprintln!("  once deleted, build with --forget-orphans");
+    }
 }
 
 /// A path as printed: control characters escaped.

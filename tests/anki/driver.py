@@ -6,6 +6,7 @@ Usage: driver.py COLLECTION COMMAND [ARG]
   review             answer every card once with "Easy" through the scheduler
   remove-notes       delete every note (to re-import the same GUIDs from another format)
   inspect            notes, cards, rendered sides, empty cards, media check, review logs
+  find-notes QUERY   the notes a search of Anki's browser finds: id and fields
 """
 
 import json
@@ -60,6 +61,15 @@ def remove_notes(col):
     ids = col.find_notes("")
     col.remove_notes(ids)
     return {"removed": len(ids)}
+
+
+def find_notes(col, query):
+    found = []
+    for nid in sorted(col.find_notes(query)):
+        note = col.get_note(nid)
+        names = [f["name"] for f in note.note_type()["flds"]]
+        found.append({"id": nid, "guid": note.guid, "fields": dict(zip(names, note.fields))})
+    return {"notes": found}
 
 
 def inspect(col):
@@ -122,6 +132,7 @@ def main():
             "review": lambda: review(col),
             "remove-notes": lambda: remove_notes(col),
             "inspect": lambda: inspect(col),
+            "find-notes": lambda: find_notes(col, arg),
         }
         out = commands[command]()
     finally:

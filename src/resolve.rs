@@ -63,6 +63,10 @@ impl Resolve for VaultMedia<'_> {
         self.shared.media(target)
     }
 
+    fn is_figure(&self, name: &str) -> bool {
+        self.shared.figures.values().any(|f| f == name)
+    }
+
     fn embed(&self, dest: &str) -> Option<markdown::Rendered> {
         let r = links::Reference::parse(dest);
         // `![[#Heading]]` embeds a part of the note being rendered.

@@ -115,7 +115,7 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     }
     let positive = out.series.iter().flat_map(|s| &s.points).all(|p| p.1 > 0.0);
     let title = format!("a cliff: plain and clipped GD, α = {}", super::format_number(alpha));
-    let axes = super::figures::Axes { title: &title, x: "step", y: "loss", log_y: positive };
+    let axes = super::figures::Axes { title: &title, x: "step", y: "loss", log_y: positive, whole_x: true };
     out.figure = Some(super::figures::lines(&axes, &out.series));
     Ok(out)
 }

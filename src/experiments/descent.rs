@@ -135,12 +135,25 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
         out.num(&format!("{rule}.gHg_first"), r.ghg.first().copied().unwrap_or(f64::NAN));
         out.num(&format!("{rule}.gHg_last"), r.ghg.last().copied().unwrap_or(f64::NAN));
         out.series.push(Series {
-            name: rule.clone(),
+            name: label(&rule, alpha),
             points: r.loss.iter().enumerate().map(|(k, l)| (k as f64, *l)).collect(),
         });
     }
-    out.figure = Some(super::figures::loss_curves(&out.series, kappa));
+    let title = format!("½xᵀHx, κ = {}, {n} dimensions", super::format_number(kappa));
+    out.figure = Some(super::figures::loss_curves(&title, &out.series));
     Ok(out)
+}
+
+/// A rule's name in words, for legends.
+fn label(rule: &str, alpha: f64) -> String {
+    match rule {
+        "fixed" => format!("fixed α = {}", super::format_number(alpha)),
+        "inverse_max" => "step 1/λmax".into(),
+        "optimal" => "optimal 2/(λmax+λmin)".into(),
+        "heavy_ball" => "heavy ball".into(),
+        "exact" => "exact line search".into(),
+        other => other.into(),
+    }
 }
 
 struct Descent {

@@ -104,7 +104,8 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     out.boolean("vanishes", rho < 1.0);
     out.boolean("explodes", rho > 1.0);
     let title = format!("‖Wᵗx‖ for spectral radius ρ = {}", super::format_number(rho));
-    let axes = super::figures::Axes { title: &title, x: "t", y: "log₁₀ ‖Wᵗx‖/‖x‖", log_y: false };
+    let axes =
+        super::figures::Axes { title: &title, x: "t", y: "log₁₀ ‖Wᵗx‖/‖x‖", log_y: false, whole_x: true };
     out.figure = Some(super::figures::lines(&axes, std::slice::from_ref(&series)));
     out.series = vec![series];
     Ok(out)

@@ -10,6 +10,20 @@ use super::objective::Objective;
 /// The methods, as named in specs.
 pub const METHODS: [&str; 7] = ["gd", "noisy", "perturbed", "momentum", "nesterov", "newton", "saddle_free"];
 
+/// A method's name in words, for legends.
+pub fn label(method: &str) -> &str {
+    match method {
+        "gd" => "gradient descent",
+        "noisy" => "noisy GD",
+        "perturbed" => "perturbed GD",
+        "momentum" => "heavy-ball momentum",
+        "nesterov" => "Nesterov momentum",
+        "newton" => "Newton",
+        "saddle_free" => "saddle-free Newton",
+        other => other,
+    }
+}
+
 /// Settings shared by the methods.
 #[derive(Debug, Clone)]
 pub struct Settings {

@@ -53,7 +53,9 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     let trials = p.int("trials");
     let wigner = p.names("ensemble").first().is_some_and(|e| e == "wigner");
     let mut out = Outcome::default();
-    let (mut measured, mut coin) = (Series::default(), Series::default());
+    let mut measured =
+        Series { name: if wigner { "measured, Wigner" } else { "measured, GOE" }.into(), points: Vec::new() };
+    let mut coin = Series { name: "2⁻ᵈ, coin flips".into(), points: Vec::new() };
     measured.name = format!("P(minimum), {}", if wigner { "Wigner" } else { "GOE" });
     coin.name = "2⁻ᵈ (coin flips)".into();
     for d in 1..=dims {
@@ -78,7 +80,13 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     }
     out.num("trials", trials as f64);
     let title = format!("random {} Hessians, {trials} per dimension", if wigner { "Wigner" } else { "GOE" });
-    let axes = super::figures::Axes { title: &title, x: "dimension d", y: "P(all eigenvalues > 0)", log_y: true };
+    let axes = super::figures::Axes {
+        title: &title,
+        x: "dimension d",
+        y: "P(all eigenvalues > 0)",
+        log_y: true,
+        whole_x: true,
+    };
     out.figure = Some(super::figures::lines(&axes, &[measured.clone(), coin.clone()]));
     out.series = vec![measured, coin];
     Ok(out)

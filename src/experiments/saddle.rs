@@ -368,11 +368,14 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
         report(&mut out, m, &trials, f.as_ref(), &names, epsilon.is_some(), &bound);
         if names.len() == 2 {
             let path = &trials[0].path;
-            out.series.push(Series { name: m.clone(), points: path.iter().map(|x| (x[0], x[1])).collect() });
+            let name = optim::label(m).to_owned();
+            out.series.push(Series { name, points: path.iter().map(|x| (x[0], x[1])).collect() });
         }
     }
     if names.len() == 2 {
-        out.figure = Some(super::figures::contour(f.as_ref(), &names, &out.series, &center, p.num("radius")));
+        let f_text = p.expr("f").map_or_else(String::new, |e| e.source.clone());
+        let title = format!("{f_text}, α = {}", super::format_number(p.num("step")));
+        out.figure = Some(super::figures::contour(&title, f.as_ref(), &names, &out.series, &center, p.num("radius")));
     }
     Ok(out)
 }

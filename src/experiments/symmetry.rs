@@ -278,8 +278,9 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     });
     out.boolean("rescale_preserves", rescale_ok);
     out.figure = Some(super::figures::bars(
-        &format!("{activation}, n = {n}, L = {depth}"),
-        &[("measured", distinct.len() as f64), ("(n!)^(L-1)", formula), ("(2ⁿn!)^(L-1)", formula_signs)],
+        &format!("{activation} net, width {n}, {depth} layers"),
+        "equivalent settings",
+        &[("measured", distinct.len() as f64), ("(n!)ᴸ⁻¹", formula), ("(2ⁿn!)ᴸ⁻¹", formula_signs)],
     ));
     Ok(out)
 }

@@ -45,6 +45,11 @@ pub trait Resolve {
     fn current_note(&self) -> Option<&str> {
         None
     }
+    /// Whether the packed file `name` is an experiment's figure (drawn for cards: the card CSS
+    /// inverts it in night mode).
+    fn is_figure(&self, _name: &str) -> bool {
+        false
+    }
     /// The formatted value of an experiment result `id.name`, if it exists.
     fn value(&self, _name: &str) -> Option<String> {
         None
@@ -288,7 +293,8 @@ fn image(dest: &str, inner: &str, title: &str, wiki: bool, vault: &dyn Resolve, 
         Some(name) => {
             media.push(name.clone());
             let alt = if alt.is_empty() { dest.rsplit('/').next().unwrap_or(dest).to_owned() } else { alt };
-            format!("<img src=\"{}\" alt=\"{}\"{size_attr}>", escape(&name), escape(&alt))
+            let class = if vault.is_figure(&name) { " class=\"figure\"" } else { "" };
+            format!("<img src=\"{}\" alt=\"{}\"{class}{size_attr}>", escape(&name), escape(&alt))
         }
         None if external => {
             let t = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };

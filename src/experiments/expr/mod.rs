@@ -112,6 +112,8 @@ pub struct Parsed {
     pub expr: Expr,
     /// Variable names; `Expr::Var(i)` is `vars[i]`.
     pub vars: Vec<String>,
+    /// The text it was parsed from.
+    pub source: String,
 }
 
 impl Parsed {

@@ -27,7 +27,7 @@ pub fn parse(src: &str) -> Result<Parsed, ParseError> {
     if let Some(&(col, c)) = p.chars.get(p.pos) {
         return Err(ParseError { col: col + 1, message: format!("unexpected `{c}`: expected an operator or the end") });
     }
-    Ok(Parsed { expr, vars: p.vars })
+    Ok(Parsed { expr, vars: p.vars, source: src.trim().to_owned() })
 }
 
 /// The longest expression accepted; a sum of this length has a tree a few thousand levels deep.

@@ -241,6 +241,14 @@ fn custom_note_types_import_render_and_reimport_cleanly() {
         assert!(!answer.contains("{{") && answer.contains("class=\"front\""), "{answer}");
     }
     assert!(arr(&col["cards"]).iter().any(|c| c["answer"].as_str().unwrap().contains("one steep wall sets the pace")));
+    // Fields after the answer show their names; the answer itself does not.
+    let mnemonic = arr(&col["cards"])
+        .iter()
+        .map(|c| c["answer"].as_str().unwrap())
+        .find(|a| a.contains("data-field=\"Mnemonic\""))
+        .expect("a FIT-Card answer shows its Mnemonic");
+    assert!(mnemonic.contains("<div class=\"field-label\">Mnemonic</div>"), "{mnemonic}");
+    assert!(!mnemonic.contains("<div class=\"field-label\">Back</div>"), "{mnemonic}");
     assert!(arr(&col["cards"]).iter().any(|c| c["question"].as_str().unwrap().contains("class=\"cloze\"")));
     // Rebuilt and re-imported: nothing new, nothing conflicting.
     std::fs::remove_file(out.join(".studygen-build.json")).unwrap();

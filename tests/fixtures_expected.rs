@@ -153,3 +153,17 @@ fn same_vault_gives_same_guids_anywhere() {
     };
     assert_eq!(guids(&va, "1700000000"), guids(&vb, "1800000000"));
 }
+
+#[test]
+fn no_block_sits_inside_a_paragraph() {
+    // HTML does not allow a `<div>` (an embed, a callout) inside a `<p>`: browsers split the
+    // paragraph and the card's layout breaks.
+    for entry in std::fs::read_dir(repo().join("tests/fixtures")).unwrap() {
+        let path = entry.unwrap().path().join("expected/cards.txt");
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        for part in text.split("<p>").skip(1) {
+            let inside = part.split("</p>").next().unwrap();
+            assert!(!inside.contains("<div"), "{}: a <div> inside <p>{inside}</p>", path.display());
+        }
+    }
+}

@@ -99,8 +99,15 @@ fn render_protected(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
     let mut text = String::new();
     let mut mark_open = false;
     let mut callouts: Vec<Option<crate::callouts::Header>> = Vec::new();
+    // An embed is a block (`<div>`), which HTML does not allow inside a paragraph.
+    let mut in_paragraph = false;
     let mut i = 0;
     while let Some(ev) = events.get(i) {
+        match ev {
+            Event::Start(Tag::Paragraph) => in_paragraph = true,
+            Event::End(TagEnd::Paragraph) => in_paragraph = false,
+            _ => {}
+        }
         if !matches!(ev, Event::Text(_)) && !text.is_empty() {
             if matches!(
                 ev,
@@ -158,7 +165,10 @@ fn render_protected(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
             Event::Start(Tag::Image { link_type, dest_url, title, .. }) => {
                 let (inner, next) = inner_text(&events, i, |e| matches!(e, Event::End(TagEnd::Image)));
                 let wiki = matches!(link_type, LinkType::WikiLink { .. });
-                out.push(Event::InlineHtml(image(dest_url, &inner, title, wiki, vault, &mut media).into()));
+                let html = image(dest_url, &inner, title, wiki, vault, &mut media);
+                // The paragraph is closed around an embedded block, and reopened after it.
+                let html = if in_paragraph && html.starts_with("<div") { format!("</p>{html}<p>") } else { html };
+                out.push(Event::InlineHtml(html.into()));
                 i = next;
             }
             Event::Code(c) if c.starts_with("= ") => {
@@ -185,6 +195,7 @@ fn render_protected(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
     }
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    let html = html.replace("<p></p>", "");
     Rendered { html: html.trim_end().to_owned(), media }
 }
 

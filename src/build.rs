@@ -279,11 +279,39 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         finish_diagnostics(&vault, &mut report.diagnostics);
         return Ok(report);
     }
-    let written = Written { lab: &lab, models: &models, templates: &templates, root_deck: &root_deck, inputs: &inputs };
+    let mut diagnostics = report.diagnostics.clone();
+    finish_diagnostics(&vault, &mut diagnostics);
+    let render_md = |n: &Note, md: &str| {
+        let spent = std::cell::Cell::new((0, 0));
+        crate::markdown::render(md, crate::markdown::Style::default(), &VaultMedia::for_note(&shared, &n.path, &spent))
+            .html
+    };
+    let literate = outputs::report::render(&outputs::report::Inputs {
+        vault_name: &shared.vault_name,
+        notes: &notes,
+        lab: &lab,
+        claims: &report.claims,
+        cards: &report.cards,
+        diagnostics: &diagnostics,
+        block_markers: (&settings.blocks.begin_note, &settings.blocks.end_note),
+        render: &render_md,
+    });
+    clock.lap("report");
+    let written = Written {
+        lab: &lab,
+        models: &models,
+        templates: &templates,
+        root_deck: &root_deck,
+        inputs: &inputs,
+        report: &literate,
+    };
     write_outputs(&vault, opts, out, &state, (&lock, &new_lock), &written, &mut report)?;
     clock.lap("outputs");
     Ok(report)
 }
+
+/// The vault as a literate document, in the output folder.
+pub const REPORT: &str = "report.html";
 
 /// The list of cards that left the vault, in the output folder.
 pub const ORPHANS: &str = "orphans.txt";
@@ -309,6 +337,8 @@ struct Written<'a> {
     root_deck: &'a str,
     /// The hash of the build's inputs but the identity state ([`record::inputs`]).
     inputs: &'a str,
+    /// `report.html`.
+    report: &'a str,
 }
 
 /// Writes the identity state, then stages the deck, `cards.txt`, the figures and the build record,
@@ -328,7 +358,7 @@ fn write_outputs(
         return write_deck_file(vault, opts, out, state, (lock, new_lock), w, report);
     }
     let apkg_name = format!("{}.apkg", outputs::safe_file_name(w.root_deck));
-    let staging = Staging::begin(out, &[&apkg_name, "cards.txt", "figures", ORPHANS, state::IN_OUT])?;
+    let staging = Staging::begin(out, &[&apkg_name, "cards.txt", "figures", ORPHANS, REPORT, state::IN_OUT])?;
 
     if save_state(opts, out, state, (lock, new_lock), report)? {
         staging.write(state::IN_OUT, new_lock.to_json().as_bytes())?;
@@ -337,6 +367,7 @@ fn write_outputs(
     if !report.orphans.cards.is_empty() {
         staging.write(ORPHANS, report.orphans.file().as_bytes())?;
     }
+    staging.write(REPORT, w.report.as_bytes())?;
     for (name, svg) in w.lab.figures() {
         staging.write(&format!("figures/{name}"), svg.as_bytes())?;
     }

@@ -5,6 +5,7 @@ pub mod apkg;
 pub mod atomic;
 pub mod lock;
 pub mod record;
+pub mod report;
 pub mod staging;
 pub mod state;
 pub mod text;

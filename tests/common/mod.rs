@@ -134,6 +134,47 @@ fn run_setup(cmd: &mut Command, what: &str) {
     }
 }
 
+/// The path of a headless Chromium for the report tests: `chromium` on the PATH, or installed
+/// with apt-get (Debian's `chromium`) when it is missing and this runs as root. If neither works,
+/// the test fails and says how to get it.
+#[allow(dead_code)]
+pub fn chromium() -> &'static Path {
+    static BROWSER: OnceLock<PathBuf> = OnceLock::new();
+    BROWSER.get_or_init(|| {
+        let find = || {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .flat_map(|d| ["chromium", "chromium-browser"].map(|n| d.join(n)))
+                    .find(|p| p.is_file())
+            })
+        };
+        if let Some(p) = find() {
+            return p;
+        }
+        let lock = std::fs::File::create(Path::new(env!("CARGO_TARGET_TMPDIR")).join("chromium.lock")).unwrap();
+        lock.lock().expect("lock the Chromium install");
+        if let Some(p) = find() {
+            return p;
+        }
+        let apt = |args: &[&str]| {
+            Command::new("apt-get")
+                .args(args)
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        let installed = apt(&["install", "-y", "--no-install-recommends", "chromium"])
+            || (apt(&["update"]) && apt(&["install", "-y", "--no-install-recommends", "chromium"]));
+        match find() {
+            Some(p) if installed => p,
+            _ => panic!(
+                "the report tests need a headless Chromium: install Debian's `chromium` (apt-get install chromium), \
+                 or put `chromium` on the PATH; installing it with apt-get failed"
+            ),
+        }
+    })
+}
+
 /// A fresh Anki collection in a temporary folder.
 pub struct Anki {
     _dir: tempfile::TempDir,

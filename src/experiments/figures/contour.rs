@@ -65,6 +65,7 @@ pub fn contour(
         let Ok(mut chart) = ChartBuilder::on(&plot)
             .caption(title, theme::title())
             .margin(10)
+            .margin_right(26)
             .x_label_area_size(44)
             .y_label_area_size(64)
             .build_cartesian_2d(x0..x1, y0..y1)

@@ -64,7 +64,12 @@ fn draw(axes: &Axes<'_>, series: &[Series], dots: bool) -> String {
         let (plot, strip) = root.split_vertically(theme::H);
         theme::draw_legend(&strip, &keys);
         let mut builder = ChartBuilder::on(&plot);
-        builder.caption(axes.title, theme::title()).margin(10).x_label_area_size(44).y_label_area_size(72);
+        builder
+            .caption(axes.title, theme::title())
+            .margin(10)
+            .margin_right(26)
+            .x_label_area_size(44)
+            .y_label_area_size(72);
         macro_rules! plot {
             ($chart:expr, $y_tick:expr) => {{
                 let mut chart = $chart;

@@ -44,6 +44,7 @@ pub fn scatter(
         let Ok(mut chart) = ChartBuilder::on(&plot)
             .caption(title, theme::title())
             .margin(10)
+            .margin_right(26)
             .x_label_area_size(44)
             .y_label_area_size(72)
             .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())

@@ -36,6 +36,20 @@ pub struct Options {
     pub state: Option<PathBuf>,
     /// Drop the list of cards that left the vault (the user deleted them in Anki).
     pub forget_orphans: bool,
+    /// When to write `report.html`.
+    pub report: ReportMode,
+}
+
+/// When `build` writes `OUT/report.html`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ReportMode {
+    /// When the vault has experiments or claims: the literate part the report is for.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 impl Options {
@@ -46,7 +60,15 @@ impl Options {
         let now = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
         });
-        Options { vault: vault.into(), out, force: false, now, state: None, forget_orphans: false }
+        Options {
+            vault: vault.into(),
+            out,
+            force: false,
+            now,
+            state: None,
+            forget_orphans: false,
+            report: ReportMode::Auto,
+        }
     }
 }
 
@@ -279,22 +301,30 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         finish_diagnostics(&vault, &mut report.diagnostics);
         return Ok(report);
     }
-    let mut diagnostics = report.diagnostics.clone();
-    finish_diagnostics(&vault, &mut diagnostics);
     let render_md = |n: &Note, md: &str| {
         let spent = std::cell::Cell::new((0, 0));
         crate::markdown::render(md, crate::markdown::Style::default(), &VaultMedia::for_note(&shared, &n.path, &spent))
             .html
     };
-    let literate = outputs::report::render(&outputs::report::Inputs {
-        vault_name: &shared.vault_name,
-        notes: &notes,
-        lab: &lab,
-        claims: &report.claims,
-        cards: &report.cards,
-        diagnostics: &diagnostics,
-        block_markers: (&settings.blocks.begin_note, &settings.blocks.end_note),
-        render: &render_md,
+    let wanted = match opts.report {
+        ReportMode::Always => true,
+        ReportMode::Never => false,
+        ReportMode::Auto => !lab.experiments.is_empty() || !report.claims.is_empty(),
+    };
+    let literate = wanted && !out.extension().is_some_and(|e| e.eq_ignore_ascii_case("apkg"));
+    let literate = literate.then(|| {
+        let mut diagnostics = report.diagnostics.clone();
+        finish_diagnostics(&vault, &mut diagnostics);
+        outputs::report::render(&outputs::report::Inputs {
+            vault_name: &shared.vault_name,
+            notes: &notes,
+            lab: &lab,
+            claims: &report.claims,
+            cards: &report.cards,
+            diagnostics: &diagnostics,
+            block_markers: (&settings.blocks.begin_note, &settings.blocks.end_note),
+            render: &render_md,
+        })
     });
     clock.lap("report");
     let written = Written {
@@ -303,7 +333,7 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         templates: &templates,
         root_deck: &root_deck,
         inputs: &inputs,
-        report: &literate,
+        report: literate.as_deref(),
     };
     write_outputs(&vault, opts, out, &state, (&lock, &new_lock), &written, &mut report)?;
     clock.lap("outputs");
@@ -337,8 +367,8 @@ struct Written<'a> {
     root_deck: &'a str,
     /// The hash of the build's inputs but the identity state ([`record::inputs`]).
     inputs: &'a str,
-    /// `report.html`.
-    report: &'a str,
+    /// `report.html`, when it is written.
+    report: Option<&'a str>,
 }
 
 /// Writes the identity state, then stages the deck, `cards.txt`, the figures and the build record,
@@ -367,7 +397,9 @@ fn write_outputs(
     if !report.orphans.cards.is_empty() {
         staging.write(ORPHANS, report.orphans.file().as_bytes())?;
     }
-    staging.write(REPORT, w.report.as_bytes())?;
+    if let Some(html) = w.report {
+        staging.write(REPORT, html.as_bytes())?;
+    }
     for (name, svg) in w.lab.figures() {
         staging.write(&format!("figures/{name}"), svg.as_bytes())?;
     }

@@ -66,6 +66,17 @@ pub(crate) enum Format {
     Github,
 }
 
+/// When `build` writes the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Report {
+    /// When the vault has experiments or claims.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
@@ -92,6 +103,10 @@ pub(crate) enum Command {
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+        /// When to write OUT/report.html: auto (when the vault has experiments or claims), always,
+        /// never.
+        #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+        report: Report,
         /// Stop listing the cards that left the vault (after deleting them in Anki with the
         /// search in OUT/orphans.txt).
         #[arg(long)]

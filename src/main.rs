@@ -13,8 +13,8 @@ fn main() -> ExitCode {
     // second line of defence behind the parsers' own nesting limits.
     rayon::ThreadPoolBuilder::new().stack_size(8 << 20).build_global().ok();
     let result = match cli.command {
-        cli::Command::Build { vault, out, force, deny_warnings, state, format, forget_orphans } => {
-            let opts = cmd::build::Flags { state, force, forget_orphans };
+        cli::Command::Build { vault, out, force, deny_warnings, state, format, forget_orphans, report } => {
+            let opts = cmd::build::Flags { state, force, forget_orphans, report };
             cmd::build::run(&vault, &out, opts, cmd::Print { deny_warnings, format })
         }
         cli::Command::Check { vault, deny_warnings, state, format } => {

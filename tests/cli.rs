@@ -200,3 +200,28 @@ fn out_given_as_an_apkg_path_writes_that_file() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is a folder"), "{}", stderr(&o));
 }
+
+#[test]
+fn the_report_is_written_for_literate_vaults_or_when_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v");
+    std::fs::create_dir_all(&vault).unwrap();
+    std::fs::write(vault.join("a.md"), "START\nBasic\nQ?\nBack: A.\nEND\n").unwrap();
+    let out = tmp.path().join("out");
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()];
+        args.extend(extra);
+        let o = studygen(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    build(&[]);
+    assert!(!out.join("report.html").exists(), "no experiments or claims: no report by default");
+    build(&["--report", "always"]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<section class=\"note\"") && html.contains("Q?"), "{html}");
+    std::fs::write(vault.join("b.md"), "```claims\n1 + 1 == 2\n```\n").unwrap();
+    build(&[]);
+    assert!(out.join("report.html").exists(), "a vault with claims gets its report");
+    build(&["--report", "never"]);
+    assert!(!out.join("report.html").exists());
+}

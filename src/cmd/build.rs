@@ -13,6 +13,8 @@ pub(crate) struct Flags {
     pub(crate) force: bool,
     /// `--forget-orphans`.
     pub(crate) forget_orphans: bool,
+    /// `--report`.
+    pub(crate) report: crate::cli::Report,
 }
 
 /// Builds `vault` into `out`.
@@ -21,6 +23,11 @@ pub(crate) fn run(vault: &Path, out: &Path, flags: Flags, print: super::Print) -
     opts.force = flags.force;
     opts.state = flags.state;
     opts.forget_orphans = flags.forget_orphans;
+    opts.report = match flags.report {
+        crate::cli::Report::Auto => build::ReportMode::Auto,
+        crate::cli::Report::Always => build::ReportMode::Always,
+        crate::cli::Report::Never => build::ReportMode::Never,
+    };
     let report = build::run(&opts)?;
     let code = super::finish(&report, vault, print);
     if report.unchanged {

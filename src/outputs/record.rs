@@ -33,7 +33,7 @@ pub fn inputs(vault: &Vault, opts: &Options) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(env!("CARGO_PKG_VERSION"));
-    h.update([u8::from(opts.force)]);
+    h.update([u8::from(opts.force), opts.report as u8]);
     for note in &vault.notes {
         h.update(note.rel.as_bytes());
         h.update((note.bytes.len() as u64).to_le_bytes());

@@ -5,7 +5,7 @@
 //! through it. It opens offline: math is MathML (from pulldown-latex), figures are the files in
 //! `figures/`, and its one script is inline.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 use std::sync::LazyLock;
 
@@ -41,11 +41,15 @@ pub struct Inputs<'a> {
 
 /// The whole page.
 pub fn render(i: &Inputs<'_>) -> String {
-    let sections: Vec<String> = i.notes.par_iter().map(|n| note_section(i, n)).collect();
+    let figures: BTreeMap<String, ()> = i.lab.figures().into_keys().map(|k| (k, ())).collect();
+    let by_note = ByNote::new(i);
+    // Each note's section is finished (math to MathML, images made offline) on its own, in parallel.
+    let sections: Vec<String> =
+        i.notes.par_iter().map(|n| offline(&math(&note_section(i, &by_note, n)), &figures)).collect();
     let passed = i.claims.iter().filter(|c| c.pass).count();
     let mut toc = String::new();
     for n in i.notes {
-        let claims: Vec<&Verdict> = i.claims.iter().filter(|c| c.file == n.path).collect();
+        let claims = by_note.claims.get(n.path.as_str()).map_or(&[][..], Vec::as_slice);
         let failed = claims.iter().filter(|c| !c.pass).count();
         let mark = match (claims.len(), failed) {
             (0, _) => String::new(),
@@ -68,7 +72,7 @@ pub fn render(i: &Inputs<'_>) -> String {
         diags = i.diagnostics.len(),
         sections = sections.concat(),
     );
-    let body = offline(&math(&body), i.lab);
+
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -94,9 +98,32 @@ fn anchor(path: &str) -> String {
     format!("note-{slug}")
 }
 
+/// The cards, claims and diagnostics of each note, by its path.
+struct ByNote<'a> {
+    cards: HashMap<&'a str, Vec<&'a Card>>,
+    claims: HashMap<&'a str, Vec<&'a Verdict>>,
+    diagnostics: HashMap<&'a str, Vec<&'a Diagnostic>>,
+}
+
+impl<'a> ByNote<'a> {
+    fn new(i: &Inputs<'a>) -> Self {
+        let mut by = ByNote { cards: HashMap::new(), claims: HashMap::new(), diagnostics: HashMap::new() };
+        for c in i.cards {
+            by.cards.entry(c.note.as_str()).or_default().push(c);
+        }
+        for c in i.claims {
+            by.claims.entry(c.file.as_str()).or_default().push(c);
+        }
+        for d in i.diagnostics {
+            by.diagnostics.entry(d.file.as_str()).or_default().push(d);
+        }
+        by
+    }
+}
+
 /// One note: its prose with panels in place of experiment and claims blocks, its cards and its
 /// diagnostics.
-fn note_section(i: &Inputs<'_>, n: &Note) -> String {
+fn note_section(i: &Inputs<'_>, by: &ByNote<'_>, n: &Note) -> String {
     let mut panels: Vec<String> = Vec::new();
     let mut prose = String::new();
     let body: Vec<&str> = n.body().lines().collect();
@@ -114,7 +141,8 @@ fn note_section(i: &Inputs<'_>, n: &Note) -> String {
             .chain(n.claims.iter().map(|b| (b, false)))
             .find(|(b, _)| b.line == line_no + 1);
         if let Some((b, is_experiment)) = block {
-            let panel = if is_experiment { experiment_panel(i, b) } else { claims_panel(i, n, b) };
+            let claims = by.claims.get(n.path.as_str()).map_or(&[][..], Vec::as_slice);
+            let panel = if is_experiment { experiment_panel(i, b) } else { claims_panel(i, n, claims, b) };
             // A paragraph of its own that the rendered HTML is searched for.
             let _ = write!(prose, "\n\nSTUDYGEN-PANEL-{}\n\n", panels.len());
             panels.push(panel);
@@ -137,10 +165,11 @@ fn note_section(i: &Inputs<'_>, n: &Note) -> String {
     for (p, panel) in panels.iter().enumerate() {
         html = html.replace(&format!("<p>STUDYGEN-PANEL-{p}</p>"), panel);
     }
-    let cards: String = i
+    let cards: String = by
         .cards
+        .get(n.path.as_str())
+        .map_or(&[][..], Vec::as_slice)
         .iter()
-        .filter(|c| c.note == n.path)
         .map(|c| {
             format!(
                 "<div class=\"preview\"><div class=\"q\">{}</div><div class=\"a\">{}</div><div class=\"where\">{}:{}</div></div>",
@@ -153,10 +182,11 @@ fn note_section(i: &Inputs<'_>, n: &Note) -> String {
         .collect();
     let cards =
         if cards.is_empty() { String::new() } else { format!("<h3>Cards</h3><div class=\"cards\">{cards}</div>") };
-    let diags: String = i
+    let diags: String = by
         .diagnostics
+        .get(n.path.as_str())
+        .map_or(&[][..], Vec::as_slice)
         .iter()
-        .filter(|d| d.file == n.path)
         .map(|d| format!("<pre class=\"diagnostic {}\">{}</pre>", d.severity.as_str(), escape(&terminal(d, false))))
         .collect();
     let diags = if diags.is_empty() { String::new() } else { format!("<h3>Diagnostics</h3>{diags}") };
@@ -207,12 +237,11 @@ fn experiment_panel(i: &Inputs<'_>, b: &Block) -> String {
 }
 
 /// A claims block: one row per claim, ✓ or ✗, expected against measured, and its place.
-fn claims_panel(i: &Inputs<'_>, n: &Note, b: &Block) -> String {
+fn claims_panel(i: &Inputs<'_>, n: &Note, claims: &[&Verdict], b: &Block) -> String {
     let last = b.line + b.text.lines().count();
-    let rows: String = i
-        .claims
+    let rows: String = claims
         .iter()
-        .filter(|c| c.file == n.path && (b.line..=last).contains(&c.line))
+        .filter(|c| (b.line..=last).contains(&c.line))
         .map(|c| {
             let (mark, class) = if c.pass { ("✓", "ok") } else { ("✗", "bad") };
             let url = format!("{}&line={}", obsidian_url(i.vault_name, &n.obsidian_path), c.line);
@@ -276,9 +305,8 @@ fn math(html: &str) -> String {
 
 /// Images as the report can show them offline: figures from `figures/`, attachments (which the
 /// output folder does not hold) as their names.
-fn offline(html: &str, lab: &Lab) -> String {
+fn offline(html: &str, figures: &BTreeMap<String, ()>) -> String {
     static IMG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"<img src="([^"]*)"([^>]*)>"#).expect("valid"));
-    let figures: BTreeMap<String, ()> = lab.figures().into_keys().map(|k| (k, ())).collect();
     IMG.replace_all(html, |c: &regex::Captures<'_>| {
         let src = &c[1];
         if src.starts_with("figures/") {

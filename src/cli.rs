@@ -34,6 +34,14 @@ const BUILD_HELP: &str = concat!(
     exit_codes!()
 );
 
+const WATCH_HELP: &str = concat!(
+    "Examples:
+  studygen watch                               rebuild notes/ into out/ on every save
+  studygen watch ~/vault --out ~/anki          the same for another vault
+",
+    exit_codes!()
+);
+
 const CHECK_HELP: &str = concat!(
     "Examples:
   studygen check                               check notes/, write nothing
@@ -111,6 +119,19 @@ pub(crate) enum Command {
         /// search in OUT/orphans.txt).
         #[arg(long)]
         forget_orphans: bool,
+    },
+    /// Build, then rebuild on every change to the vault, printing only what changed.
+    #[command(after_help = WATCH_HELP)]
+    Watch {
+        /// The vault's root folder.
+        #[arg(default_value = "notes")]
+        vault: PathBuf,
+        /// Where to write, as for build.
+        #[arg(long, short, default_value = "out")]
+        out: PathBuf,
+        /// Where the identity state is kept, as for build.
+        #[arg(long, value_name = "DIR")]
+        state: Option<PathBuf>,
     },
     /// Parse and check the whole vault without writing anything; exit 1 on any error.
     #[command(after_help = CHECK_HELP)]

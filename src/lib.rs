@@ -12,6 +12,7 @@
 pub mod build;
 pub mod callouts;
 pub mod cards;
+pub mod changes;
 pub mod claims;
 pub mod diagnostics;
 pub mod experiments;

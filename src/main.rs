@@ -17,6 +17,7 @@ fn main() -> ExitCode {
             let opts = cmd::build::Flags { state, force, forget_orphans, report };
             cmd::build::run(&vault, &out, opts, cmd::Print { deny_warnings, format })
         }
+        cli::Command::Watch { vault, out, state } => cmd::watch::run(&vault, &out, state),
         cli::Command::Check { vault, deny_warnings, state, format } => {
             cmd::check::run(&vault, state, cmd::Print { deny_warnings, format })
         }

@@ -2,6 +2,7 @@
 
 pub(crate) mod build;
 pub(crate) mod check;
+pub(crate) mod watch;
 
 use std::io::IsTerminal;
 use std::path::Path;

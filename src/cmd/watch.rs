@@ -35,9 +35,8 @@ pub(crate) fn run(vault: &Path, out: &Path, state: Option<PathBuf>) -> anyhow::R
 
     let mut last = build_once(&opts, None);
     eprintln!("watching {} (Ctrl-C to stop)", shown(vault));
-    loop {
-        // Wait for a change that matters, then for quiet.
-        let Ok(first) = rx.recv() else { break };
+    // Wait for a change that matters, then for quiet.
+    while let Ok(first) = rx.recv() {
         if !matters(&first, &root, &out_abs) {
             continue;
         }

@@ -38,6 +38,31 @@ pub struct Options {
     pub forget_orphans: bool,
     /// When to write `report.html`.
     pub report: ReportMode,
+    /// Told what each stage is about to do, for a progress display.
+    pub progress: Progress,
+}
+
+/// Told, as each stage of a build begins, what it does (`parsing 10000 notes`).
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<dyn Fn(&str) + Send + Sync>>);
+
+impl Progress {
+    /// A progress that calls `f`.
+    pub fn new(f: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        Progress(Some(std::sync::Arc::new(f)))
+    }
+
+    fn say(&self, what: &str) {
+        if let Some(f) = &self.0 {
+            f(what);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Progress(..)" } else { "Progress(none)" })
+    }
 }
 
 /// When `build` writes `OUT/report.html`.
@@ -68,6 +93,7 @@ impl Options {
             state: None,
             forget_orphans: false,
             report: ReportMode::Auto,
+            progress: Progress::default(),
         }
     }
 }
@@ -188,6 +214,7 @@ pub fn check_in_memory(notes: impl IntoIterator<Item = (String, Vec<u8>)>) -> an
 /// Runs the pipeline.
 pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let mut clock = Stopwatch::new();
+    opts.progress.say("reading the vault");
     let vault = vault::load(&opts.vault)?;
     clock.lap("load");
     run_loaded(vault, opts, clock)
@@ -217,6 +244,7 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
     report.settings_read = settings.read.clone();
     let root_deck = settings.deck.clone().unwrap_or_else(|| vault.name.clone());
 
+    opts.progress.say(&format!("parsing {} notes", vault.notes.len()));
     let parsed: Vec<(Option<Note>, Vec<Diagnostic>)> =
         vault.notes.par_iter().map(|src| notes::parse(src, &root_deck, &settings)).collect();
     let mut notes = Vec::with_capacity(parsed.len());
@@ -229,6 +257,8 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
     report.diagnostics.extend(notes::untagged_hints(&notes, &settings));
 
     clock.lap("parse");
+    let blocks: usize = notes.iter().map(|n| n.experiments.len()).sum();
+    opts.progress.say(&format!("running {blocks} experiments"));
     let (lab, verdicts, diags) = run_experiments(&notes);
     clock.lap("experiments");
     report.wrong_notes = diags.iter().filter(|d| d.is_error()).count();
@@ -247,9 +277,11 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         index,
         skipped: std::sync::Mutex::default(),
     };
+    opts.progress.say("checking links and embeds");
     let media_exists = |t: &str| shared.media(t).is_some();
     report.diagnostics.extend(lints::check(&notes, &shared.index, &media_exists, settings.lints.unresolved_links));
     clock.lap("lints");
+    opts.progress.say("rendering cards");
     let rendered: Vec<Vec<Card>> = notes
         .par_iter()
         .map(|n| {
@@ -267,6 +299,7 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
     report.diagnostics.extend(diags);
     clock.lap("render");
 
+    opts.progress.say(&format!("giving {} cards their identity", cards.len()));
     let present: HashSet<String> = vault.notes.iter().map(|n| n.rel.clone()).collect();
     let (mut new_lock, diags) = identity::assign(&mut cards, &present, &lock, opts.now);
     report.diagnostics.extend(diags);
@@ -312,6 +345,9 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         ReportMode::Auto => !lab.experiments.is_empty() || !report.claims.is_empty(),
     };
     let literate = wanted && !out.extension().is_some_and(|e| e.eq_ignore_ascii_case("apkg"));
+    if literate {
+        opts.progress.say("writing the report");
+    }
     let literate = literate.then(|| {
         let mut diagnostics = report.diagnostics.clone();
         finish_diagnostics(&vault, &mut diagnostics);
@@ -327,6 +363,7 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         })
     });
     clock.lap("report");
+    opts.progress.say("writing the deck");
     let written = Written {
         lab: &lab,
         models: &models,

@@ -225,3 +225,27 @@ fn the_report_is_written_for_literate_vaults_or_when_asked() {
     build(&["--report", "never"]);
     assert!(!out.join("report.html").exists());
 }
+
+#[test]
+fn a_build_tells_its_progress_stage_by_stage_and_draws_nothing_into_a_pipe() {
+    let (_tmp, vault) = common::copy_vault(&common::repo().join("notes"), "notes");
+    let out = vault.parent().unwrap().join("out");
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut opts = studygen::build::Options::new(&vault, Some(out.clone()));
+    let log = seen.clone();
+    opts.progress = studygen::build::Progress::new(move |s| log.lock().unwrap().push(s.to_owned()));
+    let report = studygen::build::run(&opts).unwrap();
+    let seen = seen.lock().unwrap().clone();
+    for stage in [
+        "reading the vault".to_owned(),
+        format!("parsing {} notes", report.notes),
+        format!("running {} experiments", report.experiments),
+        "rendering cards".to_owned(),
+        "writing the deck".to_owned(),
+    ] {
+        assert!(seen.contains(&stage), "`{stage}` in {seen:?}");
+    }
+    // The binary's spinner draws only on a terminal: stderr into a pipe has no control characters.
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    assert!(!stderr(&o).contains('\r') && !stderr(&o).contains('\u{1b}'), "{:?}", stderr(&o));
+}

@@ -28,7 +28,11 @@ pub(crate) fn run(vault: &Path, out: &Path, flags: Flags, print: super::Print) -
         crate::cli::Report::Always => build::ReportMode::Always,
         crate::cli::Report::Never => build::ReportMode::Never,
     };
-    let report = build::run(&opts)?;
+    let (bar, progress) = super::spinner();
+    opts.progress = progress;
+    let report = build::run(&opts);
+    bar.finish_and_clear();
+    let report = report?;
     let code = super::finish(&report, vault, print);
     if report.unchanged {
         eprintln!("up to date: nothing changed since the last build into {}", shown(out));

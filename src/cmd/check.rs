@@ -9,6 +9,10 @@ use studygen::build::{self, Options};
 pub(crate) fn run(vault: &Path, state: Option<PathBuf>, print: super::Print) -> anyhow::Result<ExitCode> {
     let mut opts = Options::new(vault, None);
     opts.state = state;
-    let report = build::run(&opts)?;
+    let (bar, progress) = super::spinner();
+    opts.progress = progress;
+    let report = build::run(&opts);
+    bar.finish_and_clear();
+    let report = report?;
     Ok(super::finish(&report, vault, print))
 }

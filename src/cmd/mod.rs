@@ -13,6 +13,18 @@ use studygen::diagnostics::render;
 
 use crate::cli::Format;
 
+/// A spinner on stderr that shows the stage a build is in and the time so far (only on a
+/// terminal; nothing is drawn into a pipe or a CI log), and the [`build::Progress`] that feeds it.
+pub(crate) fn spinner() -> (indicatif::ProgressBar, studygen::build::Progress) {
+    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let feed = bar.clone();
+    (bar, studygen::build::Progress::new(move |stage| feed.set_message(stage.to_owned())))
+}
+
 /// How a subcommand reports.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Print {

@@ -44,7 +44,10 @@ pub struct Options {
 
 /// Told, as each stage of a build begins, what it does (`parsing 10000 notes`).
 #[derive(Clone, Default)]
-pub struct Progress(Option<std::sync::Arc<dyn Fn(&str) + Send + Sync>>);
+pub struct Progress(Option<std::sync::Arc<Say>>);
+
+/// What [`Progress`] calls.
+type Say = dyn Fn(&str) + Send + Sync;
 
 impl Progress {
     /// A progress that calls `f`.

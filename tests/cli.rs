@@ -249,3 +249,31 @@ fn a_build_tells_its_progress_stage_by_stage_and_draws_nothing_into_a_pipe() {
     let o = studygen(&["check", vault.to_str().unwrap()]);
     assert!(!stderr(&o).contains('\r') && !stderr(&o).contains('\u{1b}'), "{:?}", stderr(&o));
 }
+
+#[test]
+fn colour_only_on_a_terminal_and_never_with_no_color() {
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v");
+    std::fs::create_dir_all(&vault).unwrap();
+    std::fs::write(vault.join("a.md"), "START\nBasic\nQ?\nEND\n").unwrap();
+    let bin = env!("CARGO_BIN_EXE_studygen");
+    // `script` gives the command a terminal.
+    let on_tty = |no_color: bool| {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec", &format!("{bin} check {}", vault.display()), "/dev/null"]);
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
+        let o = cmd.output().expect("script (util-linux) runs");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let red = "\u{1b}[1;31merror[card-empty-back]";
+    let coloured = on_tty(false);
+    assert!(coloured.contains("\u{1b}[1;33mwarning[card-empty-back]") || coloured.contains(red), "{coloured:?}");
+    let plain = on_tty(true);
+    assert!(plain.contains("warning[card-empty-back]") && !plain.contains("\u{1b}[1;"), "{plain:?}");
+    let piped = stderr(&studygen(&["check", vault.to_str().unwrap()]));
+    assert!(!piped.contains('\u{1b}'), "{piped:?}");
+}

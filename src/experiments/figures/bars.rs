@@ -15,12 +15,7 @@ pub fn bars(title: &str, y: &str, bars: &[(&str, f64)]) -> String {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (theme::W, theme::H)).into_drawing_area();
-        let Ok(mut chart) = ChartBuilder::on(&root)
-            .caption(title, theme::title())
-            .margin(10)
-            .margin_right(26)
-            .x_label_area_size(44)
-            .y_label_area_size(72)
+        let Ok(mut chart) = theme::chart(&root, title)
             .build_cartesian_2d((0..bars.len() as i32 - 1).into_segmented(), (lo..hi).log_scale())
         else {
             return fallback();

@@ -58,18 +58,9 @@ pub fn contour(
     keys.push(Key { name: "start".into(), color: INK, mark: Mark::Square });
     let mut svg = String::new();
     {
-        let root =
-            SVGBackend::with_string(&mut svg, (theme::W, theme::H + theme::legend_height(&keys))).into_drawing_area();
-        let (plot, strip) = root.split_vertically(theme::H);
-        theme::draw_legend(&strip, &keys);
-        let Ok(mut chart) = ChartBuilder::on(&plot)
-            .caption(title, theme::title())
-            .margin(10)
-            .margin_right(26)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d(x0..x1, y0..y1)
-        else {
+        let root = SVGBackend::with_string(&mut svg, theme::size(&keys)).into_drawing_area();
+        let plot = theme::legend_below(&root, &keys);
+        let Ok(mut chart) = theme::chart(&plot, title).build_cartesian_2d(x0..x1, y0..y1) else {
             return fallback();
         };
         let tick = |v: &f64| ticks::linear(*v);

@@ -59,17 +59,9 @@ fn draw(axes: &Axes<'_>, series: &[Series], dots: bool) -> String {
         .collect();
     let mut svg = String::new();
     {
-        let root =
-            SVGBackend::with_string(&mut svg, (theme::W, theme::H + theme::legend_height(&keys))).into_drawing_area();
-        let (plot, strip) = root.split_vertically(theme::H);
-        theme::draw_legend(&strip, &keys);
-        let mut builder = ChartBuilder::on(&plot);
-        builder
-            .caption(axes.title, theme::title())
-            .margin(10)
-            .margin_right(26)
-            .x_label_area_size(44)
-            .y_label_area_size(72);
+        let root = SVGBackend::with_string(&mut svg, theme::size(&keys)).into_drawing_area();
+        let plot = theme::legend_below(&root, &keys);
+        let mut builder = theme::chart(&plot, axes.title);
         macro_rules! plot {
             ($chart:expr, $y_tick:expr) => {{
                 let mut chart = $chart;

@@ -34,13 +34,8 @@ pub fn landscape(
         let (y0, y1) = pts().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
         if x0 < x1
             && y0 <= y1
-            && let Ok(mut chart) = ChartBuilder::on(&top)
-                .caption(title, theme::title())
-                .margin(10)
-                .margin_right(26)
-                .x_label_area_size(44)
-                .y_label_area_size(72)
-                .build_cartesian_2d(x0..x1, (y0 / 2.0..y1 * 2.0).log_scale())
+            && let Ok(mut chart) =
+                theme::chart(&top, title).build_cartesian_2d(x0..x1, (y0 / 2.0..y1 * 2.0).log_scale())
         {
             let (lo, hi) = (y0 / 2.0, y1 * 2.0);
             let x_tick = |v: &f64| ticks::linear(*v);
@@ -57,13 +52,8 @@ pub fn landscape(
         let (g0, g1) = (grid.first().copied().unwrap_or(-1.0), grid.last().copied().unwrap_or(1.0));
         if lo <= hi
             && g0 < g1
-            && let Ok(mut chart) = ChartBuilder::on(&bottom)
-                .caption("log₁₀ loss along d₁ and d₂", theme::title())
-                .margin(10)
-                .margin_right(26)
-                .x_label_area_size(44)
-                .y_label_area_size(72)
-                .build_cartesian_2d(g0..g1, g0..g1)
+            && let Ok(mut chart) =
+                theme::chart(&bottom, "log₁₀ loss along d₁ and d₂").build_cartesian_2d(g0..g1, g0..g1)
         {
             let tick = |v: &f64| ticks::linear(*v);
             let _ = mesh!(no_grid chart, "a (d₁)", "b (d₂)", &tick, &tick);

@@ -37,17 +37,9 @@ pub fn scatter(
     }
     let mut svg = String::new();
     {
-        let root =
-            SVGBackend::with_string(&mut svg, (theme::W, theme::H + theme::legend_height(&keys))).into_drawing_area();
-        let (plot, strip) = root.split_vertically(theme::H);
-        theme::draw_legend(&strip, &keys);
-        let Ok(mut chart) = ChartBuilder::on(&plot)
-            .caption(title, theme::title())
-            .margin(10)
-            .margin_right(26)
-            .x_label_area_size(44)
-            .y_label_area_size(72)
-            .build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())
+        let root = SVGBackend::with_string(&mut svg, theme::size(&keys)).into_drawing_area();
+        let plot = theme::legend_below(&root, &keys);
+        let Ok(mut chart) = theme::chart(&plot, title).build_cartesian_2d((x0..x1).log_scale(), (y0..y1).log_scale())
         else {
             return fallback();
         };

@@ -64,12 +64,9 @@ pub fn value_label() -> TextStyle<'static> {
 /// Draws a chart's axes, ticks and faint grid in the house style: `$x` and `$y` are the axis
 /// labels, `$xf` and `$yf` the tick formatters (`&dyn Fn(&f64) -> String`).
 macro_rules! mesh {
-    (no_grid $chart:expr, $x:expr, $y:expr, $xf:expr, $yf:expr) => {{
+    (@draw $m:ident, $x:expr, $y:expr, $xf:expr, $yf:expr) => {{
         use $crate::experiments::figures::theme;
-        $chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc($x)
+        $m.x_desc($x)
             .y_desc($y)
             .axis_desc_style(theme::label())
             .label_style(theme::tick())
@@ -80,22 +77,15 @@ macro_rules! mesh {
             .y_label_formatter($yf)
             .draw()
     }};
-    ($chart:expr, $x:expr, $y:expr, $xf:expr, $yf:expr) => {{
-        use $crate::experiments::figures::theme;
-        $chart
-            .configure_mesh()
-            .x_desc($x)
-            .y_desc($y)
-            .axis_desc_style(theme::label())
-            .label_style(theme::tick())
-            .axis_style(theme::INK)
-            .bold_line_style(theme::INK.mix(0.1))
-            .light_line_style(TRANSPARENT)
-            .x_labels(6)
-            .y_labels(6)
-            .x_label_formatter($xf)
-            .y_label_formatter($yf)
-            .draw()
+    (no_grid $chart:expr, $($rest:tt)*) => {{
+        let mut m = $chart.configure_mesh();
+        m.disable_mesh();
+        $crate::experiments::figures::theme::mesh!(@draw m, $($rest)*)
+    }};
+    ($chart:expr, $($rest:tt)*) => {{
+        let mut m = $chart.configure_mesh();
+        m.bold_line_style($crate::experiments::figures::theme::INK.mix(0.1)).light_line_style(TRANSPARENT);
+        $crate::experiments::figures::theme::mesh!(@draw m, $($rest)*)
     }};
 }
 
@@ -134,6 +124,31 @@ pub fn legend_height(keys: &[Key]) -> u32 {
 /// Two columns when every name fits in half the width.
 fn columns(keys: &[Key]) -> usize {
     if keys.iter().all(|k| k.name.chars().count() <= 17) { 2 } else { 1 }
+}
+
+/// The size of a figure whose legend holds `keys`.
+pub fn size(keys: &[Key]) -> (u32, u32) {
+    (W, H + legend_height(keys))
+}
+
+/// Draws the legend of `keys` in the strip below the plot, and returns the plot's area.
+pub fn legend_below<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    keys: &[Key],
+) -> DrawingArea<DB, plotters::coord::Shift> {
+    let (plot, strip) = root.split_vertically(H);
+    draw_legend(&strip, keys);
+    plot
+}
+
+/// A chart on `plot` in the house style: `title` above, room for tick and axis labels.
+pub fn chart<'a, 'b, DB: DrawingBackend>(
+    plot: &'a DrawingArea<DB, plotters::coord::Shift>,
+    title: &'b str,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut b = ChartBuilder::on(plot);
+    b.caption(title, self::title()).margin(10).margin_right(26).x_label_area_size(44).y_label_area_size(72);
+    b
 }
 
 /// Draws `keys` in rows on `area`, the strip below a plot.

@@ -5,7 +5,7 @@
 //! through it. It opens offline: math is MathML (from pulldown-latex), figures are the files in
 //! `figures/`, and its one script is inline.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 use std::sync::LazyLock;
 
@@ -41,7 +41,7 @@ pub struct Inputs<'a> {
 
 /// The whole page.
 pub fn render(i: &Inputs<'_>) -> String {
-    let figures: BTreeMap<String, ()> = i.lab.figures().into_keys().map(|k| (k, ())).collect();
+    let figures: BTreeSet<String> = i.lab.figures().into_keys().collect();
     let by_note = ByNote::new(i);
     // Each note's section is finished (math to MathML, images made offline) on its own, in parallel.
     let sections: Vec<String> =
@@ -305,13 +305,13 @@ fn math(html: &str) -> String {
 
 /// Images as the report can show them offline: figures from `figures/`, attachments (which the
 /// output folder does not hold) as their names.
-fn offline(html: &str, figures: &BTreeMap<String, ()>) -> String {
+fn offline(html: &str, figures: &BTreeSet<String>) -> String {
     static IMG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"<img src="([^"]*)"([^>]*)>"#).expect("valid"));
     IMG.replace_all(html, |c: &regex::Captures<'_>| {
         let src = &c[1];
         if src.starts_with("figures/") {
             c[0].to_owned()
-        } else if figures.contains_key(src) {
+        } else if figures.contains(src) {
             format!("<img src=\"figures/{src}\"{}>", &c[2])
         } else {
             format!("<span class=\"attachment\">[{src}]</span>")

@@ -461,7 +461,7 @@ fn write_outputs(
             apkg::write(&apkg_path, &report.cards, w.models, &media, w.templates, opts.now)
                 .with_context(|| format!("cannot write `{apkg_name}`"))
         },
-        || staging.write("cards.txt", outputs::text::render(&report.cards, w.models).as_bytes()),
+        || staging.stream("cards.txt", |f| outputs::text::write(std::io::BufWriter::with_capacity(1 << 16, f), &report.cards, w.models)),
     );
     apkg?;
     txt?;

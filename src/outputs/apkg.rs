@@ -64,27 +64,50 @@ pub fn write(
     templates: &Templates,
     now: i64,
 ) -> anyhow::Result<()> {
-    let mut db = Connection::open_in_memory()?;
-    write_collection(&mut db, cards, models, templates, now)?;
-    let collection = db.serialize(rusqlite::MAIN_DB)?;
+    // The collection is built in a file beside the package, not in memory: its pages then sit in
+    // the page cache rather than in this process, and it is streamed into the zip.
+    let collection = atomic::begin(path)?;
+    {
+        let mut db = Connection::open(collection.path())?;
+        write_collection(&mut db, cards, models, templates, now)?;
+        db.close().map_err(|(_, e)| e)?;
+    }
 
     let tmp = atomic::begin(path)?;
-    let mut zip = zip::ZipWriter::new(tmp);
-    let opts = zip::write::SimpleFileOptions::default()
+    let mut zip = zip::ZipWriter::new(std::io::BufWriter::with_capacity(1 << 20, tmp));
+    let deflate = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1));
-    zip.start_file("collection.anki2", opts)?;
-    zip.write_all(&collection)?;
+        .compression_level(Some(1))
+        .large_file(false);
+    zip.start_file("collection.anki2", deflate)?;
+    std::io::copy(&mut std::io::BufReader::with_capacity(1 << 20, collection.reopen()?), &mut zip)?;
+    drop(collection);
     let map: BTreeMap<String, &str> = media.iter().enumerate().map(|(i, m)| (i.to_string(), m.name.as_str())).collect();
-    zip.start_file("media", opts)?;
+    zip.start_file("media", deflate)?;
     zip.write_all(serde_json::to_string(&map)?.as_bytes())?;
     for (i, m) in media.iter().enumerate() {
-        let bytes = std::fs::read(&m.path).with_context(|| format!("cannot read media `{}`", m.path.display()))?;
+        let mut file =
+            std::fs::File::open(&m.path).with_context(|| format!("cannot read media `{}`", m.path.display()))?;
+        // Images, sound and video are compressed already: deflating them again costs time and
+        // saves nothing.
+        let opts = if compressed(&m.name) {
+            deflate.compression_method(zip::CompressionMethod::Stored).compression_level(None)
+        } else {
+            deflate
+        };
         zip.start_file(i.to_string(), opts)?;
-        zip.write_all(&bytes)?;
+        std::io::copy(&mut file, &mut zip).with_context(|| format!("cannot read media `{}`", m.path.display()))?;
     }
-    let tmp = zip.finish()?;
+    let tmp = zip.finish()?.into_inner().map_err(std::io::IntoInnerError::into_error)?;
     atomic::commit(tmp, path)
+}
+
+/// Whether a media file's format is compressed already.
+fn compressed(name: &str) -> bool {
+    const FORMATS: [&str; 16] =
+        ["png", "jpg", "jpeg", "gif", "webp", "avif", "mp3", "ogg", "m4a", "aac", "flac", "webm", "mp4", "mov", "mkv", "ogv"];
+    let ext = crate::markdown::extension(name);
+    FORMATS.contains(&ext.as_str())
 }
 
 /// Builds the collection in `db`, an empty in-memory database.
@@ -96,7 +119,7 @@ fn write_collection(
     now: i64,
 ) -> anyhow::Result<()> {
     db.execute_batch(
-        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-131072;",
+        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-16384;",
     )?;
     db.execute_batch(SCHEMA)?;
     let decks: BTreeSet<String> = cards.iter().flat_map(|c| ancestors(&c.deck)).collect();
@@ -113,33 +136,62 @@ fn write_collection(
             dconf_json().to_string()
         ],
     )?;
+    // Ids are given in card order (so `unique` steps past a taken id the same way every build),
+    // and rows go in in id order: appending to a B-tree is several times faster than inserting at
+    // random places.
+    let by_name: std::collections::HashMap<&str, &Model> = models.iter().map(|m| (m.name.as_str(), m)).collect();
+    let mut ids = HashSet::with_capacity(cards.len() * 2);
+    let mut note_rows: Vec<(i64, &Card, i64)> = Vec::with_capacity(cards.len());
+    let mut card_rows: Vec<(i64, i64, &Card, u32, i64)> = Vec::with_capacity(cards.len());
+    for (pos, card) in cards.iter().enumerate() {
+        let Some(nt) = by_name.get(card.type_name()) else {
+            anyhow::bail!("no note type `{}` for the card at {}:{}", card.type_name(), card.note, card.line)
+        };
+        let nid = unique(&mut ids, note_id(&card.guid));
+        note_rows.push((nid, card, nt.id));
+        let ords: Vec<u32> = if nt.cloze {
+            card.cloze_numbers().iter().map(|n| n.saturating_sub(1)).collect()
+        } else {
+            (0..u32::try_from(nt.templates.len())?).collect()
+        };
+        for ord in ords {
+            // Card ids follow their note's id; `unique` steps past any taken one.
+            let cid = unique(&mut ids, nid + 1_000_000_000_000 + i64::from(ord));
+            card_rows.push((cid, nid, card, ord, i64::try_from(pos)? + 1));
+        }
+    }
+    note_rows.sort_unstable_by_key(|r| r.0);
+    card_rows.sort_unstable_by_key(|r| r.0);
     let tx = db.transaction()?;
     {
         let mut note_stmt = tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, 0, 0, '')")?;
         let mut card_stmt =
             tx.prepare("INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')")?;
-        let mut ids = HashSet::with_capacity(cards.len() * 2);
-        let mut deck_ids: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
-        let by_name: std::collections::HashMap<&str, &Model> = models.iter().map(|m| (m.name.as_str(), m)).collect();
-        for (pos, card) in cards.iter().enumerate() {
-            let Some(nt) = by_name.get(card.type_name()) else {
-                anyhow::bail!("no note type `{}` for the card at {}:{}", card.type_name(), card.note, card.line)
-            };
-            let nid = unique(&mut ids, note_id(&card.guid));
-            let tags = if card.tags.is_empty() { String::new() } else { format!(" {} ", card.tags.join(" ")) };
-            let sfld = card.fields.first().map_or("", String::as_str);
-            note_stmt.execute(params![nid, card.guid, nt.id, card.modified, tags, card.fields.join("\x1f"), sfld])?;
-            let did = *deck_ids.entry(card.deck.as_str()).or_insert_with(|| stable_id("deck", &card.deck));
-            let ords: Vec<u32> = if nt.cloze {
-                card.cloze_numbers().iter().map(|n| n.saturating_sub(1)).collect()
-            } else {
-                (0..u32::try_from(nt.templates.len())?).collect()
-            };
-            for ord in ords {
-                // Card ids follow their note's id; `unique` steps past any taken one.
-                let cid = unique(&mut ids, nid + 1_000_000_000_000 + i64::from(ord));
-                card_stmt.execute(params![cid, nid, did, ord, card.modified, i64::try_from(pos)? + 1])?;
+        let mut flds = String::new();
+        let mut tags = String::new();
+        for (nid, card, mid) in note_rows {
+            tags.clear();
+            if !card.tags.is_empty() {
+                tags.push(' ');
+                for t in &card.tags {
+                    tags.push_str(t);
+                    tags.push(' ');
+                }
             }
+            flds.clear();
+            for (i, f) in card.fields.iter().enumerate() {
+                if i > 0 {
+                    flds.push('\x1f');
+                }
+                flds.push_str(f);
+            }
+            let sfld = card.fields.first().map_or("", String::as_str);
+            note_stmt.execute(params![nid, card.guid, mid, card.modified, tags, flds, sfld])?;
+        }
+        let mut deck_ids: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+        for (cid, nid, card, ord, due) in card_rows {
+            let did = *deck_ids.entry(card.deck.as_str()).or_insert_with(|| stable_id("deck", &card.deck));
+            card_stmt.execute(params![cid, nid, did, ord, card.modified, due])?;
         }
     }
     tx.execute_batch(INDEXES)?;

@@ -66,6 +66,20 @@ impl Staging {
         std::fs::write(&path, bytes).with_context(|| format!("cannot write `{}`", path.display()))
     }
 
+    /// Writes the output `rel` with `write`, which streams into the file.
+    pub fn stream(
+        &self,
+        rel: &str,
+        write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> anyhow::Result<()> {
+        let path = self.path(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder `{}`", dir.display()))?;
+        }
+        let mut file = std::fs::File::create(&path).with_context(|| format!("cannot write `{}`", path.display()))?;
+        write(&mut file).with_context(|| format!("cannot write `{}`", path.display()))
+    }
+
     /// Makes the staged set OUT, in one step.
     pub fn commit(mut self) -> anyhow::Result<()> {
         let Some(dir) = self.dir.take() else { return Ok(()) };

@@ -6,36 +6,62 @@
 use crate::cards::Card;
 use crate::cards::notetypes::Model;
 
-/// The whole file.
-pub fn render(cards: &[Card], models: &[Model]) -> String {
+/// Writes the whole file to `out`, a line per card as it comes.
+pub fn write(mut out: impl std::io::Write, cards: &[Card], models: &[Model]) -> std::io::Result<()> {
     let n_fields = models.iter().map(|t| t.fields.len()).max().unwrap_or(0);
-    let mut out = String::from("#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n");
-    out.push_str(&format!("#tags column:{}\n", 4 + n_fields));
+    out.write_all(b"#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n")?;
+    writeln!(out, "#tags column:{}", 4 + n_fields)?;
+    let mut tags = String::new();
     for card in cards {
-        let mut cols: Vec<String> = vec![card.guid.clone(), card.type_name().to_owned(), card.deck.clone()];
-        cols.extend((0..n_fields).map(|i| card.fields.get(i).cloned().unwrap_or_default()));
-        cols.push(card.tags.join(" "));
-        let line: Vec<String> = cols.iter().map(|c| quote(c)).collect();
-        out.push_str(&line.join("\t"));
-        out.push('\n');
+        write_field(&mut out, &card.guid)?;
+        out.write_all(b"\t")?;
+        write_field(&mut out, card.type_name())?;
+        out.write_all(b"\t")?;
+        write_field(&mut out, &card.deck)?;
+        for i in 0..n_fields {
+            out.write_all(b"\t")?;
+            write_field(&mut out, card.fields.get(i).map_or("", String::as_str))?;
+        }
+        out.write_all(b"\t")?;
+        tags.clear();
+        for (i, t) in card.tags.iter().enumerate() {
+            if i > 0 {
+                tags.push(' ');
+            }
+            tags.push_str(t);
+        }
+        write_field(&mut out, &tags)?;
+        out.write_all(b"\n")?;
     }
-    out
+    out.flush()
 }
 
-fn quote(field: &str) -> String {
-    if field.contains(['\t', '\n', '\r', '"']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_owned()
+/// One column, quoted CSV-style when it holds a tab, a line break or a quote.
+fn write_field(out: &mut impl std::io::Write, field: &str) -> std::io::Result<()> {
+    if !field.contains(['\t', '\n', '\r', '"']) {
+        return out.write_all(field.as_bytes());
     }
+    out.write_all(b"\"")?;
+    for (i, part) in field.split('"').enumerate() {
+        if i > 0 {
+            out.write_all(b"\"\"")?;
+        }
+        out.write_all(part.as_bytes())?;
+    }
+    out.write_all(b"\"")
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn quotes_fields_with_newlines_and_quotes() {
-        assert_eq!(super::quote("a\tb"), "\"a\tb\"");
-        assert_eq!(super::quote("say \"x\"\n"), "\"say \"\"x\"\"\n\"");
-        assert_eq!(super::quote("plain"), "plain");
+        let quote = |f: &str| {
+            let mut out = Vec::new();
+            super::write_field(&mut out, f).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(quote("a\tb"), "\"a\tb\"");
+        assert_eq!(quote("say \"x\"\n"), "\"say \"\"x\"\"\n\"");
+        assert_eq!(quote("plain"), "plain");
     }
 }

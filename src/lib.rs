@@ -10,6 +10,7 @@
 //! are collected, never panicked. [`build::run`] strings the stages together.
 
 pub mod build;
+pub mod cache;
 pub mod callouts;
 pub mod cards;
 pub mod changes;

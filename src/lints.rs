@@ -93,17 +93,27 @@ pub fn check(
     unresolved: Level,
 ) -> Vec<Diagnostic> {
     let by_path: HashMap<&str, &Note> = notes.iter().map(|n| (n.path.as_str(), n)).collect();
-    let per_note: Vec<NoteLinks> = notes.par_iter().map(|note| check_note(note, index, media, &by_path)).collect();
+    let note = |p: &str| by_path.get(p).copied();
+    let per_note: Vec<NoteLinks> = notes.par_iter().map(|n| check_note(n, index, media, &note)).collect();
+    summarize(notes.iter().map(|n| n.path.as_str()).zip(&per_note), unresolved)
+}
+
+/// The diagnostics of the whole vault from every note's [`NoteLinks`], in vault order: each
+/// note's own, each unresolved target once (at its first link, with the count), and embed cycles.
+pub fn summarize<'a>(
+    per_note: impl IntoIterator<Item = (&'a str, &'a NoteLinks)>,
+    unresolved: Level,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let mut embeds: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
     let mut missing: BTreeMap<String, (Diagnostic, usize)> = BTreeMap::new();
-    for (note, links) in notes.iter().zip(per_note) {
-        diags.extend(links.diagnostics);
-        for (target, d) in links.unresolved {
-            missing.entry(crate::links::key(&target)).and_modify(|(_, n)| *n += 1).or_insert((d, 1));
+    for (path, links) in per_note {
+        diags.extend(links.diagnostics.iter().cloned());
+        for (target, d) in &links.unresolved {
+            missing.entry(crate::links::key(target)).and_modify(|(_, n)| *n += 1).or_insert((d.clone(), 1));
         }
         if !links.embeds.is_empty() {
-            embeds.insert(note.path.clone(), links.embeds);
+            embeds.insert(path.to_owned(), links.embeds.clone());
         }
     }
     let severity = match unresolved {
@@ -127,18 +137,20 @@ pub fn check(
 
 /// One note's link problems, its unresolved links (target, diagnostic) and the notes it embeds
 /// (with the line of each embed).
-struct NoteLinks {
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct NoteLinks {
     diagnostics: Vec<Diagnostic>,
     unresolved: Vec<(String, Diagnostic)>,
     embeds: Vec<(String, usize)>,
 }
 
-/// Checks the links and embeds of one note.
-fn check_note(
+/// Checks the links and embeds of one note. `note` gives the other notes, whose headings and
+/// block ids section links are checked against.
+pub fn check_note<'n>(
     note: &Note,
     index: &Index,
     media: &(dyn Fn(&str) -> bool + Sync),
-    by_path: &HashMap<&str, &Note>,
+    other: &dyn Fn(&str) -> Option<&'n Note>,
 ) -> NoteLinks {
     let mut diags = Vec::new();
     let mut unresolved = Vec::new();
@@ -211,8 +223,8 @@ fn check_note(
             }
         };
         let Some(path) = target_note else { continue };
-        if let Some(target) = by_path.get(path.as_str())
-            && (!r.headings.is_empty() || r.block.is_some())
+        if (!r.headings.is_empty() || r.block.is_some())
+            && let Some(target) = other(path.as_str())
             && crate::links::section(target.body(), &r.headings, r.block.as_deref()).is_none()
         {
             let part = r

@@ -2,17 +2,16 @@
 //! attachments, `![[embeds]]` to other notes' text (with cycles cut and a budget per note), and
 //! `` `= id.result` `` to experiment results.
 
-use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
-use std::sync::Mutex;
 
 use crate::cards::Card;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::experiments::Lab;
 use crate::links;
 use crate::markdown::{self, Resolve};
-use crate::notes::Note;
+use crate::notes::store::Store;
 use crate::outputs::Media;
 use crate::vault::{self, Vault};
 
@@ -25,12 +24,35 @@ pub(crate) struct Shared<'a> {
     pub(crate) lab: &'a Lab,
     /// The figures' file names, by lower-cased name.
     pub(crate) figures: BTreeMap<String, String>,
-    /// The notes by path.
-    pub(crate) notes: HashMap<&'a str, &'a Note>,
+    /// The notes, parsed as they are needed.
+    pub(crate) notes: &'a Store<'a>,
     /// Name lookup.
     pub(crate) index: links::Index,
-    /// Embeds left unexpanded because a note's budget was spent: (file, line) → message.
-    pub(crate) skipped: Mutex<BTreeMap<(String, usize), String>>,
+}
+
+/// What rendering one note's cards used and left out.
+#[derive(Debug, Default)]
+pub(crate) struct Trace {
+    /// Embeds expanded, and bytes of HTML they made, so far, shared by every level.
+    spent: Cell<(usize, usize)>,
+    /// The other notes whose text was read: what the cards depend on besides their own note.
+    pub(crate) read: RefCell<BTreeSet<String>>,
+    /// Embeds left unexpanded because the note's budget was spent: (file, line) → message.
+    pub(crate) skipped: RefCell<BTreeMap<(String, usize), String>>,
+}
+
+impl Trace {
+    /// The warnings for embeds left unexpanded.
+    pub(crate) fn skipped_embeds(&self) -> Vec<Diagnostic> {
+        self.skipped
+            .borrow()
+            .iter()
+            .map(|((file, line), message)| {
+                Diagnostic::warning(Code::EmbedBudget, file, *line, 1, message.clone())
+                    .with_hint("embed a section (`![[note#heading]]`) instead of whole notes, or fewer notes that embed each other")
+            })
+            .collect()
+    }
 }
 
 /// Resolves media against the experiments' figures and the vault's attachments, embeds against the
@@ -38,9 +60,8 @@ pub(crate) struct Shared<'a> {
 pub(crate) struct VaultMedia<'a> {
     shared: &'a Shared<'a>,
     chain: Vec<String>,
-    /// Embeds expanded, and bytes of HTML they made, so far for the note being rendered, shared
-    /// by every level.
-    spent: &'a Cell<(usize, usize)>,
+    /// What rendering the note's cards used so far, shared by every level.
+    trace: &'a Trace,
 }
 
 /// Embeds nest at most this deep.
@@ -85,20 +106,21 @@ impl Resolve for VaultMedia<'_> {
                 format!("<span class=\"embed-cycle\">embed cycle: {}</span>", markdown::escape(&chain.join(" → ")));
             return Some(markdown::Rendered { html, media: Vec::new() });
         }
-        let (count, bytes) = self.spent.get();
+        let (count, bytes) = self.trace.spent.get();
         if count >= MAX_EMBEDS_PER_NOTE || bytes >= MAX_EMBEDDED_BYTES {
             self.skip(dest);
             return None;
         }
-        self.spent.set((count + 1, bytes));
+        self.trace.spent.set((count + 1, bytes));
+        self.trace.read.borrow_mut().insert(path.clone());
         let note = self.shared.notes.get(path.as_str())?;
         let md = links::section(note.body(), &r.headings, r.block.as_deref())?;
         let mut chain = self.chain.clone();
         chain.push(key);
-        let inner = VaultMedia { shared: self.shared, chain, spent: self.spent };
+        let inner = VaultMedia { shared: self.shared, chain, trace: self.trace };
         let rendered = markdown::render(&md, markdown::Style::default(), &inner);
-        let (count, bytes) = self.spent.get();
-        self.spent.set((count, bytes + rendered.html.len()));
+        let (count, bytes) = self.trace.spent.get();
+        self.trace.spent.set((count, bytes + rendered.html.len()));
         Some(rendered)
     }
 
@@ -112,18 +134,6 @@ impl Resolve for VaultMedia<'_> {
 }
 
 impl Shared<'_> {
-    /// The warnings for embeds left unexpanded.
-    pub(crate) fn skipped_embeds(&self) -> Vec<Diagnostic> {
-        let skipped = self.skipped.lock().map(|s| s.clone()).unwrap_or_default();
-        skipped
-            .into_iter()
-            .map(|((file, line), message)| {
-                Diagnostic::warning(Code::EmbedBudget, &file, line, 1, message)
-                    .with_hint("embed a section (`![[note#heading]]`) instead of whole notes, or fewer notes that embed each other")
-            })
-            .collect()
-    }
-
     /// The packed name of a figure or attachment, if it exists.
     pub(crate) fn media(&self, target: &str) -> Option<String> {
         if let Some(fig) = self.figures.get(&vault::file_name(target).to_lowercase()) {
@@ -136,9 +146,9 @@ impl Shared<'_> {
 
 impl<'a> VaultMedia<'a> {
     /// The resolver for the cards of `note`.
-    pub(crate) fn for_note(shared: &'a Shared<'a>, note: &str, spent: &'a Cell<(usize, usize)>) -> Self {
+    pub(crate) fn for_note(shared: &'a Shared<'a>, note: &str, trace: &'a Trace) -> Self {
         // The chain starts at a card of the note: the note itself may still be embedded once.
-        VaultMedia { shared, chain: vec![format!("{note}#card")], spent }
+        VaultMedia { shared, chain: vec![format!("{note}#card")], trace }
     }
 
     /// Records that the embed `dest`, in the note being rendered, was left unexpanded.
@@ -153,9 +163,7 @@ impl<'a> VaultMedia<'a> {
             "embed `{dest}` was not expanded on the cards of {root}: they already hold {MAX_EMBEDS_PER_NOTE} embeds or {} MiB of embedded text",
             MAX_EMBEDDED_BYTES >> 20
         );
-        if let Ok(mut skipped) = self.shared.skipped.lock() {
-            skipped.entry((file.to_owned(), line)).or_insert(message);
-        }
+        self.trace.skipped.borrow_mut().entry((file.to_owned(), line)).or_insert(message);
     }
 
     /// The note whose text is being rendered: the last in the chain.

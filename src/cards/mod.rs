@@ -13,7 +13,7 @@ use crate::notes::{self, Note, NoteKind};
 use crate::templates::Templates;
 
 /// A card ready for output: one Anki note.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Card {
     /// Its kind, which picks the note type.
     pub kind: NoteKind,

@@ -52,7 +52,7 @@ pub struct Diagnostic {
     /// How to fix it.
     pub hint: Option<String>,
     /// The text of the line it points at, when it points into a note ([`attach_sources`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub source: Option<String>,
 }
 

@@ -4,6 +4,7 @@
 
 pub mod comments;
 pub mod frontmatter;
+pub mod store;
 pub mod syntax;
 
 use crate::diagnostics::{Code, Diagnostic};
@@ -251,11 +252,17 @@ fn fenced_blocks(lines: &[&str], first_line: usize, file: &str) -> Vec<(String, 
     out
 }
 
+/// Whether the note has cards of a type whose fields nobody declared: their fields are inferred
+/// from the whole vault, so they change when another note does.
+pub fn infers_types(note: &Note) -> bool {
+    note.cards.iter().any(|c| c.custom.as_ref().is_some_and(|c| c.field_names.is_empty()))
+}
+
 /// Gives every card of a type whose fields nobody declared its fields, inferred from all the
 /// vault's blocks of that type (see [`syntax::fields::infer`]). Returns the fields of every type
 /// that is not built in, declared or inferred, for the note types of the deck.
 pub fn resolve_custom_types(
-    notes: &mut [Note],
+    notes: &mut [&mut Note],
     settings: &Settings,
 ) -> (std::collections::BTreeMap<String, crate::settings::Declared>, Vec<Diagnostic>) {
     use std::collections::BTreeMap;
@@ -268,6 +275,7 @@ pub fn resolve_custom_types(
     let inferred = syntax::fields::infer_all(&usage);
     let mut diags = Vec::new();
     for note in notes.iter_mut() {
+        let note: &mut Note = note;
         let cards = std::mem::take(&mut note.cards);
         for mut card in cards {
             let Some(custom) = card.custom.as_mut().filter(|c| c.field_names.is_empty()) else {
@@ -338,11 +346,11 @@ fn obsidian_to_anki_extras(cards: &mut [CardSpec], lines: &[&str], first_line: u
 }
 
 /// One hint per note whose lines would be spaced-repetition cards if it carried a flashcard tag.
-pub fn untagged_hints(notes: &[Note], settings: &Settings) -> Vec<Diagnostic> {
+pub fn untagged_hints<'n>(notes: impl IntoIterator<Item = &'n Note>, settings: &Settings) -> Vec<Diagnostic> {
     let sr = &settings.spaced_repetition;
     let Some(tag) = sr.tags.first() else { return Vec::new() };
     notes
-        .iter()
+        .into_iter()
         .filter_map(|n| {
             let first = *n.untagged_cards.first()?;
             let count = n.untagged_cards.len();

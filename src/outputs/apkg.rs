@@ -104,8 +104,10 @@ pub fn write(
 
 /// Whether a media file's format is compressed already.
 fn compressed(name: &str) -> bool {
-    const FORMATS: [&str; 16] =
-        ["png", "jpg", "jpeg", "gif", "webp", "avif", "mp3", "ogg", "m4a", "aac", "flac", "webm", "mp4", "mov", "mkv", "ogv"];
+    const FORMATS: [&str; 16] = [
+        "png", "jpg", "jpeg", "gif", "webp", "avif", "mp3", "ogg", "m4a", "aac", "flac", "webm", "mp4", "mov", "mkv",
+        "ogv",
+    ];
     let ext = crate::markdown::extension(name);
     FORMATS.contains(&ext.as_str())
 }

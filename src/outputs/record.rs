@@ -8,6 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::build::{Options, Report};
+use crate::cache::{self, Digest};
 use crate::outputs::staging::RECORD;
 use crate::outputs::state;
 use crate::vault::{self, Vault};
@@ -26,36 +27,44 @@ pub struct Record {
     pub files: Vec<(String, u64, u128)>,
 }
 
-/// A hash of everything a build depends on but the identity state: studygen's version, the
-/// options, the notes, the attachments (path, size and modification time), template overrides and
-/// settings files. Computed once per build; [`fingerprint`] adds the state.
-pub fn inputs(vault: &Vault, opts: &Options) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(env!("CARGO_PKG_VERSION"));
-    h.update([u8::from(opts.force), opts.report as u8]);
-    for note in &vault.notes {
-        h.update(note.rel.as_bytes());
-        h.update((note.bytes.len() as u64).to_le_bytes());
-        h.update(&note.bytes);
-    }
+/// A hash of everything a build depends on but the notes and the identity state: studygen's
+/// version, the vault's place, the options, the attachments (path, size and modification time),
+/// template overrides and settings files.
+pub fn global(vault: &Vault, opts: &Options) -> Digest {
+    let mut parts: Vec<Vec<u8>> = vec![
+        env!("CARGO_PKG_VERSION").into(),
+        vault.root.to_string_lossy().as_bytes().to_vec(),
+        vec![u8::from(opts.force), opts.report as u8],
+    ];
     for rel in vault.attachments.values().flatten() {
         let meta = std::fs::metadata(vault.root.join(rel)).ok();
-        h.update(rel.as_bytes());
-        h.update(format!("{:?}{:?}", meta.as_ref().map(std::fs::Metadata::len), meta.map(|m| mtime(&m))));
+        parts.push(rel.as_bytes().to_vec());
+        parts.push(format!("{:?}{:?}", meta.as_ref().map(std::fs::Metadata::len), meta.map(|m| mtime(&m))).into());
     }
     let templates =
         crate::templates::DEFAULTS.iter().map(|(n, _)| vault.root.join(crate::templates::OVERRIDE_DIR).join(n));
     for path in templates.chain(crate::settings::files(&vault.root)) {
-        h.update(path.to_string_lossy().as_bytes());
+        parts.push(path.to_string_lossy().as_bytes().to_vec());
         // An unreadable file (a link, a FIFO) is an input too: it makes the build fail or warn.
-        match vault::read_own_file(&path, MAX_INPUT) {
-            Ok(Some(bytes)) => h.update(bytes),
-            Ok(None) => h.update("absent"),
-            Err(e) => h.update(format!("unreadable: {e}")),
-        }
+        parts.push(match vault::read_own_file(&path, MAX_INPUT) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => b"absent".to_vec(),
+            Err(e) => format!("unreadable: {e}").into(),
+        });
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    cache::digest(parts.iter().map(Vec::as_slice))
+}
+
+/// The hash of every input but the identity state: the [`global`] hash, and every note's path and
+/// hash (`digests`, in vault order). Computed once per build; [`fingerprint`] adds the state.
+pub fn inputs(global: &Digest, vault: &Vault, digests: &[Digest]) -> String {
+    let parts = std::iter::once(global.as_slice())
+        .chain(vault.notes.iter().zip(digests).flat_map(|(n, d)| [n.rel.as_bytes(), d.as_slice()]));
+    hex(&cache::digest(parts))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The build's fingerprint: the [`inputs`] hash and the identity state as it is now.

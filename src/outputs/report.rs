@@ -24,7 +24,7 @@ pub struct Inputs<'a> {
     /// The vault's name, for the title and `obsidian://` links.
     pub vault_name: &'a str,
     /// Every note, in order.
-    pub notes: &'a [Note],
+    pub notes: &'a [&'a Note],
     /// Every experiment with its results.
     pub lab: &'a Lab,
     /// Every claim, checked.

@@ -66,18 +66,20 @@ impl Staging {
         std::fs::write(&path, bytes).with_context(|| format!("cannot write `{}`", path.display()))
     }
 
-    /// Writes the output `rel` with `write`, which streams into the file.
+    /// Writes the output `rel` with `write`, which streams into the (buffered) file.
     pub fn stream(
         &self,
         rel: &str,
-        write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+        write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
     ) -> anyhow::Result<()> {
+        use std::io::Write as _;
         let path = self.path(rel);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder `{}`", dir.display()))?;
         }
-        let mut file = std::fs::File::create(&path).with_context(|| format!("cannot write `{}`", path.display()))?;
-        write(&mut file).with_context(|| format!("cannot write `{}`", path.display()))
+        let file = std::fs::File::create(&path).with_context(|| format!("cannot write `{}`", path.display()))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut out).and_then(|()| out.flush()).with_context(|| format!("cannot write `{}`", path.display()))
     }
 
     /// Makes the staged set OUT, in one step.

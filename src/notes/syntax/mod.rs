@@ -24,7 +24,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::settings::Settings;
 
 /// The built-in kinds of card, each with fixed fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum NoteKind {
     /// Front and back, one card.
     Basic,
@@ -149,7 +149,7 @@ impl CardSpec {
 }
 
 /// A card of a note type that is not built in.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Custom {
     /// The note type's name.
     pub name: String,

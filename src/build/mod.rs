@@ -1,0 +1,404 @@
+//! The pipeline: load the vault, parse notes, render cards, give them identity, write outputs.
+//!
+//! `check` runs the same stages and stops before writing anything.
+
+mod experiments;
+mod notes_stage;
+mod orphans;
+mod write;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::cache::{self, Cache, Digest};
+use crate::cards::identity;
+use crate::cards::{self, Card};
+use crate::claims::Verdict;
+use crate::diagnostics::{self, Diagnostic};
+use crate::notes::store::Store;
+use crate::notes::{self, Note};
+use crate::outputs::{self, record, state};
+use crate::resolve::{Shared, Trace, VaultMedia};
+use crate::templates::Templates;
+use crate::vault::{self, Vault};
+use crate::{lints, settings};
+
+use experiments::run_experiments;
+pub use orphans::Orphans;
+use write::{Written, write_outputs};
+
+/// What to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The vault's root folder.
+    pub vault: PathBuf,
+    /// Where to write; `None` checks without writing anything.
+    pub out: Option<PathBuf>,
+    /// Write the deck even when the vault has errors (the broken cards are left out).
+    pub force: bool,
+    /// The time in seconds given to new and changed cards.
+    pub now: i64,
+    /// Where the identity state is kept, instead of the vault's `.studygen/`.
+    pub state: Option<PathBuf>,
+    /// Drop the list of cards that left the vault (the user deleted them in Anki).
+    pub forget_orphans: bool,
+    /// When to write `report.html`.
+    pub report: ReportMode,
+    /// Told what each stage is about to do, for a progress display.
+    pub progress: Progress,
+}
+
+/// Told, as each stage of a build begins, what it does (`parsing 10000 notes`).
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<Say>>);
+
+/// What [`Progress`] calls.
+type Say = dyn Fn(&str) + Send + Sync;
+
+impl Progress {
+    /// A progress that calls `f`.
+    pub fn new(f: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        Progress(Some(std::sync::Arc::new(f)))
+    }
+
+    fn say(&self, what: &str) {
+        if let Some(f) = &self.0 {
+            f(what);
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Progress(..)" } else { "Progress(none)" })
+    }
+}
+
+/// When `build` writes `OUT/report.html`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ReportMode {
+    /// When the vault has experiments or claims: the literate part the report is for.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl Options {
+    /// Options for `vault`, writing to `out` (or only checking), at the current time.
+    ///
+    /// The time is `SOURCE_DATE_EPOCH` when set, for reproducible builds.
+    pub fn new(vault: impl Into<PathBuf>, out: Option<PathBuf>) -> Self {
+        let now = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+        });
+        Options {
+            vault: vault.into(),
+            out,
+            force: false,
+            now,
+            state: None,
+            forget_orphans: false,
+            report: ReportMode::Auto,
+            progress: Progress::default(),
+        }
+    }
+}
+
+/// What a run found and wrote.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Report {
+    /// Every diagnostic, sorted by place.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many notes were read.
+    pub notes: usize,
+    /// The cards, with identity.
+    #[serde(skip)]
+    pub cards: Vec<Card>,
+    /// Every claim, checked.
+    pub claims: Vec<Verdict>,
+    /// How many experiments ran.
+    pub experiments: usize,
+    /// How many Anki notes the vault has (also when `cards` was not rebuilt).
+    pub card_count: usize,
+    /// How many errors are about what the notes claim (failing claims, broken experiments, unknown
+    /// values): these keep `build` from writing a deck, unless forced.
+    #[serde(default)]
+    pub wrong_notes: usize,
+    /// How many Anki cards those notes make: two for a reversed note, one per number for a cloze.
+    #[serde(default)]
+    pub anki_cards: usize,
+    /// Nothing changed since the last build into the same folder, so nothing was rebuilt.
+    pub unchanged: bool,
+    /// How many notes were parsed and rendered anew; the cache gave the others.
+    #[serde(default)]
+    pub rebuilt: usize,
+    /// Files written.
+    #[serde(skip)]
+    pub written: Vec<PathBuf>,
+    /// The settings files that were read.
+    #[serde(default)]
+    pub settings_read: Vec<String>,
+    /// How many notes (Anki notes: one per card written) each syntax made.
+    #[serde(default)]
+    pub syntaxes: BTreeMap<notes::Syntax, usize>,
+    /// Cards built before that are no longer in the vault, and the Anki search that finds them.
+    #[serde(default)]
+    pub orphans: Orphans,
+}
+
+impl Report {
+    /// How many diagnostics are errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// How many diagnostics are warnings.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_warning()).count()
+    }
+}
+
+/// Checks a vault held in memory: notes by vault-relative path, with no attachments, settings or
+/// state. For fuzzing and property tests: it runs every stage `check` runs, and writes nothing.
+pub fn check_in_memory(notes: impl IntoIterator<Item = (String, Vec<u8>)>) -> anyhow::Result<Report> {
+    let mut notes: Vec<vault::SourceFile> =
+        notes.into_iter().map(|(rel, bytes)| vault::SourceFile { rel, bytes }).collect();
+    notes.sort_by(|a, b| a.rel.cmp(&b.rel));
+    notes.dedup_by(|a, b| a.rel == b.rel);
+    let root = PathBuf::from("/nonexistent/studygen-in-memory-vault");
+    let vault =
+        Vault { root: root.clone(), name: "vault".into(), notes, attachments: BTreeMap::new(), unreadable: Vec::new() };
+    run_loaded(vault, &Options::new(root, None), Stopwatch::new())
+}
+
+/// Runs the pipeline.
+pub fn run(opts: &Options) -> anyhow::Result<Report> {
+    let mut clock = Stopwatch::new();
+    opts.progress.say("reading the vault");
+    let vault = vault::load(&opts.vault)?;
+    clock.lap("load");
+    run_loaded(vault, opts, clock)
+}
+
+/// Runs the pipeline on a loaded vault.
+fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Result<Report> {
+    let state = state::Place::new(&vault.root, opts.state.as_deref(), opts.out.as_deref());
+    let digests: Vec<Digest> = vault.notes.par_iter().map(|n| cache::digest([n.bytes.as_slice()])).collect();
+    let global = record::global(&vault, opts);
+    let inputs = opts.out.as_ref().map(|_| record::inputs(&global, &vault, &digests)).unwrap_or_default();
+    let fingerprint = opts.out.as_ref().map(|_| record::fingerprint(&inputs, &state));
+    if let (Some(out), Some(fp)) = (&opts.out, &fingerprint)
+        && !opts.forget_orphans
+        && let Some(mut report) = record::unchanged(out, fp)
+    {
+        clock.lap("fingerprint");
+        // Nothing left the vault, and nothing was forgotten, since that build.
+        report.orphans.new = 0;
+        report.orphans.forgotten = 0;
+        return Ok(report);
+    }
+    let templates = Templates::load(&vault.root)?;
+    let lock = state.load()?;
+    let mut report = Report { notes: vault.notes.len(), ..Report::default() };
+    report.diagnostics.extend(vault.unreadable.iter().cloned());
+    let (settings, diags) = settings::load(&vault.root);
+    report.diagnostics.extend(diags);
+    report.settings_read = settings.read.clone();
+    let root_deck = settings.deck.clone().unwrap_or_else(|| vault.name.clone());
+    // The cache lives in the output set, so only a build into a folder keeps one.
+    let set_out = opts.out.as_deref().filter(|o| !is_deck_file(o));
+    let cache = set_out.map(|out| Cache::load(out, &global)).unwrap_or_default();
+    clock.lap("cache");
+
+    opts.progress.say(&format!("parsing {} notes", vault.notes.len()));
+    let mut store = Store::new(&vault, &root_deck, &settings);
+    let paths: Vec<&str> = vault.notes.iter().map(|n| n.rel.as_str()).collect();
+    let known = notes_stage::known(&store, &paths, &digests, &cache);
+    let volatile = notes_stage::parse_unknown(&store, &known);
+    let mut inferring: Vec<&mut Note> =
+        store.parsed_mut().filter(|(_, n)| notes::infers_types(n)).map(|(_, n)| n).collect();
+    let (types, diags) = notes::resolve_custom_types(&mut inferring, &settings);
+    report.diagnostics.extend(diags);
+    let store = store;
+    clock.lap("parse");
+
+    let literate: Vec<&Note> =
+        volatile.iter().enumerate().filter(|(_, v)| **v).filter_map(|(i, _)| store.parsed(i)).collect();
+    let blocks: usize = literate.iter().map(|n| n.experiments.len()).sum();
+    opts.progress.say(&format!("running {blocks} experiments"));
+    let (lab, verdicts, diags) = run_experiments(&literate);
+    clock.lap("experiments");
+    report.wrong_notes = diags.iter().filter(|d| d.is_error()).count();
+    report.diagnostics.extend(diags);
+    report.claims = verdicts;
+    report.experiments = lab.experiments.len();
+    let figures: BTreeMap<String, String> = lab.figures().into_keys().map(|n| (n.to_lowercase(), n)).collect();
+    let shared = Shared {
+        vault: &vault,
+        vault_name: settings.scope.vault_name.clone(),
+        lab: &lab,
+        figures,
+        notes: &store,
+        index: notes_stage::names(&store, &paths, &known),
+    };
+    opts.progress.say("rendering cards");
+    let stage = notes_stage::Inputs {
+        store: &store,
+        paths: &paths,
+        digests: &digests,
+        known: &known,
+        volatile: &volatile,
+        context: notes_stage::context(&global, &store, &paths, &known, &lab),
+        cache: &cache,
+        shared: &shared,
+        templates: &templates,
+        settings: &settings,
+        keep: set_out.is_some(),
+    };
+    let made = notes_stage::make(&stage)?;
+    report.rebuilt = made.rebuilt;
+    report.diagnostics.extend(lints::summarize(
+        paths.iter().copied().zip(made.made.iter().map(|m| &m.links)),
+        settings.lints.unresolved_links,
+    ));
+    let mut cards: Vec<Card> = Vec::with_capacity(made.made.iter().map(|m| m.cards.len()).sum());
+    for m in made.made {
+        report.diagnostics.extend(m.diagnostics);
+        cards.extend(m.cards);
+    }
+    let entries = made.entries;
+    let (models, diags) = cards::notetypes::models(&mut cards, &types);
+    report.diagnostics.extend(cards::duplicates(&cards));
+    for c in &cards {
+        *report.syntaxes.entry(c.syntax).or_default() += 1;
+    }
+    report.diagnostics.extend(diags);
+    clock.lap("render");
+
+    opts.progress.say(&format!("giving {} cards their identity", cards.len()));
+    let present: HashSet<String> = vault.notes.iter().map(|n| n.rel.clone()).collect();
+    let (mut new_lock, diags) = identity::assign(&mut cards, &present, &lock, opts.now);
+    report.diagnostics.extend(diags);
+    let live: Vec<&str> = cards.iter().map(|c| c.guid.as_str()).collect();
+    report.orphans = Orphans::new(&lock, &new_lock, &live);
+    if opts.forget_orphans {
+        report.orphans = Orphans { forgotten: new_lock.gone.len(), ..Orphans::default() };
+        new_lock.gone.clear();
+    }
+    clock.lap("identity");
+    report.anki_cards = cards
+        .iter()
+        .map(|c| {
+            let model = models.iter().find(|m| m.name == c.type_name());
+            match model {
+                Some(m) if m.cloze => c.cloze_numbers().len(),
+                Some(m) => m.templates.len(),
+                None => 1,
+            }
+        })
+        .sum();
+    report.cards = cards;
+    report.card_count = report.cards.len();
+
+    let Some(out) = &opts.out else {
+        finish_diagnostics(&vault, &mut report.diagnostics);
+        return Ok(report);
+    };
+    // A broken card is left out and the rest is written; but a deck built from notes whose claims
+    // or experiments are wrong would teach wrong things, so those block it (unless forced).
+    if report.wrong_notes > 0 && !opts.force {
+        finish_diagnostics(&vault, &mut report.diagnostics);
+        return Ok(report);
+    }
+    let render_md = |n: &Note, md: &str| {
+        let trace = Trace::default();
+        crate::markdown::render(md, crate::markdown::Style::default(), &VaultMedia::for_note(&shared, &n.path, &trace))
+            .html
+    };
+    let wanted = match opts.report {
+        ReportMode::Always => true,
+        ReportMode::Never => false,
+        ReportMode::Auto => !lab.experiments.is_empty() || !report.claims.is_empty(),
+    };
+    let literate = wanted && set_out.is_some();
+    if literate {
+        opts.progress.say("writing the report");
+    }
+    let literate = literate.then(|| {
+        let mut diagnostics = report.diagnostics.clone();
+        finish_diagnostics(&vault, &mut diagnostics);
+        // The report shows every note's prose: all of them are parsed.
+        let all: Vec<&Note> = (0..store.len()).into_par_iter().filter_map(|i| store.note(i)).collect();
+        outputs::report::render(&outputs::report::Inputs {
+            vault_name: &shared.vault_name,
+            notes: &all,
+            lab: &lab,
+            claims: &report.claims,
+            cards: &report.cards,
+            diagnostics: &diagnostics,
+            block_markers: (&settings.blocks.begin_note, &settings.blocks.end_note),
+            render: &render_md,
+        })
+    });
+    clock.lap("report");
+    opts.progress.say("writing the deck");
+    let written = Written {
+        lab: &lab,
+        models: &models,
+        templates: &templates,
+        root_deck: &root_deck,
+        inputs: &inputs,
+        report: literate.as_deref(),
+        cache: (&global, &entries),
+    };
+    write_outputs(&vault, opts, out, &state, (&lock, &new_lock), &written, &mut report)?;
+    clock.lap("outputs");
+    Ok(report)
+}
+
+/// Whether `--out` names a single deck file rather than a folder.
+fn is_deck_file(out: &Path) -> bool {
+    out.extension().is_some_and(|e| e.eq_ignore_ascii_case("apkg"))
+}
+
+/// The vault as a literate document, in the output folder.
+pub const REPORT: &str = "report.html";
+
+/// The list of cards that left the vault, in the output folder.
+pub const ORPHANS: &str = "orphans.txt";
+
+/// Sorts the diagnostics and gives each the text of the line it points at.
+fn finish_diagnostics(vault: &Vault, diags: &mut [Diagnostic]) {
+    diagnostics::sort(diags);
+    let wanted: HashSet<&str> = diags.iter().map(|d| d.file.as_str()).collect();
+    let texts: HashMap<&str, &[u8]> = vault
+        .notes
+        .iter()
+        .filter(|n| wanted.contains(n.rel.as_str()))
+        .map(|n| (n.rel.as_str(), n.bytes.as_slice()))
+        .collect();
+    diagnostics::attach_sources(diags, |file| texts.get(file).copied());
+}
+
+/// Prints how long each stage took when `STUDYGEN_TIMINGS` is set.
+struct Stopwatch {
+    last: Option<std::time::Instant>,
+}
+
+impl Stopwatch {
+    fn new() -> Self {
+        Stopwatch { last: std::env::var_os("STUDYGEN_TIMINGS").map(|_| std::time::Instant::now()) }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if let Some(last) = self.last {
+            eprintln!("timing: {stage}: {:.1} ms", last.elapsed().as_secs_f64() * 1000.0);
+            self.last = Some(std::time::Instant::now());
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Writing a build's outputs: the identity state first, then the output set (the deck,
+//! `cards.txt`, figures, the report, the cache and the build record), committed as one.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use super::{ORPHANS, Options, REPORT, Report, finish_diagnostics, is_deck_file};
+use crate::cache::{self, Digest};
+use crate::cards::{self, identity};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::experiments::Lab;
+use crate::outputs::staging::{RECORD, Staging};
+use crate::outputs::{self, Media, apkg, atomic, record, state};
+use crate::resolve::collect_media;
+use crate::templates::Templates;
+use crate::vault::Vault;
+
+/// What the outputs are made of, besides the report's cards.
+pub(super) struct Written<'a> {
+    pub(super) lab: &'a Lab,
+    pub(super) models: &'a [cards::notetypes::Model],
+    pub(super) templates: &'a Templates,
+    pub(super) root_deck: &'a str,
+    /// The hash of the build's inputs but the identity state ([`record::inputs`]).
+    pub(super) inputs: &'a str,
+    /// `report.html`, when it is written.
+    pub(super) report: Option<&'a str>,
+    /// The inputs' hash besides the notes, and every note's cache entry.
+    pub(super) cache: (&'a Digest, &'a [cache::Entry<'a>]),
+}
+
+/// Writes the identity state, then stages the deck, `cards.txt`, the figures and the build record,
+/// and commits them to `out` as one set.
+pub(super) fn write_outputs(
+    vault: &Vault,
+    opts: &Options,
+    out: &Path,
+    state: &state::Place,
+    (lock, new_lock): (&identity::Lock, &identity::Lock),
+    w: &Written<'_>,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    // Builds that share the output folder or the vault's state take turns.
+    let _held = outputs::lock::acquire(&vault.root, out)?;
+    if is_deck_file(out) {
+        return write_deck_file(vault, opts, out, state, (lock, new_lock), w, report);
+    }
+    let apkg_name = format!("{}.apkg", outputs::safe_file_name(w.root_deck));
+    let staging =
+        Staging::begin(out, &[&apkg_name, "cards.txt", "figures", ORPHANS, REPORT, state::IN_OUT, cache::FILE])?;
+
+    if save_state(opts, out, state, (lock, new_lock), report)? {
+        staging.write(state::IN_OUT, new_lock.to_json().as_bytes())?;
+    }
+
+    if !report.orphans.cards.is_empty() {
+        staging.write(ORPHANS, report.orphans.file().as_bytes())?;
+    }
+    if let Some(html) = w.report {
+        staging.write(REPORT, html.as_bytes())?;
+    }
+    for (name, svg) in w.lab.figures() {
+        staging.write(&format!("figures/{name}"), svg.as_bytes())?;
+    }
+    let mut media = collect_media(vault, &report.cards);
+    let used: HashSet<&str> = report.cards.iter().flat_map(|c| c.media.iter().map(String::as_str)).collect();
+    media.extend(
+        w.lab
+            .figures()
+            .into_keys()
+            .filter(|n| used.contains(n.as_str()))
+            .map(|name| Media { path: staging.path(&format!("figures/{name}")), name }),
+    );
+    media.sort();
+    media.dedup_by(|a, b| a.name == b.name);
+    let apkg_path = staging.path(&apkg_name);
+    // The package, the text export and the cache are independent: write them on both cores.
+    let (apkg, (txt, cached)) = rayon::join(
+        || {
+            apkg::write(&apkg_path, &report.cards, w.models, &media, w.templates, opts.now)
+                .with_context(|| format!("cannot write `{apkg_name}`"))
+        },
+        || {
+            rayon::join(
+                || staging.stream("cards.txt", |f| outputs::text::write(f, &report.cards, w.models)),
+                || staging.stream(cache::FILE, |f| cache::write(f, w.cache.0, w.cache.1)),
+            )
+        },
+    );
+    apkg?;
+    txt?;
+    cached?;
+    finish_diagnostics(vault, &mut report.diagnostics);
+    report.card_count = report.cards.len();
+    // The record is written last, and fingerprints the state as it now is.
+    let state_now = state::Place::new(&vault.root, opts.state.as_deref(), Some(&staging.path("")));
+    let record = record::Record {
+        fingerprint: record::fingerprint(w.inputs, &state_now),
+        report: std::mem::take(report),
+        files: record::list(&staging.path("")),
+    };
+    let written = staging.write(RECORD, serde_json::to_string(&record)?.as_bytes());
+    *report = record.report;
+    written?;
+    staging.commit()?;
+    report.written = vec![out.join(apkg_name), out.join("cards.txt")];
+    Ok(())
+}
+
+/// Writes the identity state, first: a state that knows more cards than the deck does no harm,
+/// but a deck whose cards the state forgot would get new GUIDs on the next build. Returns whether
+/// it must go into the output set instead (the vault cannot be written, and no `--state`).
+fn save_state(
+    opts: &Options,
+    out: &Path,
+    state: &state::Place,
+    (lock, new_lock): (&identity::Lock, &identity::Lock),
+    report: &mut Report,
+) -> anyhow::Result<bool> {
+    let (target, why_not) = state.target();
+    let source = state.source();
+    if let state::Target::File(path) = &target
+        && let Some(dir) = path.parent()
+    {
+        // What a killed build left there; the vault's lock is held, so it is no running build's.
+        atomic::remove_stale(dir);
+    }
+    Ok(match target {
+        state::Target::File(path) if new_lock != lock || source.as_ref() != Some(&path) => {
+            match atomic::write(&path, new_lock.to_json().as_bytes()) {
+                Ok(()) => false,
+                Err(e) if opts.state.is_some() => return Err(e),
+                Err(e) => {
+                    state_warning(report, out, &format!("{e:#}"));
+                    true
+                }
+            }
+        }
+        state::Target::File(_) => false,
+        state::Target::Out => {
+            state_warning(report, out, why_not.as_deref().unwrap_or("the vault cannot be written"));
+            true
+        }
+    })
+}
+
+/// `--out x.apkg`: writes just that deck (atomically, by rename), with the figures it shows as
+/// media; no `cards.txt`, figure files or build record.
+fn write_deck_file(
+    vault: &Vault,
+    opts: &Options,
+    out: &Path,
+    state: &state::Place,
+    locks: (&identity::Lock, &identity::Lock),
+    w: &Written<'_>,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    if out.is_dir() {
+        anyhow::bail!("`{}` is a folder; give --out a folder, or the path of the .apkg file to write", out.display());
+    }
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    if save_state(opts, out, state, locks, report)? {
+        anyhow::bail!(
+            "the vault cannot be written, so the identity state has nowhere to go beside a single deck file; pass --state DIR, or give --out a folder"
+        );
+    }
+    // The figures the cards show are packed from a temporary folder beside the deck.
+    let figures = tempfile::Builder::new().prefix(atomic::TEMP_PREFIX).tempdir_in(dir)?;
+    let used: HashSet<&str> = report.cards.iter().flat_map(|c| c.media.iter().map(String::as_str)).collect();
+    let mut media = collect_media(vault, &report.cards);
+    for (name, svg) in w.lab.figures().into_iter().filter(|(n, _)| used.contains(n.as_str())) {
+        let path = figures.path().join(&name);
+        std::fs::write(&path, svg)?;
+        media.push(Media { path, name });
+    }
+    media.sort();
+    media.dedup_by(|a, b| a.name == b.name);
+    apkg::write(out, &report.cards, w.models, &media, w.templates, opts.now)
+        .with_context(|| format!("cannot write `{}`", out.display()))?;
+    finish_diagnostics(vault, &mut report.diagnostics);
+    report.card_count = report.cards.len();
+    report.written = vec![out.to_owned()];
+    Ok(())
+}
+
+/// Warns that the identity state went into the output set.
+fn state_warning(report: &mut Report, out: &Path, why: &str) {
+    report.diagnostics.push(
+        Diagnostic::warning(
+            Code::StateInOutput,
+            identity::LOCK_PATH,
+            0,
+            0,
+            format!("the identity state is kept in the output folder: {why}"),
+        )
+        .with_hint(format!(
+            "the deck was built, and later builds into `{}` keep their GUIDs; pass --state DIR to keep it elsewhere",
+            out.display()
+        )),
+    );
+}

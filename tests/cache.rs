@@ -1,0 +1,221 @@
+//! The build cache is correct, not only fast: after every kind of change, a build that uses the
+//! cache gives exactly the cards, GUIDs, diagnostics and `cards.txt` of a cold build (no output
+//! folder, so no cache) from the same identity state; and it rebuilt only what the change touched.
+
+use std::path::{Path, PathBuf};
+
+use studygen::build::{self, Options, Report};
+
+/// A small vault: notes that embed and link into each other, an image, custom cards.
+fn write_vault(root: &Path) {
+    let w = |rel: &str, text: &str| {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    w(
+        "Saddles.md",
+        "# Saddles\n\n## Escape\n\nNoise escapes a strict saddle.\n\nSTART\nBasic\nWhat escapes a strict saddle?\nBack: noise\nEND\n",
+    );
+    w(
+        "Definitions/Hessian.md",
+        "---\naliases: [curvature matrix]\n---\n# Hessian\n\nThe matrix of second derivatives.\n\n## Spectrum\n\nIts eigenvalues.\n",
+    );
+    w(
+        "Uses Hessian.md",
+        "START\nBasic\nWhat is the [[curvature matrix]]?\nBack: ![[Hessian#Spectrum]]\nEND\n\nSee [[Saddles#Escape]].\n",
+    );
+    w("Also embeds.md", "START\nBasic\nWhole note\nBack: ![[Definitions/Hessian]]\nEND\n");
+    w("Picture.md", "START\nBasic\nWhat does the plot show?\nBack: ![[plot.png]]\nEND\n");
+    w("plot.png", "\u{89}PNG\r\n\u{1a}\n not really a png");
+    for i in 0..6 {
+        w(&format!("Filler/{i}.md"), &format!("START\nBasic\nFiller question {i}\nBack: answer {i}\nEND\n"));
+    }
+}
+
+/// What a build is compared by: every card (fields, deck, tags, GUID, time, source), every diagnostic and
+/// the bytes of `cards.txt`.
+#[derive(Debug, PartialEq)]
+struct Outcome {
+    cards: Vec<studygen::cards::Card>,
+    diagnostics: Vec<String>,
+    cards_txt: Vec<u8>,
+}
+
+fn outcome(report: &Report, out: &Path) -> Outcome {
+    Outcome {
+        cards: report.cards.clone(),
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}:{}:{} {:?} {}", d.file, d.line, d.col, d.code, d.message))
+            .collect(),
+        cards_txt: std::fs::read(out.join("cards.txt")).expect("cards.txt was written"),
+    }
+}
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    vault: PathBuf,
+    out: PathBuf,
+    state: PathBuf,
+    scratch: PathBuf,
+    /// The first build's report.
+    first: Report,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().to_owned();
+        let vault = root.join("vault");
+        write_vault(&vault);
+        let mut f = Fixture {
+            vault,
+            out: root.join("out"),
+            state: root.join("state"),
+            scratch: root.join("scratch"),
+            _tmp: tmp,
+            first: Report::default(),
+        };
+        f.first = f.build(&f.out, &f.state);
+        assert_eq!(f.first.rebuilt, f.first.notes, "a first build builds every note");
+        assert_eq!(f.first.errors(), 0, "{:?}", f.first.diagnostics);
+        f
+    }
+
+    fn build(&self, out: &Path, state: &Path) -> Report {
+        let mut opts = Options::new(&self.vault, Some(out.to_owned()));
+        opts.now = 1_700_000_000;
+        opts.state = Some(state.to_owned());
+        build::run(&opts).expect("the build runs")
+    }
+
+    /// Builds with the cache, and cold from a copy of the same identity state; checks that both
+    /// give the same outcome, and returns the cached build's report.
+    fn rebuild_and_compare(&self, what: &str) -> Report {
+        let cold_out = self.scratch.join("cold-out");
+        let cold_state = self.scratch.join("cold-state");
+        std::fs::remove_dir_all(&self.scratch).ok();
+        std::fs::create_dir_all(&cold_state).unwrap();
+        for e in std::fs::read_dir(&self.state).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), cold_state.join(e.file_name())).unwrap();
+        }
+        let cached = self.build(&self.out, &self.state);
+        assert!(!cached.unchanged, "{what}: the change is seen");
+        let cold = self.build(&cold_out, &cold_state);
+        assert_eq!(cold.rebuilt, cold.notes, "{what}: a cold build builds every note");
+        assert_eq!(outcome(&cached, &self.out), outcome(&cold, &cold_out), "{what}: cached and cold builds agree");
+        cached
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        std::fs::write(self.vault.join(rel), text).unwrap();
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = std::fs::read_to_string(self.vault.join(rel)).unwrap();
+        assert!(text.contains(from), "{rel} has `{from}`");
+        self.write(rel, &text.replacen(from, to, 1));
+    }
+}
+
+fn card_with<'r>(report: &'r Report, text: &str) -> Option<&'r studygen::cards::Card> {
+    report.cards.iter().find(|c| c.fields.iter().any(|f| f.contains(text)))
+}
+
+#[test]
+fn an_edited_note_is_the_only_one_rebuilt() {
+    let f = Fixture::new();
+    f.edit("Filler/3.md", "answer 3", "answer three");
+    let r = f.rebuild_and_compare("an edited note");
+    assert_eq!(r.rebuilt, 1);
+    assert!(card_with(&r, "answer three").is_some());
+}
+
+#[test]
+fn an_edit_to_an_embedded_note_rebuilds_the_notes_that_embed_it() {
+    let f = Fixture::new();
+    f.edit("Definitions/Hessian.md", "Its eigenvalues.", "Its eigenvalues, all real.");
+    let r = f.rebuild_and_compare("an embedded note");
+    assert_eq!(r.rebuilt, 3, "the note and the two notes that embed it");
+    assert_eq!(
+        r.cards.iter().filter(|c| c.fields.iter().any(|f| f.contains("all real"))).count(),
+        2,
+        "both embeds show the new text"
+    );
+    // A heading another note links to goes away: the linking note is told.
+    f.edit("Saddles.md", "## Escape", "## Leaving");
+    let r = f.rebuild_and_compare("a heading linked to");
+    assert!(r.diagnostics.iter().any(|d| d.file == "Uses Hessian.md" && d.message.contains("has no heading")));
+}
+
+#[test]
+fn a_changed_template_rebuilds_every_card() {
+    let f = Fixture::new();
+    let dir = f.vault.join(studygen::templates::OVERRIDE_DIR);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("source.html"), "<a class=\"src\" href=\"{{ url }}\">from {{ note }}</a>").unwrap();
+    let r = f.rebuild_and_compare("a changed template");
+    assert_eq!(r.rebuilt, r.notes);
+    assert!(r.cards.iter().all(|c| c.fields.last().unwrap().contains("class=\"src\"")));
+}
+
+#[test]
+fn a_changed_settings_file_rebuilds_every_card() {
+    let f = Fixture::new();
+    f.write("studygen.toml", "deck = \"Optimization\"\n");
+    let r = f.rebuild_and_compare("a changed studygen.toml");
+    assert_eq!(r.rebuilt, r.notes);
+    assert!(r.cards.iter().all(|c| c.deck.starts_with("Optimization")), "{:?}", r.cards[0].deck);
+}
+
+#[test]
+fn a_deleted_attachment_is_reported_and_unpacked() {
+    let f = Fixture::new();
+    std::fs::remove_file(f.vault.join("plot.png")).unwrap();
+    let r = f.rebuild_and_compare("a deleted attachment");
+    assert!(
+        r.diagnostics.iter().any(|d| d.file == "Picture.md" && d.message.contains("missing")),
+        "{:?}",
+        r.diagnostics
+    );
+    assert!(card_with(&r, "What does the plot show?").unwrap().media.is_empty());
+}
+
+#[test]
+fn a_renamed_note_keeps_its_cards_and_breaks_links_to_the_old_name() {
+    let f = Fixture::new();
+    let guid = card_with(&f.first, "What escapes a strict saddle?").unwrap().guid.clone();
+    std::fs::rename(f.vault.join("Saddles.md"), f.vault.join("Strict saddles.md")).unwrap();
+    let r = f.rebuild_and_compare("a renamed note");
+    let moved = card_with(&r, "What escapes a strict saddle?").unwrap();
+    assert_eq!(moved.note, "Strict saddles.md");
+    assert_eq!(moved.guid, guid, "the card keeps its GUID through the rename");
+    assert!(r.diagnostics.iter().any(|d| d.file == "Uses Hessian.md" && d.message.contains("`Saddles`")));
+}
+
+#[test]
+fn a_corrupt_or_foreign_cache_is_ignored() {
+    let f = Fixture::new();
+    let path = f.out.join(studygen::cache::FILE);
+    let good = std::fs::read(&path).unwrap();
+    let mut flipped = good.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x55;
+    let damaged: [(&str, Vec<u8>); 4] = [
+        ("truncated", good[..good.len() / 3].to_vec()),
+        ("a flipped byte", flipped),
+        ("foreign", b"not a studygen cache at all".to_vec()),
+        ("empty", Vec::new()),
+    ];
+    for (what, bytes) in damaged {
+        f.edit("Filler/1.md", "answer 1", &format!("answer 1 ({what})"));
+        std::fs::write(&path, bytes).unwrap();
+        let r = f.rebuild_and_compare(what);
+        assert_eq!(r.rebuilt, r.notes, "{what}: nothing of it is trusted");
+        assert!(card_with(&r, &format!("answer 1 ({what})")).is_some(), "{what}");
+        f.edit("Filler/1.md", &format!("answer 1 ({what})"), "answer 1");
+    }
+}

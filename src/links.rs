@@ -46,8 +46,27 @@ impl Reference {
 
 /// The lookup key of a name: NFC, lower case, without a `.md` ending, with `/` separators.
 pub fn key(name: &str) -> String {
-    let n: String = name.trim().replace('\\', "/").nfc().collect::<String>().to_lowercase();
-    n.strip_suffix(".md").map(str::to_owned).unwrap_or(n)
+    let name = name.trim();
+    // ASCII is NFC already, and lower-cases byte by byte.
+    let mut n = if name.is_ascii() {
+        name.replace('\\', "/").to_ascii_lowercase()
+    } else {
+        name.replace('\\', "/").nfc().collect::<String>().to_lowercase()
+    };
+    if n.ends_with(".md") {
+        n.truncate(n.len() - 3);
+    }
+    n
+}
+
+/// Whether `text` has the lookup key `wanted` (which [`key`] made), without allocating when both
+/// are plain ASCII.
+fn has_key(text: &str, wanted: &str) -> bool {
+    let t = text.trim();
+    if t.is_ascii() && !t.contains('\\') && !t.to_ascii_lowercase().ends_with(".md") {
+        return t.eq_ignore_ascii_case(wanted);
+    }
+    key(text) == wanted
 }
 
 /// What a target resolves to.
@@ -119,29 +138,47 @@ impl Index {
 /// higher level; or the paragraph or list item that ends with `^block`; or the whole body.
 pub fn section(body: &str, headings: &[String], block: Option<&str>) -> Option<String> {
     let lines: Vec<&str> = body.lines().collect();
+    let (start, end) = section_lines(&lines, headings, block)?;
+    let text = lines.get(start..end)?.join("\n");
+    match block {
+        Some(id) => {
+            let marker = format!("^{id}");
+            Some(text.trim_end().strip_suffix(&marker).unwrap_or(&text).trim_end().to_owned())
+        }
+        None => Some(text),
+    }
+}
+
+/// Whether `body` has the section or block that [`section`] would cut out.
+pub fn has_section(body: &str, headings: &[String], block: Option<&str>) -> bool {
+    let lines: Vec<&str> = body.lines().collect();
+    section_lines(&lines, headings, block).is_some()
+}
+
+/// The lines `start..end` of the block `^block`, or else of the section under `headings`.
+fn section_lines(lines: &[&str], headings: &[String], block: Option<&str>) -> Option<(usize, usize)> {
     if let Some(id) = block {
         let marker = format!("^{id}");
         let at = lines.iter().position(|l| l.trim_end().ends_with(&marker))?;
-        let start = if lines[at].trim_start().starts_with(['-', '*', '+'])
-            || lines[at].trim_start().starts_with(|c: char| c.is_ascii_digit())
-        {
+        let first = lines.get(at)?.trim_start();
+        let start = if first.starts_with(['-', '*', '+']) || first.starts_with(|c: char| c.is_ascii_digit()) {
             at
         } else {
-            (0..at).rev().find(|&i| lines[i].trim().is_empty()).map_or(0, |i| i + 1)
+            (0..at).rev().find(|&i| lines.get(i).is_some_and(|l| l.trim().is_empty())).map_or(0, |i| i + 1)
         };
-        let text = lines[start..=at].join("\n");
-        return Some(text.trim_end().strip_suffix(&marker).unwrap_or(&text).trim_end().to_owned());
+        return Some((start, at + 1));
     }
+    let line = |i: usize| lines.get(i).copied().unwrap_or("");
     let (mut lo, mut hi, mut level) = (0, lines.len(), 0usize);
     for h in headings {
         let wanted = key(h);
         let found =
-            (lo..hi).find(|&i| heading(lines[i]).is_some_and(|(lv, text)| lv > level && key(text) == wanted))?;
-        level = heading(lines[found]).map_or(0, |(lv, _)| lv);
+            (lo..hi).find(|&i| heading(line(i)).is_some_and(|(lv, text)| lv > level && has_key(text, &wanted)))?;
+        level = heading(line(found)).map_or(0, |(lv, _)| lv);
         lo = found;
-        hi = (found + 1..hi).find(|&i| heading(lines[i]).is_some_and(|(lv, _)| lv <= level)).unwrap_or(hi);
+        hi = (found + 1..hi).find(|&i| heading(line(i)).is_some_and(|(lv, _)| lv <= level)).unwrap_or(hi);
     }
-    Some(lines[lo..hi].join("\n"))
+    Some((lo, hi))
 }
 
 /// `(level, text)` of an ATX heading line.
@@ -157,6 +194,20 @@ fn heading(line: &str) -> Option<(usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_take_the_ascii_fast_path_to_the_same_place() {
+        let slow = |name: &str| {
+            let n: String = name.trim().replace('\\', "/").nfc().collect::<String>().to_lowercase();
+            n.strip_suffix(".md").map(str::to_owned).unwrap_or(n)
+        };
+        for name in ["Saddle Points", " dir\\Note.MD ", "note.md", "Ünïcode Café", "e\u{301}tude", "A.md.md", ""] {
+            assert_eq!(key(name), slow(name), "{name:?}");
+            for heading in ["saddle points", "SADDLE POINTS", "Saddle  Points", "café", "Note.md"] {
+                assert_eq!(has_key(heading, &key(name)), key(heading) == key(name), "{heading:?} against {name:?}");
+            }
+        }
+    }
 
     #[test]
     fn references_as_a_case_table() {

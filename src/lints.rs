@@ -225,7 +225,7 @@ pub fn check_note<'n>(
         let Some(path) = target_note else { continue };
         if (!r.headings.is_empty() || r.block.is_some())
             && let Some(target) = other(path.as_str())
-            && crate::links::section(target.body(), &r.headings, r.block.as_deref()).is_none()
+            && !crate::links::has_section(target.body(), &r.headings, r.block.as_deref())
         {
             let part = r
                 .block

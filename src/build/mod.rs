@@ -397,8 +397,19 @@ impl Stopwatch {
 
     fn lap(&mut self, stage: &str) {
         if let Some(last) = self.last {
-            eprintln!("timing: {stage}: {:.1} ms", last.elapsed().as_secs_f64() * 1000.0);
+            let ms = last.elapsed().as_secs_f64() * 1000.0;
+            match peak_memory() {
+                Some(kib) => eprintln!("timing: {stage}: {ms:.1} ms (peak memory so far {} MiB)", kib >> 10),
+                None => eprintln!("timing: {stage}: {ms:.1} ms"),
+            }
             self.last = Some(std::time::Instant::now());
         }
     }
+}
+
+/// The process's peak resident memory in KiB, where the system tells it (Linux).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -113,8 +113,12 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
         None => (Frontmatter::default(), 0),
     };
     let body_lines = lines.get(body_line..).unwrap_or_default();
-    let body = body_lines.join("\n");
-    let inline_tags = markdown::inline_tags(&body);
+    // Parsing the body for tags is only needed when some line could hold one.
+    let inline_tags = if body_lines.iter().any(|l| markdown::may_hold_tag(l)) {
+        markdown::inline_tags(&body_lines.join("\n"))
+    } else {
+        Vec::new()
+    };
     let sr = &settings.spaced_repetition;
     let has_tag = |wanted: &[String]| {
         frontmatter.tags.iter().chain(&inline_tags).any(|t| {

@@ -117,7 +117,7 @@ fn main() {
         let block = experiments::Block { file, line: 1, text };
         let spec = experiments::spec::parse(&block, &experiments::KINDS).expect("notes/ specs are valid");
         let ms = median_ms(5, || {
-            experiments::run(&spec).expect("notes/ experiments run");
+            experiments::run(&spec, true).expect("notes/ experiments run");
         });
         total += ms;
         println!("  experiment {} ({}): median {ms:.1} ms", spec.id, spec.kind);

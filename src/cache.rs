@@ -11,7 +11,9 @@
 //!   whose headings or blocks it links to.
 //!
 //! Notes with experiments, claims or cited values, and notes whose custom note type is inferred
-//! from the whole vault, are always rebuilt: their entry only keeps their names.
+//! from the whole vault, are always rebuilt: their entry only keeps their names. Experiments keep
+//! their outcomes by the hash of their kind and parameters, so an experiment whose block did not
+//! change is not run again.
 //!
 //! The file is written into every output set, beside the deck it describes, and ends with a CRC-32
 //! of its bytes. Anything unexpected in it (another format, another studygen, other settings, a
@@ -85,6 +87,7 @@ struct Header {
     /// made with others are of no use.
     global: Digest,
     notes: u64,
+    experiments: u64,
 }
 
 /// A loaded cache: every entry's key, and its [`Made`] still encoded.
@@ -92,6 +95,7 @@ struct Header {
 pub struct Cache {
     bytes: Vec<u8>,
     entries: HashMap<String, (Key, Range<usize>)>,
+    outcomes: Vec<(Digest, Range<usize>)>,
 }
 
 impl Cache {
@@ -125,7 +129,14 @@ impl Cache {
             let made = chunk(&bytes, &mut at)?.len();
             entries.insert(key.path.clone(), (key, start..start + made));
         }
-        (at == bytes.len()).then_some(Cache { bytes, entries })
+        let mut outcomes = Vec::new();
+        for _ in 0..header.experiments {
+            let spec: Digest = chunk(&bytes, &mut at)?.try_into().ok()?;
+            let start = at + 8;
+            let len = chunk(&bytes, &mut at)?.len();
+            outcomes.push((spec, start..start + len));
+        }
+        (at == bytes.len()).then_some(Cache { bytes, entries, outcomes })
     }
 
     /// The entry of `path`, if there is one.
@@ -140,6 +151,14 @@ impl Cache {
             return None;
         }
         postcard::from_bytes(self.bytes.get(range.clone())?).ok()
+    }
+
+    /// The experiments' outcomes, by the hash of their spec ([`crate::experiments::spec_hash`]).
+    pub fn outcomes(&self) -> HashMap<Digest, crate::experiments::Outcome> {
+        self.outcomes
+            .iter()
+            .filter_map(|(spec, range)| Some((*spec, postcard::from_bytes(self.bytes.get(range.clone())?).ok()?)))
+            .collect()
     }
 
     /// What `path` made, as encoded, to write into the next cache unchanged.
@@ -172,8 +191,28 @@ pub fn encode(made: &Made) -> Vec<u8> {
     postcard::to_stdvec(made).unwrap_or_default()
 }
 
-/// Writes a cache of `entries`, made with inputs besides the notes that hash to `global`, to `out`.
-pub fn write(out: impl Write, global: &Digest, entries: &[Entry<'_>]) -> std::io::Result<()> {
+/// The experiments' outcomes for the next cache, by the hash of their spec.
+pub fn outcomes(lab: &crate::experiments::Lab) -> Vec<(Digest, Vec<u8>)> {
+    lab.experiments
+        .values()
+        .filter_map(|(spec, o)| Some((crate::experiments::spec_hash(spec), postcard::to_stdvec(o).ok()?)))
+        .collect()
+}
+
+/// What the next cache holds.
+#[derive(Debug)]
+pub struct Next<'a> {
+    /// The hash of the build's inputs besides the notes.
+    pub global: &'a Digest,
+    /// Every note's entry, in vault order.
+    pub entries: &'a [Entry<'a>],
+    /// The experiments' outcomes ([`outcomes`]).
+    pub outcomes: &'a [(Digest, Vec<u8>)],
+}
+
+/// Writes the cache `next` to `out`.
+pub fn write(out: impl Write, next: &Next<'_>) -> std::io::Result<()> {
+    let Next { global, entries, outcomes } = *next;
     let mut out = Checksummed { out, crc: crc32fast::Hasher::new() };
     fn put(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
         out.write_all(&(bytes.len() as u64).to_le_bytes())?;
@@ -183,12 +222,20 @@ pub fn write(out: impl Write, global: &Digest, entries: &[Entry<'_>]) -> std::io
         postcard::to_stdvec(v).map_err(std::io::Error::other)
     }
     out.write_all(MAGIC)?;
-    let header =
-        Header { studygen: env!("CARGO_PKG_VERSION").to_owned(), global: *global, notes: entries.len() as u64 };
+    let header = Header {
+        studygen: env!("CARGO_PKG_VERSION").to_owned(),
+        global: *global,
+        notes: entries.len() as u64,
+        experiments: outcomes.len() as u64,
+    };
     put(&mut out, &encoded(&header)?)?;
     for e in entries {
         put(&mut out, &encoded(&e.key)?)?;
         put(&mut out, &e.made)?;
+    }
+    for (spec, outcome) in outcomes {
+        put(&mut out, spec)?;
+        put(&mut out, outcome)?;
     }
     let crc = out.crc.finalize().to_le_bytes();
     out.out.write_all(&crc)?;
@@ -233,7 +280,8 @@ mod tests {
     #[test]
     fn a_written_cache_reads_back() {
         let mut bytes = Vec::new();
-        write(&mut bytes, &[3; 32], &[entry("a.md", false), entry("c.md", true)]).unwrap();
+        let (entries, outcomes) = ([entry("a.md", false), entry("c.md", true)], [([9; 32], vec![0])]);
+        write(&mut bytes, &Next { global: &[3; 32], entries: &entries, outcomes: &outcomes }).unwrap();
         assert!(Cache::decode(bytes.clone(), &[4; 32]).is_none(), "made with other settings");
         let cache = Cache::decode(bytes, &[3; 32]).unwrap();
         assert_eq!(cache.key("a.md").unwrap().reads, [("b.md".to_owned(), [1; 32])]);
@@ -246,7 +294,7 @@ mod tests {
     #[test]
     fn a_damaged_cache_is_not_trusted() {
         let mut bytes = Vec::new();
-        write(&mut bytes, &[3; 32], &[entry("a.md", false)]).unwrap();
+        write(&mut bytes, &Next { global: &[3; 32], entries: &[entry("a.md", false)], outcomes: &[] }).unwrap();
         assert!(Cache::decode(bytes.clone(), &[3; 32]).is_some());
         for cut in [0, 5, MAGIC.len() + 3, bytes.len() - 1] {
             assert!(Cache::decode(bytes[..cut].to_vec(), &[3; 32]).is_none(), "cut at {cut}");

@@ -219,3 +219,57 @@ fn a_corrupt_or_foreign_cache_is_ignored() {
         f.edit("Filler/1.md", &format!("answer 1 ({what})"), "answer 1");
     }
 }
+
+/// A literate note: a cheap experiment, a claim about it derived from its parameters, and a card
+/// that shows its figure.
+fn literate(height: u32) -> String {
+    format!(
+        "# Cliffs\n\n```experiment\nkind: cliff\nid: cliff\nheight: {height}\nsharpness: 50\nstep: 0.1\nclip: 1\nsteps: 20\n```\n\n\
+         ```claims\ncliff.start_grad_norm ≈ 1 + 100 * 50 / 4\n```\n\nSTART\nBasic\nWhat does a cliff do?\nBack: ![[cliff.svg]]\nEND\n"
+    )
+}
+
+#[test]
+fn an_unchanged_experiment_is_not_run_again_and_a_changed_one_is() {
+    let f = Fixture::new();
+    f.write("Cliffs.md", &literate(100));
+    let r = f.rebuild_and_compare("a new experiment");
+    assert_eq!(r.experiments_run, 1);
+    assert!(r.claims.iter().all(|c| c.pass), "{:?}", r.claims);
+    // Prose around it changes: the note is rebuilt, the experiment's outcome comes from the cache.
+    f.edit("Cliffs.md", "# Cliffs", "# Cliffs and walls");
+    let r = f.rebuild_and_compare("prose beside an experiment");
+    assert_eq!((r.experiments_run, r.rebuilt), (0, 1));
+    assert!(r.claims.iter().all(|c| c.pass));
+    assert!(f.out.join("figures/cliff.svg").exists());
+    // A parameter changes: it runs again, and the claim (made for height 100) no longer holds.
+    f.write("Cliffs.md", &literate(200).replace("# Cliffs", "# Cliffs and walls"));
+    let cold_out = f.scratch.join("before");
+    let r = f.build(&f.out, &f.state);
+    assert_eq!(r.experiments_run, 1);
+    assert!(r.claims.iter().any(|c| !c.pass), "the slope is now 1 + 200·50/4");
+    let cold = f.build(&cold_out, &f.scratch.join("state"));
+    let verdicts = |r: &Report| r.claims.iter().map(|c| (c.line, c.pass, c.measured)).collect::<Vec<_>>();
+    assert_eq!(verdicts(&r), verdicts(&cold));
+}
+
+#[test]
+fn check_names_figures_without_drawing_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("Cliffs.md"), literate(100)).unwrap();
+    let checked = build::run(&Options::new(tmp.path(), None)).unwrap();
+    assert_eq!(checked.errors() + checked.warnings(), 0, "{:?}", checked.diagnostics);
+    let card = card_with(&checked, "What does a cliff do?").unwrap();
+    assert_eq!(card.media, ["cliff.svg"], "the card still shows the figure");
+    let block = studygen::experiments::Block {
+        file: "Cliffs.md".into(),
+        line: 3,
+        text: "kind: cliff\nid: cliff\nheight: 100\nsharpness: 50\nstep: 0.1\nclip: 1\nsteps: 20\n".into(),
+    };
+    let runs = |draw| studygen::experiments::Runs { draw, ..Default::default() };
+    let (drawn, _) = studygen::experiments::run_all(std::slice::from_ref(&block), &runs(true));
+    let (undrawn, _) = studygen::experiments::run_all(&[block], &runs(false));
+    assert!(drawn.figures()["cliff.svg"].starts_with("<svg"));
+    assert_eq!(undrawn.figures()["cliff.svg"], "", "nothing is drawn for a check");
+    assert_eq!(drawn.value("cliff.start_grad_norm"), undrawn.value("cliff.start_grad_norm"));
+}

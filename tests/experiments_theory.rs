@@ -6,7 +6,7 @@ use studygen::experiments::{self, Block, Outcome, Value, spec};
 fn run(yaml: &str) -> Outcome {
     let block = Block { file: "t.md".into(), line: 1, text: yaml.into() };
     let spec = spec::parse(&block, &experiments::KINDS).unwrap_or_else(|d| panic!("{d:?}"));
-    experiments::run(&spec).unwrap()
+    experiments::run(&spec, true).unwrap()
 }
 
 fn num(o: &Outcome, name: &str) -> f64 {

@@ -28,7 +28,7 @@ fn figures() -> Vec<(String, String, String)> {
             let body = &block[..block.find("```").unwrap()];
             let b = Block { file: entry.path().display().to_string(), line: 1, text: body.into() };
             let spec = spec::parse(&b, &KINDS).unwrap();
-            let outcome = experiments::run(&spec).unwrap();
+            let outcome = experiments::run(&spec, true).unwrap();
             if let Some(svg) = outcome.figure {
                 out.push((spec.kind.clone(), spec.id.clone(), svg));
             }

@@ -6,9 +6,9 @@ use crate::experiments::{self, Lab};
 use crate::notes::Note;
 
 /// Runs every experiment, checks every claim and every cited value.
-pub(super) fn run_experiments(notes: &[&Note]) -> (Lab, Vec<Verdict>, Vec<Diagnostic>) {
+pub(super) fn run_experiments(notes: &[&Note], runs: &experiments::Runs) -> (Lab, Vec<Verdict>, Vec<Diagnostic>) {
     let blocks: Vec<experiments::Block> = notes.iter().flat_map(|n| n.experiments.iter().cloned()).collect();
-    let (lab, mut diags) = experiments::run_all(&blocks);
+    let (lab, mut diags) = experiments::run_all(&blocks, runs);
     let mut all = Vec::new();
     for block in notes.iter().flat_map(|n| &n.claims) {
         let (c, d) = claims::parse(block);

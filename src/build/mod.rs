@@ -137,6 +137,9 @@ pub struct Report {
     /// How many notes were parsed and rendered anew; the cache gave the others.
     #[serde(default)]
     pub rebuilt: usize,
+    /// How many experiments ran; the cache gave the others' outcomes.
+    #[serde(default)]
+    pub experiments_run: usize,
     /// Files written.
     #[serde(skip)]
     pub written: Vec<PathBuf>,
@@ -231,12 +234,15 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         volatile.iter().enumerate().filter(|(_, v)| **v).filter_map(|(i, _)| store.parsed(i)).collect();
     let blocks: usize = literate.iter().map(|n| n.experiments.len()).sum();
     opts.progress.say(&format!("running {blocks} experiments"));
-    let (lab, verdicts, diags) = run_experiments(&literate);
+    let runs = crate::experiments::Runs { draw: opts.out.is_some(), known: cache.outcomes() };
+    let (lab, verdicts, diags) = run_experiments(&literate, &runs);
     clock.lap("experiments");
+    clock.slowest(&lab.run_ms);
     report.wrong_notes = diags.iter().filter(|d| d.is_error()).count();
     report.diagnostics.extend(diags);
     report.claims = verdicts;
     report.experiments = lab.experiments.len();
+    report.experiments_run = lab.run_ms.len();
     let figures: BTreeMap<String, String> = lab.figures().into_keys().map(|n| (n.to_lowercase(), n)).collect();
     let shared = Shared {
         vault: &vault,
@@ -347,6 +353,7 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
     });
     clock.lap("report");
     opts.progress.say("writing the deck");
+    let outcomes = cache::outcomes(&lab);
     let written = Written {
         lab: &lab,
         models: &models,
@@ -354,7 +361,7 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         root_deck: &root_deck,
         inputs: &inputs,
         report: literate.as_deref(),
-        cache: (&global, &entries),
+        cache: cache::Next { global: &global, entries: &entries, outcomes: &outcomes },
     };
     write_outputs(&vault, opts, out, &state, (&lock, &new_lock), &written, &mut report)?;
     clock.lap("outputs");
@@ -393,6 +400,18 @@ struct Stopwatch {
 impl Stopwatch {
     fn new() -> Self {
         Stopwatch { last: std::env::var_os("STUDYGEN_TIMINGS").map(|_| std::time::Instant::now()) }
+    }
+
+    /// Names the five experiments that took longest.
+    fn slowest(&self, runs: &[(f64, String, String)]) {
+        if self.last.is_none() {
+            return;
+        }
+        let mut runs: Vec<&(f64, String, String)> = runs.iter().collect();
+        runs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (ms, id, at) in runs.into_iter().take(5) {
+            eprintln!("timing:   experiment `{id}` ({at}): {ms:.1} ms");
+        }
     }
 
     fn lap(&mut self, stage: &str) {

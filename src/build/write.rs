@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use super::{ORPHANS, Options, REPORT, Report, finish_diagnostics, is_deck_file};
-use crate::cache::{self, Digest};
+use crate::cache;
 use crate::cards::{self, identity};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::experiments::Lab;
@@ -27,8 +27,8 @@ pub(super) struct Written<'a> {
     pub(super) inputs: &'a str,
     /// `report.html`, when it is written.
     pub(super) report: Option<&'a str>,
-    /// The inputs' hash besides the notes, and every note's cache entry.
-    pub(super) cache: (&'a Digest, &'a [cache::Entry<'a>]),
+    /// The inputs' hash besides the notes, every note's cache entry, and the experiments' outcomes.
+    pub(super) cache: cache::Next<'a>,
 }
 
 /// Writes the identity state, then stages the deck, `cards.txt`, the figures and the build record,
@@ -85,7 +85,7 @@ pub(super) fn write_outputs(
         || {
             rayon::join(
                 || staging.stream("cards.txt", |f| outputs::text::write(f, &report.cards, w.models)),
-                || staging.stream(cache::FILE, |f| cache::write(f, w.cache.0, w.cache.1)),
+                || staging.stream(cache::FILE, |f| cache::write(f, &w.cache)),
             )
         },
     );

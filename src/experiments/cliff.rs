@@ -68,7 +68,7 @@ pub fn cost(p: &Params) -> f64 {
 }
 
 /// Runs the experiment.
-pub fn run(p: &Params) -> Result<Outcome, String> {
+pub fn run(p: &Params, draw: bool) -> Result<Outcome, String> {
     super::within_limit(cost(p))?;
     let (f, names) = objective(p);
     if names.len() > 8 {
@@ -116,6 +116,6 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     let positive = out.series.iter().flat_map(|s| &s.points).all(|p| p.1 > 0.0);
     let title = format!("a cliff: plain and clipped GD, α = {}", super::format_number(alpha));
     let axes = super::figures::Axes { title: &title, x: "step", y: "loss", log_y: positive, whole_x: true };
-    out.figure = Some(super::figures::lines(&axes, &out.series));
+    out.figure = super::drawn(draw, || super::figures::lines(&axes, &out.series));
     Ok(out)
 }

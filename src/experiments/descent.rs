@@ -63,7 +63,7 @@ pub fn cost(p: &Params) -> f64 {
 }
 
 /// Runs the experiment.
-pub fn run(p: &Params) -> Result<Outcome, String> {
+pub fn run(p: &Params, draw: bool) -> Result<Outcome, String> {
     let lambda: Vec<f64> = match (p.list("eigenvalues"), p.has("kappa")) {
         (Some(l), false) => l.to_vec(),
         (None, true) => {
@@ -140,7 +140,7 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
         });
     }
     let title = format!("½xᵀHx, κ = {}, {n} dimensions", super::format_number(kappa));
-    out.figure = Some(super::figures::loss_curves(&title, &out.series));
+    out.figure = super::drawn(draw, || super::figures::loss_curves(&title, &out.series));
     Ok(out)
 }
 

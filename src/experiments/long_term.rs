@@ -45,7 +45,7 @@ pub fn cost(p: &Params) -> f64 {
 }
 
 /// Runs the experiment.
-pub fn run(p: &Params) -> Result<Outcome, String> {
+pub fn run(p: &Params, draw: bool) -> Result<Outcome, String> {
     super::within_limit(cost(p))?;
     let w: DMatrix<f64> = match (p.list("eigenvalues"), p.list("matrix")) {
         (Some(l), None) => DMatrix::from_diagonal(&nalgebra::DVector::from_column_slice(l)),
@@ -106,7 +106,7 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     let title = format!("‖Wᵗx‖ for spectral radius ρ = {}", super::format_number(rho));
     let axes =
         super::figures::Axes { title: &title, x: "t", y: "log₁₀ ‖Wᵗx‖/‖x‖", log_y: false, whole_x: true };
-    out.figure = Some(super::figures::lines(&axes, std::slice::from_ref(&series)));
+    out.figure = super::drawn(draw, || super::figures::lines(&axes, std::slice::from_ref(&series)));
     out.series = vec![series];
     Ok(out)
 }

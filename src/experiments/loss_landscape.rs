@@ -120,7 +120,7 @@ fn loss_at(shape: &Net, data: &Data, theta: &[f64], moves: &[(f64, &[f64])]) -> 
 }
 
 /// Runs the experiment.
-pub fn run(p: &Params) -> Result<Outcome, String> {
+pub fn run(p: &Params, draw: bool) -> Result<Outcome, String> {
     super::within_limit(cost(p))?;
     let name = p.names("dataset").first().cloned().unwrap_or_else(|| "moons".into());
     let data = train::dataset(&name, train::n_points(p), p.num("noise"), p.int("data_seed") as u64);
@@ -196,7 +196,7 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     out.boolean("invariance.filter_ok", max_diff(&filtered, &curve(&theta_s, &d1_s)) <= 1e-10);
 
     let title = format!("{name}, width {width}: loss around the trained weights");
-    out.figure = Some(super::figures::landscape(&title, &interp, &slice, &grid, &surface));
+    out.figure = super::drawn(draw, || super::figures::landscape(&title, &interp, &slice, &grid, &surface));
     out.series = vec![
         Series { name: "interpolation".into(), points: interp },
         Series { name: "filter-normalized slice".into(), points: slice },

@@ -118,7 +118,7 @@ pub fn format_pair(expected: f64, measured: f64, slack: f64) -> (String, String)
 }
 
 /// A named line of points, for figures.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Series {
     /// The legend name.
     pub name: String,
@@ -127,7 +127,7 @@ pub struct Series {
 }
 
 /// What one experiment produced.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Outcome {
     /// Results by name, without the id.
     pub values: BTreeMap<String, Value>,
@@ -194,19 +194,25 @@ pub fn cost(spec: &Spec) -> Result<f64, String> {
     }
 }
 
-/// Runs one experiment.
-pub fn run(spec: &Spec) -> Result<Outcome, String> {
+/// Runs one experiment; `draw` says whether to draw its figure (when not, the figure is named but
+/// empty: nothing will write it).
+pub fn run(spec: &Spec, draw: bool) -> Result<Outcome, String> {
     match spec.kind.as_str() {
-        "saddle-escape" => saddle::run(&spec.params),
-        "ill-conditioned" => descent::run(&spec.params),
-        "symmetry-count" => symmetry::run(&spec.params),
-        "random-hessian" => random_hessian::run(&spec.params),
-        "long-term" => long_term::run(&spec.params),
-        "cliff" => cliff::run(&spec.params),
-        "train" => train::run(&spec.params),
-        "loss-landscape" => loss_landscape::run(&spec.params),
+        "saddle-escape" => saddle::run(&spec.params, draw),
+        "ill-conditioned" => descent::run(&spec.params, draw),
+        "symmetry-count" => symmetry::run(&spec.params, draw),
+        "random-hessian" => random_hessian::run(&spec.params, draw),
+        "long-term" => long_term::run(&spec.params, draw),
+        "cliff" => cliff::run(&spec.params, draw),
+        "train" => train::run(&spec.params, draw),
+        "loss-landscape" => loss_landscape::run(&spec.params, draw),
         other => Err(format!("unknown kind `{other}`")),
     }
+}
+
+/// A figure: `draw()` when it will be written, otherwise an empty one that only holds its place.
+fn drawn(draw: bool, svg: impl FnOnce() -> String) -> Option<String> {
+    Some(if draw { svg() } else { String::new() })
 }
 
 /// Every experiment of the vault, run, by id.
@@ -214,6 +220,9 @@ pub fn run(spec: &Spec) -> Result<Outcome, String> {
 pub struct Lab {
     /// Spec and outcome by id.
     pub experiments: BTreeMap<String, (Spec, Outcome)>,
+    /// How long each experiment that ran took, in milliseconds, with its id and place; known
+    /// outcomes are not listed.
+    pub run_ms: Vec<(f64, String, String)>,
 }
 
 impl Lab {
@@ -240,8 +249,23 @@ impl Lab {
     }
 }
 
-/// Parses and runs every experiment block, in parallel. Duplicate ids and failures are diagnostics.
-pub fn run_all(blocks: &[Block]) -> (Lab, Vec<Diagnostic>) {
+/// The hash of what an experiment's outcome depends on: its kind and its parameters (not its id).
+pub fn spec_hash(spec: &Spec) -> crate::cache::Digest {
+    crate::cache::digest([spec.kind.as_bytes(), format!("{:?}", spec.params).as_bytes()])
+}
+
+/// How [`run_all`] runs the experiments.
+#[derive(Default)]
+pub struct Runs {
+    /// Draw the figures (a build writes them; a check does not).
+    pub draw: bool,
+    /// Outcomes known already, by [`spec_hash`]: these experiments are not run again.
+    pub known: std::collections::HashMap<crate::cache::Digest, Outcome>,
+}
+
+/// Parses and runs every experiment block, in parallel, but those whose outcome is known.
+/// Duplicate ids and failures are diagnostics.
+pub fn run_all(blocks: &[Block], runs: &Runs) -> (Lab, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut specs: Vec<Spec> = Vec::new();
     for b in blocks {
@@ -293,15 +317,30 @@ pub fn run_all(blocks: &[Block]) -> (Lab, Vec<Diagnostic>) {
         spent += c.min(WORK_LIMIT);
         within.push(s);
     }
-    let outcomes: Vec<(Spec, Result<Outcome, String>)> = within
+    // The budget above counts known outcomes too, so that a vault passes or fails alike with and
+    // without them. The costliest run first, so that both cores stay busy to the end.
+    let mut order: Vec<(f64, usize)> = within.iter().enumerate().map(|(i, s)| (cost(s).unwrap_or(0.0), i)).collect();
+    order.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut ran: Vec<(usize, Result<Outcome, String>, Option<f64>)> = order
         .into_par_iter()
-        .map(|s| {
-            let o = run(&s);
-            (s, o)
+        .map(|(_, i)| {
+            let s = within.get(i).expect("the order holds indexes of `within`");
+            if let Some(o) =
+                runs.known.get(&spec_hash(s)).filter(|o| !runs.draw || o.figure.as_ref().is_none_or(|f| !f.is_empty()))
+            {
+                return (i, Ok(o.clone()), None);
+            }
+            let started = std::time::Instant::now();
+            let o = run(s, runs.draw);
+            (i, o, Some(started.elapsed().as_secs_f64() * 1000.0))
         })
         .collect();
+    ran.sort_by_key(|(i, _, _)| *i);
     let mut lab = Lab::default();
-    for (s, o) in outcomes {
+    for ((_, o, ms), s) in ran.into_iter().zip(within) {
+        if let Some(ms) = ms {
+            lab.run_ms.push((ms, s.id.clone(), format!("{}:{}", s.block.file, s.block.line)));
+        }
         match o {
             Ok(o) => {
                 for w in &o.warnings {

@@ -47,7 +47,7 @@ pub fn cost(p: &Params) -> f64 {
 }
 
 /// Runs the experiment.
-pub fn run(p: &Params) -> Result<Outcome, String> {
+pub fn run(p: &Params, draw: bool) -> Result<Outcome, String> {
     super::within_limit(cost(p))?;
     let dims = p.int("dims");
     let trials = p.int("trials");
@@ -87,7 +87,7 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
         log_y: true,
         whole_x: true,
     };
-    out.figure = Some(super::figures::lines(&axes, &[measured.clone(), coin.clone()]));
+    out.figure = super::drawn(draw, || super::figures::lines(&axes, &[measured.clone(), coin.clone()]));
     out.series = vec![measured, coin];
     Ok(out)
 }

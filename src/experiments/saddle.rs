@@ -244,7 +244,7 @@ struct Trial {
 }
 
 /// Runs the experiment.
-pub fn run(p: &Params) -> Result<Outcome, String> {
+pub fn run(p: &Params, draw: bool) -> Result<Outcome, String> {
     super::within_limit(cost(p)?)?;
     let (f, names) = objective(p)?;
     let n = f.dim().max(1);
@@ -375,7 +375,9 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     if names.len() == 2 {
         let f_text = p.expr("f").map_or_else(String::new, |e| e.source.clone());
         let title = format!("{f_text}, α = {}", super::format_number(p.num("step")));
-        out.figure = Some(super::figures::contour(&title, f.as_ref(), &names, &out.series, &center, p.num("radius")));
+        out.figure = super::drawn(draw, || {
+            super::figures::contour(&title, f.as_ref(), &names, &out.series, &center, p.num("radius"))
+        });
     }
     Ok(out)
 }

@@ -167,7 +167,7 @@ fn dead_units(layers: &[Layer], activation: &str, batch: &[Vec<f64>]) -> usize {
 }
 
 /// Runs the experiment.
-pub fn run(p: &Params) -> Result<Outcome, String> {
+pub fn run(p: &Params, draw: bool) -> Result<Outcome, String> {
     let (n, depth) = (p.int("width"), p.int("depth"));
     let hidden = depth - 1;
     let activation = p.names("activation").first().cloned().unwrap_or_else(|| "tanh".into());
@@ -277,11 +277,13 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
         forward(&scaled, &activation, x).iter().zip(r).all(|(u, v)| (u - v).abs() <= tol * (1.0 + v.abs()))
     });
     out.boolean("rescale_preserves", rescale_ok);
-    out.figure = Some(super::figures::bars(
-        &format!("{activation} net, width {n}, {depth} layers"),
-        "equivalent settings",
-        &[("measured", distinct.len() as f64), ("(n!)ᴸ⁻¹", formula), ("(2ⁿn!)ᴸ⁻¹", formula_signs)],
-    ));
+    out.figure = super::drawn(draw, || {
+        super::figures::bars(
+            &format!("{activation} net, width {n}, {depth} layers"),
+            "equivalent settings",
+            &[("measured", distinct.len() as f64), ("(n!)ᴸ⁻¹", formula), ("(2ⁿn!)ᴸ⁻¹", formula_signs)],
+        )
+    });
     Ok(out)
 }
 

@@ -260,7 +260,7 @@ pub fn train(data: &Data, width: usize, relu: bool, seed: u64, steps: usize, alp
 }
 
 /// Runs the experiment.
-pub fn run(p: &Params) -> Result<Outcome, String> {
+pub fn run(p: &Params, draw: bool) -> Result<Outcome, String> {
     let widths = widths(p)?;
     super::within_limit(cost(p))?;
     let name = p.names("dataset").first().cloned().unwrap_or_else(|| "xor".into());
@@ -296,7 +296,9 @@ pub fn run(p: &Params) -> Result<Outcome, String> {
     out.num("seeds", seeds as f64);
     out.num("points", data.x.len() as f64);
     let title = format!("{name}: final loss of {seeds} runs per width, {} steps", p.int("steps"));
-    out.figure = Some(super::figures::scatter(&title, "hidden width", "final loss", &dots, &medians, threshold));
+    out.figure = super::drawn(draw, || {
+        super::figures::scatter(&title, "hidden width", "final loss", &dots, &medians, threshold)
+    });
     out.series = vec![Series { name: "runs".into(), points: dots }, medians];
     Ok(out)
 }

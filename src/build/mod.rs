@@ -219,54 +219,57 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
     clock.lap("cache");
 
     opts.progress.say(&format!("parsing {} notes", vault.notes.len()));
-    let mut store = Store::new(&vault, &root_deck, &settings);
     let paths: Vec<&str> = vault.notes.iter().map(|n| n.rel.as_str()).collect();
-    let known = notes_stage::known(&store, &paths, &digests, &cache);
-    let volatile = notes_stage::parse_unknown(&store, &known);
-    let mut inferring: Vec<&mut Note> =
-        store.parsed_mut().filter(|(_, n)| notes::infers_types(n)).map(|(_, n)| n).collect();
-    let (types, diags) = notes::resolve_custom_types(&mut inferring, &settings);
-    report.diagnostics.extend(diags);
-    let store = store;
-    clock.lap("parse");
+    let known = notes_stage::known(&paths, &digests, &cache);
+    // The parsed notes live in this block only: they are freed before identity and the outputs.
+    let (lab, types, made) = {
+        let mut store = Store::new(&vault, &root_deck, &settings);
+        let volatile = notes_stage::parse_unknown(&store, &known);
+        let mut inferring: Vec<&mut Note> =
+            store.parsed_mut().filter(|(_, n)| notes::infers_types(n)).map(|(_, n)| n).collect();
+        let (types, diags) = notes::resolve_custom_types(&mut inferring, &settings);
+        report.diagnostics.extend(diags);
+        let store = store;
+        clock.lap("parse");
 
-    let literate: Vec<&Note> =
-        volatile.iter().enumerate().filter(|(_, v)| **v).filter_map(|(i, _)| store.parsed(i)).collect();
-    let blocks: usize = literate.iter().map(|n| n.experiments.len()).sum();
-    opts.progress.say(&format!("running {blocks} experiments"));
-    let runs = crate::experiments::Runs { draw: opts.out.is_some(), known: cache.outcomes() };
-    let (lab, verdicts, diags) = run_experiments(&literate, &runs);
-    clock.lap("experiments");
-    clock.slowest(&lab.run_ms);
-    report.wrong_notes = diags.iter().filter(|d| d.is_error()).count();
-    report.diagnostics.extend(diags);
-    report.claims = verdicts;
-    report.experiments = lab.experiments.len();
-    report.experiments_run = lab.run_ms.len();
-    let figures: BTreeMap<String, String> = lab.figures().into_keys().map(|n| (n.to_lowercase(), n)).collect();
-    let shared = Shared {
-        vault: &vault,
-        vault_name: settings.scope.vault_name.clone(),
-        lab: &lab,
-        figures,
-        notes: &store,
-        index: notes_stage::names(&store, &paths, &known),
+        let literate: Vec<&Note> =
+            volatile.iter().enumerate().filter(|(_, v)| **v).filter_map(|(i, _)| store.parsed(i)).collect();
+        let blocks: usize = literate.iter().map(|n| n.experiments.len()).sum();
+        opts.progress.say(&format!("running {blocks} experiments"));
+        let runs = crate::experiments::Runs { draw: opts.out.is_some(), known: cache.outcomes() };
+        let (lab, verdicts, diags) = run_experiments(&literate, &runs);
+        clock.lap("experiments");
+        clock.slowest(&lab.run_ms);
+        report.wrong_notes = diags.iter().filter(|d| d.is_error()).count();
+        report.diagnostics.extend(diags);
+        report.claims = verdicts;
+        report.experiments = lab.experiments.len();
+        report.experiments_run = lab.run_ms.len();
+        let shared = Shared {
+            vault: &vault,
+            vault_name: settings.scope.vault_name.clone(),
+            lab: &lab,
+            figures: figure_names(&lab),
+            notes: &store,
+            index: notes_stage::names(&store, &paths, &known),
+        };
+        opts.progress.say("rendering cards");
+        let stage = notes_stage::Inputs {
+            store: &store,
+            paths: &paths,
+            digests: &digests,
+            known: &known,
+            volatile: &volatile,
+            context: notes_stage::context(&global, &store, &paths, &known, &lab),
+            cache: &cache,
+            shared: &shared,
+            templates: &templates,
+            settings: &settings,
+            keep: set_out.is_some(),
+        };
+        let made = notes_stage::make(&stage)?;
+        (lab, types, made)
     };
-    opts.progress.say("rendering cards");
-    let stage = notes_stage::Inputs {
-        store: &store,
-        paths: &paths,
-        digests: &digests,
-        known: &known,
-        volatile: &volatile,
-        context: notes_stage::context(&global, &store, &paths, &known, &lab),
-        cache: &cache,
-        shared: &shared,
-        templates: &templates,
-        settings: &settings,
-        keep: set_out.is_some(),
-    };
-    let made = notes_stage::make(&stage)?;
     report.rebuilt = made.rebuilt;
     report.diagnostics.extend(lints::summarize(
         paths.iter().copied().zip(made.made.iter().map(|m| &m.links)),
@@ -321,11 +324,6 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         finish_diagnostics(&vault, &mut report.diagnostics);
         return Ok(report);
     }
-    let render_md = |n: &Note, md: &str| {
-        let trace = Trace::default();
-        crate::markdown::render(md, crate::markdown::Style::default(), &VaultMedia::for_note(&shared, &n.path, &trace))
-            .html
-    };
     let wanted = match opts.report {
         ReportMode::Always => true,
         ReportMode::Never => false,
@@ -338,8 +336,23 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
     let literate = literate.then(|| {
         let mut diagnostics = report.diagnostics.clone();
         finish_diagnostics(&vault, &mut diagnostics);
-        // The report shows every note's prose: all of them are parsed.
+        // The report shows every note's prose: all of them are parsed (again: the report is for
+        // literate vaults, which are small).
+        let store = Store::new(&vault, &root_deck, &settings);
         let all: Vec<&Note> = (0..store.len()).into_par_iter().filter_map(|i| store.note(i)).collect();
+        let shared = Shared {
+            vault: &vault,
+            vault_name: settings.scope.vault_name.clone(),
+            lab: &lab,
+            figures: figure_names(&lab),
+            notes: &store,
+            index: notes_stage::names(&store, &paths, &known),
+        };
+        let render_md = |n: &Note, md: &str| {
+            let trace = Trace::default();
+            let media = VaultMedia::for_note(&shared, &n.path, &trace);
+            crate::markdown::render(md, crate::markdown::Style::default(), &media).html
+        };
         outputs::report::render(&outputs::report::Inputs {
             vault_name: &shared.vault_name,
             notes: &all,
@@ -366,6 +379,11 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
     write_outputs(&vault, opts, out, &state, (&lock, &new_lock), &written, &mut report)?;
     clock.lap("outputs");
     Ok(report)
+}
+
+/// The experiments' figure file names, by lower-cased name.
+fn figure_names(lab: &crate::experiments::Lab) -> BTreeMap<String, String> {
+    lab.figures().into_keys().map(|n| (n.to_lowercase(), n)).collect()
 }
 
 /// Whether `--out` names a single deck file rather than a folder.

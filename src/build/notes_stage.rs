@@ -19,13 +19,7 @@ use crate::templates::Templates;
 
 /// What the cache knows of each note, by its bytes: `Some` when an entry was made from exactly
 /// these bytes.
-pub(super) fn known<'c>(
-    store: &Store<'_>,
-    paths: &[&str],
-    digests: &[Digest],
-    cache: &'c Cache,
-) -> Vec<Option<&'c Key>> {
-    debug_assert_eq!(store.len(), paths.len());
+pub(super) fn known<'c>(paths: &[&str], digests: &[Digest], cache: &'c Cache) -> Vec<Option<&'c Key>> {
     paths.iter().zip(digests).map(|(p, d)| cache.key(p).filter(|k| k.content == *d)).collect()
 }
 
@@ -80,14 +74,14 @@ pub(super) fn context(global: &Digest, store: &Store<'_>, paths: &[&str], known:
 }
 
 /// What the notes stage needs of the rest of the build.
-pub(super) struct Inputs<'a> {
+pub(super) struct Inputs<'a, 'c> {
     pub(super) store: &'a Store<'a>,
     pub(super) paths: &'a [&'a str],
     pub(super) digests: &'a [Digest],
-    pub(super) known: &'a [Option<&'a Key>],
+    pub(super) known: &'a [Option<&'c Key>],
     pub(super) volatile: &'a [bool],
     pub(super) context: Digest,
-    pub(super) cache: &'a Cache,
+    pub(super) cache: &'c Cache,
     pub(super) shared: &'a Shared<'a>,
     pub(super) templates: &'a Templates,
     pub(super) settings: &'a Settings,
@@ -103,8 +97,8 @@ pub(super) struct Outcome<'a> {
 }
 
 /// Every note's [`Made`]: from the cache when its entry still holds, built otherwise.
-pub(super) fn make<'a>(i: &Inputs<'a>) -> anyhow::Result<Outcome<'a>> {
-    let per_note: Vec<(Made, cache::Entry<'a>, bool)> = (0..i.paths.len())
+pub(super) fn make<'c>(i: &Inputs<'_, 'c>) -> anyhow::Result<Outcome<'c>> {
+    let per_note: Vec<(Made, cache::Entry<'c>, bool)> = (0..i.paths.len())
         .into_par_iter()
         .map(|n| -> anyhow::Result<_> {
             let path = i.paths.get(n).copied().unwrap_or_default();
@@ -128,18 +122,18 @@ pub(super) fn make<'a>(i: &Inputs<'a>) -> anyhow::Result<Outcome<'a>> {
         })
         .collect::<anyhow::Result<_>>()?;
     let rebuilt = per_note.iter().filter(|(_, _, b)| *b).count();
-    let (made, entries): (Vec<Made>, Vec<cache::Entry<'a>>) = per_note.into_iter().map(|(m, e, _)| (m, e)).unzip();
+    let (made, entries): (Vec<Made>, Vec<cache::Entry<'c>>) = per_note.into_iter().map(|(m, e, _)| (m, e)).unzip();
     Ok(Outcome { made, entries, rebuilt })
 }
 
 /// Whether the entry `k` still holds: made in this context, and every note it read unchanged.
-fn still_holds(i: &Inputs<'_>, k: &Key) -> bool {
+fn still_holds(i: &Inputs<'_, '_>, k: &Key) -> bool {
     k.context == i.context && k.reads.iter().all(|(p, d)| i.store.position(p).and_then(|n| i.digests.get(n)) == Some(d))
 }
 
 /// Builds one note: its lints, its cards and its diagnostics, and the other notes it read (with
 /// their hashes).
-fn build(i: &Inputs<'_>, n: usize) -> anyhow::Result<(Made, Vec<(String, Digest)>)> {
+fn build(i: &Inputs<'_, '_>, n: usize) -> anyhow::Result<(Made, Vec<(String, Digest)>)> {
     let (note, parse_diags) = i.store.parse(n);
     let mut diagnostics: Vec<Diagnostic> = parse_diags.clone();
     let Some(note) = note else { return Ok((Made { diagnostics, ..Made::default() }, Vec::new())) };

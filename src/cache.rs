@@ -21,9 +21,10 @@
 //! rebuild.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{Seek, Write};
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
@@ -79,15 +80,17 @@ pub struct Made {
     pub links: NoteLinks,
 }
 
-/// Identifies the file's writer: the format and studygen's version.
+/// The file's index, at its end: who wrote it, and where each entry's bytes are.
 #[derive(Debug, Serialize, Deserialize)]
-struct Header {
+struct Index {
     studygen: String,
     /// The hash of the build's inputs besides the notes (settings, templates, options): entries
     /// made with others are of no use.
     global: Digest,
-    notes: u64,
-    experiments: u64,
+    /// Every note's key, and where what it made is (empty for a volatile note).
+    notes: Vec<(Key, u64, u64)>,
+    /// Every experiment's spec hash, and where its outcome is.
+    experiments: Vec<(Digest, u64, u64)>,
 }
 
 /// A loaded cache: every entry's key, and its [`Made`] still encoded.
@@ -106,37 +109,33 @@ impl Cache {
         Self::decode(bytes, global).unwrap_or_default()
     }
 
-    fn decode(mut bytes: Vec<u8>, global: &Digest) -> Option<Cache> {
-        // The file ends with the CRC-32 of all before it: a changed byte anywhere is noticed.
-        let body = bytes.len().checked_sub(4)?;
-        let crc = u32::from_le_bytes(bytes.get(body..)?.try_into().ok()?);
-        if crc32fast::hash(bytes.get(..body)?) != crc {
+    /// The file is: the magic bytes, every entry's bytes, the index, the index's length (8 bytes)
+    /// and the CRC-32 of everything before it (4 bytes).
+    fn decode(bytes: Vec<u8>, global: &Digest) -> Option<Cache> {
+        let crc_at = bytes.len().checked_sub(4)?;
+        let crc = u32::from_le_bytes(bytes.get(crc_at..)?.try_into().ok()?);
+        if crc32fast::hash(bytes.get(..crc_at)?) != crc || bytes.get(..MAGIC.len())? != MAGIC {
             return None;
         }
-        bytes.truncate(body);
-        let mut at = MAGIC.len();
-        if bytes.get(..at)? != MAGIC {
+        let len_at = crc_at.checked_sub(8)?;
+        let len = usize::try_from(u64::from_le_bytes(bytes.get(len_at..crc_at)?.try_into().ok()?)).ok()?;
+        let index_at = len_at.checked_sub(len)?;
+        let index: Index = postcard::from_bytes(bytes.get(index_at..len_at)?).ok()?;
+        if index.studygen != env!("CARGO_PKG_VERSION") || index.global != *global {
             return None;
         }
-        let header: Header = postcard::from_bytes(chunk(&bytes, &mut at)?).ok()?;
-        if header.studygen != env!("CARGO_PKG_VERSION") || header.global != *global {
-            return None;
+        let range = |start: u64, len: u64| -> Option<Range<usize>> {
+            let start = usize::try_from(start).ok()?;
+            let end = start.checked_add(usize::try_from(len).ok()?)?;
+            (start >= MAGIC.len() && end <= index_at).then_some(start..end)
+        };
+        let mut entries = HashMap::with_capacity(index.notes.len());
+        for (key, start, len) in index.notes {
+            let r = range(start, len)?;
+            entries.insert(key.path.clone(), (key, r));
         }
-        let mut entries = HashMap::new();
-        for _ in 0..header.notes {
-            let key: Key = postcard::from_bytes(chunk(&bytes, &mut at)?).ok()?;
-            let start = at + 8;
-            let made = chunk(&bytes, &mut at)?.len();
-            entries.insert(key.path.clone(), (key, start..start + made));
-        }
-        let mut outcomes = Vec::new();
-        for _ in 0..header.experiments {
-            let spec: Digest = chunk(&bytes, &mut at)?.try_into().ok()?;
-            let start = at + 8;
-            let len = chunk(&bytes, &mut at)?.len();
-            outcomes.push((spec, start..start + len));
-        }
-        (at == bytes.len()).then_some(Cache { bytes, entries, outcomes })
+        let outcomes = index.experiments.into_iter().map(|(d, s, l)| Some((d, range(s, l)?))).collect::<Option<_>>()?;
+        Some(Cache { bytes, entries, outcomes })
     }
 
     /// The entry of `path`, if there is one.
@@ -168,25 +167,7 @@ impl Cache {
     }
 }
 
-/// Reads the length-prefixed chunk at `*at` and moves past it.
-fn chunk<'a>(bytes: &'a [u8], at: &mut usize) -> Option<&'a [u8]> {
-    let len = usize::try_from(u64::from_le_bytes(bytes.get(*at..*at + 8)?.try_into().ok()?)).ok()?;
-    let start = *at + 8;
-    let body = bytes.get(start..start.checked_add(len)?)?;
-    *at = start + len;
-    Some(body)
-}
-
-/// One note's entry for the next cache: its key, and what it made, encoded.
-#[derive(Debug)]
-pub struct Entry<'a> {
-    /// What it was made from.
-    pub key: Key,
-    /// [`Made`], encoded ([`encode`]), or what the last cache held; empty for a volatile note.
-    pub made: std::borrow::Cow<'a, [u8]>,
-}
-
-/// Encodes what a note made, for an [`Entry`].
+/// Encodes what a note made.
 pub fn encode(made: &Made) -> Vec<u8> {
     postcard::to_stdvec(made).unwrap_or_default()
 }
@@ -199,64 +180,112 @@ pub fn outcomes(lab: &crate::experiments::Lab) -> Vec<(Digest, Vec<u8>)> {
         .collect()
 }
 
-/// What the next cache holds.
+/// The next cache, complete but for its index.
 #[derive(Debug)]
-pub struct Next<'a> {
+pub struct Next {
+    /// What the notes made.
+    pub spool: Spool,
     /// The hash of the build's inputs besides the notes.
-    pub global: &'a Digest,
-    /// Every note's entry, in vault order.
-    pub entries: &'a [Entry<'a>],
+    pub global: Digest,
+    /// Every note's key and where what it made is, in vault order.
+    pub notes: Vec<(Key, Place)>,
     /// The experiments' outcomes ([`outcomes`]).
-    pub outcomes: &'a [(Digest, Vec<u8>)],
+    pub outcomes: Vec<(Digest, Vec<u8>)>,
 }
 
-/// Writes the cache `next` to `out`.
-pub fn write(out: impl Write, next: &Next<'_>) -> std::io::Result<()> {
-    let Next { global, entries, outcomes } = *next;
-    let mut out = Checksummed { out, crc: crc32fast::Hasher::new() };
-    fn put(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
-        out.write_all(&(bytes.len() as u64).to_le_bytes())?;
-        out.write_all(bytes)
+impl Next {
+    /// Writes the whole cache to `dest`.
+    pub fn write(self, dest: &mut impl Write) -> std::io::Result<()> {
+        self.spool.finish(&self.global, self.notes, &self.outcomes, dest)
     }
-    fn encoded<T: Serialize>(v: &T) -> std::io::Result<Vec<u8>> {
-        postcard::to_stdvec(v).map_err(std::io::Error::other)
-    }
-    out.write_all(MAGIC)?;
-    let header = Header {
-        studygen: env!("CARGO_PKG_VERSION").to_owned(),
-        global: *global,
-        notes: entries.len() as u64,
-        experiments: outcomes.len() as u64,
-    };
-    put(&mut out, &encoded(&header)?)?;
-    for e in entries {
-        put(&mut out, &encoded(&e.key)?)?;
-        put(&mut out, &e.made)?;
-    }
-    for (spec, outcome) in outcomes {
-        put(&mut out, spec)?;
-        put(&mut out, outcome)?;
-    }
-    let crc = out.crc.finalize().to_le_bytes();
-    out.out.write_all(&crc)?;
-    out.out.flush()
 }
 
-/// A writer that keeps the CRC-32 of what went through it.
-struct Checksummed<W> {
-    out: W,
+/// The next cache, written as the notes are made: each note's encoded [`Made`] goes to an
+/// unnamed temporary file at once (beside the output folder, on its file system), so that no
+/// encoding stays in memory. A build that fails or is killed leaves nothing behind.
+#[derive(Debug)]
+pub struct Spool {
+    inner: Mutex<SpoolFile>,
+}
+
+#[derive(Debug)]
+struct SpoolFile {
+    out: std::io::BufWriter<std::fs::File>,
     crc: crc32fast::Hasher,
+    at: u64,
+    failed: Option<std::io::Error>,
 }
 
-impl<W: Write> Write for Checksummed<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.out.write(buf)?;
-        self.crc.update(buf.get(..n).unwrap_or_default());
-        Ok(n)
+/// Where an entry's bytes are in the spool.
+pub type Place = (u64, u64);
+
+impl Spool {
+    /// A spool in `dir`.
+    pub fn new(dir: &Path) -> std::io::Result<Spool> {
+        std::fs::create_dir_all(dir)?;
+        let file = tempfile::tempfile_in(dir)?;
+        let mut inner = SpoolFile {
+            out: std::io::BufWriter::with_capacity(1 << 16, file),
+            crc: crc32fast::Hasher::new(),
+            at: 0,
+            failed: None,
+        };
+        inner.append(MAGIC);
+        Ok(Spool { inner: Mutex::new(inner) })
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
+    /// Appends `bytes`; returns where they are.
+    pub fn put(&self, bytes: &[u8]) -> Place {
+        let mut inner = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let start = inner.at;
+        inner.append(bytes);
+        (start, bytes.len() as u64)
+    }
+
+    /// Finishes the cache with its index: the `notes` (each key with where what it made is) and
+    /// the experiments' `outcomes`; then copies it to `dest`.
+    pub fn finish(
+        self,
+        global: &Digest,
+        notes: Vec<(Key, Place)>,
+        outcomes: &[(Digest, Vec<u8>)],
+        dest: &mut impl Write,
+    ) -> std::io::Result<()> {
+        let mut inner = self.inner.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let experiments = outcomes.iter().map(|(d, o)| (*d, inner.append(o))).map(|(d, (s, l))| (d, s, l)).collect();
+        let index = Index {
+            studygen: env!("CARGO_PKG_VERSION").to_owned(),
+            global: *global,
+            notes: notes.into_iter().map(|(k, (s, l))| (k, s, l)).collect(),
+            experiments,
+        };
+        let index = postcard::to_stdvec(&index).map_err(std::io::Error::other)?;
+        inner.append(&index);
+        inner.append(&(index.len() as u64).to_le_bytes());
+        let crc = inner.crc.clone().finalize().to_le_bytes();
+        inner.append(&crc);
+        if let Some(e) = inner.failed.take() {
+            return Err(e);
+        }
+        let mut file = inner.out.into_inner().map_err(std::io::IntoInnerError::into_error)?;
+        file.seek(std::io::SeekFrom::Start(0))?;
+        std::io::copy(&mut file, dest)?;
+        dest.flush()
+    }
+}
+
+impl SpoolFile {
+    /// Appends `bytes`, keeping the CRC; the first error is kept for [`Spool::finish`].
+    fn append(&mut self, bytes: &[u8]) -> Place {
+        let start = self.at;
+        if self.failed.is_none() {
+            match self.out.write_all(bytes) {
+                Ok(()) => self.crc.update(bytes),
+                Err(e) => self.failed = Some(e),
+            }
+        }
+        self.at += bytes.len() as u64;
+        (start, bytes.len() as u64)
     }
 }
 
@@ -264,24 +293,33 @@ impl<W: Write> Write for Checksummed<W> {
 mod tests {
     use super::*;
 
-    fn entry(path: &str, volatile: bool) -> Entry<'static> {
-        let key = Key {
+    fn key(path: &str, volatile: bool) -> Key {
+        Key {
             path: path.into(),
             content: digest([path.as_bytes()]),
             context: [7; 32],
             reads: vec![("b.md".into(), [1; 32])],
             volatile,
             aliases: vec!["alias".into()],
-        };
-        let made = Made { cards: Vec::new(), diagnostics: Vec::new(), links: NoteLinks::default() };
-        Entry { key, made: if volatile { Vec::new().into() } else { encode(&made).into() } }
+        }
+    }
+
+    fn written(global: &Digest) -> Vec<u8> {
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::new(dir.path()).unwrap();
+        let a = spool.put(&encode(&Made::default()));
+        let c = spool.put(&[]);
+        let mut bytes = Vec::new();
+        spool
+            .finish(global, vec![(key("a.md", false), a), (key("c.md", true), c)], &[([9; 32], vec![0])], &mut bytes)
+            .unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "the spool has no name");
+        bytes
     }
 
     #[test]
     fn a_written_cache_reads_back() {
-        let mut bytes = Vec::new();
-        let (entries, outcomes) = ([entry("a.md", false), entry("c.md", true)], [([9; 32], vec![0])]);
-        write(&mut bytes, &Next { global: &[3; 32], entries: &entries, outcomes: &outcomes }).unwrap();
+        let bytes = written(&[3; 32]);
         assert!(Cache::decode(bytes.clone(), &[4; 32]).is_none(), "made with other settings");
         let cache = Cache::decode(bytes, &[3; 32]).unwrap();
         assert_eq!(cache.key("a.md").unwrap().reads, [("b.md".to_owned(), [1; 32])]);
@@ -289,12 +327,12 @@ mod tests {
         assert!(cache.key("c.md").unwrap().volatile);
         assert!(cache.made("c.md").is_none());
         assert!(cache.key("b.md").is_none());
+        assert_eq!(cache.outcomes.len(), 1);
     }
 
     #[test]
     fn a_damaged_cache_is_not_trusted() {
-        let mut bytes = Vec::new();
-        write(&mut bytes, &Next { global: &[3; 32], entries: &[entry("a.md", false)], outcomes: &[] }).unwrap();
+        let bytes = written(&[3; 32]);
         assert!(Cache::decode(bytes.clone(), &[3; 32]).is_some());
         for cut in [0, 5, MAGIC.len() + 3, bytes.len() - 1] {
             assert!(Cache::decode(bytes[..cut].to_vec(), &[3; 32]).is_none(), "cut at {cut}");

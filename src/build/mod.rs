@@ -216,6 +216,10 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
     // The cache lives in the output set, so only a build into a folder keeps one.
     let set_out = opts.out.as_deref().filter(|o| !is_deck_file(o));
     let cache = set_out.map(|out| Cache::load(out, &global)).unwrap_or_default();
+    // Without a place for the next cache's spool, the build goes on and writes no cache.
+    let spool = set_out.and_then(|out| {
+        cache::Spool::new(out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))).ok()
+    });
     clock.lap("cache");
 
     opts.progress.say(&format!("parsing {} notes", vault.notes.len()));
@@ -265,7 +269,7 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
             shared: &shared,
             templates: &templates,
             settings: &settings,
-            keep: set_out.is_some(),
+            spool: spool.as_ref(),
         };
         let made = notes_stage::make(&stage)?;
         (lab, types, made)
@@ -366,7 +370,7 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
     });
     clock.lap("report");
     opts.progress.say("writing the deck");
-    let outcomes = cache::outcomes(&lab);
+    let next = spool.map(|spool| cache::Next { spool, global, notes: entries, outcomes: cache::outcomes(&lab) });
     let written = Written {
         lab: &lab,
         models: &models,
@@ -374,7 +378,7 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         root_deck: &root_deck,
         inputs: &inputs,
         report: literate.as_deref(),
-        cache: cache::Next { global: &global, entries: &entries, outcomes: &outcomes },
+        cache: std::sync::Mutex::new(next),
     };
     write_outputs(&vault, opts, out, &state, (&lock, &new_lock), &written, &mut report)?;
     clock.lap("outputs");

@@ -1,8 +1,6 @@
 //! The notes stage, incremental: which notes the cache answers for, and what every other note
 //! makes (its lints, cards and diagnostics), in parallel.
 
-use std::borrow::Cow;
-
 use rayon::prelude::*;
 
 use crate::cache::{self, Cache, Digest, Key, Made};
@@ -85,20 +83,22 @@ pub(super) struct Inputs<'a, 'c> {
     pub(super) shared: &'a Shared<'a>,
     pub(super) templates: &'a Templates,
     pub(super) settings: &'a Settings,
-    /// Whether to encode entries for the next cache.
-    pub(super) keep: bool,
+    /// Where the next cache's entries go, when there is one.
+    pub(super) spool: Option<&'a cache::Spool>,
 }
 
-/// What every note made, in vault order, and how many were rebuilt.
-pub(super) struct Outcome<'a> {
+/// What every note made, in vault order, each note's key for the next cache, and how many notes
+/// were rebuilt.
+pub(super) struct Outcome {
     pub(super) made: Vec<Made>,
-    pub(super) entries: Vec<cache::Entry<'a>>,
+    pub(super) entries: Vec<(Key, cache::Place)>,
     pub(super) rebuilt: usize,
 }
 
 /// Every note's [`Made`]: from the cache when its entry still holds, built otherwise.
-pub(super) fn make<'c>(i: &Inputs<'_, 'c>) -> anyhow::Result<Outcome<'c>> {
-    let per_note: Vec<(Made, cache::Entry<'c>, bool)> = (0..i.paths.len())
+pub(super) fn make(i: &Inputs<'_, '_>) -> anyhow::Result<Outcome> {
+    let spool = |bytes: &[u8]| i.spool.map_or((0, 0), |s| s.put(bytes));
+    let per_note: Vec<(Made, (Key, cache::Place), bool)> = (0..i.paths.len())
         .into_par_iter()
         .map(|n| -> anyhow::Result<_> {
             let path = i.paths.get(n).copied().unwrap_or_default();
@@ -106,7 +106,7 @@ pub(super) fn make<'c>(i: &Inputs<'_, 'c>) -> anyhow::Result<Outcome<'c>> {
             let entry = i.known.get(n).copied().flatten().filter(|k| !volatile && still_holds(i, k));
             if let Some(made) = entry.and_then(|k| Some((k, i.cache.made(&k.path)?, i.cache.raw(&k.path)?))) {
                 let (key, made, raw) = made;
-                return Ok((made, cache::Entry { key: key.clone(), made: Cow::Borrowed(raw) }, false));
+                return Ok((made, (key.clone(), spool(raw)), false));
             }
             let (made, reads) = build(i, n)?;
             let key = Key {
@@ -117,12 +117,12 @@ pub(super) fn make<'c>(i: &Inputs<'_, 'c>) -> anyhow::Result<Outcome<'c>> {
                 volatile,
                 aliases: i.store.note(n).map(|note| note.frontmatter.aliases.clone()).unwrap_or_default(),
             };
-            let bytes = if i.keep && !volatile { cache::encode(&made) } else { Vec::new() };
-            Ok((made, cache::Entry { key, made: Cow::Owned(bytes) }, true))
+            let place = if i.spool.is_some() && !volatile { spool(&cache::encode(&made)) } else { spool(&[]) };
+            Ok((made, (key, place), true))
         })
         .collect::<anyhow::Result<_>>()?;
     let rebuilt = per_note.iter().filter(|(_, _, b)| *b).count();
-    let (made, entries): (Vec<Made>, Vec<cache::Entry<'c>>) = per_note.into_iter().map(|(m, e, _)| (m, e)).unzip();
+    let (made, entries): (Vec<Made>, Vec<(Key, cache::Place)>) = per_note.into_iter().map(|(m, e, _)| (m, e)).unzip();
     Ok(Outcome { made, entries, rebuilt })
 }
 

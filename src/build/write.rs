@@ -28,7 +28,7 @@ pub(super) struct Written<'a> {
     /// `report.html`, when it is written.
     pub(super) report: Option<&'a str>,
     /// The inputs' hash besides the notes, every note's cache entry, and the experiments' outcomes.
-    pub(super) cache: cache::Next<'a>,
+    pub(super) cache: std::sync::Mutex<Option<cache::Next>>,
 }
 
 /// Writes the identity state, then stages the deck, `cards.txt`, the figures and the build record,
@@ -85,7 +85,10 @@ pub(super) fn write_outputs(
         || {
             rayon::join(
                 || staging.stream("cards.txt", |f| outputs::text::write(f, &report.cards, w.models)),
-                || staging.stream(cache::FILE, |f| cache::write(f, &w.cache)),
+                || match w.cache.lock().ok().and_then(|mut c| c.take()) {
+                    Some(next) => staging.stream(cache::FILE, |f| next.write(f)),
+                    None => Ok(()),
+                },
             )
         },
     );

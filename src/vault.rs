@@ -54,6 +54,44 @@ pub struct Vault {
     pub attachments: BTreeMap<String, Vec<String>>,
     /// Files and folders that could not be read: each a diagnostic at its path; the rest is built.
     pub unreadable: Vec<crate::diagnostics::Diagnostic>,
+    /// Each note's [`Stamp`] when it was listed, in the order of `notes` (empty for a vault held
+    /// in memory).
+    pub stamps: Vec<Stamp>,
+}
+
+/// What the file system says of a file without reading it: size, modification and change times
+/// (ns) and inode. A file whose stamp is unchanged is taken to be unchanged, as git's index does.
+pub type Stamp = (u64, i128, i128, u64);
+
+fn stamp(meta: &std::fs::Metadata) -> Stamp {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        (meta.len(), ns(meta.mtime(), meta.mtime_nsec()), ns(meta.ctime(), meta.ctime_nsec()), meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        (meta.len(), mtime, 0, 0)
+    }
+}
+
+/// A vault's files, listed but not read.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    /// The root folder.
+    pub root: PathBuf,
+    /// The notes, sorted by path: vault-relative path, full path and stamp.
+    pub notes: Vec<(String, PathBuf, Stamp)>,
+    /// Attachments by lower-cased file name, each with the vault-relative paths that carry it.
+    pub attachments: BTreeMap<String, Vec<String>>,
+    /// Files and folders that could not be listed.
+    pub unreadable: Vec<crate::diagnostics::Diagnostic>,
 }
 
 impl Vault {
@@ -102,6 +140,11 @@ pub fn file_name(path: &str) -> &str {
 
 /// Loads the vault at `root`. Notes are read in parallel.
 pub fn load(root: &Path) -> Result<Vault, VaultError> {
+    Ok(scan(root)?.read())
+}
+
+/// Lists the vault at `root`: every note and attachment, with the notes' stamps.
+pub fn scan(root: &Path) -> Result<Listing, VaultError> {
     match std::fs::metadata(root) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(VaultError::Missing(root.to_owned())),
         Err(source) => return Err(VaultError::Io { path: root.to_owned(), source }),
@@ -132,31 +175,44 @@ pub fn load(root: &Path) -> Result<Vault, VaultError> {
         }
         let rel = relative(root, entry.path());
         if rel.to_ascii_lowercase().ends_with(".md") {
-            md.push((rel, entry.into_path()));
+            let stamp = entry.metadata().map(|m| stamp(&m)).unwrap_or_default();
+            md.push((rel, entry.into_path(), stamp));
         } else {
             attachments.entry(file_name(&rel).to_lowercase()).or_default().push(rel);
         }
     }
-    let read: Vec<Result<SourceFile, crate::diagnostics::Diagnostic>> = md
-        .into_par_iter()
-        .map(|(rel, path)| match std::fs::read(&path) {
-            Ok(bytes) => Ok(SourceFile { rel, bytes }),
-            Err(e) => Err(unreadable_at(&rel, &e.to_string())),
-        })
-        .collect();
-    let mut notes = Vec::with_capacity(read.len());
-    for r in read {
-        match r {
-            Ok(n) => notes.push(n),
-            Err(d) => unreadable.push(d),
+    Ok(Listing { root: root.to_owned(), notes: md, attachments, unreadable })
+}
+
+impl Listing {
+    /// Reads every note, in parallel.
+    pub fn read(self) -> Vault {
+        let Listing { root, notes: md, attachments, mut unreadable } = self;
+        let read: Vec<Result<(SourceFile, Stamp), crate::diagnostics::Diagnostic>> = md
+            .into_par_iter()
+            .map(|(rel, path, stamp)| match std::fs::read(&path) {
+                Ok(bytes) => Ok((SourceFile { rel, bytes }, stamp)),
+                Err(e) => Err(unreadable_at(&rel, &e.to_string())),
+            })
+            .collect();
+        let mut notes = Vec::with_capacity(read.len());
+        let mut stamps = Vec::with_capacity(read.len());
+        for r in read {
+            match r {
+                Ok((n, s)) => {
+                    notes.push(n);
+                    stamps.push(s);
+                }
+                Err(d) => unreadable.push(d),
+            }
         }
+        let name = root
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "vault".to_owned());
+        Vault { root, name, notes, attachments, unreadable, stamps }
     }
-    let name = root
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "vault".to_owned());
-    Ok(Vault { root: root.to_owned(), name, notes, attachments, unreadable })
 }
 
 fn unreadable_at(rel: &str, why: &str) -> crate::diagnostics::Diagnostic {

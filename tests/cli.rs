@@ -277,3 +277,40 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
     let piped = stderr(&studygen(&["check", vault.to_str().unwrap()]));
     assert!(!piped.contains('\u{1b}'), "{piped:?}");
 }
+
+/// A build with nothing changed decides so from the notes' stamps (size, times, inode) without
+/// reading them; a note edited to the same size still has a new stamp, and is rebuilt.
+#[test]
+fn nothing_changed_is_seen_from_the_stamps_and_a_same_size_edit_is_not_missed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v");
+    std::fs::create_dir_all(&vault).unwrap();
+    std::fs::write(vault.join("a.md"), "START\nBasic\nWhat is a saddle?\nBack: flat, not a minimum\nEND\n").unwrap();
+    std::fs::write(vault.join("b.md"), "START\nBasic\nAnother question\nBack: another answer\nEND\n").unwrap();
+    let out = tmp.path().join("out");
+    let build = || {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_studygen"))
+            .args(["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .env("STUDYGEN_TIMINGS", "1")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    // A note written in the last two seconds could change again within its clock tick: until the
+    // notes are older, the build reads them to decide.
+    let err = build();
+    assert!(err.contains("wrote"), "{err}");
+    let err = build();
+    assert!(err.contains("up to date") && err.contains("timing: fingerprint"), "{err}");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    build_ok(&vault, &out); // the first build that can trust the stamps records them
+    let err = build();
+    assert!(err.contains("up to date") && err.contains("timing: stamps") && !err.contains("timing: load"), "{err}");
+    // The same number of bytes, another answer.
+    std::fs::write(vault.join("a.md"), "START\nBasic\nWhat is a saddle?\nBack: flat, not a maximum\nEND\n").unwrap();
+    let err = build();
+    assert!(!err.contains("up to date") && err.contains("wrote"), "{err}");
+    let txt = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    assert!(txt.contains("not a maximum") && !txt.contains("not a minimum"), "{txt}");
+}

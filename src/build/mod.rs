@@ -174,8 +174,14 @@ pub fn check_in_memory(notes: impl IntoIterator<Item = (String, Vec<u8>)>) -> an
     notes.sort_by(|a, b| a.rel.cmp(&b.rel));
     notes.dedup_by(|a, b| a.rel == b.rel);
     let root = PathBuf::from("/nonexistent/studygen-in-memory-vault");
-    let vault =
-        Vault { root: root.clone(), name: "vault".into(), notes, attachments: BTreeMap::new(), unreadable: Vec::new() };
+    let vault = Vault {
+        root: root.clone(),
+        name: "vault".into(),
+        notes,
+        attachments: BTreeMap::new(),
+        unreadable: Vec::new(),
+        stamps: Vec::new(),
+    };
     run_loaded(vault, &Options::new(root, None), Stopwatch::new())
 }
 
@@ -183,27 +189,61 @@ pub fn check_in_memory(notes: impl IntoIterator<Item = (String, Vec<u8>)>) -> an
 pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let mut clock = Stopwatch::new();
     opts.progress.say("reading the vault");
-    let vault = vault::load(&opts.vault)?;
+    let listing = vault::scan(&opts.vault)?;
+    // Nothing changed since the last build, by the notes' stamps: no note needs to be read.
+    if let Some(out) = &opts.out
+        && !opts.forget_orphans
+    {
+        let global = record::global(&listing.root, &listing.attachments, opts);
+        let notes = listing.notes.iter().map(|(rel, _, stamp)| (rel.as_str(), stamp));
+        if let Some(stamps) = record::stamps(&global, notes, record::now_ns()) {
+            let state = state::Place::new(&listing.root, opts.state.as_deref(), opts.out.as_deref());
+            let quick = record::fingerprint(&stamps, &state);
+            if let Some(report) = record::unchanged(out, |r| r.quick == quick) {
+                clock.lap("stamps");
+                return Ok(up_to_date(report));
+            }
+        }
+    }
+    let vault = listing.read();
     clock.lap("load");
     run_loaded(vault, opts, clock)
+}
+
+/// The report of a build that found nothing to do: nothing left the vault, and nothing was
+/// forgotten, since the last one.
+fn up_to_date(mut report: Report) -> Report {
+    report.orphans.new = 0;
+    report.orphans.forgotten = 0;
+    report
 }
 
 /// Runs the pipeline on a loaded vault.
 fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Result<Report> {
     let state = state::Place::new(&vault.root, opts.state.as_deref(), opts.out.as_deref());
     let digests: Vec<Digest> = vault.notes.par_iter().map(|n| cache::digest([n.bytes.as_slice()])).collect();
-    let global = record::global(&vault, opts);
+    let global = record::global(&vault.root, &vault.attachments, opts);
     let inputs = opts.out.as_ref().map(|_| record::inputs(&global, &vault, &digests)).unwrap_or_default();
+    let stamps = opts
+        .out
+        .as_ref()
+        .and_then(|_| {
+            let notes = vault.notes.iter().map(|n| n.rel.as_str()).zip(&vault.stamps);
+            record::stamps(&global, notes, record::now_ns())
+        })
+        .filter(|_| vault.stamps.len() == vault.notes.len());
     let fingerprint = opts.out.as_ref().map(|_| record::fingerprint(&inputs, &state));
     if let (Some(out), Some(fp)) = (&opts.out, &fingerprint)
         && !opts.forget_orphans
-        && let Some(mut report) = record::unchanged(out, fp)
+        && let Some(report) = record::unchanged(out, |r| r.fingerprint == *fp)
     {
+        if let Some(stamps) = &stamps
+            && let Ok(_held) = outputs::lock::acquire(&vault.root, out)
+        {
+            record::remember_stamps(out, &record::fingerprint(stamps, &state));
+        }
         clock.lap("fingerprint");
-        // Nothing left the vault, and nothing was forgotten, since that build.
-        report.orphans.new = 0;
-        report.orphans.forgotten = 0;
-        return Ok(report);
+        return Ok(up_to_date(report));
     }
     let templates = Templates::load(&vault.root)?;
     let lock = state.load()?;
@@ -377,6 +417,7 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         templates: &templates,
         root_deck: &root_deck,
         inputs: &inputs,
+        stamps: stamps.as_deref(),
         report: literate.as_deref(),
         cache: std::sync::Mutex::new(next),
     };

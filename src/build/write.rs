@@ -25,6 +25,8 @@ pub(super) struct Written<'a> {
     pub(super) root_deck: &'a str,
     /// The hash of the build's inputs but the identity state ([`record::inputs`]).
     pub(super) inputs: &'a str,
+    /// The same from the notes' stamps ([`record::stamps`]), when they can tell.
+    pub(super) stamps: Option<&'a str>,
     /// `report.html`, when it is written.
     pub(super) report: Option<&'a str>,
     /// The inputs' hash besides the notes, every note's cache entry, and the experiments' outcomes.
@@ -101,6 +103,7 @@ pub(super) fn write_outputs(
     let state_now = state::Place::new(&vault.root, opts.state.as_deref(), Some(&staging.path("")));
     let record = record::Record {
         fingerprint: record::fingerprint(w.inputs, &state_now),
+        quick: w.stamps.map(|s| record::fingerprint(s, &state_now)).unwrap_or_default(),
         report: std::mem::take(report),
         files: record::list(&staging.path("")),
     };

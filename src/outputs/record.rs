@@ -3,6 +3,7 @@
 //! and modification time. A build whose fingerprint matches, and whose recorded files are all
 //! still there unchanged, has nothing to do.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -11,7 +12,7 @@ use crate::build::{Options, Report};
 use crate::cache::{self, Digest};
 use crate::outputs::staging::RECORD;
 use crate::outputs::state;
-use crate::vault::{self, Vault};
+use crate::vault::{self, Stamp, Vault};
 
 /// The most of one settings or template file the fingerprint reads.
 const MAX_INPUT: u64 = 16 << 20;
@@ -21,6 +22,11 @@ const MAX_INPUT: u64 = 16 << 20;
 pub struct Record {
     /// The fingerprint of the inputs.
     pub fingerprint: String,
+    /// The same from the notes' [`Stamp`]s instead of their bytes, so that a build with nothing
+    /// changed need not read them; empty when a note was written too close to the build for its
+    /// stamp to tell (see [`stamps`]).
+    #[serde(default)]
+    pub quick: String,
     /// The build's report.
     pub report: Report,
     /// Every file of the set but the record: path inside OUT, size, modification time (ns).
@@ -30,20 +36,19 @@ pub struct Record {
 /// A hash of everything a build depends on but the notes and the identity state: studygen's
 /// version, the vault's place, the options, the attachments (path, size and modification time),
 /// template overrides and settings files.
-pub fn global(vault: &Vault, opts: &Options) -> Digest {
+pub fn global(root: &Path, attachments: &BTreeMap<String, Vec<String>>, opts: &Options) -> Digest {
     let mut parts: Vec<Vec<u8>> = vec![
         env!("CARGO_PKG_VERSION").into(),
-        vault.root.to_string_lossy().as_bytes().to_vec(),
+        root.to_string_lossy().as_bytes().to_vec(),
         vec![u8::from(opts.force), opts.report as u8],
     ];
-    for rel in vault.attachments.values().flatten() {
-        let meta = std::fs::metadata(vault.root.join(rel)).ok();
+    for rel in attachments.values().flatten() {
+        let meta = std::fs::metadata(root.join(rel)).ok();
         parts.push(rel.as_bytes().to_vec());
         parts.push(format!("{:?}{:?}", meta.as_ref().map(std::fs::Metadata::len), meta.map(|m| mtime(&m))).into());
     }
-    let templates =
-        crate::templates::DEFAULTS.iter().map(|(n, _)| vault.root.join(crate::templates::OVERRIDE_DIR).join(n));
-    for path in templates.chain(crate::settings::files(&vault.root)) {
+    let templates = crate::templates::DEFAULTS.iter().map(|(n, _)| root.join(crate::templates::OVERRIDE_DIR).join(n));
+    for path in templates.chain(crate::settings::files(root)) {
         parts.push(path.to_string_lossy().as_bytes().to_vec());
         // An unreadable file (a link, a FIFO) is an input too: it makes the build fail or warn.
         parts.push(match vault::read_own_file(&path, MAX_INPUT) {
@@ -63,6 +68,26 @@ pub fn inputs(global: &Digest, vault: &Vault, digests: &[Digest]) -> String {
     hex(&cache::digest(parts))
 }
 
+/// Like [`inputs`], from the notes' paths and stamps instead of their bytes; `None` when a note
+/// was modified within two seconds of `now` (ns since the epoch): a change in the same clock tick
+/// as the build could leave its stamp as it was, so its bytes must be read.
+pub fn stamps<'a>(global: &Digest, notes: impl IntoIterator<Item = (&'a str, &'a Stamp)>, now: i128) -> Option<String> {
+    let mut parts: Vec<Vec<u8>> = vec![global.to_vec()];
+    for (rel, stamp) in notes {
+        if stamp.1 > now - 2_000_000_000 || stamp.2 > now - 2_000_000_000 {
+            return None;
+        }
+        parts.push(rel.as_bytes().to_vec());
+        parts.push(format!("{stamp:?}").into_bytes());
+    }
+    Some(hex(&cache::digest(parts.iter().map(Vec::as_slice))))
+}
+
+/// Now, in ns since the epoch.
+pub fn now_ns() -> i128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128)
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -78,6 +103,20 @@ pub fn fingerprint(inputs: &str, state: &state::Place) -> String {
 
 fn mtime(meta: &std::fs::Metadata) -> u128 {
     meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos())
+}
+
+/// Records in the set in `out` the stamps fingerprint `quick` of its inputs, found after the set
+/// was written (its notes were too new then): the next build with nothing changed need not read
+/// the notes. Best effort: a record that cannot be rewritten stays as it was.
+pub fn remember_stamps(out: &Path, quick: &str) {
+    let Ok(Some(bytes)) = vault::read_own_file(&out.join(RECORD), MAX_INPUT) else { return };
+    let Ok(mut record) = serde_json::from_slice::<Record>(&bytes) else { return };
+    if record.quick != quick {
+        record.quick = quick.to_owned();
+        if let Ok(json) = serde_json::to_string(&record) {
+            crate::outputs::atomic::write(&out.join(RECORD), json.as_bytes()).ok();
+        }
+    }
 }
 
 /// Lists every file under `dir` (a staged set), for the record.
@@ -96,12 +135,12 @@ pub fn list(dir: &Path) -> Vec<(String, u64, u128)> {
     files
 }
 
-/// The last build's report, if it was built from exactly this fingerprint and every file it
-/// wrote is still in `out`, unchanged: a deleted deck or figure is rebuilt.
-pub fn unchanged(out: &Path, fp: &str) -> Option<Report> {
+/// The last build's report, if its record `matches` and every file it wrote is still in `out`,
+/// unchanged: a deleted deck or figure is rebuilt.
+pub fn unchanged(out: &Path, matches: impl Fn(&Record) -> bool) -> Option<Report> {
     let bytes = vault::read_own_file(&out.join(RECORD), MAX_INPUT).ok()??;
     let record: Record = serde_json::from_slice(&bytes).ok()?;
-    if record.fingerprint != fp || record.files.is_empty() {
+    if !matches(&record) || record.files.is_empty() {
         return None;
     }
     let intact = record.files.iter().all(|(rel, len, time)| {

@@ -20,7 +20,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::notes::store::Store;
 use crate::notes::{self, Note};
 use crate::outputs::{self, record, state};
-use crate::resolve::{Shared, Trace, VaultMedia};
+use crate::resolve::{Trace, VaultMedia};
 use crate::templates::Templates;
 use crate::vault::{self, Vault};
 use crate::{lints, settings};
@@ -289,14 +289,7 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         report.claims = verdicts;
         report.experiments = lab.experiments.len();
         report.experiments_run = lab.run_ms.len();
-        let shared = Shared {
-            vault: &vault,
-            vault_name: settings.scope.vault_name.clone(),
-            lab: &lab,
-            figures: figure_names(&lab),
-            notes: &store,
-            index: notes_stage::names(&store, &paths, &known),
-        };
+        let shared = notes_stage::shared(&vault, &settings, &lab, &store, &paths, &known);
         opts.progress.say("rendering cards");
         let stage = notes_stage::Inputs {
             store: &store,
@@ -384,14 +377,7 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         // literate vaults, which are small).
         let store = Store::new(&vault, &root_deck, &settings);
         let all: Vec<&Note> = (0..store.len()).into_par_iter().filter_map(|i| store.note(i)).collect();
-        let shared = Shared {
-            vault: &vault,
-            vault_name: settings.scope.vault_name.clone(),
-            lab: &lab,
-            figures: figure_names(&lab),
-            notes: &store,
-            index: notes_stage::names(&store, &paths, &known),
-        };
+        let shared = notes_stage::shared(&vault, &settings, &lab, &store, &paths, &known);
         let render_md = |n: &Note, md: &str| {
             let trace = Trace::default();
             let media = VaultMedia::for_note(&shared, &n.path, &trace);
@@ -424,11 +410,6 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
     write_outputs(&vault, opts, out, &state, (&lock, &new_lock), &written, &mut report)?;
     clock.lap("outputs");
     Ok(report)
-}
-
-/// The experiments' figure file names, by lower-cased name.
-fn figure_names(lab: &crate::experiments::Lab) -> BTreeMap<String, String> {
-    lab.figures().into_keys().map(|n| (n.to_lowercase(), n)).collect()
 }
 
 /// Whether `--out` names a single deck file rather than a folder.

@@ -53,6 +53,26 @@ pub(super) fn names<'s>(store: &'s Store<'_>, paths: &[&'s str], known: &[Option
     links::Index::new(paths.iter().enumerate().map(|(i, p)| (*p, aliases(i))))
 }
 
+/// What rendering needs of the whole vault: its notes (parsed on demand from `store`), names,
+/// attachments and the experiments' figures and results.
+pub(super) fn shared<'a>(
+    vault: &'a crate::vault::Vault,
+    settings: &Settings,
+    lab: &'a Lab,
+    store: &'a Store<'a>,
+    paths: &[&'a str],
+    known: &[Option<&'a Key>],
+) -> Shared<'a> {
+    Shared {
+        vault,
+        vault_name: settings.scope.vault_name.clone(),
+        lab,
+        figures: lab.figures().into_keys().map(|n| (n.to_lowercase(), n)).collect(),
+        notes: store,
+        index: names(store, paths, known),
+    }
+}
+
 /// The hash of what every note's cards depend on besides notes' text: the `global` inputs, every
 /// note's names, and the experiments' results and figures.
 pub(super) fn context(global: &Digest, store: &Store<'_>, paths: &[&str], known: &[Option<&Key>], lab: &Lab) -> Digest {

@@ -57,6 +57,8 @@ pub struct Vault {
     /// Each note's [`Stamp`] when it was listed, in the order of `notes` (empty for a vault held
     /// in memory).
     pub stamps: Vec<Stamp>,
+    /// When the vault was listed, in ns since the epoch.
+    pub listed: i128,
 }
 
 /// What the file system says of a file without reading it: size, modification and change times
@@ -92,6 +94,8 @@ pub struct Listing {
     pub attachments: BTreeMap<String, Vec<String>>,
     /// Files and folders that could not be listed.
     pub unreadable: Vec<crate::diagnostics::Diagnostic>,
+    /// When the listing began, in ns since the epoch.
+    pub listed: i128,
 }
 
 impl Vault {
@@ -145,6 +149,7 @@ pub fn load(root: &Path) -> Result<Vault, VaultError> {
 
 /// Lists the vault at `root`: every note and attachment, with the notes' stamps.
 pub fn scan(root: &Path) -> Result<Listing, VaultError> {
+    let listed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128);
     match std::fs::metadata(root) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(VaultError::Missing(root.to_owned())),
         Err(source) => return Err(VaultError::Io { path: root.to_owned(), source }),
@@ -181,13 +186,13 @@ pub fn scan(root: &Path) -> Result<Listing, VaultError> {
             attachments.entry(file_name(&rel).to_lowercase()).or_default().push(rel);
         }
     }
-    Ok(Listing { root: root.to_owned(), notes: md, attachments, unreadable })
+    Ok(Listing { root: root.to_owned(), notes: md, attachments, unreadable, listed })
 }
 
 impl Listing {
     /// Reads every note, in parallel.
     pub fn read(self) -> Vault {
-        let Listing { root, notes: md, attachments, mut unreadable } = self;
+        let Listing { root, notes: md, attachments, mut unreadable, listed } = self;
         let read: Vec<Result<(SourceFile, Stamp), crate::diagnostics::Diagnostic>> = md
             .into_par_iter()
             .map(|(rel, path, stamp)| match std::fs::read(&path) {
@@ -211,7 +216,7 @@ impl Listing {
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "vault".to_owned());
-        Vault { root, name, notes, attachments, unreadable, stamps }
+        Vault { root, name, notes, attachments, unreadable, stamps, listed }
     }
 }
 

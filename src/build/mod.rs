@@ -181,6 +181,7 @@ pub fn check_in_memory(notes: impl IntoIterator<Item = (String, Vec<u8>)>) -> an
         attachments: BTreeMap::new(),
         unreadable: Vec::new(),
         stamps: Vec::new(),
+        listed: 0,
     };
     run_loaded(vault, &Options::new(root, None), Stopwatch::new())
 }
@@ -196,7 +197,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     {
         let global = record::global(&listing.root, &listing.attachments, opts);
         let notes = listing.notes.iter().map(|(rel, _, stamp)| (rel.as_str(), stamp));
-        if let Some(stamps) = record::stamps(&global, notes, record::now_ns()) {
+        if let Some(stamps) = record::stamps(&global, notes, listing.listed) {
             let state = state::Place::new(&listing.root, opts.state.as_deref(), opts.out.as_deref());
             let quick = record::fingerprint(&stamps, &state);
             if let Some(report) = record::unchanged(out, |r| r.quick == quick) {
@@ -229,7 +230,7 @@ fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Res
         .as_ref()
         .and_then(|_| {
             let notes = vault.notes.iter().map(|n| n.rel.as_str()).zip(&vault.stamps);
-            record::stamps(&global, notes, record::now_ns())
+            record::stamps(&global, notes, vault.listed)
         })
         .filter(|_| vault.stamps.len() == vault.notes.len());
     let fingerprint = opts.out.as_ref().map(|_| record::fingerprint(&inputs, &state));

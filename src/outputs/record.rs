@@ -68,24 +68,28 @@ pub fn inputs(global: &Digest, vault: &Vault, digests: &[Digest]) -> String {
     hex(&cache::digest(parts))
 }
 
-/// Like [`inputs`], from the notes' paths and stamps instead of their bytes; `None` when a note
-/// was modified within two seconds of `now` (ns since the epoch): a change in the same clock tick
-/// as the build could leave its stamp as it was, so its bytes must be read.
-pub fn stamps<'a>(global: &Digest, notes: impl IntoIterator<Item = (&'a str, &'a Stamp)>, now: i128) -> Option<String> {
+/// Like [`inputs`], from the notes' paths and stamps instead of their bytes. `None` when a note
+/// was modified within one clock tick of `listed` (ns since the epoch, when the vault was listed):
+/// a second change in that tick could leave the stamp as it was, after the build read the first,
+/// so the next build must read the bytes. A tick is taken to be 20 ms where the file system keeps
+/// nanoseconds, and 2 s where it keeps whole seconds (FAT keeps 2 s).
+pub fn stamps<'a>(
+    global: &Digest,
+    notes: impl IntoIterator<Item = (&'a str, &'a Stamp)>,
+    listed: i128,
+) -> Option<String> {
+    const FINE: i128 = 20_000_000;
+    const COARSE: i128 = 2_000_000_000;
+    let racy = |t: i128| t > listed - if t % 1_000_000_000 == 0 { COARSE } else { FINE };
     let mut parts: Vec<Vec<u8>> = vec![global.to_vec()];
     for (rel, stamp) in notes {
-        if stamp.1 > now - 2_000_000_000 || stamp.2 > now - 2_000_000_000 {
+        if racy(stamp.1) || racy(stamp.2) {
             return None;
         }
         parts.push(rel.as_bytes().to_vec());
         parts.push(format!("{stamp:?}").into_bytes());
     }
     Some(hex(&cache::digest(parts.iter().map(Vec::as_slice))))
-}
-
-/// Now, in ns since the epoch.
-pub fn now_ns() -> i128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i128)
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -152,4 +156,22 @@ pub fn unchanged(out: &Path, matches: impl Fn(&Record) -> bool) -> Option<Report
     let mut report = record.report;
     report.unchanged = true;
     Some(report)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_stamp_within_a_clock_tick_of_the_listing_cannot_be_trusted() {
+        let listed: i128 = 1_700_000_000_123_456_789;
+        let at = |mtime: i128| (10u64, mtime, mtime, 1u64);
+        let one = |s: (u64, i128, i128, u64)| super::stamps(&[0; 32], [("a.md", &s)], listed);
+        assert!(one(at(listed - 5_000_000)).is_none(), "5 ms before the listing");
+        assert!(one(at(listed + 5_000_000)).is_none(), "after the listing");
+        assert!(one(at(listed - 50_000_000)).is_some(), "50 ms before");
+        // Whole seconds: a file system that keeps 1 or 2 s.
+        let whole = listed - listed % 1_000_000_000;
+        assert!(one(at(whole - 1_000_000_000)).is_none(), "a second before, on a coarse file system");
+        assert!(one(at(whole - 3_000_000_000)).is_some());
+        assert_ne!(one(at(listed - 50_000_000)), one((11, listed - 50_000_000, listed - 50_000_000, 1)), "size counts");
+    }
 }

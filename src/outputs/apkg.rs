@@ -124,7 +124,8 @@ fn write_collection(
         "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-16384;",
     )?;
     db.execute_batch(SCHEMA)?;
-    let decks: BTreeSet<String> = cards.iter().flat_map(|c| ancestors(&c.deck)).collect();
+    let names: HashSet<&str> = cards.iter().map(|c| c.deck.as_str()).collect();
+    let decks: BTreeSet<String> = names.into_iter().flat_map(ancestors).collect();
     let first_deck = cards.first().map_or(1, |c| stable_id("deck", &c.deck));
     let ms = now * 1000;
     db.execute(

@@ -38,6 +38,9 @@ pub const FILE: &str = ".studygen-cache";
 /// The first bytes of the file: its format, with a version.
 const MAGIC: &[u8; 16] = b"studygen-cache\x00\x01";
 
+/// The largest cache file read: a cache is about 1.2 times the size of the vault's notes.
+const MAX_FILE: u64 = 16 << 30;
+
 /// A SHA-256 hash.
 pub type Digest = [u8; 32];
 
@@ -105,7 +108,8 @@ impl Cache {
     /// The cache in `out` for a build whose inputs besides the notes hash to `global`, or an
     /// empty one when there is none or it cannot be trusted.
     pub fn load(out: &Path, global: &Digest) -> Cache {
-        let Ok(bytes) = std::fs::read(out.join(FILE)) else { return Cache::default() };
+        // Only a regular file (never a link), and not more than a vault could have made.
+        let Ok(Some(bytes)) = crate::vault::read_own_file(&out.join(FILE), MAX_FILE) else { return Cache::default() };
         Self::decode(bytes, global).unwrap_or_default()
     }
 

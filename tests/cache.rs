@@ -273,3 +273,17 @@ fn check_names_figures_without_drawing_them() {
     assert_eq!(undrawn.figures()["cliff.svg"], "", "nothing is drawn for a check");
     assert_eq!(drawn.value("cliff.start_grad_norm"), undrawn.value("cliff.start_grad_norm"));
 }
+
+#[test]
+fn a_cache_that_is_a_link_is_not_followed() {
+    let f = Fixture::new();
+    let path = f.out.join(studygen::cache::FILE);
+    let elsewhere = f.scratch.join("elsewhere");
+    std::fs::create_dir_all(&f.scratch).unwrap();
+    std::fs::rename(&path, &elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &path).unwrap();
+    f.edit("Filler/2.md", "answer 2", "answer two");
+    let r = f.build(&f.out, &f.state);
+    assert_eq!(r.rebuilt, r.notes, "the linked cache was not read");
+    assert!(std::fs::symlink_metadata(&path).unwrap().is_file(), "the new set holds a real cache file");
+}

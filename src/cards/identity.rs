@@ -124,8 +124,16 @@ struct Keys {
     content: String,
 }
 
-fn norm(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+/// `text` with every run of white space made one space, and none at the ends.
+pub(crate) fn norm(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn content_hash(card: &Card) -> String {

@@ -69,7 +69,7 @@ pub fn duplicates(cards: &[Card]) -> Vec<crate::diagnostics::Diagnostic> {
     let mut first: std::collections::HashMap<(&str, &str, String), &Card> = std::collections::HashMap::new();
     let mut diags = Vec::new();
     for card in cards {
-        let front = card.front_src.split_whitespace().collect::<Vec<_>>().join(" ");
+        let front = identity::norm(&card.front_src);
         if front.is_empty() {
             continue;
         }

@@ -183,7 +183,9 @@ pub fn check_in_memory(notes: impl IntoIterator<Item = (String, Vec<u8>)>) -> an
         stamps: Vec::new(),
         listed: 0,
     };
-    run_loaded(vault, &Options::new(root, None), Stopwatch::new())
+    let opts = Options::new(root, None);
+    let global = record::global(&vault.root, &vault.attachments, &opts);
+    run_loaded(vault, global, &opts, Stopwatch::new())
 }
 
 /// Runs the pipeline.
@@ -191,11 +193,11 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let mut clock = Stopwatch::new();
     opts.progress.say("reading the vault");
     let listing = vault::scan(&opts.vault)?;
+    let global = record::global(&listing.root, &listing.attachments, opts);
     // Nothing changed since the last build, by the notes' stamps: no note needs to be read.
     if let Some(out) = &opts.out
         && !opts.forget_orphans
     {
-        let global = record::global(&listing.root, &listing.attachments, opts);
         let notes = listing.notes.iter().map(|(rel, _, stamp)| (rel.as_str(), stamp));
         if let Some(stamps) = record::stamps(&global, notes, listing.listed) {
             let state = state::Place::new(&listing.root, opts.state.as_deref(), opts.out.as_deref());
@@ -208,7 +210,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     }
     let vault = listing.read();
     clock.lap("load");
-    run_loaded(vault, opts, clock)
+    run_loaded(vault, global, opts, clock)
 }
 
 /// The report of a build that found nothing to do: nothing left the vault, and nothing was
@@ -220,10 +222,10 @@ fn up_to_date(mut report: Report) -> Report {
 }
 
 /// Runs the pipeline on a loaded vault.
-fn run_loaded(vault: Vault, opts: &Options, mut clock: Stopwatch) -> anyhow::Result<Report> {
+/// `global` is [`record::global`] of the vault.
+fn run_loaded(vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch) -> anyhow::Result<Report> {
     let state = state::Place::new(&vault.root, opts.state.as_deref(), opts.out.as_deref());
     let digests: Vec<Digest> = vault.notes.par_iter().map(|n| cache::digest([n.bytes.as_slice()])).collect();
-    let global = record::global(&vault.root, &vault.attachments, opts);
     let inputs = opts.out.as_ref().map(|_| record::inputs(&global, &vault, &digests)).unwrap_or_default();
     let stamps = opts
         .out

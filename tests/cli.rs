@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{apkg_in, build_ok, copy_vault, repo, stderr, studygen};
+use common::{apkg_in, build_ok, copy_vault, repo, stderr, studygen, vault_of};
 
 #[test]
 fn check_passes_on_the_example_vault() {
@@ -203,10 +203,7 @@ fn out_given_as_an_apkg_path_writes_that_file() {
 
 #[test]
 fn the_report_is_written_for_literate_vaults_or_when_asked() {
-    let tmp = tempfile::tempdir().unwrap();
-    let vault = tmp.path().join("v");
-    std::fs::create_dir_all(&vault).unwrap();
-    std::fs::write(vault.join("a.md"), "START\nBasic\nQ?\nBack: A.\nEND\n").unwrap();
+    let (tmp, vault) = vault_of(&[("a.md", "START\nBasic\nQ?\nBack: A.\nEND\n")]);
     let out = tmp.path().join("out");
     let build = |extra: &[&str]| {
         let mut args = vec!["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()];
@@ -252,10 +249,7 @@ fn a_build_tells_its_progress_stage_by_stage_and_draws_nothing_into_a_pipe() {
 
 #[test]
 fn colour_only_on_a_terminal_and_never_with_no_color() {
-    let tmp = tempfile::tempdir().unwrap();
-    let vault = tmp.path().join("v");
-    std::fs::create_dir_all(&vault).unwrap();
-    std::fs::write(vault.join("a.md"), "START\nBasic\nQ?\nEND\n").unwrap();
+    let (_tmp, vault) = vault_of(&[("a.md", "START\nBasic\nQ?\nEND\n")]);
     let bin = env!("CARGO_BIN_EXE_studygen");
     // `script` gives the command a terminal.
     let on_tty = |no_color: bool| {
@@ -282,11 +276,10 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
 /// reading them; a note edited to the same size still has a new stamp, and is rebuilt.
 #[test]
 fn nothing_changed_is_seen_from_the_stamps_and_a_same_size_edit_is_not_missed() {
-    let tmp = tempfile::tempdir().unwrap();
-    let vault = tmp.path().join("v");
-    std::fs::create_dir_all(&vault).unwrap();
-    std::fs::write(vault.join("a.md"), "START\nBasic\nWhat is a saddle?\nBack: flat, not a minimum\nEND\n").unwrap();
-    std::fs::write(vault.join("b.md"), "START\nBasic\nAnother question\nBack: another answer\nEND\n").unwrap();
+    let (tmp, vault) = vault_of(&[
+        ("a.md", "START\nBasic\nWhat is a saddle?\nBack: flat, not a minimum\nEND\n"),
+        ("b.md", "START\nBasic\nAnother question\nBack: another answer\nEND\n"),
+    ]);
     let out = tmp.path().join("out");
     let build = || {
         let o = std::process::Command::new(env!("CARGO_BIN_EXE_studygen"))

@@ -50,6 +50,20 @@ pub fn copy_vault(src: &Path, name: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 /// Builds `vault` into `out` with the binary, asserting success; returns stderr.
+/// A new vault `v` in a temporary folder, holding `notes` (vault-relative path, text).
+#[allow(dead_code)]
+pub fn vault_of(notes: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v");
+    for (rel, text) in notes {
+        let path = vault.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    std::fs::create_dir_all(&vault).unwrap();
+    (tmp, vault)
+}
+
 pub fn build_ok(vault: &Path, out: &Path) -> String {
     let o = studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "build failed:\n{}", stderr(&o));

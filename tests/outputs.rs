@@ -206,6 +206,13 @@ fn a_deleted_deck_or_figure_is_rebuilt() {
     assert!(!stderr(&build(&vault, &out, &[])).contains("up to date"));
     assert_eq!(snapshot(&out), set);
     assert!(stderr(&build(&vault, &out, &[])).contains("up to date"));
+    // A build killed after its commit, before it removed the old set, leaves that set beside
+    // OUT; the next build finds the new set up to date and still clears it.
+    let old_set = tmp.path().join(".out.studygen-new-Killed1");
+    copy_dir(&out, &old_set);
+    assert!(stderr(&build(&vault, &out, &[])).contains("up to date"));
+    assert_eq!(leftovers(&vault, &out), Vec::<PathBuf>::new());
+    assert_eq!(snapshot(&out), set);
 }
 
 #[test]

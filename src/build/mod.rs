@@ -203,6 +203,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
             let state = state::Place::new(&listing.root, opts.state.as_deref(), opts.out.as_deref());
             let quick = record::fingerprint(&stamps, &state);
             if let Some(report) = record::unchanged(out, |r| r.quick == quick) {
+                outputs::staging::tidy(&listing.root, out);
                 clock.lap("stamps");
                 return Ok(up_to_date(report));
             }
@@ -245,6 +246,7 @@ fn run_loaded(vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch
         {
             record::remember_stamps(out, &record::fingerprint(stamps, &state));
         }
+        outputs::staging::tidy(&vault.root, out);
         clock.lap("fingerprint");
         return Ok(up_to_date(report));
     }

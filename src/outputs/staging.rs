@@ -167,17 +167,37 @@ fn split(out: &Path) -> anyhow::Result<(PathBuf, String)> {
     }
 }
 
-/// Removes the staging folders (and old sets) that killed builds into `name` left in `parent`.
-/// Only called while the build lock is held, so no running build's folder is touched.
-fn remove_stale(parent: &Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(parent) else { return };
+/// Removes what killed builds left beside `out`, for a build that writes nothing because the set
+/// is up to date. A build killed after its commit but before it removed the old set leaves that
+/// set beside OUT, and the next build finds the new set up to date.
+///
+/// Takes the build lock only when something is left (a running build's folder is not stale).
+pub fn tidy(vault_state: &Path, out: &Path) {
+    let Ok((parent, name)) = split(out) else { return };
+    if stale(&parent, &name).is_empty() {
+        return;
+    }
+    if let Ok(_held) = super::lock::acquire(vault_state, out) {
+        remove_stale(&parent, &name);
+    }
+}
+
+/// The staging folders (and old sets) that killed builds into `name` left in `parent`.
+fn stale(parent: &Path, name: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(parent) else { return Vec::new() };
     let prefix = format!(".{name}.studygen-");
-    for entry in entries.flatten() {
-        let file = entry.file_name();
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir && file.to_string_lossy().starts_with(&prefix) {
-            std::fs::remove_dir_all(entry.path()).ok();
-        }
+    entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()) && e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .collect()
+}
+
+/// Removes the [`stale`] folders. Only called while the build lock is held, so no running
+/// build's folder is touched.
+fn remove_stale(parent: &Path, name: &str) {
+    for dir in stale(parent, name) {
+        std::fs::remove_dir_all(dir).ok();
     }
 }
 
@@ -270,6 +290,20 @@ mod tests {
         let s = Staging::begin(&out, &[]).unwrap();
         assert_eq!(names(tmp.path()).len(), 2, "the killed build's folder is gone: {:?}", names(tmp.path()));
         drop(s);
+    }
+
+    #[test]
+    fn an_up_to_date_build_clears_an_old_set_a_killed_commit_left() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let s = Staging::begin(&out, &[]).unwrap();
+        s.write(RECORD, b"new").unwrap();
+        s.commit().unwrap();
+        // Killed between the swap and the removal of the old set.
+        std::fs::create_dir_all(tmp.path().join(".out.studygen-new-killed/figures")).unwrap();
+        tidy(tmp.path(), &out);
+        assert_eq!(names(tmp.path()), ["out"]);
+        assert_eq!(std::fs::read(out.join(RECORD)).unwrap(), b"new");
     }
 
     #[test]

@@ -32,13 +32,49 @@ pub enum VaultError {
     },
 }
 
-/// A markdown file of the vault, as bytes (it may not be valid UTF-8).
+/// A markdown file of the vault (it may not be valid UTF-8).
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// Path relative to the vault root, with `/` separators.
     pub rel: String,
     /// The raw content.
-    pub bytes: Vec<u8>,
+    pub content: Content,
+}
+
+impl SourceFile {
+    /// The file `rel` with the content `bytes`.
+    pub fn new(rel: impl Into<String>, bytes: Vec<u8>) -> Self {
+        SourceFile { rel: rel.into(), content: Content::from(bytes) }
+    }
+}
+
+/// A file's content: its text when it is UTF-8, else its bytes. The text is shared, so that a
+/// parsed note whose text needs no normalization holds no copy of it.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// Valid UTF-8.
+    Text(std::sync::Arc<str>),
+    /// Anything else.
+    Bytes(Vec<u8>),
+}
+
+impl Content {
+    /// The raw bytes.
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Content::Text(t) => t.as_bytes(),
+            Content::Bytes(b) => b,
+        }
+    }
+}
+
+impl From<Vec<u8>> for Content {
+    fn from(bytes: Vec<u8>) -> Self {
+        match String::from_utf8(bytes) {
+            Ok(text) => Content::Text(text.into()),
+            Err(e) => Content::Bytes(e.into_bytes()),
+        }
+    }
 }
 
 /// Every note and attachment of a vault.
@@ -196,7 +232,7 @@ impl Listing {
         let read: Vec<Result<(SourceFile, Stamp), crate::diagnostics::Diagnostic>> = md
             .into_par_iter()
             .map(|(rel, path, stamp)| match std::fs::read(&path) {
-                Ok(bytes) => Ok((SourceFile { rel, bytes }, stamp)),
+                Ok(bytes) => Ok((SourceFile::new(rel, bytes), stamp)),
                 Err(e) => Err(unreadable_at(&rel, &e.to_string())),
             })
             .collect();

@@ -143,7 +143,7 @@ fn token_soup_never_panics() {
                 _ => "\n",
             });
         }
-        let src = SourceFile { rel: "n.md".into(), bytes: text.clone().into_bytes() };
+        let src = SourceFile::new("n.md", text.clone().into_bytes());
         let (note, _) = notes::parse(&src, "V", &settings);
         let note = note.expect("text parses");
         for card in &note.cards {

@@ -170,7 +170,7 @@ impl Report {
 /// state. For fuzzing and property tests: it runs every stage `check` runs, and writes nothing.
 pub fn check_in_memory(notes: impl IntoIterator<Item = (String, Vec<u8>)>) -> anyhow::Result<Report> {
     let mut notes: Vec<vault::SourceFile> =
-        notes.into_iter().map(|(rel, bytes)| vault::SourceFile { rel, bytes }).collect();
+        notes.into_iter().map(|(rel, bytes)| vault::SourceFile::new(rel, bytes)).collect();
     notes.sort_by(|a, b| a.rel.cmp(&b.rel));
     notes.dedup_by(|a, b| a.rel == b.rel);
     let root = PathBuf::from("/nonexistent/studygen-in-memory-vault");
@@ -226,7 +226,7 @@ fn up_to_date(mut report: Report) -> Report {
 /// `global` is [`record::global`] of the vault.
 fn run_loaded(vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch) -> anyhow::Result<Report> {
     let state = state::Place::new(&vault.root, opts.state.as_deref(), opts.out.as_deref());
-    let digests: Vec<Digest> = vault.notes.par_iter().map(|n| cache::digest([n.bytes.as_slice()])).collect();
+    let digests: Vec<Digest> = vault.notes.par_iter().map(|n| cache::digest([n.content.bytes()])).collect();
     let inputs = opts.out.as_ref().map(|_| record::inputs(&global, &vault, &digests)).unwrap_or_default();
     let stamps = opts
         .out
@@ -436,7 +436,7 @@ fn finish_diagnostics(vault: &Vault, diags: &mut [Diagnostic]) {
         .notes
         .iter()
         .filter(|n| wanted.contains(n.rel.as_str()))
-        .map(|n| (n.rel.as_str(), n.bytes.as_slice()))
+        .map(|n| (n.rel.as_str(), n.content.bytes()))
         .collect();
     diagnostics::attach_sources(diags, |file| texts.get(file).copied());
 }

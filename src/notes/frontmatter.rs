@@ -4,7 +4,7 @@ use yaml_rust2::{Yaml, YamlLoader};
 
 use crate::diagnostics::{Code, Diagnostic};
 
-/// The frontmatter properties studygen reads. Others are kept in `raw` for later stages.
+/// The frontmatter properties studygen reads.
 #[derive(Debug, Clone, Default)]
 pub struct Frontmatter {
     /// `deck:` (or `TARGET DECK:`), the deck for every card of the note.
@@ -13,8 +13,8 @@ pub struct Frontmatter {
     pub tags: Vec<String>,
     /// `aliases:` (or `alias:`), other names the note answers to.
     pub aliases: Vec<String>,
-    /// Every property, as parsed.
-    pub raw: Option<Yaml>,
+    /// `cards:`; `headings` makes a card of every heading.
+    pub cards: Option<String>,
 }
 
 /// Splits `text` into the frontmatter block (without the fences) and the body.
@@ -111,7 +111,8 @@ pub fn parse(yaml: &str, file: &str) -> Result<Frontmatter, Diagnostic> {
     let deck = ["deck", "TARGET DECK", "target deck"].iter().find_map(|k| scalar(&doc[*k]));
     let tags = ["tags", "tag"].iter().flat_map(|k| words(&doc[*k])).collect();
     let aliases = ["aliases", "alias"].iter().flat_map(|k| list(&doc[*k])).collect();
-    Ok(Frontmatter { deck, tags, aliases, raw: Some(doc) })
+    let cards = scalar(&doc["cards"]);
+    Ok(Frontmatter { deck, tags, aliases, cards })
 }
 
 fn scalar(y: &Yaml) -> Option<String> {

@@ -34,8 +34,9 @@ pub struct Note {
     pub tags: Vec<String>,
     /// The cards, in file order.
     pub cards: Vec<CardSpec>,
-    /// The whole text with line endings normalized to `\n` and comments blanked out.
-    pub text: String,
+    /// The whole text with line endings normalized to `\n` and comments blanked out (shared
+    /// with the vault's copy when that needed no change).
+    pub text: std::sync::Arc<str>,
     /// The 0-based line where the body (after frontmatter) starts.
     pub body_line: usize,
     /// Fenced `experiment` blocks.
@@ -54,40 +55,63 @@ impl Note {
     }
 }
 
+/// `text` without a byte-order mark, with `\n` line endings, and without the zero-width and
+/// non-breaking spaces pasted from the web that would hide `START`, `Back:` and tags from the
+/// scanner (the former dropped, the latter read as spaces); `None` when it has none of them.
+fn normalize(text: &str) -> Option<String> {
+    let bom = text.strip_prefix('\u{feff}');
+    let text = bom.unwrap_or(text);
+    let crlf = text.contains('\r');
+    let spaces = text.contains(['\u{200b}', '\u{2060}', '\u{feff}', '\u{a0}']);
+    if bom.is_none() && !crlf && !spaces {
+        return None;
+    }
+    let mut out = if crlf { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_owned() };
+    if spaces {
+        out = out.replace(['\u{200b}', '\u{2060}', '\u{feff}'], "").replace('\u{a0}', " ");
+    }
+    Some(out)
+}
+
 /// Parses one note. `root_deck` is the deck for notes at the vault root.
 ///
 /// Returns `None` only when the file cannot be read as text at all.
 pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<Note>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let text = match std::str::from_utf8(&src.bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let valid = src.bytes.get(..e.valid_up_to()).unwrap_or_default();
-            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-            let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-            diags.push(
-                Diagnostic::error(
-                    Code::InvalidUtf8,
-                    &src.rel,
-                    line,
-                    col,
-                    "invalid UTF-8: the note is not text in UTF-8",
-                )
-                .with_hint("re-save the file as UTF-8; the note was skipped"),
-            );
-            return (None, diags);
-        }
+    let owned: std::sync::Arc<str>;
+    let shared = match &src.content {
+        crate::vault::Content::Text(t) => t,
+        crate::vault::Content::Bytes(bytes) => match std::str::from_utf8(bytes) {
+            Ok(t) => {
+                owned = t.into();
+                &owned
+            }
+            Err(e) => {
+                let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
+                let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+                let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+                diags.push(
+                    Diagnostic::error(
+                        Code::InvalidUtf8,
+                        &src.rel,
+                        line,
+                        col,
+                        "invalid UTF-8: the note is not text in UTF-8",
+                    )
+                    .with_hint("re-save the file as UTF-8; the note was skipped"),
+                );
+                return (None, diags);
+            }
+        },
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_owned() };
-    // Zero-width spaces and non-breaking spaces pasted from the web would hide `START`, `Back:` and
-    // tags from the scanner: drop the former and read the latter as spaces.
-    let text = if text.contains(['\u{200b}', '\u{2060}', '\u{feff}', '\u{a0}']) {
-        text.replace(['\u{200b}', '\u{2060}', '\u{feff}'], "").replace('\u{a0}', " ")
-    } else {
-        text
+    let text: &str = shared;
+    let normalized = normalize(text);
+    let (stripped, open_comment) = comments::strip(normalized.as_deref().unwrap_or(text));
+    // The note shares the vault's copy of its text unless normalizing or comments changed it.
+    let text: std::sync::Arc<str> = match (stripped, normalized) {
+        (Some(t), _) | (None, Some(t)) => t.into(),
+        (None, None) => std::sync::Arc::clone(shared),
     };
-    let (text, open_comment) = comments::strip(&text);
     if open_comment {
         diags.push(
             Diagnostic::warning(
@@ -138,7 +162,7 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
     };
     let mut scanned = syntax::scan(&text, body_lines, body_line + 1, cx);
     diags.append(&mut scanned.diagnostics);
-    if frontmatter.raw.as_ref().is_some_and(|y| y["cards"].as_str() == Some("headings")) {
+    if frontmatter.cards.as_deref() == Some("headings") {
         scanned.cards.extend(syntax::headings::cards(body_lines, body_line + 1, settings.heading_level));
         scanned.cards.sort_by_key(|c| c.line);
     }
@@ -490,7 +514,7 @@ mod tests {
     }
 
     fn src(rel: &str, text: &[u8]) -> SourceFile {
-        SourceFile { rel: rel.to_owned(), bytes: text.to_vec() }
+        SourceFile::new(rel, text.to_vec())
     }
 
     #[test]

@@ -149,10 +149,54 @@ pub fn section(body: &str, headings: &[String], block: Option<&str>) -> Option<S
     }
 }
 
-/// Whether `body` has the section or block that [`section`] would cut out.
-pub fn has_section(body: &str, headings: &[String], block: Option<&str>) -> bool {
-    let lines: Vec<&str> = body.lines().collect();
-    section_lines(&lines, headings, block).is_some()
+/// What section links need of a note's body: its ATX headings in order, and the words a block id
+/// could end (each line's last word, from its first `^`, when it holds one). A fraction of the
+/// note's size, so every note's can be kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    headings: Vec<(usize, String)>,
+    carets: Vec<String>,
+}
+
+impl Outline {
+    /// The outline of `body`.
+    pub fn of(body: &str) -> Self {
+        let mut outline = Outline::default();
+        for line in body.lines() {
+            if let Some((level, text)) = heading(line) {
+                outline.headings.push((level, text.to_owned()));
+            }
+            // A block id holds no white space, so `^id` can only end a line's last word.
+            let last = line.trim_end().rsplit(char::is_whitespace).next().unwrap_or("");
+            if let Some(at) = last.find('^') {
+                outline.carets.push(last[at..].to_owned());
+            }
+        }
+        outline
+    }
+
+    /// Whether the body has the section or block that [`section`] would cut out: the same walk
+    /// as [`section_lines`], over the heading lines alone (no other line starts or ends one).
+    pub fn has_section(&self, headings: &[String], block: Option<&str>) -> bool {
+        if let Some(id) = block {
+            let marker = format!("^{id}");
+            return self.carets.iter().any(|l| l.ends_with(&marker));
+        }
+        let level_at = |i: usize| self.headings.get(i).map_or(0, |h| h.0);
+        let (mut lo, mut hi, mut level) = (0, self.headings.len(), 0usize);
+        for h in headings {
+            let wanted = key(h);
+            let Some(found) = (lo..hi)
+                .find(|&i| self.headings.get(i).is_some_and(|(lv, text)| *lv > level && has_key(text, &wanted)))
+            else {
+                return false;
+            };
+            level = level_at(found);
+            lo = found;
+            hi = (found + 1..hi).find(|&i| level_at(i) <= level).unwrap_or(hi);
+        }
+        true
+    }
 }
 
 /// The lines `start..end` of the block `^block`, or else of the section under `headings`.
@@ -207,6 +251,33 @@ mod tests {
                 assert_eq!(has_key(heading, &key(name)), key(heading) == key(name), "{heading:?} against {name:?}");
             }
         }
+    }
+
+    #[test]
+    fn an_outline_finds_exactly_the_sections_that_can_be_cut_out() {
+        let body = "# A\ntext ^x1\n## B\n- item ^li\n### C\n# D\n## B\n  # not a heading\n#no heading\nEnd ^tail  \n";
+        let outline = Outline::of(body);
+        let paths: [&[&str]; 10] = [
+            &[],
+            &["A"],
+            &["B"],
+            &["A", "B"],
+            &["A", "C"],
+            &["A", "B", "C"],
+            &["D", "B"],
+            &["D", "C"],
+            &["B", "C"],
+            &["not a heading"],
+        ];
+        for headings in paths {
+            let headings: Vec<String> = headings.iter().map(|h| (*h).to_owned()).collect();
+            assert_eq!(outline.has_section(&headings, None), section(body, &headings, None).is_some(), "{headings:?}");
+        }
+        for block in ["x1", "li", "tail", "x", "1", "nope"] {
+            assert_eq!(outline.has_section(&[], Some(block)), section(body, &[], Some(block)).is_some(), "^{block}");
+        }
+        assert!(outline.has_section(&["a".into(), "c".into()], None), "case and nesting");
+        assert!(!outline.has_section(&["D".into(), "C".into()], None), "C is not under D");
     }
 
     #[test]

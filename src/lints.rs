@@ -7,7 +7,7 @@ use pulldown_cmark::{Event, LinkType, Tag};
 use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic, LineIndex, Severity};
-use crate::links::{Index, Reference, Resolution};
+use crate::links::{Index, Outline, Reference, Resolution};
 use crate::markdown::{self, extension};
 use crate::notes::Note;
 use crate::settings::Level;
@@ -92,9 +92,9 @@ pub fn check(
     media: &(dyn Fn(&str) -> bool + Sync),
     unresolved: Level,
 ) -> Vec<Diagnostic> {
-    let by_path: HashMap<&str, &Note> = notes.iter().map(|n| (n.path.as_str(), n)).collect();
-    let note = |p: &str| by_path.get(p).copied();
-    let per_note: Vec<NoteLinks> = notes.par_iter().map(|n| check_note(n, index, media, &note)).collect();
+    let outlines: HashMap<&str, Outline> = notes.iter().map(|n| (n.path.as_str(), Outline::of(n.body()))).collect();
+    let outline = |p: &str| outlines.get(p);
+    let per_note: Vec<NoteLinks> = notes.par_iter().map(|n| check_note(n, index, media, &outline)).collect();
     summarize(notes.iter().map(|n| n.path.as_str()).zip(&per_note), unresolved)
 }
 
@@ -109,8 +109,20 @@ pub fn summarize<'a>(
     let mut missing: BTreeMap<String, (Diagnostic, usize)> = BTreeMap::new();
     for (path, links) in per_note {
         diags.extend(links.diagnostics.iter().cloned());
-        for (target, d) in &links.unresolved {
-            missing.entry(crate::links::key(target)).and_modify(|(_, n)| *n += 1).or_insert((d.clone(), 1));
+        for u in &links.unresolved {
+            missing.entry(crate::links::key(&u.target)).and_modify(|(_, n)| *n += 1).or_insert_with(|| {
+                let d = Diagnostic::warning(
+                    Code::LinkUnresolved,
+                    path,
+                    u.line,
+                    u.col,
+                    format!("unresolved link `[[{}]]`: no note is called `{}`", u.dest, u.target),
+                )
+                .with_hint(
+                    "create the note, or fix the name; set [lints] unresolved_links in studygen.toml to change how loud this is",
+                );
+                (d, 1)
+            });
         }
         if !links.embeds.is_empty() {
             embeds.insert(path.to_owned(), links.embeds.clone());
@@ -135,22 +147,34 @@ pub fn summarize<'a>(
     diags
 }
 
-/// One note's link problems, its unresolved links (target, diagnostic) and the notes it embeds
-/// (with the line of each embed).
+/// One note's link problems, its unresolved links and the notes it embeds (with the line of each
+/// embed).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct NoteLinks {
     diagnostics: Vec<Diagnostic>,
-    unresolved: Vec<(String, Diagnostic)>,
+    unresolved: Vec<Unresolved>,
     embeds: Vec<(String, usize)>,
 }
 
-/// Checks the links and embeds of one note. `note` gives the other notes, whose headings and
-/// block ids section links are checked against.
+/// A link to a note the vault does not have. Vaults hold many (notes to write later), so each is
+/// kept small; only the first link to each target becomes a diagnostic.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct Unresolved {
+    /// The target, as written.
+    target: String,
+    /// The whole destination, as written.
+    dest: String,
+    line: usize,
+    col: usize,
+}
+
+/// Checks the links and embeds of one note. `outline` gives the outline of another note, whose
+/// headings and block ids section links are checked against.
 pub fn check_note<'n>(
     note: &Note,
     index: &Index,
     media: &(dyn Fn(&str) -> bool + Sync),
-    other: &dyn Fn(&str) -> Option<&'n Note>,
+    outline: &dyn Fn(&str) -> Option<&'n Outline>,
 ) -> NoteLinks {
     let mut diags = Vec::new();
     let mut unresolved = Vec::new();
@@ -197,14 +221,12 @@ pub fn check_note<'n>(
                     None
                 }
                 Resolution::Missing => {
-                    unresolved.push((
-                        r.target.clone(),
-                        at(
- Code::LinkUnresolved,
-                            format!("unresolved link `[[{}]]`: no note is called `{}`", f.dest, r.target),
-                            "create the note, or fix the name; set [lints] unresolved_links in studygen.toml to change how loud this is",
-                        ),
-                    ));
+                    unresolved.push(Unresolved {
+                        target: r.target.clone(),
+                        dest: f.dest.clone(),
+                        line: f.line,
+                        col: f.col,
+                    });
                     None
                 }
                 Resolution::Ambiguous(paths) => {
@@ -224,8 +246,8 @@ pub fn check_note<'n>(
         };
         let Some(path) = target_note else { continue };
         if (!r.headings.is_empty() || r.block.is_some())
-            && let Some(target) = other(path.as_str())
-            && !crate::links::has_section(target.body(), &r.headings, r.block.as_deref())
+            && let Some(target) = outline(path.as_str())
+            && !target.has_section(&r.headings, r.block.as_deref())
         {
             let part = r
                 .block

@@ -135,6 +135,14 @@ pub struct Listing {
 }
 
 impl Vault {
+    /// Drops every note's text, once the build has read it for the last time: the outputs are
+    /// written from the cards alone. A released note reads as empty.
+    pub fn release_texts(&mut self) {
+        for note in &mut self.notes {
+            note.content = Content::Bytes(Vec::new());
+        }
+    }
+
     /// The vault-relative path of the attachment called `name` (case-insensitive), if exactly one has it.
     pub fn attachment(&self, name: &str) -> Option<&str> {
         let key = file_name(name).to_lowercase();

@@ -287,3 +287,22 @@ fn a_cache_that_is_a_link_is_not_followed() {
     assert_eq!(r.rebuilt, r.notes, "the linked cache was not read");
     assert!(std::fs::symlink_metadata(&path).unwrap().is_file(), "the new set holds a real cache file");
 }
+
+#[test]
+fn a_type_inferred_from_several_notes_follows_a_change_to_any_of_them() {
+    let f = Fixture::new();
+    f.write("Vocab A.md", "START\nVocab\nWord: Sattel\nMeaning: saddle\nEND\n");
+    f.write("Vocab B.md", "START\nVocab\nWord: Hesse\nMeaning: Hessian\nExample: second derivatives\nEND\n");
+    let r = f.rebuild_and_compare("two notes of an undeclared type");
+    // `Example` is in one block of two: text inside `Meaning`, not a field.
+    let a = card_with(&r, "Sattel").expect("A's card");
+    assert_eq!(a.fields.len(), 3, "Word, Meaning, Source: {:?}", a.fields);
+    assert!(card_with(&r, "Hesse").unwrap().fields[1].contains("second derivatives"));
+    // A third block with `Example` makes it a field of every Vocab card, also of the unchanged A.
+    f.write("Vocab C.md", "START\nVocab\nWord: Sattelpunkt\nMeaning: saddle point\nExample: x² − y²\nEND\n");
+    let r = f.rebuild_and_compare("a third note of the type");
+    let a = card_with(&r, "Sattel").expect("A's card");
+    assert_eq!(a.fields.len(), 4, "Word, Meaning, Example, Source: {:?}", a.fields);
+    assert_eq!(a.fields[2], "", "A has no example");
+    assert!(card_with(&r, "Hesse").unwrap().fields[2].contains("second derivatives"));
+}

@@ -224,7 +224,7 @@ fn up_to_date(mut report: Report) -> Report {
 
 /// Runs the pipeline on a loaded vault.
 /// `global` is [`record::global`] of the vault.
-fn run_loaded(vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch) -> anyhow::Result<Report> {
+fn run_loaded(mut vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch) -> anyhow::Result<Report> {
     let state = state::Place::new(&vault.root, opts.state.as_deref(), opts.out.as_deref());
     let digests: Vec<Digest> = vault.notes.par_iter().map(|n| cache::digest([n.content.bytes()])).collect();
     let inputs = opts.out.as_ref().map(|_| record::inputs(&global, &vault, &digests)).unwrap_or_default();
@@ -272,14 +272,9 @@ fn run_loaded(vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch
     let known = notes_stage::known(&paths, &digests, &cache);
     // The parsed notes live in this block only: they are freed before identity and the outputs.
     let (lab, types, made) = {
-        let mut store = Store::new(&vault, &root_deck, &settings);
-        let volatile = notes_stage::parse_unknown(&store, &known);
-        let mut inferring: Vec<&mut Note> =
-            store.parsed_mut().filter(|(_, n)| notes::infers_types(n)).map(|(_, n)| n).collect();
-        let (types, diags) = notes::resolve_custom_types(&mut inferring, &settings);
-        report.diagnostics.extend(diags);
-        let store = store;
-        clock.lap("parse");
+        let store = Store::new(&vault, &root_deck, &settings);
+        let volatile = notes_stage::survey_unknown(&store, &known);
+        clock.lap("survey");
 
         let literate: Vec<&Note> =
             volatile.iter().enumerate().filter(|(_, v)| **v).filter_map(|(i, _)| store.parsed(i)).collect();
@@ -309,8 +304,9 @@ fn run_loaded(vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch
             settings: &settings,
             spool: spool.as_ref(),
         };
-        let made = notes_stage::make(&stage)?;
-        (lab, types, made)
+        let mut made = notes_stage::make(&stage)?;
+        report.diagnostics.append(&mut made.type_diagnostics);
+        (lab, std::mem::take(&mut made.types), made)
     };
     report.rebuilt = made.rebuilt;
     report.diagnostics.extend(lints::summarize(
@@ -329,7 +325,7 @@ fn run_loaded(vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch
         *report.syntaxes.entry(c.syntax).or_default() += 1;
     }
     report.diagnostics.extend(diags);
-    clock.lap("render");
+    clock.lap("parse and render");
 
     opts.progress.say(&format!("giving {} cards their identity", cards.len()));
     let present: HashSet<String> = vault.notes.iter().map(|n| n.rel.clone()).collect();
@@ -400,6 +396,10 @@ fn run_loaded(vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch
         })
     });
     clock.lap("report");
+    // The notes' text has been read for the last time: the diagnostics quote their lines now, and
+    // the deck is written without the vault in memory.
+    attach_sources(&vault, &mut report.diagnostics);
+    vault.release_texts();
     opts.progress.say("writing the deck");
     let next = spool.map(|spool| cache::Next { spool, global, notes: entries, outcomes: cache::outcomes(&lab) });
     let written = Written {
@@ -431,11 +431,17 @@ pub const ORPHANS: &str = "orphans.txt";
 /// Sorts the diagnostics and gives each the text of the line it points at.
 fn finish_diagnostics(vault: &Vault, diags: &mut [Diagnostic]) {
     diagnostics::sort(diags);
-    let wanted: HashSet<&str> = diags.iter().map(|d| d.file.as_str()).collect();
+    attach_sources(vault, diags);
+}
+
+/// Gives each diagnostic that has none the text of the line it points at, while the vault still
+/// holds its notes' text (see [`Vault::release_texts`]).
+fn attach_sources(vault: &Vault, diags: &mut [Diagnostic]) {
+    let wanted: HashSet<&str> = diags.iter().filter(|d| d.source.is_none()).map(|d| d.file.as_str()).collect();
     let texts: HashMap<&str, &[u8]> = vault
         .notes
         .iter()
-        .filter(|n| wanted.contains(n.rel.as_str()))
+        .filter(|n| wanted.contains(n.rel.as_str()) && !n.content.bytes().is_empty())
         .map(|n| (n.rel.as_str(), n.content.bytes()))
         .collect();
     diagnostics::attach_sources(diags, |file| texts.get(file).copied());

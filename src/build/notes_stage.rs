@@ -1,6 +1,8 @@
 //! The notes stage, incremental: which notes the cache answers for, and what every other note
 //! makes (its lints, cards and diagnostics), in parallel.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
 use crate::cache::{self, Cache, Digest, Key, Made};
@@ -9,7 +11,7 @@ use crate::diagnostics::Diagnostic;
 use crate::experiments::Lab;
 use crate::links;
 use crate::lints;
-use crate::notes::store::Store;
+use crate::notes::store::{Parse, Store};
 use crate::notes::{self, Note};
 use crate::resolve::{Shared, Trace, VaultMedia};
 use crate::settings::Settings;
@@ -21,23 +23,21 @@ pub(super) fn known<'c>(paths: &[&str], digests: &[Digest], cache: &'c Cache) ->
     paths.iter().zip(digests).map(|(p, d)| cache.key(p).filter(|k| k.content == *d)).collect()
 }
 
-/// Whether a note must be rebuilt on every build: its cards or checks depend on the whole vault
-/// (experiments, claims, cited values, a note type inferred from every note).
-pub(super) fn is_volatile(note: &Note) -> bool {
-    !note.experiments.is_empty()
-        || !note.claims.is_empty()
-        || notes::infers_types(note)
-        || !crate::claims::cited_values(&note.text).is_empty()
-}
-
-/// Parses, in parallel, every note the cache cannot answer for by its bytes, and every note whose
-/// entry says it is volatile. Returns which notes are volatile.
-pub(super) fn parse_unknown(store: &Store<'_>, known: &[Option<&Key>]) -> Vec<bool> {
+/// Surveys, in parallel, every note the cache cannot answer for by its bytes, and every note whose
+/// entry says it is volatile; parses (and keeps) the literate ones among them, which the
+/// experiments read. Returns which notes are literate.
+pub(super) fn survey_unknown(store: &Store<'_>, known: &[Option<&Key>]) -> Vec<bool> {
     (0..store.len())
         .into_par_iter()
         .map(|i| match known.get(i).copied().flatten() {
             Some(k) if !k.volatile => false,
-            _ => store.note(i).is_some_and(is_volatile),
+            _ => {
+                let literate = store.survey(i).is_some_and(|s| s.literate);
+                if literate {
+                    store.note(i);
+                }
+                literate
+            }
         })
         .collect()
 }
@@ -45,10 +45,7 @@ pub(super) fn parse_unknown(store: &Store<'_>, known: &[Option<&Key>]) -> Vec<bo
 /// The names every note is found by: its path and aliases, from its parse or its entry.
 pub(super) fn names<'s>(store: &'s Store<'_>, paths: &[&'s str], known: &[Option<&'s Key>]) -> links::Index {
     let aliases = |i: usize| -> &'s [String] {
-        match store.parsed(i) {
-            Some(note) => &note.frontmatter.aliases,
-            None => known.get(i).copied().flatten().map_or(&[], |k| &k.aliases),
-        }
+        store.aliases(i).unwrap_or_else(|| known.get(i).copied().flatten().map_or(&[], |k| &k.aliases))
     };
     links::Index::new(paths.iter().enumerate().map(|(i, p)| (*p, aliases(i))))
 }
@@ -79,10 +76,9 @@ pub(super) fn context(global: &Digest, store: &Store<'_>, paths: &[&str], known:
     let mut parts: Vec<Vec<u8>> = vec![global.to_vec()];
     for (i, p) in paths.iter().enumerate() {
         parts.push(p.as_bytes().to_vec());
-        let aliases = match store.parsed(i) {
-            Some(note) => note.frontmatter.aliases.as_slice(),
-            None => known.get(i).copied().flatten().map_or(&[][..], |k| k.aliases.as_slice()),
-        };
+        let aliases = store
+            .aliases(i)
+            .unwrap_or_else(|| known.get(i).copied().flatten().map_or(&[][..], |k| k.aliases.as_slice()));
         parts.push(aliases.join("\n").into_bytes());
     }
     for (id, (_, outcome)) in &lab.experiments {
@@ -107,43 +103,82 @@ pub(super) struct Inputs<'a, 'c> {
     pub(super) spool: Option<&'a cache::Spool>,
 }
 
-/// What every note made, in vault order, each note's key for the next cache, and how many notes
-/// were rebuilt.
+/// What every note made, in vault order, each note's key for the next cache, how many notes were
+/// rebuilt, and the fields of every note type that is not built in (see
+/// [`notes::resolve_custom_types`]) with what resolving them found.
 pub(super) struct Outcome {
     pub(super) made: Vec<Made>,
     pub(super) entries: Vec<(Key, cache::Place)>,
     pub(super) rebuilt: usize,
+    pub(super) types: std::collections::BTreeMap<String, crate::settings::Declared>,
+    pub(super) type_diagnostics: Vec<Diagnostic>,
 }
 
-/// Every note's [`Made`]: from the cache when its entry still holds, built otherwise.
+/// One note's [`Made`], its key and place in the next cache, and whether it was built (not taken
+/// from the cache).
+type Done = (Made, (Key, cache::Place), bool);
+
+/// One note's step through the stage.
+enum Step {
+    /// Its cards, from the cache or built.
+    Made(Made, (Key, cache::Place), bool),
+    /// Its parse, kept until every note is parsed: its cards are of a type whose fields come from
+    /// the whole vault's blocks of that type.
+    Deferred(Parse),
+}
+
+/// Every note's [`Made`]: from the cache when its entry still holds, built otherwise. A note is
+/// parsed here, once, unless the store keeps its parse (literate and embedded notes), and its
+/// parse is dropped as soon as its cards are made: the vault's parses are never all held at once.
 pub(super) fn make(i: &Inputs<'_, '_>) -> anyhow::Result<Outcome> {
     let spool = |bytes: &[u8]| i.spool.map_or((0, 0), |s| s.put(bytes));
-    let per_note: Vec<(Made, (Key, cache::Place), bool)> = (0..i.paths.len())
+    let steps: Vec<Step> = (0..i.paths.len())
         .into_par_iter()
-        .map(|n| -> anyhow::Result<_> {
-            let path = i.paths.get(n).copied().unwrap_or_default();
-            let volatile = i.volatile.get(n).copied().unwrap_or(true);
-            let entry = i.known.get(n).copied().flatten().filter(|k| !volatile && still_holds(i, k));
+        .map(|n| -> anyhow::Result<Step> {
+            let literate = i.volatile.get(n).copied().unwrap_or(true);
+            let entry = i.known.get(n).copied().flatten().filter(|k| !k.volatile && !literate && still_holds(i, k));
             if let Some(made) = entry.and_then(|k| Some((k, i.cache.made(&k.path)?, i.cache.raw(&k.path)?))) {
                 let (key, made, raw) = made;
-                return Ok((made, (key.clone(), spool(raw)), false));
+                return Ok(Step::Made(made, (key.clone(), spool(raw)), false));
             }
-            let (made, reads) = build(i, n)?;
-            let key = Key {
-                path: path.to_owned(),
-                content: i.digests.get(n).copied().unwrap_or_default(),
-                context: i.context,
-                reads,
-                volatile,
-                aliases: i.store.note(n).map(|note| note.frontmatter.aliases.clone()).unwrap_or_default(),
+            let parse = match i.store.kept(n) {
+                Some(kept) => Cow::Borrowed(kept),
+                None => Cow::Owned(i.store.parse_apart(n)),
             };
-            let place = if i.spool.is_some() && !volatile { spool(&cache::encode(&made)) } else { spool(&[]) };
-            Ok((made, (key, place), true))
+            if parse.0.as_ref().is_some_and(notes::infers_types) {
+                return Ok(Step::Deferred(parse.into_owned()));
+            }
+            let (made, key) = build(i, n, &parse, literate)?;
+            let place = if i.spool.is_some() && !literate { spool(&cache::encode(&made)) } else { spool(&[]) };
+            Ok(Step::Made(made, (key, place), true))
         })
         .collect::<anyhow::Result<_>>()?;
-    let rebuilt = per_note.iter().filter(|(_, _, b)| *b).count();
-    let (made, entries): (Vec<Made>, Vec<(Key, cache::Place)>) = per_note.into_iter().map(|(m, e, _)| (m, e)).unzip();
-    Ok(Outcome { made, entries, rebuilt })
+
+    // The deferred notes, now that every block of their types is known.
+    let mut deferred: Vec<(usize, Parse)> = Vec::new();
+    let mut done: Vec<Option<Done>> = Vec::with_capacity(steps.len());
+    for (n, step) in steps.into_iter().enumerate() {
+        match step {
+            Step::Made(made, entry, built) => done.push(Some((made, entry, built))),
+            Step::Deferred(parse) => {
+                deferred.push((n, parse));
+                done.push(None);
+            }
+        }
+    }
+    let mut inferring: Vec<&mut Note> = deferred.iter_mut().filter_map(|(_, p)| p.0.as_mut()).collect();
+    let (types, type_diagnostics) = notes::resolve_custom_types(&mut inferring, i.settings);
+    for (n, parse) in &deferred {
+        let (made, key) = build(i, *n, parse, true)?;
+        if let Some(slot) = done.get_mut(*n) {
+            *slot = Some((made, (key, spool(&[])), true));
+        }
+    }
+
+    let rebuilt = done.iter().flatten().filter(|(_, _, built)| *built).count();
+    let (made, entries): (Vec<Made>, Vec<(Key, cache::Place)>) =
+        done.into_iter().flatten().map(|(made, entry, _)| (made, entry)).unzip();
+    Ok(Outcome { made, entries, rebuilt, types, type_diagnostics })
 }
 
 /// Whether the entry `k` still holds: made in this context, and every note it read unchanged.
@@ -151,19 +186,27 @@ fn still_holds(i: &Inputs<'_, '_>, k: &Key) -> bool {
     k.context == i.context && k.reads.iter().all(|(p, d)| i.store.position(p).and_then(|n| i.digests.get(n)) == Some(d))
 }
 
-/// Builds one note: its lints, its cards and its diagnostics, and the other notes it read (with
-/// their hashes).
-fn build(i: &Inputs<'_, '_>, n: usize) -> anyhow::Result<(Made, Vec<(String, Digest)>)> {
-    let (note, parse_diags) = i.store.parse(n);
+/// Builds the `n`th note from its parse: its lints, its cards and its diagnostics, and its key
+/// for the next cache, which lists the other notes it read (with their hashes).
+fn build(i: &Inputs<'_, '_>, n: usize, parse: &Parse, volatile: bool) -> anyhow::Result<(Made, Key)> {
+    let (note, parse_diags) = parse;
     let mut diagnostics: Vec<Diagnostic> = parse_diags.clone();
-    let Some(note) = note else { return Ok((Made { diagnostics, ..Made::default() }, Vec::new())) };
+    let key = |reads: Vec<(String, Digest)>, aliases: Vec<String>| Key {
+        path: i.paths.get(n).copied().unwrap_or_default().to_owned(),
+        content: i.digests.get(n).copied().unwrap_or_default(),
+        context: i.context,
+        reads,
+        volatile,
+        aliases,
+    };
+    let Some(note) = note else { return Ok((Made { diagnostics, ..Made::default() }, key(Vec::new(), Vec::new()))) };
     let trace = Trace::default();
-    let other = |p: &str| {
+    let outline = |p: &str| {
         trace.read.borrow_mut().insert(p.to_owned());
-        i.store.get(p)
+        i.store.outline(p)
     };
     let media_exists = |t: &str| i.shared.media(t).is_some();
-    let links = lints::check_note(note, &i.shared.index, &media_exists, &other);
+    let links = lints::check_note(note, &i.shared.index, &media_exists, &outline);
     let cards = cards::render(note, i.templates, &VaultMedia::for_note(i.shared, &note.path, &trace))?;
     diagnostics.extend(notes::untagged_hints([note], i.settings));
     diagnostics.extend(trace.skipped_embeds());
@@ -177,5 +220,5 @@ fn build(i: &Inputs<'_, '_>, n: usize) -> anyhow::Result<(Made, Vec<(String, Dig
             Some((p, d))
         })
         .collect();
-    Ok((Made { cards, diagnostics, links }, reads))
+    Ok((Made { cards, diagnostics, links }, key(reads, note.frontmatter.aliases.clone())))
 }

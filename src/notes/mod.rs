@@ -5,6 +5,7 @@
 pub mod comments;
 pub mod frontmatter;
 pub mod store;
+pub mod survey;
 pub mod syntax;
 
 use crate::diagnostics::{Code, Diagnostic};
@@ -50,9 +51,14 @@ pub struct Note {
 impl Note {
     /// The body, after the frontmatter.
     pub fn body(&self) -> &str {
-        let start = self.text.split_inclusive('\n').take(self.body_line).map(str::len).sum::<usize>();
-        self.text.get(start..).unwrap_or("")
+        body_of(&self.text, self.body_line)
     }
+}
+
+/// The part of `text` after its first `body_line` lines.
+pub(crate) fn body_of(text: &str, body_line: usize) -> &str {
+    let start = text.split_inclusive('\n').take(body_line).map(str::len).sum::<usize>();
+    text.get(start..).unwrap_or("")
 }
 
 /// `text` without a byte-order mark, with `\n` line endings, and without the zero-width and
@@ -73,11 +79,10 @@ fn normalize(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// Parses one note. `root_deck` is the deck for notes at the vault root.
-///
-/// Returns `None` only when the file cannot be read as text at all.
-pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<Note>, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
+/// A note's text as every reader sees it: [`normalize`]d, comments blanked out, and shared with
+/// the vault's copy when that needed no change; with the warning for a comment left open. `Err`
+/// when the file is not UTF-8 text.
+pub(crate) fn prelude(src: &SourceFile) -> Result<(std::sync::Arc<str>, Option<Diagnostic>), Diagnostic> {
     let owned: std::sync::Arc<str>;
     let shared = match &src.content {
         crate::vault::Content::Text(t) => t,
@@ -90,41 +95,49 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
                 let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
                 let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
                 let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-                diags.push(
-                    Diagnostic::error(
-                        Code::InvalidUtf8,
-                        &src.rel,
-                        line,
-                        col,
-                        "invalid UTF-8: the note is not text in UTF-8",
-                    )
-                    .with_hint("re-save the file as UTF-8; the note was skipped"),
-                );
-                return (None, diags);
+                return Err(Diagnostic::error(
+                    Code::InvalidUtf8,
+                    &src.rel,
+                    line,
+                    col,
+                    "invalid UTF-8: the note is not text in UTF-8",
+                )
+                .with_hint("re-save the file as UTF-8; the note was skipped"));
             }
         },
     };
     let text: &str = shared;
     let normalized = normalize(text);
     let (stripped, open_comment) = comments::strip(normalized.as_deref().unwrap_or(text));
-    // The note shares the vault's copy of its text unless normalizing or comments changed it.
     let text: std::sync::Arc<str> = match (stripped, normalized) {
         (Some(t), _) | (None, Some(t)) => t.into(),
         (None, None) => std::sync::Arc::clone(shared),
     };
-    if open_comment {
-        diags.push(
-            Diagnostic::warning(
-                Code::CommentUnclosed,
-                &src.rel,
-                0,
-                0,
-                "a `%%` comment is never closed; the rest of the note is hidden",
-            )
-            .with_hint("close the comment with `%%`"),
-        );
-    }
+    let open = open_comment.then(|| {
+        Diagnostic::warning(
+            Code::CommentUnclosed,
+            &src.rel,
+            0,
+            0,
+            "a `%%` comment is never closed; the rest of the note is hidden",
+        )
+        .with_hint("close the comment with `%%`")
+    });
+    Ok((text, open))
+}
 
+/// Parses one note. `root_deck` is the deck for notes at the vault root.
+///
+/// Returns `None` only when the file cannot be read as text at all.
+pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<Note>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let text = match prelude(src) {
+        Ok((text, open_comment)) => {
+            diags.extend(open_comment);
+            text
+        }
+        Err(d) => return (None, vec![d]),
+    };
     let lines: Vec<&str> = text.lines().collect();
     let (frontmatter, body_line) = match frontmatter::split(&lines) {
         Some((yaml, body_line)) => match frontmatter::parse(&yaml, &src.rel) {
@@ -248,7 +261,7 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
 }
 
 /// Fenced code blocks with their info string (the first word after the fence).
-fn fenced_blocks(lines: &[&str], first_line: usize, file: &str) -> Vec<(String, Block)> {
+pub(crate) fn fenced_blocks(lines: &[&str], first_line: usize, file: &str) -> Vec<(String, Block)> {
     let mut out = Vec::new();
     let mut open: Option<(String, String, usize, Vec<&str>)> = None; // fence, lang, line, text
     for (i, line) in lines.iter().enumerate() {

@@ -1,11 +1,15 @@
-//! The vault's notes, each parsed when first needed: an incremental build parses the notes that
-//! changed, and the notes they embed or link into, and nothing else.
+//! The vault's notes, each surveyed or parsed when first needed: an incremental build parses the
+//! notes that changed, surveys the notes they link into, parses the notes they embed, and nothing
+//! else. A parse is kept only when it is asked for through the store; a build parses most notes
+//! [apart](Store::parse_apart) and drops each when its cards are made.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::Note;
+use super::survey::{self, Survey};
 use crate::diagnostics::Diagnostic;
+use crate::links::Outline;
 use crate::settings::Settings;
 use crate::vault::Vault;
 
@@ -18,6 +22,7 @@ pub struct Store<'v> {
     root_deck: &'v str,
     settings: &'v Settings,
     slots: Vec<OnceLock<Parse>>,
+    surveys: Vec<OnceLock<Survey>>,
     by_path: HashMap<&'v str, usize>,
 }
 
@@ -26,7 +31,8 @@ impl<'v> Store<'v> {
     pub fn new(vault: &'v Vault, root_deck: &'v str, settings: &'v Settings) -> Self {
         let by_path = vault.notes.iter().enumerate().map(|(i, n)| (n.rel.as_str(), i)).collect();
         let slots = vault.notes.iter().map(|_| OnceLock::new()).collect();
-        Store { vault, root_deck, settings, slots, by_path }
+        let surveys = vault.notes.iter().map(|_| OnceLock::new()).collect();
+        Store { vault, root_deck, settings, slots, surveys, by_path }
     }
 
     /// How many notes the vault has.
@@ -66,8 +72,39 @@ impl<'v> Store<'v> {
         self.by_path.get(path).copied()
     }
 
-    /// The notes parsed so far, mutably, with their positions.
-    pub fn parsed_mut(&mut self) -> impl Iterator<Item = (usize, &mut Note)> {
-        self.slots.iter_mut().enumerate().filter_map(|(i, s)| Some((i, s.get_mut()?.0.as_mut()?)))
+    /// The `i`th note's parse if it is kept already (without parsing it).
+    pub fn kept(&self, i: usize) -> Option<&Parse> {
+        self.slots.get(i)?.get()
+    }
+
+    /// A parse of the `i`th note that the store does not keep (the kept one, cloned, if there
+    /// is one).
+    pub fn parse_apart(&self, i: usize) -> Parse {
+        if let Some(kept) = self.kept(i) {
+            return kept.clone();
+        }
+        match self.vault.notes.get(i) {
+            Some(src) => super::parse(src, self.root_deck, self.settings),
+            None => (None, Vec::new()),
+        }
+    }
+
+    /// The survey of the `i`th note, surveying it now if nobody has.
+    pub fn survey(&self, i: usize) -> Option<&Survey> {
+        let (slot, src) = (self.surveys.get(i)?, self.vault.notes.get(i)?);
+        Some(slot.get_or_init(|| survey::survey(src)))
+    }
+
+    /// The outline of the note at vault-relative `path`.
+    pub fn outline(&self, path: &str) -> Option<&Outline> {
+        Some(&self.survey(self.position(path)?)?.outline)
+    }
+
+    /// The `i`th note's aliases, if it has been parsed or surveyed (without doing either).
+    pub fn aliases(&self, i: usize) -> Option<&[String]> {
+        match self.parsed(i) {
+            Some(note) => Some(&note.frontmatter.aliases),
+            None => Some(&self.surveys.get(i)?.get()?.aliases),
+        }
     }
 }

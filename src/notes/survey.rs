@@ -1,0 +1,74 @@
+//! A light read of a note, for what the whole vault must know before any note is built: the
+//! names it answers to, the sections links may point into, and whether it is literate. It skips
+//! the card syntaxes, the costly part of a parse, so a build can survey every note first and then
+//! parse each once, dropping it when its cards are made.
+
+use super::frontmatter;
+use crate::links::Outline;
+use crate::vault::SourceFile;
+
+/// What every other note, and the experiments stage, need of one note.
+#[derive(Debug, Clone, Default)]
+pub struct Survey {
+    /// Its frontmatter aliases, as its parse gives them.
+    pub aliases: Vec<String>,
+    /// Its body's headings and block ids.
+    pub outline: Outline,
+    /// Whether it holds experiments, claims or cited values: its cards and checks then depend on
+    /// the experiments' results, so it is parsed and kept before they run.
+    pub literate: bool,
+}
+
+/// Surveys `src`. A file that is not text surveys as nothing: its parse reports it.
+pub fn survey(src: &SourceFile) -> Survey {
+    let Ok((text, _)) = super::prelude(src) else { return Survey::default() };
+    let lines: Vec<&str> = text.lines().collect();
+    let (aliases, body_line) = match frontmatter::split(&lines) {
+        Some((yaml, body_line)) => {
+            (frontmatter::parse(&yaml, &src.rel).map(|f| f.aliases).unwrap_or_default(), body_line)
+        }
+        None => (Vec::new(), 0),
+    };
+    let body_lines = lines.get(body_line..).unwrap_or_default();
+    let literate = super::fenced_blocks(body_lines, body_line + 1, &src.rel)
+        .iter()
+        .any(|(lang, _)| matches!(lang.as_str(), "experiment" | "claims" | "claim"))
+        || !crate::claims::cited_values(&text).is_empty();
+    Survey { aliases, outline: Outline::of(super::body_of(&text, body_line)), literate }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::links::Outline;
+    use crate::settings::Settings;
+    use crate::vault::SourceFile;
+
+    /// A survey agrees with the parse on every note shape: aliases, outline and literacy.
+    #[test]
+    fn a_survey_agrees_with_the_parse() {
+        let texts = [
+            "---\naliases: [Saddle, \"Col\"]\n---\n# Saddle\ntext ^b1\n",
+            "\u{feff}# Title\r\n%% # hidden heading %%\r\n## Real\r\n",
+            "---\nbroken: [\n---\n# After bad yaml\n",
+            "```experiment\nkind: saddle\n```\n",
+            "~~~claims\na < 1\n~~~\n",
+            "The value is `= s.min` here.\n",
+            "```python\n`= not.cited`\n```\n# Code only\n",
+            "%% open comment\n# hidden\n",
+        ];
+        let settings = Settings::default();
+        for text in texts {
+            let src = SourceFile::new("n.md", text.as_bytes().to_vec());
+            let survey = super::survey(&src);
+            let note = crate::notes::parse(&src, "V", &settings).0.expect("parses");
+            assert_eq!(survey.aliases, note.frontmatter.aliases, "{text:?}");
+            assert_eq!(survey.outline, Outline::of(note.body()), "{text:?}");
+            let literate = !note.experiments.is_empty()
+                || !note.claims.is_empty()
+                || !crate::claims::cited_values(&note.text).is_empty();
+            assert_eq!(survey.literate, literate, "{text:?}");
+        }
+        let binary = SourceFile::new("b.md", vec![0xff, 0xfe, 0x00]);
+        assert!(super::survey(&binary).aliases.is_empty());
+    }
+}

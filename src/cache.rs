@@ -21,7 +21,7 @@
 //! rebuild.
 
 use std::collections::HashMap;
-use std::io::{Seek, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Mutex;
@@ -96,50 +96,90 @@ struct Index {
     experiments: Vec<(Digest, u64, u64)>,
 }
 
-/// A loaded cache: every entry's key, and its [`Made`] still encoded.
-#[derive(Debug, Default)]
+/// A loaded cache: every entry's key, and where its [`Made`] is in the file, read when asked
+/// for (so a large vault's cache is never all in memory).
+#[derive(Default)]
 pub struct Cache {
-    bytes: Vec<u8>,
-    entries: HashMap<String, (Key, Range<usize>)>,
-    outcomes: Vec<(Digest, Range<usize>)>,
+    source: Option<Mutex<Box<dyn Source>>>,
+    entries: HashMap<String, (Key, Range<u64>)>,
+    outcomes: Vec<(Digest, Range<u64>)>,
 }
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache").field("entries", &self.entries.len()).field("outcomes", &self.outcomes.len()).finish()
+    }
+}
+
+/// What a cache is read from: its file (or, in tests, bytes).
+trait Source: Read + Seek + Send {}
+impl<T: Read + Seek + Send> Source for T {}
 
 impl Cache {
     /// The cache in `out` for a build whose inputs besides the notes hash to `global`, or an
     /// empty one when there is none or it cannot be trusted.
     pub fn load(out: &Path, global: &Digest) -> Cache {
         // Only a regular file (never a link), and not more than a vault could have made.
-        let Ok(Some(bytes)) = crate::vault::read_own_file(&out.join(FILE), MAX_FILE) else { return Cache::default() };
-        Self::decode(bytes, global).unwrap_or_default()
+        let Ok(Some(file)) = crate::vault::open_own_file(&out.join(FILE), MAX_FILE) else { return Cache::default() };
+        Self::decode(std::io::BufReader::with_capacity(1 << 16, file), global).unwrap_or_default()
     }
 
     /// The file is: the magic bytes, every entry's bytes, the index, the index's length (8 bytes)
-    /// and the CRC-32 of everything before it (4 bytes).
-    fn decode(bytes: Vec<u8>, global: &Digest) -> Option<Cache> {
-        let crc_at = bytes.len().checked_sub(4)?;
-        let crc = u32::from_le_bytes(bytes.get(crc_at..)?.try_into().ok()?);
-        if crc32fast::hash(bytes.get(..crc_at)?) != crc || bytes.get(..MAGIC.len())? != MAGIC {
+    /// and the CRC-32 of everything before it (4 bytes). The whole file is read once, for the
+    /// CRC; entries are read again when asked for.
+    fn decode(mut src: impl Source + 'static, global: &Digest) -> Option<Cache> {
+        let len = src.seek(SeekFrom::End(0)).ok()?;
+        let crc_at = len.checked_sub(4)?;
+        let len_at = crc_at.checked_sub(8)?;
+        src.seek(SeekFrom::Start(0)).ok()?;
+        let mut hasher = crc32fast::Hasher::new();
+        let mut head = [0u8; MAGIC.len()];
+        src.read_exact(&mut head).ok()?;
+        hasher.update(&head);
+        let mut rest = (&mut src).take(crc_at.checked_sub(MAGIC.len() as u64)?);
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = rest.read(&mut buf).ok()?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(buf.get(..n)?);
+        }
+        let mut crc = [0u8; 4];
+        src.read_exact(&mut crc).ok()?;
+        if hasher.finalize() != u32::from_le_bytes(crc) || head != *MAGIC {
             return None;
         }
-        let len_at = crc_at.checked_sub(8)?;
-        let len = usize::try_from(u64::from_le_bytes(bytes.get(len_at..crc_at)?.try_into().ok()?)).ok()?;
-        let index_at = len_at.checked_sub(len)?;
-        let index: Index = postcard::from_bytes(bytes.get(index_at..len_at)?).ok()?;
+        let mut index_len = [0u8; 8];
+        src.seek(SeekFrom::Start(len_at)).ok()?;
+        src.read_exact(&mut index_len).ok()?;
+        let index_at = len_at.checked_sub(u64::from_le_bytes(index_len))?;
+        let mut cache = Cache { source: Some(Mutex::new(Box::new(src))), ..Cache::default() };
+        let index: Index = postcard::from_bytes(&cache.read(index_at..len_at)?).ok()?;
         if index.studygen != env!("CARGO_PKG_VERSION") || index.global != *global {
             return None;
         }
-        let range = |start: u64, len: u64| -> Option<Range<usize>> {
-            let start = usize::try_from(start).ok()?;
-            let end = start.checked_add(usize::try_from(len).ok()?)?;
-            (start >= MAGIC.len() && end <= index_at).then_some(start..end)
+        let range = |start: u64, len: u64| -> Option<Range<u64>> {
+            let end = start.checked_add(len)?;
+            (start >= MAGIC.len() as u64 && end <= index_at).then_some(start..end)
         };
-        let mut entries = HashMap::with_capacity(index.notes.len());
+        cache.entries.reserve(index.notes.len());
         for (key, start, len) in index.notes {
             let r = range(start, len)?;
-            entries.insert(key.path.clone(), (key, r));
+            cache.entries.insert(key.path.clone(), (key, r));
         }
-        let outcomes = index.experiments.into_iter().map(|(d, s, l)| Some((d, range(s, l)?))).collect::<Option<_>>()?;
-        Some(Cache { bytes, entries, outcomes })
+        cache.outcomes =
+            index.experiments.into_iter().map(|(d, s, l)| Some((d, range(s, l)?))).collect::<Option<_>>()?;
+        Some(cache)
+    }
+
+    /// The bytes at `range` of the file.
+    fn read(&self, range: Range<u64>) -> Option<Vec<u8>> {
+        let mut src = self.source.as_ref()?.lock().ok()?;
+        src.seek(SeekFrom::Start(range.start)).ok()?;
+        let mut bytes = vec![0u8; usize::try_from(range.end.checked_sub(range.start)?).ok()?];
+        src.read_exact(&mut bytes).ok()?;
+        Some(bytes)
     }
 
     /// The entry of `path`, if there is one.
@@ -147,27 +187,23 @@ impl Cache {
         self.entries.get(path).map(|(k, _)| k)
     }
 
-    /// What `path` made, decoded; `None` for a volatile note or a corrupt entry.
-    pub fn made(&self, path: &str) -> Option<Made> {
+    /// What `path` made, decoded, and as encoded (to write into the next cache unchanged); `None`
+    /// for a volatile note or a corrupt entry.
+    pub fn made(&self, path: &str) -> Option<(Made, Vec<u8>)> {
         let (key, range) = self.entries.get(path)?;
         if key.volatile {
             return None;
         }
-        postcard::from_bytes(self.bytes.get(range.clone())?).ok()
+        let raw = self.read(range.clone())?;
+        Some((postcard::from_bytes(&raw).ok()?, raw))
     }
 
     /// The experiments' outcomes, by the hash of their spec ([`crate::experiments::spec_hash`]).
     pub fn outcomes(&self) -> HashMap<Digest, crate::experiments::Outcome> {
         self.outcomes
             .iter()
-            .filter_map(|(spec, range)| Some((*spec, postcard::from_bytes(self.bytes.get(range.clone())?).ok()?)))
+            .filter_map(|(spec, range)| Some((*spec, postcard::from_bytes(&self.read(range.clone())?).ok()?)))
             .collect()
-    }
-
-    /// What `path` made, as encoded, to write into the next cache unchanged.
-    pub fn raw(&self, path: &str) -> Option<&[u8]> {
-        let (_, range) = self.entries.get(path)?;
-        self.bytes.get(range.clone())
     }
 }
 
@@ -295,6 +331,8 @@ impl SpoolFile {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Cursor;
+
     use super::*;
 
     fn key(path: &str, volatile: bool) -> Key {
@@ -324,8 +362,8 @@ mod tests {
     #[test]
     fn a_written_cache_reads_back() {
         let bytes = written(&[3; 32]);
-        assert!(Cache::decode(bytes.clone(), &[4; 32]).is_none(), "made with other settings");
-        let cache = Cache::decode(bytes, &[3; 32]).unwrap();
+        assert!(Cache::decode(Cursor::new(bytes.clone()), &[4; 32]).is_none(), "made with other settings");
+        let cache = Cache::decode(Cursor::new(bytes), &[3; 32]).unwrap();
         assert_eq!(cache.key("a.md").unwrap().reads, [("b.md".to_owned(), [1; 32])]);
         assert!(cache.made("a.md").is_some());
         assert!(cache.key("c.md").unwrap().volatile);
@@ -337,17 +375,17 @@ mod tests {
     #[test]
     fn a_damaged_cache_is_not_trusted() {
         let bytes = written(&[3; 32]);
-        assert!(Cache::decode(bytes.clone(), &[3; 32]).is_some());
+        assert!(Cache::decode(Cursor::new(bytes.clone()), &[3; 32]).is_some());
         for cut in [0, 5, MAGIC.len() + 3, bytes.len() - 1] {
-            assert!(Cache::decode(bytes[..cut].to_vec(), &[3; 32]).is_none(), "cut at {cut}");
+            assert!(Cache::decode(Cursor::new(bytes[..cut].to_vec()), &[3; 32]).is_none(), "cut at {cut}");
         }
         let mut longer = bytes.clone();
         longer.push(0);
-        assert!(Cache::decode(longer, &[3; 32]).is_none());
+        assert!(Cache::decode(Cursor::new(longer), &[3; 32]).is_none());
         for at in [3, bytes.len() / 2, bytes.len() - 2] {
             let mut flipped = bytes.clone();
             flipped[at] ^= 1;
-            assert!(Cache::decode(flipped, &[3; 32]).is_none(), "flipped at {at}");
+            assert!(Cache::decode(Cursor::new(flipped), &[3; 32]).is_none(), "flipped at {at}");
         }
     }
 }

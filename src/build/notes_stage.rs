@@ -137,9 +137,8 @@ pub(super) fn make(i: &Inputs<'_, '_>) -> anyhow::Result<Outcome> {
         .map(|n| -> anyhow::Result<Step> {
             let literate = i.volatile.get(n).copied().unwrap_or(true);
             let entry = i.known.get(n).copied().flatten().filter(|k| !k.volatile && !literate && still_holds(i, k));
-            if let Some(made) = entry.and_then(|k| Some((k, i.cache.made(&k.path)?, i.cache.raw(&k.path)?))) {
-                let (key, made, raw) = made;
-                return Ok(Step::Made(made, (key.clone(), spool(raw)), false));
+            if let Some((key, (made, raw))) = entry.and_then(|k| Some((k, i.cache.made(&k.path)?))) {
+                return Ok(Step::Made(made, (key.clone(), spool(&raw)), false));
             }
             let parse = match i.store.kept(n) {
                 Some(kept) => Cow::Borrowed(kept),

@@ -39,6 +39,23 @@ fn bad_input_is_reported_at_file_and_line_and_the_rest_is_processed() {
 }
 
 #[test]
+fn a_build_quotes_the_line_of_every_problem_as_check_does() {
+    // A build that writes a deck releases the notes' text before writing it: the lines must be
+    // quoted before that.
+    let (_tmp, vault) = copy_vault(&repo().join("tests/fixtures/bad-vault"), "bad");
+    let out = vault.parent().unwrap().join("out");
+    let check = stderr(&studygen(&["check", vault.to_str().unwrap()]));
+    let o = studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let build = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{build}");
+    assert!(apkg_in(&out).exists(), "the good cards are written");
+    assert!(build.contains("4 | Bakc: answer"), "the mistyped label's line is quoted:\n{build}");
+    let quoted = |s: &str| -> Vec<String> { s.lines().filter(|l| l.contains(" | ")).map(str::to_owned).collect() };
+    assert!(!quoted(&check).is_empty());
+    assert_eq!(quoted(&build), quoted(&check), "build and check quote the same lines");
+}
+
+#[test]
 fn a_failed_build_keeps_the_previous_deck() {
     let (_tmp, vault) = copy_vault(&repo().join("notes"), "notes");
     let out = vault.parent().unwrap().join("out");

@@ -13,6 +13,11 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // mimalloc asks for transparent huge pages: the kernel then zeroes 2 MiB at a time as the heap
+    // grows, and a page stays whole while any of it is live. Measured on the 10,000-note bench
+    // vault, a cold build takes 12 % less time and 6 % less memory without them.
+    #[cfg(target_os = "linux")]
+    rustix::thread::disable_transparent_huge_pages(true).ok();
     let cli = cli::Cli::parse();
     // Notes are parsed on rayon's workers: give them the main thread's stack size, not 2 MiB, as a
     // second line of defence behind the parsers' own nesting limits.

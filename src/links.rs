@@ -5,7 +5,7 @@
 //! ambiguous and reported, never silently resolved to the first. Lookups only ever return files of
 //! the vault, so a link can never read outside it.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -83,8 +83,8 @@ pub enum Resolution {
 /// Every note's names, built once per vault.
 #[derive(Debug, Default)]
 pub struct Index {
-    by_name: BTreeMap<String, Vec<String>>,
-    by_path: BTreeMap<String, String>,
+    by_name: HashMap<String, Vec<String>>,
+    by_path: HashMap<String, String>,
 }
 
 impl Index {

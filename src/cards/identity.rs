@@ -152,7 +152,7 @@ fn content_hash(card: &Card) -> String {
 pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i64) -> (Lock, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut orphans = Orphans::new(lock, present);
-    let mut taken: HashMap<String, (String, usize)> = HashMap::new();
+    let mut taken: HashMap<String, (String, usize)> = HashMap::with_capacity(cards.len());
     let mut new_lock = Lock { version: 1, ..Lock::default() };
     let keys: Vec<Keys> = cards
         .par_iter()

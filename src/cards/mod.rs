@@ -66,7 +66,8 @@ impl Card {
 
 /// Two cards with the same front in one deck: a warning at the second, naming the first.
 pub fn duplicates(cards: &[Card]) -> Vec<crate::diagnostics::Diagnostic> {
-    let mut first: std::collections::HashMap<(&str, &str, String), &Card> = std::collections::HashMap::new();
+    let mut first: std::collections::HashMap<(&str, &str, String), &Card> =
+        std::collections::HashMap::with_capacity(cards.len());
     let mut diags = Vec::new();
     for card in cards {
         let front = identity::norm(&card.front_src);

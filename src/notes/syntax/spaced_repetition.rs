@@ -264,6 +264,10 @@ fn is_heading(line: &str) -> bool {
 /// whether it is the reversed one. The longer separator is tried first; a separator made of one
 /// repeated character must not be part of a longer run (`::::` is neither `::` nor `:::`).
 fn find_separator(line: &str, single: &str, reversed: &str) -> Option<(usize, usize, bool)> {
+    // Most lines hold neither separator: one substring search each says so.
+    if [single, reversed].iter().all(|sep| sep.is_empty() || !line.contains(sep)) {
+        return None;
+    }
     let mut seps = [(reversed, true), (single, false)];
     seps.sort_by_key(|(s, _)| std::cmp::Reverse(s.len()));
     let bytes = line.as_bytes();
@@ -273,7 +277,7 @@ fn find_separator(line: &str, single: &str, reversed: &str) -> Option<(usize, us
         let rest = line.get(i..).unwrap_or("");
         if !code && !math && braces == 0 && !mark {
             for (sep, rev) in seps {
-                if sep.is_empty() || !rest.starts_with(sep) {
+                if sep.as_bytes().first() != Some(&b) || !rest.starts_with(sep) {
                     continue;
                 }
                 let first = sep.as_bytes()[0];

@@ -68,7 +68,8 @@ fn normalize(text: &str) -> Option<String> {
     let bom = text.strip_prefix('\u{feff}');
     let text = bom.unwrap_or(text);
     let crlf = text.contains('\r');
-    let spaces = text.contains(['\u{200b}', '\u{2060}', '\u{feff}', '\u{a0}']);
+    // (All four are outside ASCII, and most notes are ASCII: a fast check first.)
+    let spaces = !text.is_ascii() && text.contains(['\u{200b}', '\u{2060}', '\u{feff}', '\u{a0}']);
     if bom.is_none() && !crlf && !spaces {
         return None;
     }

@@ -274,13 +274,18 @@ mod tests {
         assert_eq!(names(tmp.path()), ["out"], "no staging folder is left beside OUT");
     }
 
+    /// Commits a set into `out` that holds only a build record, `record`.
+    fn commit_record(out: &Path, record: &[u8]) {
+        let s = Staging::begin(out, &[]).unwrap();
+        s.write(RECORD, record).unwrap();
+        s.commit().unwrap();
+    }
+
     #[test]
     fn an_abandoned_build_changes_nothing_and_its_leftovers_are_cleared() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        let s = Staging::begin(&out, &[]).unwrap();
-        s.write(RECORD, b"old").unwrap();
-        s.commit().unwrap();
+        commit_record(&out, b"old");
         let s = Staging::begin(&out, &[]).unwrap();
         s.write(RECORD, b"new").unwrap();
         drop(s);
@@ -296,9 +301,7 @@ mod tests {
     fn an_up_to_date_build_clears_an_old_set_a_killed_commit_left() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("out");
-        let s = Staging::begin(&out, &[]).unwrap();
-        s.write(RECORD, b"new").unwrap();
-        s.commit().unwrap();
+        commit_record(&out, b"new");
         // Killed between the swap and the removal of the old set.
         std::fs::create_dir_all(tmp.path().join(".out.studygen-new-killed/figures")).unwrap();
         tidy(tmp.path(), &out);

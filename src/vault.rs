@@ -101,7 +101,8 @@ pub struct Vault {
 /// (ns) and inode. A file whose stamp is unchanged is taken to be unchanged, as git's index does.
 pub type Stamp = (u64, i128, i128, u64);
 
-fn stamp(meta: &std::fs::Metadata) -> Stamp {
+/// The [`Stamp`] of a file, from its metadata.
+pub fn stamp(meta: &std::fs::Metadata) -> Stamp {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;

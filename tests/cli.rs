@@ -321,4 +321,19 @@ fn nothing_changed_is_seen_from_the_stamps_and_a_same_size_edit_is_not_missed() 
     assert!(!err.contains("up to date") && err.contains("wrote"), "{err}");
     let txt = std::fs::read_to_string(out.join("cards.txt")).unwrap();
     assert!(txt.contains("not a maximum") && !txt.contains("not a minimum"), "{txt}");
+    // The identity file, rewritten in place to the same size (as a restore from version control
+    // might): its stamp moved, so the build looks, and the card takes the GUID the file gives it.
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    build_ok(&vault, &out);
+    let state = vault.join(".studygen/identity.json");
+    let json = std::fs::read_to_string(&state).unwrap();
+    let at = json.find("\"guid\": \"").unwrap() + "\"guid\": \"".len();
+    let old_guid = &json[at..at + 16];
+    let new_guid: String = old_guid.chars().rev().collect();
+    assert_ne!(old_guid, new_guid);
+    std::fs::write(&state, json.replacen(old_guid, &new_guid, 1)).unwrap();
+    let err = build();
+    assert!(!err.contains("up to date") && err.contains("wrote"), "{err}");
+    let txt = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    assert!(txt.contains(&new_guid) && !txt.contains(old_guid), "{txt}");
 }

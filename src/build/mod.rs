@@ -201,7 +201,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
         let notes = listing.notes.iter().map(|(rel, _, stamp)| (rel.as_str(), stamp));
         if let Some(stamps) = record::stamps(&global, notes, listing.listed) {
             let state = state::Place::new(&listing.root, opts.state.as_deref(), opts.out.as_deref());
-            let quick = record::fingerprint(&stamps, &state);
+            let quick = record::quick_fingerprint(&stamps, &state);
             if let Some(report) = record::unchanged(out, |r| r.quick == quick) {
                 outputs::staging::tidy(&listing.root, out);
                 clock.lap("stamps");
@@ -244,7 +244,7 @@ fn run_loaded(mut vault: Vault, global: Digest, opts: &Options, mut clock: Stopw
         if let Some(stamps) = &stamps
             && let Ok(_held) = outputs::lock::acquire(&vault.root, out)
         {
-            record::remember_stamps(out, &record::fingerprint(stamps, &state));
+            record::remember_stamps(out, &record::quick_fingerprint(stamps, &state));
         }
         outputs::staging::tidy(&vault.root, out);
         clock.lap("fingerprint");

@@ -103,7 +103,7 @@ pub(super) fn write_outputs(
     let state_now = state::Place::new(&vault.root, opts.state.as_deref(), Some(&staging.path("")));
     let record = record::Record {
         fingerprint: record::fingerprint(w.inputs, &state_now),
-        quick: w.stamps.map(|s| record::fingerprint(s, &state_now)).unwrap_or_default(),
+        quick: w.stamps.map(|s| record::quick_fingerprint(s, &state_now)).unwrap_or_default(),
         report: std::mem::take(report),
         files: record::list(&staging.path("")),
     };

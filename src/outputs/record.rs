@@ -98,10 +98,20 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The build's fingerprint: the [`inputs`] hash and the identity state as it is now.
 pub fn fingerprint(inputs: &str, state: &state::Place) -> String {
+    hex_digest(inputs, &state.fingerprint_bytes())
+}
+
+/// The quick fingerprint: of the notes' [`stamps`] and the state file's stamp
+/// ([`state::Place::stamp_bytes`]), so that a build with nothing changed reads no file.
+pub fn quick_fingerprint(stamps: &str, state: &state::Place) -> String {
+    hex_digest(stamps, &state.stamp_bytes())
+}
+
+fn hex_digest(inputs: &str, state: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     h.update(inputs);
-    h.update(state.fingerprint_bytes());
+    h.update(state);
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -66,6 +66,26 @@ impl Place {
         }
     }
 
+    /// The state file's path and stamp (size, times, inode), for the quick fingerprint that
+    /// decides "nothing changed" without reading the notes: the file is replaced by rename on
+    /// every write, so its stamp moves with it. Where the file system keeps whole seconds, a
+    /// same-size rewrite within a second would keep the stamp: there, the file's bytes are used.
+    pub fn stamp_bytes(&self) -> Vec<u8> {
+        let Some(path) = self.source() else { return Vec::new() };
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_file() => meta,
+            Ok(_) => return self.fingerprint_bytes(),
+            Err(_) => return [path.to_string_lossy().as_bytes(), b"\0absent"].concat(),
+        };
+        let stamp = crate::vault::stamp(&meta);
+        if stamp.1 % 1_000_000_000 == 0 {
+            return self.fingerprint_bytes();
+        }
+        let mut bytes = path.to_string_lossy().into_owned().into_bytes();
+        bytes.extend(format!("\0{stamp:?}").into_bytes());
+        bytes
+    }
+
     /// The bytes of the state file, for the build's fingerprint.
     pub fn fingerprint_bytes(&self) -> Vec<u8> {
         let Some(path) = self.source() else { return Vec::new() };

@@ -53,10 +53,6 @@ pub(super) fn write_outputs(
     let staging =
         Staging::begin(out, &[&apkg_name, "cards.txt", "figures", ORPHANS, REPORT, state::IN_OUT, cache::FILE])?;
 
-    if save_state(opts, out, state, (lock, new_lock), report)? {
-        staging.write(state::IN_OUT, new_lock.to_json().as_bytes())?;
-    }
-
     if !report.orphans.cards.is_empty() {
         staging.write(ORPHANS, report.orphans.file().as_bytes())?;
     }
@@ -78,22 +74,33 @@ pub(super) fn write_outputs(
     media.sort();
     media.dedup_by(|a, b| a.name == b.name);
     let apkg_path = staging.path(&apkg_name);
-    // The package, the text export and the cache are independent: write them on both cores.
-    let (apkg, (txt, cached)) = rayon::join(
+    // The package, the text export, the cache and the identity state are independent: the
+    // package on one core, the rest on the other. All of them are written before the commit.
+    let (apkg, ((txt, cached), saved)) = rayon::join(
         || {
             apkg::write(&apkg_path, &report.cards, w.models, &media, w.templates, opts.now)
                 .with_context(|| format!("cannot write `{apkg_name}`"))
         },
         || {
             rayon::join(
-                || staging.stream("cards.txt", |f| outputs::text::write(f, &report.cards, w.models)),
-                || match w.cache.lock().ok().and_then(|mut c| c.take()) {
-                    Some(next) => staging.stream(cache::FILE, |f| next.write(f)),
-                    None => Ok(()),
+                || {
+                    rayon::join(
+                        || staging.stream("cards.txt", |f| outputs::text::write(f, &report.cards, w.models)),
+                        || match w.cache.lock().ok().and_then(|mut c| c.take()) {
+                            Some(next) => staging.stream(cache::FILE, |f| next.write(f)),
+                            None => Ok(()),
+                        },
+                    )
                 },
+                || save_state(opts, out, state, (lock, new_lock)),
             )
         },
     );
+    let (state_in_out, warning) = saved?;
+    report.diagnostics.extend(warning);
+    if state_in_out {
+        staging.write(state::IN_OUT, new_lock.to_json().as_bytes())?;
+    }
     apkg?;
     txt?;
     cached?;
@@ -115,16 +122,16 @@ pub(super) fn write_outputs(
     Ok(())
 }
 
-/// Writes the identity state, first: a state that knows more cards than the deck does no harm,
-/// but a deck whose cards the state forgot would get new GUIDs on the next build. Returns whether
-/// it must go into the output set instead (the vault cannot be written, and no `--state`).
+/// Writes the identity state, before the deck is committed: a state that knows more cards than
+/// the deck does no harm, but a deck whose cards the state forgot would get new GUIDs on the next
+/// build. Returns whether it must go into the output set instead (the vault cannot be written, and
+/// no `--state`), with the warning that says so.
 fn save_state(
     opts: &Options,
     out: &Path,
     state: &state::Place,
     (lock, new_lock): (&identity::Lock, &identity::Lock),
-    report: &mut Report,
-) -> anyhow::Result<bool> {
+) -> anyhow::Result<(bool, Option<Diagnostic>)> {
     let (target, why_not) = state.target();
     let source = state.source();
     if let state::Target::File(path) = &target
@@ -136,18 +143,14 @@ fn save_state(
     Ok(match target {
         state::Target::File(path) if new_lock != lock || source.as_ref() != Some(&path) => {
             match atomic::write(&path, new_lock.to_json().as_bytes()) {
-                Ok(()) => false,
+                Ok(()) => (false, None),
                 Err(e) if opts.state.is_some() => return Err(e),
-                Err(e) => {
-                    state_warning(report, out, &format!("{e:#}"));
-                    true
-                }
+                Err(e) => (true, Some(state_warning(out, &format!("{e:#}")))),
             }
         }
-        state::Target::File(_) => false,
+        state::Target::File(_) => (false, None),
         state::Target::Out => {
-            state_warning(report, out, why_not.as_deref().unwrap_or("the vault cannot be written"));
-            true
+            (true, Some(state_warning(out, why_not.as_deref().unwrap_or("the vault cannot be written"))))
         }
     })
 }
@@ -168,7 +171,7 @@ fn write_deck_file(
     }
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
-    if save_state(opts, out, state, locks, report)? {
+    if save_state(opts, out, state, locks)?.0 {
         anyhow::bail!(
             "the vault cannot be written, so the identity state has nowhere to go beside a single deck file; pass --state DIR, or give --out a folder"
         );
@@ -192,19 +195,17 @@ fn write_deck_file(
     Ok(())
 }
 
-/// Warns that the identity state went into the output set.
-fn state_warning(report: &mut Report, out: &Path, why: &str) {
-    report.diagnostics.push(
-        Diagnostic::warning(
-            Code::StateInOutput,
-            identity::LOCK_PATH,
-            0,
-            0,
-            format!("the identity state is kept in the output folder: {why}"),
-        )
-        .with_hint(format!(
-            "the deck was built, and later builds into `{}` keep their GUIDs; pass --state DIR to keep it elsewhere",
-            out.display()
-        )),
-    );
+/// The warning that the identity state went into the output set.
+fn state_warning(out: &Path, why: &str) -> Diagnostic {
+    Diagnostic::warning(
+        Code::StateInOutput,
+        identity::LOCK_PATH,
+        0,
+        0,
+        format!("the identity state is kept in the output folder: {why}"),
+    )
+    .with_hint(format!(
+        "the deck was built, and later builds into `{}` keep their GUIDs; pass --state DIR to keep it elsewhere",
+        out.display()
+    ))
 }

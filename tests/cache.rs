@@ -1,8 +1,14 @@
 //! The build cache is correct, not only fast: after every kind of change, a build that uses the
 //! cache gives exactly the cards, GUIDs, diagnostics and `cards.txt` of a cold build (no output
 //! folder, so no cache) from the same identity state; and it rebuilt only what the change touched.
+//! The deck's collection, updated in place from the previous build's, holds the rows of one built
+//! anew.
+
+mod common;
 
 use std::path::{Path, PathBuf};
+
+use common::{apkg_in, collection_rows, deck_contents};
 
 use studygen::build::{self, Options, Report};
 
@@ -33,13 +39,14 @@ fn write_vault(root: &Path) {
     }
 }
 
-/// What a build is compared by: every card (fields, deck, tags, GUID, time, source), every diagnostic and
-/// the bytes of `cards.txt`.
+/// What a build is compared by: every card (fields, deck, tags, GUID, time, source), every diagnostic,
+/// the bytes of `cards.txt`, and what the deck holds (every row of its collection, the media).
 #[derive(Debug, PartialEq)]
 struct Outcome {
     cards: Vec<studygen::cards::Card>,
     diagnostics: Vec<String>,
     cards_txt: Vec<u8>,
+    deck: String,
 }
 
 fn outcome(report: &Report, out: &Path) -> Outcome {
@@ -51,6 +58,7 @@ fn outcome(report: &Report, out: &Path) -> Outcome {
             .map(|d| format!("{}:{}:{} {:?} {}", d.file, d.line, d.col, d.code, d.message))
             .collect(),
         cards_txt: std::fs::read(out.join("cards.txt")).expect("cards.txt was written"),
+        deck: String::from_utf8_lossy(&deck_contents(&apkg_in(out))).into_owned(),
     }
 }
 
@@ -132,6 +140,50 @@ fn an_edited_note_is_the_only_one_rebuilt() {
     let r = f.rebuild_and_compare("an edited note");
     assert_eq!(r.rebuilt, 1);
     assert!(card_with(&r, "answer three").is_some());
+    // The collection was updated, not built anew: the `col` row, the edited note's row, and its
+    // card's row (which holds the note's modification time).
+    assert!(r.deck.incremental, "{:?}", r.deck);
+    assert_eq!(r.deck.rows, 3, "{:?}", r.deck);
+    assert_eq!(
+        collection_rows(&f.out.join(studygen::outputs::apkg::COLLECTION)),
+        collection_rows(&f.scratch.join("cold-out").join(studygen::outputs::apkg::COLLECTION)),
+        "the kept collection is the deck's"
+    );
+    // A card added and one removed: their rows come and go, and every later card's place in the
+    // new-card queue moves.
+    f.write("Filler/added.md", "START\nBasic\nAn added question\nBack: yes\nEND\n");
+    std::fs::remove_file(f.vault.join("Filler/0.md")).unwrap();
+    let r = f.rebuild_and_compare("a card added and one removed");
+    assert!(r.deck.incremental, "{:?}", r.deck);
+}
+
+#[test]
+fn a_damaged_kept_collection_is_built_anew() {
+    let f = Fixture::new();
+    let kept = f.out.join(studygen::outputs::apkg::COLLECTION);
+    let index = f.out.join(studygen::outputs::apkg::INDEX);
+    // Damaged behind the index's back: the same size and modification time, other bytes.
+    let when = std::fs::metadata(&kept).unwrap().modified().unwrap();
+    let len = std::fs::metadata(&kept).unwrap().len() as usize;
+    std::fs::write(&kept, vec![b'x'; len]).unwrap();
+    std::fs::File::options().write(true).open(&kept).unwrap().set_modified(when).unwrap();
+    f.edit("Filler/2.md", "answer 2", "answer two");
+    let r = f.rebuild_and_compare("a kept collection of garbage");
+    assert!(!r.deck.incremental, "{:?}", r.deck);
+    // A foreign index, and one cut short.
+    for (what, bytes) in [
+        ("foreign", b"not an index".to_vec()),
+        ("truncated", {
+            let b = std::fs::read(&index).unwrap();
+            b[..b.len() / 2].to_vec()
+        }),
+    ] {
+        std::fs::write(&index, bytes).unwrap();
+        f.edit("Filler/2.md", "answer two", &format!("answer two ({what})"));
+        let r = f.rebuild_and_compare(what);
+        assert!(!r.deck.incremental, "{what}: {:?}", r.deck);
+        f.edit("Filler/2.md", &format!("answer two ({what})"), "answer two");
+    }
 }
 
 #[test]

@@ -152,6 +152,9 @@ pub struct Report {
     /// Cards built before that are no longer in the vault, and the Anki search that finds them.
     #[serde(default)]
     pub orphans: Orphans,
+    /// How the deck's collection was written: updated from the previous build's, or anew.
+    #[serde(default)]
+    pub deck: crate::outputs::apkg::Update,
 }
 
 impl Report {

@@ -50,8 +50,20 @@ pub(super) fn write_outputs(
         return write_deck_file(vault, opts, out, state, (lock, new_lock), w, report);
     }
     let apkg_name = format!("{}.apkg", outputs::safe_file_name(w.root_deck));
-    let staging =
-        Staging::begin(out, &[&apkg_name, "cards.txt", "figures", ORPHANS, REPORT, state::IN_OUT, cache::FILE])?;
+    let staging = Staging::begin(
+        out,
+        &[
+            &apkg_name,
+            "cards.txt",
+            "figures",
+            ORPHANS,
+            REPORT,
+            state::IN_OUT,
+            cache::FILE,
+            apkg::COLLECTION,
+            apkg::INDEX,
+        ],
+    )?;
 
     if !report.orphans.cards.is_empty() {
         staging.write(ORPHANS, report.orphans.file().as_bytes())?;
@@ -78,7 +90,8 @@ pub(super) fn write_outputs(
     // package on one core, the rest on the other. All of them are written before the commit.
     let (apkg, ((txt, cached), saved)) = rayon::join(
         || {
-            apkg::write(&apkg_path, &report.cards, w.models, &media, w.templates, opts.now)
+            let keep = apkg::Keep { old: out, new: &staging.path("") };
+            apkg::write(&apkg_path, &report.cards, w.models, &media, w.templates, opts.now, Some(keep))
                 .with_context(|| format!("cannot write `{apkg_name}`"))
         },
         || {
@@ -101,7 +114,7 @@ pub(super) fn write_outputs(
     if state_in_out {
         staging.write(state::IN_OUT, new_lock.to_json().as_bytes())?;
     }
-    apkg?;
+    report.deck = apkg?;
     txt?;
     cached?;
     finish_diagnostics(vault, &mut report.diagnostics);
@@ -187,7 +200,7 @@ fn write_deck_file(
     }
     media.sort();
     media.dedup_by(|a, b| a.name == b.name);
-    apkg::write(out, &report.cards, w.models, &media, w.templates, opts.now)
+    report.deck = apkg::write(out, &report.cards, w.models, &media, w.templates, opts.now, None)
         .with_context(|| format!("cannot write `{}`", out.display()))?;
     finish_diagnostics(vault, &mut report.diagnostics);
     report.card_count = report.cards.len();

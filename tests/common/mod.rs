@@ -103,6 +103,56 @@ pub fn apkg_in(out: &Path) -> PathBuf {
         .expect("an .apkg was written")
 }
 
+/// Every row of an Anki collection (an SQLite file), as text: what the collection holds, whatever
+/// its page layout (a collection updated in place holds the same rows as one built anew, in other
+/// pages).
+pub fn collection_rows(path: &Path) -> String {
+    let db = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut text = String::new();
+    for table in ["col", "notes", "cards", "revlog", "graves"] {
+        let mut stmt = db.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2, 3")).unwrap();
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            let values: Vec<String> = (0..columns).map(|i| format!("{:?}", row.get_ref(i).unwrap())).collect();
+            text.push_str(&format!("{table}: {}\n", values.join(" | ")));
+        }
+    }
+    let mut stmt = db.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY name").unwrap();
+    let schema: Vec<String> = stmt
+        .query_map([], |r| {
+            Ok(format!("{:?}", (r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    text.push_str(&schema.join("\n"));
+    text
+}
+
+/// What a package holds: its collection's rows ([`collection_rows`]) and every other entry's name
+/// and bytes.
+pub fn deck_contents(apkg: &Path) -> Vec<u8> {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(apkg).unwrap()).unwrap();
+    let mut text = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        text.extend(format!("entry {name}\n").as_bytes());
+        if name == "collection.anki2" {
+            let tmp = tempfile::NamedTempFile::new().unwrap();
+            std::fs::write(tmp.path(), &bytes).unwrap();
+            text.extend(collection_rows(tmp.path()).as_bytes());
+        } else {
+            text.extend(bytes);
+        }
+    }
+    text
+}
+
 /// The Python of a virtual environment that has the pinned `anki` package, made on first use.
 ///
 /// The environment lives in Cargo's target folder and is reused; a file lock keeps parallel test

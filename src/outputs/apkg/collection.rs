@@ -1,0 +1,438 @@
+//! The collection inside the package: a legacy `collection.anki2` (SQLite, schema 11), built
+//! whole, or updated from the previous build's copy by writing only the rows that changed.
+//!
+//! Both ways give the same rows: every row is computed from the cards, and a row is written when
+//! the previous build's index has no row with its id and signature.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use rayon::prelude::*;
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::cards::Card;
+use crate::cards::identity::stable_id;
+use crate::cards::notetypes::Model;
+use crate::templates::Templates;
+
+const SCHEMA: &str = "
+CREATE TABLE col (id integer primary key, crt integer not null, mod integer not null, scm integer not null,
+  ver integer not null, dty integer not null, usn integer not null, ls integer not null, conf text not null,
+  models text not null, decks text not null, dconf text not null, tags text not null);
+CREATE TABLE notes (id integer primary key, guid text not null, mid integer not null, mod integer not null,
+  usn integer not null, tags text not null, flds text not null, sfld integer not null, csum integer not null,
+  flags integer not null, data text not null);
+CREATE TABLE cards (id integer primary key, nid integer not null, did integer not null, ord integer not null,
+  mod integer not null, usn integer not null, type integer not null, queue integer not null, due integer not null,
+  ivl integer not null, factor integer not null, reps integer not null, lapses integer not null, left integer not null,
+  odue integer not null, odid integer not null, flags integer not null, data text not null);
+CREATE TABLE revlog (id integer primary key, cid integer not null, usn integer not null, ease integer not null,
+  ivl integer not null, lastIvl integer not null, factor integer not null, time integer not null, type integer not null);
+CREATE TABLE graves (usn integer not null, oid integer not null, type integer not null);
+";
+
+/// Indexes, created after the rows are in: a bulk load is faster without them.
+const INDEXES: &str = "
+CREATE INDEX ix_notes_usn on notes (usn);
+CREATE INDEX ix_cards_usn on cards (usn);
+CREATE INDEX ix_revlog_usn on revlog (usn);
+CREATE INDEX ix_cards_nid on cards (nid);
+CREATE INDEX ix_cards_sched on cards (did, queue, due);
+CREATE INDEX ix_revlog_cid on revlog (cid);
+CREATE INDEX ix_notes_csum on notes (csum);
+";
+
+/// The note id for a GUID: GUIDs are hex hashes, so their leading digits serve directly. Ids are
+/// millisecond times, and Anki gives a new id to an imported note whose id lies in the future;
+/// these lie between 2001 and 2017, so Anki keeps them and `nid:` finds the notes.
+pub fn note_id(guid: &str) -> i64 {
+    const SPAN: u64 = 500_000_000_000;
+    let n = match guid.get(..12).and_then(|h| u64::from_str_radix(h, 16).ok()) {
+        Some(n) => n,
+        None => u64::try_from(stable_id("note", guid)).unwrap_or(0),
+    };
+    1_000_000_000_000 + i64::try_from(n % SPAN).unwrap_or(0)
+}
+
+/// A note row's signature: a hash of every value the row holds.
+pub(super) type Signature = [u8; 16];
+
+/// A row of the `cards` table, as its values (they are few, so the index keeps them whole).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct CardRow {
+    pub(super) id: i64,
+    nid: i64,
+    did: i64,
+    ord: u32,
+    modified: i64,
+    due: i64,
+}
+
+/// A row of the `notes` table: the card it is made from, and its signature.
+struct NoteRow<'a> {
+    id: i64,
+    card: &'a Card,
+    mid: i64,
+    signature: Signature,
+}
+
+/// Every row the collection holds but `col`'s, in id order: rows are inserted in id order, since
+/// appending to a B-tree is several times faster than inserting at random places.
+pub(super) struct Rows<'a> {
+    notes: Vec<NoteRow<'a>>,
+    cards: Vec<CardRow>,
+    /// The one `col` row's values (conf, models, decks, dconf as JSON).
+    col: [String; 4],
+    now: i64,
+}
+
+impl<'a> Rows<'a> {
+    /// The rows for `cards`. Ids are given in card order, so `unique` steps past a taken id the
+    /// same way every build.
+    pub(super) fn new(cards: &'a [Card], models: &[Model], templates: &Templates, now: i64) -> anyhow::Result<Self> {
+        let by_name: HashMap<&str, &Model> = models.iter().map(|m| (m.name.as_str(), m)).collect();
+        let mut ids = HashSet::with_capacity(cards.len() * 2);
+        let mut notes = Vec::with_capacity(cards.len());
+        let mut card_rows = Vec::with_capacity(cards.len());
+        let mut deck_ids: HashMap<&str, i64> = HashMap::new();
+        for (pos, card) in cards.iter().enumerate() {
+            let Some(nt) = by_name.get(card.type_name()) else {
+                anyhow::bail!("no note type `{}` for the card at {}:{}", card.type_name(), card.note, card.line)
+            };
+            let nid = unique(&mut ids, note_id(&card.guid));
+            notes.push(NoteRow { id: nid, card, mid: nt.id, signature: [0; 16] });
+            let ords: Vec<u32> = if nt.cloze {
+                card.cloze_numbers().iter().map(|n| n.saturating_sub(1)).collect()
+            } else {
+                (0..u32::try_from(nt.templates.len())?).collect()
+            };
+            let did = *deck_ids.entry(card.deck.as_str()).or_insert_with(|| stable_id("deck", &card.deck));
+            for ord in ords {
+                // Card ids follow their note's id; `unique` steps past any taken one.
+                let id = unique(&mut ids, nid + 1_000_000_000_000 + i64::from(ord));
+                let due = i64::try_from(pos)? + 1;
+                card_rows.push(CardRow { id, nid, did, ord, modified: card.modified, due });
+            }
+        }
+        notes.par_iter_mut().for_each_init(NoteValues::default, |values, row| {
+            values.fill(row.card);
+            row.signature = values.signature(row.id, row.mid, row.card);
+        });
+        notes.sort_unstable_by_key(|r| r.id);
+        card_rows.sort_unstable_by_key(|r| r.id);
+
+        let names: HashSet<&str> = cards.iter().map(|c| c.deck.as_str()).collect();
+        let decks: BTreeSet<String> = names.into_iter().flat_map(ancestors).collect();
+        let first_deck = cards.first().map_or(1, |c| stable_id("deck", &c.deck));
+        let col = [
+            conf_json().to_string(),
+            models_json(models, templates, first_deck, now)?.to_string(),
+            decks_json(&decks, now).to_string(),
+            dconf_json().to_string(),
+        ];
+        Ok(Rows { notes, cards: card_rows, col, now })
+    }
+
+    /// The note rows' ids and signatures, in id order, for the index.
+    pub(super) fn note_signatures(&self) -> Vec<(i64, Signature)> {
+        self.notes.iter().map(|r| (r.id, r.signature)).collect()
+    }
+
+    /// The card rows, in id order, for the index.
+    pub(super) fn card_rows(&self) -> &[CardRow] {
+        &self.cards
+    }
+
+    /// How many rows differ from the previous build's (`old`, both in id order): added, changed
+    /// or gone.
+    pub(super) fn changes(&self, old: &Previous<'_>) -> usize {
+        let notes = self.notes.iter().map(|r| (r.id, r.signature));
+        diff(notes, old.notes.iter().copied(), |_| {}, |_| {})
+            + diff(self.cards.iter().map(|r| (r.id, *r)), old.cards.iter().map(|r| (r.id, *r)), |_| {}, |_| {})
+    }
+}
+
+/// What the previous build's collection holds, from its index.
+pub(super) struct Previous<'a> {
+    pub(super) notes: &'a [(i64, Signature)],
+    pub(super) cards: &'a [CardRow],
+}
+
+/// Builds the collection in `db`, an empty database, and returns how many rows it wrote.
+pub(super) fn create(db: &mut Connection, rows: &Rows<'_>) -> anyhow::Result<usize> {
+    // The page cache grows with the deck (a quarter KiB per card, 16 to 256 MiB): building the
+    // indexes of a large collection through a small cache reads its pages over and over.
+    pragmas(db, rows.notes.len())?;
+    db.execute_batch(SCHEMA)?;
+    let tx = db.transaction()?;
+    write_col(&tx, rows)?;
+    {
+        let mut notes = tx.prepare(INSERT_NOTE)?;
+        let mut values = NoteValues::default();
+        for row in &rows.notes {
+            values.fill(row.card);
+            values.insert(&mut notes, row)?;
+        }
+        let mut cards = tx.prepare(INSERT_CARD)?;
+        for row in &rows.cards {
+            insert_card(&mut cards, row)?;
+        }
+    }
+    tx.execute_batch(INDEXES)?;
+    tx.commit()?;
+    Ok(rows.notes.len() + rows.cards.len() + 1)
+}
+
+/// Updates `db`, a copy of the previous build's collection whose rows `old` lists, to hold `rows`:
+/// rows that are gone are deleted, and rows that are new or changed are written. Returns how many
+/// rows it wrote or deleted.
+pub(super) fn update(db: &mut Connection, rows: &Rows<'_>, old: &Previous<'_>) -> anyhow::Result<usize> {
+    pragmas(db, rows.notes.len())?;
+    let tx = db.transaction()?;
+    write_col(&tx, rows)?;
+    let mut written = 1;
+    {
+        let by_id: HashMap<i64, &NoteRow<'_>> = rows.notes.iter().map(|r| (r.id, r)).collect();
+        let (mut gone, mut put) = (Vec::new(), Vec::new());
+        let new = rows.notes.iter().map(|r| (r.id, r.signature));
+        written += diff(new, old.notes.iter().copied(), |id| put.push(id), |id| gone.push(id));
+        let mut delete = tx.prepare("DELETE FROM notes WHERE id = ?1")?;
+        for id in gone {
+            delete.execute([id])?;
+        }
+        let mut insert = tx.prepare(&INSERT_NOTE.replacen("INSERT", "INSERT OR REPLACE", 1))?;
+        let mut values = NoteValues::default();
+        for id in put {
+            let row = by_id[&id];
+            values.fill(row.card);
+            values.insert(&mut insert, row)?;
+        }
+
+        let by_id: HashMap<i64, &CardRow> = rows.cards.iter().map(|r| (r.id, r)).collect();
+        let (mut gone, mut put) = (Vec::new(), Vec::new());
+        let new = rows.cards.iter().map(|r| (r.id, *r));
+        written += diff(new, old.cards.iter().map(|r| (r.id, *r)), |id| put.push(id), |id| gone.push(id));
+        let mut delete = tx.prepare("DELETE FROM cards WHERE id = ?1")?;
+        for id in gone {
+            delete.execute([id])?;
+        }
+        let mut insert = tx.prepare(&INSERT_CARD.replacen("INSERT", "INSERT OR REPLACE", 1))?;
+        for id in put {
+            insert_card(&mut insert, by_id[&id])?;
+        }
+    }
+    tx.commit()?;
+    Ok(written)
+}
+
+/// Whether the database has so many free pages (from rows deleted by updates) that it is better
+/// built anew: more than a quarter of its pages.
+pub(super) fn mostly_free(db: &Connection) -> rusqlite::Result<bool> {
+    let free: i64 = db.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
+    let pages: i64 = db.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+    Ok(free * 4 > pages)
+}
+
+/// Walks two id-ordered lists of (id, value): calls `put` with each id that is new or whose value
+/// changed, and `gone` with each id only `old` has. Returns how many calls it made.
+fn diff<T: PartialEq>(
+    new: impl Iterator<Item = (i64, T)>,
+    old: impl Iterator<Item = (i64, T)>,
+    mut put: impl FnMut(i64),
+    mut gone: impl FnMut(i64),
+) -> usize {
+    let mut calls = 0;
+    let mut old = old.peekable();
+    for (id, value) in new {
+        while let Some((o, _)) = old.next_if(|(o, _)| *o < id) {
+            gone(o);
+            calls += 1;
+        }
+        match old.next_if(|(o, _)| *o == id) {
+            Some((_, before)) if before == value => {}
+            _ => {
+                put(id);
+                calls += 1;
+            }
+        }
+    }
+    for (o, _) in old {
+        gone(o);
+        calls += 1;
+    }
+    calls
+}
+
+fn pragmas(db: &Connection, notes: usize) -> rusqlite::Result<()> {
+    let cache_kib = (notes / 4).clamp(16 << 10, 256 << 10);
+    db.execute_batch(&format!(
+        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-{cache_kib};"
+    ))
+}
+
+fn write_col(tx: &rusqlite::Transaction<'_>, rows: &Rows<'_>) -> rusqlite::Result<usize> {
+    let now = rows.now;
+    let [conf, models, decks, dconf] = &rows.col;
+    tx.execute(
+        "INSERT OR REPLACE INTO col VALUES (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
+        params![now - now.rem_euclid(86_400), now * 1000, conf, models, decks, dconf],
+    )
+}
+
+const INSERT_NOTE: &str = "INSERT INTO notes VALUES (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, 0, 0, '')";
+const INSERT_CARD: &str = "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')";
+
+fn insert_card(stmt: &mut rusqlite::Statement<'_>, r: &CardRow) -> rusqlite::Result<usize> {
+    stmt.execute(params![r.id, r.nid, r.did, r.ord, r.modified, r.due])
+}
+
+/// The text values of a note row, in buffers reused from row to row.
+#[derive(Default)]
+struct NoteValues {
+    tags: String,
+    flds: String,
+}
+
+impl NoteValues {
+    fn fill(&mut self, card: &Card) {
+        self.tags.clear();
+        if !card.tags.is_empty() {
+            self.tags.push(' ');
+            for t in &card.tags {
+                self.tags.push_str(t);
+                self.tags.push(' ');
+            }
+        }
+        self.flds.clear();
+        for (i, f) in card.fields.iter().enumerate() {
+            if i > 0 {
+                self.flds.push('\x1f');
+            }
+            self.flds.push_str(f);
+        }
+    }
+
+    fn sort_field(card: &Card) -> &str {
+        card.fields.first().map_or("", String::as_str)
+    }
+
+    fn signature(&self, id: i64, mid: i64, card: &Card) -> Signature {
+        let numbers = [id, mid, card.modified].map(i64::to_le_bytes).concat();
+        let parts = [
+            &numbers[..],
+            card.guid.as_bytes(),
+            self.tags.as_bytes(),
+            self.flds.as_bytes(),
+            Self::sort_field(card).as_bytes(),
+        ];
+        let full = crate::cache::digest(parts);
+        let mut short = [0; 16];
+        short.copy_from_slice(&full[..16]);
+        short
+    }
+
+    fn insert(&self, stmt: &mut rusqlite::Statement<'_>, row: &NoteRow<'_>) -> rusqlite::Result<usize> {
+        let c = row.card;
+        stmt.execute(params![row.id, c.guid, row.mid, c.modified, self.tags, self.flds, Self::sort_field(c)])
+    }
+}
+
+fn unique(ids: &mut HashSet<i64>, mut id: i64) -> i64 {
+    while !ids.insert(id) {
+        id += 1;
+    }
+    id
+}
+
+/// `A::B::C` and each of its parents.
+fn ancestors(deck: &str) -> Vec<String> {
+    let parts: Vec<&str> = deck.split("::").collect();
+    (1..=parts.len()).map(|n| parts.get(..n).unwrap_or_default().join("::")).collect()
+}
+
+fn conf_json() -> Value {
+    json!({"activeDecks": [1], "addToCur": true, "collapseTime": 1200, "curDeck": 1, "curModel": null,
+           "dueCounts": true, "estTimes": true, "newBury": true, "newSpread": 0, "nextPos": 1,
+           "sortBackwards": false, "sortType": "noteFld", "timeLim": 0})
+}
+
+fn models_json(list: &[Model], templates: &Templates, did: i64, now: i64) -> anyhow::Result<Value> {
+    let css = templates.css()?;
+    let mut models = serde_json::Map::new();
+    for nt in list {
+        let flds: Vec<Value> = nt
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| json!({"name": f, "ord": i, "sticky": false, "rtl": false, "font": "Arial", "size": 20, "media": []}))
+            .collect();
+        let mut tmpls = Vec::new();
+        for (i, (name, prefix)) in nt.templates.iter().enumerate() {
+            let t = if prefix == "custom" { templates.custom(nt)? } else { templates.card(prefix)? };
+            tmpls.push(json!({"name": name, "ord": i, "qfmt": t.qfmt, "afmt": t.afmt, "bqfmt": "", "bafmt": "",
+                              "did": null, "bfont": "", "bsize": 0}));
+        }
+        let req: Vec<Value> = (0..nt.templates.len()).map(|i| json!([i, "any", [i]])).collect();
+        models.insert(
+            nt.id.to_string(),
+            json!({"id": nt.id, "name": nt.name, "type": i32::from(nt.cloze), "mod": now, "usn": -1, "sortf": 0,
+                   "did": did, "tmpls": tmpls, "flds": flds, "css": css, "req": req, "tags": [], "vers": [],
+                   "latexPre": "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n",
+                   "latexPost": "\\end{document}", "latexsvg": false}),
+        );
+    }
+    Ok(Value::Object(models))
+}
+
+fn decks_json(decks: &BTreeSet<String>, now: i64) -> Value {
+    let deck = |id: i64, name: &str| {
+        json!({"id": id, "name": name, "mod": now, "usn": -1, "collapsed": false, "browserCollapsed": false,
+               "desc": "", "dyn": 0, "conf": 1, "extendNew": 0, "extendRev": 0,
+               "newToday": [0, 0], "revToday": [0, 0], "lrnToday": [0, 0], "timeToday": [0, 0]})
+    };
+    let mut map = serde_json::Map::new();
+    map.insert("1".into(), deck(1, "Default"));
+    for name in decks {
+        let id = stable_id("deck", name);
+        map.insert(id.to_string(), deck(id, name));
+    }
+    Value::Object(map)
+}
+
+fn dconf_json() -> Value {
+    json!({"1": {"id": 1, "name": "Default", "mod": 0, "usn": 0, "maxTaken": 60, "autoplay": true, "timer": 0,
+                 "replayq": true, "dyn": false,
+                 "new": {"bury": false, "delays": [1, 10], "initialFactor": 2500, "ints": [1, 4, 0], "order": 1, "perDay": 20},
+                 "lapse": {"delays": [10], "leechAction": 1, "leechFails": 8, "minInt": 1, "mult": 0},
+                 "rev": {"bury": false, "ease4": 1.3, "ivlFct": 1, "maxIvl": 36500, "perDay": 200, "hardFactor": 1.2}}})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ancestors_of_a_deck() {
+        assert_eq!(ancestors("a::b::c"), ["a", "a::b", "a::b::c"]);
+    }
+
+    #[test]
+    fn ids_are_stable_and_in_range() {
+        let id = stable_id("deck", "x");
+        assert_eq!(id, stable_id("deck", "x"));
+        assert_ne!(id, stable_id("deck", "y"));
+        assert!((1_000_000_000_000..2_000_000_000_000).contains(&id));
+    }
+
+    #[test]
+    fn the_diff_names_added_changed_and_gone_rows() {
+        let (mut put, mut gone) = (Vec::new(), Vec::new());
+        let new = [(1, 'a'), (3, 'c'), (4, 'x'), (6, 'f')];
+        let old = [(2, 'b'), (3, 'c'), (4, 'd'), (7, 'g')];
+        let n = diff(new.into_iter(), old.into_iter(), |i| put.push(i), |i| gone.push(i));
+        assert_eq!(put, [1, 4, 6]);
+        assert_eq!(gone, [2, 7]);
+        assert_eq!(n, 5);
+    }
+}

@@ -1,0 +1,134 @@
+//! The `.apkg` package: a zip with a legacy `collection.anki2` (SQLite, schema 11), a `media` map
+//! and the media files named `0`, `1`, ... — the format genanki writes and every Anki imports.
+//!
+//! A build into a folder keeps the collection beside the deck ([`kept`]). The next build copies
+//! it and writes only the rows that changed ([`collection::update`]), and the package reuses the
+//! deflated pieces of the collection whose bytes did not change ([`package`]): after one edit,
+//! little is written and little is compressed.
+
+mod collection;
+mod kept;
+mod package;
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+pub use self::collection::note_id;
+pub use self::kept::{COLLECTION, INDEX};
+use super::{Media, atomic};
+use crate::cards::Card;
+pub use crate::cards::identity::stable_id;
+use crate::cards::notetypes::Model;
+use crate::templates::Templates;
+
+/// Where a build into a folder keeps its collection: the folder of the set it replaces (which may
+/// hold the previous build's) and the folder the new set is staged in.
+#[derive(Debug, Clone, Copy)]
+pub struct Keep<'a> {
+    /// The output folder as the previous build left it.
+    pub old: &'a Path,
+    /// The staging folder of the new set.
+    pub new: &'a Path,
+}
+
+/// How the collection was written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Update {
+    /// Whether the previous build's collection was updated, rather than one built anew.
+    pub incremental: bool,
+    /// Rows written or deleted.
+    pub rows: usize,
+    /// The deflated pieces of the collection in the package.
+    pub pieces: usize,
+    /// Of those, how many were copied from the previous package.
+    pub pieces_reused: usize,
+}
+
+/// When more rows than this share changed, the collection is built anew: that is faster than
+/// updating it, and leaves no free pages.
+const MOST_CHANGED: f64 = 0.5;
+
+/// Writes the package for `cards` to `path`, atomically. `now` is the build time in seconds.
+/// With `keep`, the collection and its index are kept in `keep.new`, and the previous build's are
+/// used from `keep.old`.
+pub fn write(
+    path: &Path,
+    cards: &[Card],
+    models: &[Model],
+    media: &[Media],
+    templates: &Templates,
+    now: i64,
+    keep: Option<Keep<'_>>,
+) -> anyhow::Result<Update> {
+    let rows = collection::Rows::new(cards, models, templates, now)?;
+    let Some(keep) = keep else {
+        // The collection is built in a file beside the package, not in memory: its pages then sit
+        // in the page cache rather than in this process, and it is streamed into the zip.
+        let file = atomic::begin(path)?;
+        let written = create(file.path(), &rows)?;
+        let packed = package::write(path, file.path(), None, media)?;
+        return Ok(Update { incremental: false, rows: written, pieces: packed.pieces.len(), pieces_reused: 0 });
+    };
+    let old = kept::Index::load(keep.old);
+    let collection = keep.new.join(COLLECTION);
+    let previous = old.as_ref().map(|o| collection::Previous { notes: &o.notes, cards: &o.cards });
+    let total = rows.note_signatures().len() + rows.card_rows().len();
+    let small = previous.as_ref().filter(|p| (rows.changes(p) as f64) <= MOST_CHANGED * total as f64);
+    let updated = match small {
+        // A kept collection that cannot be updated (damaged behind the index's back) is built anew.
+        Some(previous) => update(&keep.old.join(COLLECTION), &collection, &rows, previous).unwrap_or(None),
+        None => None,
+    };
+    let (incremental, written) = match updated {
+        Some(written) => (true, written),
+        None => (false, create(&collection, &rows)?),
+    };
+    let old_collection = keep.old.join(COLLECTION);
+    let old_package = old.as_ref().and_then(|o| o.package(keep.old));
+    let old_pieces = old.as_ref().zip(old_package.as_deref()).map(|(o, package)| package::Previous {
+        collection: &old_collection,
+        package,
+        pieces: &o.pieces,
+    });
+    let packed = package::write(path, &collection, old_pieces.as_ref(), media)?;
+    let update = Update { incremental, rows: written, pieces: packed.pieces.len(), pieces_reused: packed.reused };
+    // Without its index the kept collection is not used; the deck is complete either way.
+    if let Some(index) =
+        kept::Index::new(&collection, path, rows.note_signatures(), rows.card_rows().to_vec(), packed.pieces)
+    {
+        index.save(keep.new)?;
+    }
+    Ok(update)
+}
+
+/// Builds the collection anew at `path` (replacing any file there); returns the rows written.
+fn create(path: &Path, rows: &collection::Rows<'_>) -> anyhow::Result<usize> {
+    if path.exists() {
+        std::fs::remove_file(path).with_context(|| format!("cannot replace `{}`", path.display()))?;
+    }
+    let mut db = Connection::open(path)?;
+    let written = collection::create(&mut db, rows)?;
+    db.close().map_err(|(_, e)| e)?;
+    Ok(written)
+}
+
+/// Copies the previous collection `from` to `to` and updates it to hold `rows`; returns the rows
+/// written, or `None` when the copy has so many free pages that it is better built anew.
+fn update(
+    from: &Path,
+    to: &Path,
+    rows: &collection::Rows<'_>,
+    previous: &collection::Previous<'_>,
+) -> anyhow::Result<Option<usize>> {
+    std::fs::copy(from, to).with_context(|| format!("cannot copy `{}`", from.display()))?;
+    let mut db = Connection::open(to)?;
+    if collection::mostly_free(&db)? {
+        return Ok(None);
+    }
+    let written = collection::update(&mut db, rows, previous)?;
+    db.close().map_err(|(_, e)| e)?;
+    Ok(Some(written))
+}

@@ -205,6 +205,7 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
                 _ => now,
             };
             card.guid = guid.clone();
+            card.content = content.clone();
             entries.push(Entry {
                 guid,
                 front: k.front.clone(),
@@ -346,6 +347,7 @@ mod tests {
             anchor: None,
             front_src: front.into(),
             back_src: back.into(),
+            content: String::new(),
             guid: String::new(),
             modified: 0,
             custom: None,

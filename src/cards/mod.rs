@@ -39,6 +39,10 @@ pub struct Card {
     pub guid: String,
     /// The note's modification time in seconds, set by [`identity::assign`].
     pub modified: i64,
+    /// The hash of what the note shows (type, fields, tags), set by [`identity::assign`]; not
+    /// kept in the build cache, which holds cards before identity.
+    #[serde(skip)]
+    pub content: String,
     /// For a note type that is not built in: its name and the field names, which
     /// [`notetypes::models`] puts in the type's order.
     pub custom: Option<crate::notes::syntax::Custom>,
@@ -142,6 +146,7 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
             anchor: spec.anchor,
             front_src: spec.fields.first().cloned().unwrap_or_default(),
             back_src: spec.fields.get(1).cloned().unwrap_or_default(),
+            content: String::new(),
             guid: String::new(),
             modified: 0,
             custom: spec.custom.clone(),

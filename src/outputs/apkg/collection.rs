@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use rayon::prelude::*;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -115,10 +114,9 @@ impl<'a> Rows<'a> {
                 card_rows.push(CardRow { id, nid, did, ord, modified: card.modified, due });
             }
         }
-        notes.par_iter_mut().for_each_init(NoteValues::default, |values, row| {
-            values.fill(row.card);
-            row.signature = values.signature(row.id, row.mid, row.card);
-        });
+        for row in &mut notes {
+            row.signature = signature(row.id, row.mid, row.card);
+        }
         notes.sort_unstable_by_key(|r| r.id);
         card_rows.sort_unstable_by_key(|r| r.id);
 
@@ -317,25 +315,29 @@ impl NoteValues {
         card.fields.first().map_or("", String::as_str)
     }
 
-    fn signature(&self, id: i64, mid: i64, card: &Card) -> Signature {
-        let numbers = [id, mid, card.modified].map(i64::to_le_bytes).concat();
-        let parts = [
-            &numbers[..],
-            card.guid.as_bytes(),
-            self.tags.as_bytes(),
-            self.flds.as_bytes(),
-            Self::sort_field(card).as_bytes(),
-        ];
-        let full = crate::cache::digest(parts);
-        let mut short = [0; 16];
-        short.copy_from_slice(&full[..16]);
-        short
-    }
-
     fn insert(&self, stmt: &mut rusqlite::Statement<'_>, row: &NoteRow<'_>) -> rusqlite::Result<usize> {
         let c = row.card;
         stmt.execute(params![row.id, c.guid, row.mid, c.modified, self.tags, self.flds, Self::sort_field(c)])
     }
+}
+
+/// A note row's signature. Its fields and tags are covered by the card's content hash (from
+/// identity, which hashes them anyway); the sort field and the tags are hashed again, so that
+/// two ways of splitting the same text into fields cannot look alike.
+fn signature(id: i64, mid: i64, card: &Card) -> Signature {
+    let numbers = [id, mid, card.modified].map(i64::to_le_bytes).concat();
+    let mut parts: Vec<&[u8]> =
+        vec![&numbers, card.guid.as_bytes(), card.content.as_bytes(), card.type_name().as_bytes()];
+    parts.push(NoteValues::sort_field(card).as_bytes());
+    parts.extend(card.tags.iter().map(String::as_bytes));
+    if card.content.is_empty() {
+        // A card that identity did not see: its fields themselves.
+        parts.extend(card.fields.iter().map(String::as_bytes));
+    }
+    let full = crate::cache::digest(parts);
+    let mut short = [0; 16];
+    short.copy_from_slice(&full[..16]);
+    short
 }
 
 fn unique(ids: &mut HashSet<i64>, mut id: i64) -> i64 {

@@ -79,7 +79,10 @@ impl Staging {
         }
         let file = std::fs::File::create(&path).with_context(|| format!("cannot write `{}`", path.display()))?;
         let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
-        write(&mut out).and_then(|()| out.flush()).with_context(|| format!("cannot write `{}`", path.display()))
+        write(&mut out).and_then(|()| out.flush()).with_context(|| format!("cannot write `{}`", path.display()))?;
+        // Flushed to disk now, on the caller's thread, rather than all at once by the commit.
+        out.get_ref().sync_all().ok();
+        Ok(())
     }
 
     /// Makes the staged set OUT, in one step.

@@ -159,8 +159,10 @@ pub(super) struct Previous<'a> {
 
 /// Builds the collection in `db`, an empty database, and returns how many rows it wrote.
 pub(super) fn create(db: &mut Connection, rows: &Rows<'_>) -> anyhow::Result<usize> {
-    // The page cache grows with the deck (a quarter KiB per card, 16 to 256 MiB): building the
-    // indexes of a large collection through a small cache reads its pages over and over.
+    // 16 KiB pages, not SQLite's 4 KiB: the bulk load is a fifth faster, and the deck no larger
+    // (measured on a 60,000-card deck: 4 KiB 217 ms, 16 KiB 168 ms, 64 KiB 147 ms but a deck 4 %
+    // larger).
+    db.execute_batch("PRAGMA page_size=16384;")?;
     pragmas(db, rows.notes.len())?;
     db.execute_batch(SCHEMA)?;
     let tx = db.transaction()?;
@@ -262,6 +264,8 @@ fn diff<T: PartialEq>(
     calls
 }
 
+/// The page cache grows with the deck (a quarter KiB per card, 16 to 256 MiB): building the
+/// indexes of a large collection through a small cache reads its pages over and over.
 fn pragmas(db: &Connection, notes: usize) -> rusqlite::Result<()> {
     let cache_kib = (notes / 4).clamp(16 << 10, 256 << 10);
     db.execute_batch(&format!(

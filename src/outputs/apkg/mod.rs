@@ -93,7 +93,11 @@ pub fn write(
         package,
         pieces: &o.pieces,
     });
-    let packed = package::write(path, &collection, old_pieces.as_ref(), media)?;
+    // The kept collection goes to disk while the package is written from the page cache.
+    let packed = std::thread::scope(|s| {
+        s.spawn(|| std::fs::File::open(&collection).and_then(|f| f.sync_all()));
+        package::write(path, &collection, old_pieces.as_ref(), media)
+    })?;
     let update = Update { incremental, rows: written, pieces: packed.pieces.len(), pieces_reused: packed.reused };
     // Without its index the kept collection is not used; the deck is complete either way.
     if let Some(index) =

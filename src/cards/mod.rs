@@ -5,6 +5,7 @@ pub mod notetypes;
 
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use crate::diagnostics::Code;
@@ -73,8 +74,8 @@ pub fn duplicates(cards: &[Card]) -> Vec<crate::diagnostics::Diagnostic> {
     let mut first: std::collections::HashMap<(&str, &str, String), &Card> =
         std::collections::HashMap::with_capacity(cards.len());
     let mut diags = Vec::new();
-    for card in cards {
-        let front = identity::norm(&card.front_src);
+    let fronts: Vec<String> = cards.par_iter().map(|c| identity::norm(&c.front_src)).collect();
+    for (card, front) in cards.iter().zip(fronts) {
         if front.is_empty() {
             continue;
         }

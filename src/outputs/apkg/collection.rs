@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
+use rayon::prelude::*;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -114,9 +115,7 @@ impl<'a> Rows<'a> {
                 card_rows.push(CardRow { id, nid, did, ord, modified: card.modified, due });
             }
         }
-        for row in &mut notes {
-            row.signature = signature(row.id, row.mid, row.card);
-        }
+        notes.par_iter_mut().for_each(|row| row.signature = signature(row.id, row.mid, row.card));
         notes.sort_unstable_by_key(|r| r.id);
         card_rows.sort_unstable_by_key(|r| r.id);
 

@@ -21,7 +21,7 @@ use super::super::{Media, atomic};
 const PIECE: u64 = 256 << 10;
 
 /// How many pieces are in memory at once: they are deflated together, then written in order.
-const BATCH: usize = 32;
+const BATCH: usize = 8;
 
 /// The name of the collection inside the package.
 const NAME: &[u8] = b"collection.anki2";

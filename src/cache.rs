@@ -238,6 +238,31 @@ impl Next {
     pub fn write(self, dest: &mut impl Write) -> std::io::Result<()> {
         self.spool.finish(&self.global, self.notes, &self.outcomes, dest)
     }
+
+    /// Writes the whole cache as the new file `path`, on disk when this returns. On Linux the
+    /// spool itself becomes that file, by a link, so its entries are not copied; elsewhere, or
+    /// when the link cannot be made, they are copied.
+    pub fn write_to(self, path: &Path) -> std::io::Result<()> {
+        let mut spool = self.spool.complete(&self.global, self.notes, &self.outcomes)?;
+        #[cfg(target_os = "linux")]
+        if link(&spool, path).is_ok() {
+            return spool.sync_all();
+        }
+        spool.seek(SeekFrom::Start(0))?;
+        let mut dest = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?);
+        std::io::copy(&mut spool, &mut dest)?;
+        dest.flush()?;
+        dest.get_ref().sync_all()
+    }
+}
+
+/// Gives the unnamed file `file` the name `path` (a new one, on the same file system).
+#[cfg(target_os = "linux")]
+fn link(file: &std::fs::File, path: &Path) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd as _;
+    let fd = format!("/proc/self/fd/{}", file.as_raw_fd());
+    let (cwd, follow) = (rustix::fs::CWD, rustix::fs::AtFlags::SYMLINK_FOLLOW);
+    Ok(rustix::fs::linkat(cwd, fd.as_str(), cwd, path, follow)?)
 }
 
 /// The next cache, written as the notes are made: each note's encoded [`Made`] goes to an
@@ -291,6 +316,19 @@ impl Spool {
         outcomes: &[(Digest, Vec<u8>)],
         dest: &mut impl Write,
     ) -> std::io::Result<()> {
+        let mut file = self.complete(global, notes, outcomes)?;
+        file.seek(std::io::SeekFrom::Start(0))?;
+        std::io::copy(&mut file, dest)?;
+        dest.flush()
+    }
+
+    /// Appends the index and the CRC, and returns the complete file.
+    fn complete(
+        self,
+        global: &Digest,
+        notes: Vec<(Key, Place)>,
+        outcomes: &[(Digest, Vec<u8>)],
+    ) -> std::io::Result<std::fs::File> {
         let mut inner = self.inner.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         let experiments = outcomes.iter().map(|(d, o)| (*d, inner.append(o))).map(|(d, (s, l))| (d, s, l)).collect();
         let index = Index {
@@ -307,10 +345,7 @@ impl Spool {
         if let Some(e) = inner.failed.take() {
             return Err(e);
         }
-        let mut file = inner.out.into_inner().map_err(std::io::IntoInnerError::into_error)?;
-        file.seek(std::io::SeekFrom::Start(0))?;
-        std::io::copy(&mut file, dest)?;
-        dest.flush()
+        inner.out.into_inner().map_err(std::io::IntoInnerError::into_error)
     }
 }
 

@@ -100,7 +100,10 @@ pub(super) fn write_outputs(
                     rayon::join(
                         || staging.stream("cards.txt", |f| outputs::text::write(f, &report.cards, w.models)),
                         || match w.cache.lock().ok().and_then(|mut c| c.take()) {
-                            Some(next) => staging.stream(cache::FILE, |f| next.write(f)),
+                            Some(next) => {
+                                let path = staging.path(cache::FILE);
+                                next.write_to(&path).with_context(|| format!("cannot write `{}`", path.display()))
+                            }
                             None => Ok(()),
                         },
                     )

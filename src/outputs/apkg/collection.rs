@@ -131,6 +131,11 @@ impl<'a> Rows<'a> {
         Ok(Rows { notes, cards: card_rows, col, now })
     }
 
+    /// How many note and card rows there are.
+    pub(super) fn len(&self) -> usize {
+        self.notes.len() + self.cards.len()
+    }
+
     /// The note rows' ids and signatures, in id order, for the index.
     pub(super) fn note_signatures(&self) -> Vec<(i64, Signature)> {
         self.notes.iter().map(|r| (r.id, r.signature)).collect()

@@ -75,8 +75,7 @@ pub fn write(
     let old = kept::Index::load(keep.old);
     let collection = keep.new.join(COLLECTION);
     let previous = old.as_ref().map(|o| collection::Previous { notes: &o.notes, cards: &o.cards });
-    let total = rows.note_signatures().len() + rows.card_rows().len();
-    let small = previous.as_ref().filter(|p| (rows.changes(p) as f64) <= MOST_CHANGED * total as f64);
+    let small = previous.as_ref().filter(|p| (rows.changes(p) as f64) <= MOST_CHANGED * rows.len() as f64);
     let updated = match small {
         // A kept collection that cannot be updated (damaged behind the index's back) is built anew.
         Some(previous) => update(&keep.old.join(COLLECTION), &collection, &rows, previous).unwrap_or(None),

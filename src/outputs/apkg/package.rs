@@ -141,30 +141,31 @@ fn write_collection(
     let mut offset = header_len;
     let indexes: Vec<u64> = (0..raw_len.div_ceil(PIECE)).collect();
     for batch in indexes.chunks(BATCH) {
-        let done: Vec<std::io::Result<(Vec<u8>, u32, u32, bool)>> = batch
+        let done: Vec<std::io::Result<Deflated>> = batch
             .par_iter()
             .map(|&i| {
                 let start = i * PIECE;
                 let mut raw = vec![0; usize::try_from(PIECE.min(raw_len - start)).unwrap_or(0)];
                 read_at(&source, &mut raw, start)?;
-                let raw_crc = crc32fast::hash(&raw);
+                let crc = crc32fast::hash(&raw);
                 let old = previous.as_ref().and_then(|(c, p, pieces)| {
                     let piece = pieces.get(usize::try_from(i).ok()?)?;
-                    reuse(piece, &raw, raw_crc, start, c, p).ok().flatten()
+                    reuse(piece, &raw, crc, start, c, p).ok().flatten()
                 });
                 let reused = old.is_some();
                 let bytes = match old {
                     Some(bytes) => bytes,
                     None => compress(&raw)?,
                 };
-                Ok((bytes, raw_crc, u32::try_from(raw.len()).unwrap_or(u32::MAX), reused))
+                let raw_len = u32::try_from(raw.len()).map_err(std::io::Error::other)?;
+                Ok(Deflated { packed_crc: crc32fast::hash(&bytes), bytes, crc, raw_len, reused })
             })
             .collect();
-        for result in done {
-            let (bytes, raw_crc, raw_len, reused) = result?;
+        for piece in done {
+            let Deflated { bytes, crc: raw_crc, raw_len, packed_crc, reused } = piece?;
             out.write_all(&bytes)?;
             let len = u32::try_from(bytes.len())?;
-            packed.pieces.push(Piece { raw_len, crc: raw_crc, offset, len, packed_crc: crc32fast::hash(&bytes) });
+            packed.pieces.push(Piece { raw_len, crc: raw_crc, offset, len, packed_crc });
             packed.reused += usize::from(reused);
             crc.combine(&crc32fast::Hasher::new_with_initial_len(raw_crc, u64::from(raw_len)));
             offset += u64::from(len);
@@ -185,6 +186,18 @@ fn write_collection(
     drop(out);
     file.seek(SeekFrom::End(0))?;
     Ok(packed)
+}
+
+/// A piece of the collection, deflated or copied from the previous package.
+struct Deflated {
+    bytes: Vec<u8>,
+    /// The CRC-32 of the piece before deflating, and its length.
+    crc: u32,
+    raw_len: u32,
+    /// The CRC-32 of `bytes`.
+    packed_crc: u32,
+    /// Whether `bytes` came from the previous package.
+    reused: bool,
 }
 
 /// The previous package's deflated bytes for a piece, if the piece's bytes are the same: `raw` is

@@ -280,3 +280,33 @@ fn a_read_only_vault_builds_and_keeps_its_identity_in_the_output_folder() {
     assert!(state.join("identity.json").is_file());
     assert_eq!(snapshot(&out).get("cards.txt"), first.get("cards.txt"), "the same GUIDs from the moved state");
 }
+
+#[test]
+fn a_build_into_a_new_folder_writes_the_same_deck_bytes_every_time() {
+    let (tmp, vault) = copy_vault(&repo().join("notes"), "notes");
+    let deck = |out: &Path| {
+        let o = build(&vault, out, &[]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read(common::apkg_in(out)).unwrap()
+    };
+    let first = deck(&tmp.path().join("a"));
+    assert_eq!(first, deck(&tmp.path().join("b")), "two cold builds, one deck");
+    // A rebuild that updates the kept collection (the deck was deleted) holds the same rows.
+    let a = tmp.path().join("a");
+    std::fs::remove_file(a.join(common::apkg_in(&a).file_name().unwrap())).unwrap();
+    assert_eq!(deck_contents_of(&deck(&a)), deck_contents_of(&first));
+    // `--out FILE.apkg` builds the collection anew every time.
+    let file = |name: &str| {
+        let path = tmp.path().join(name);
+        assert!(build(&vault, &path, &[]).status.success());
+        std::fs::read(path).unwrap()
+    };
+    assert_eq!(file("one.apkg"), file("two.apkg"));
+}
+
+/// [`deck_contents`] of a package's bytes.
+fn deck_contents_of(bytes: &[u8]) -> Vec<u8> {
+    let tmp = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(tmp.path(), bytes).unwrap();
+    deck_contents(tmp.path())
+}

@@ -177,6 +177,9 @@ fn reimport_updates_exactly_what_changed_and_keeps_reviews() {
     );
     std::fs::write(&note, edited).unwrap();
     build_ok(&vault, &out);
+    // The deck is the previous build's collection, updated in place (see tests/cache.rs).
+    let record: Value = serde_json::from_slice(&std::fs::read(out.join(".studygen-build.json")).unwrap()).unwrap();
+    assert_eq!(record["report"]["deck"]["incremental"], true, "{}", record["report"]["deck"]);
     let log = anki.import_apkg(&apkg_in(&out));
     assert_eq!(log["new"], 1, "{log}");
     assert_eq!(log["updated"], 1, "{log}");

@@ -12,8 +12,8 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `mi_option_purge_delay` in mimalloc v3's `mi_option_e` (mimalloc.h), which the bindings do not
-/// name.
+/// `mi_option_purge_delay`: its place in `mi_option_e` (mimalloc.h, the same in v2 and v3), which
+/// the bindings do not name.
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 fn main() -> ExitCode {

@@ -254,16 +254,18 @@ fn run_loaded(mut vault: Vault, global: Digest, opts: &Options, mut clock: Stopw
         return Ok(up_to_date(report));
     }
     let templates = Templates::load(&vault.root)?;
-    let lock = state.load()?;
+    // The cache lives in the output set, so only a build into a folder keeps one. It is checked
+    // while the identity file is read.
+    let set_out = opts.out.as_deref().filter(|o| !is_deck_file(o));
+    let (lock, cache) =
+        rayon::join(|| state.load(), || set_out.map(|out| Cache::load(out, &global)).unwrap_or_default());
+    let lock = lock?;
     let mut report = Report { notes: vault.notes.len(), ..Report::default() };
     report.diagnostics.extend(vault.unreadable.iter().cloned());
     let (settings, diags) = settings::load(&vault.root);
     report.diagnostics.extend(diags);
     report.settings_read = settings.read.clone();
     let root_deck = settings.deck.clone().unwrap_or_else(|| vault.name.clone());
-    // The cache lives in the output set, so only a build into a folder keeps one.
-    let set_out = opts.out.as_deref().filter(|o| !is_deck_file(o));
-    let cache = set_out.map(|out| Cache::load(out, &global)).unwrap_or_default();
     // Without a place for the next cache's spool, the build goes on and writes no cache.
     let spool = set_out.and_then(|out| {
         cache::Spool::new(out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))).ok()

@@ -234,11 +234,6 @@ pub struct Next {
 }
 
 impl Next {
-    /// Writes the whole cache to `dest`.
-    pub fn write(self, dest: &mut impl Write) -> std::io::Result<()> {
-        self.spool.finish(&self.global, self.notes, &self.outcomes, dest)
-    }
-
     /// Writes the whole cache as the new file `path`, on disk when this returns. On Linux the
     /// spool itself becomes that file, by a link, so its entries are not copied; elsewhere, or
     /// when the link cannot be made, they are copied.
@@ -307,22 +302,8 @@ impl Spool {
         (start, bytes.len() as u64)
     }
 
-    /// Finishes the cache with its index: the `notes` (each key with where what it made is) and
-    /// the experiments' `outcomes`; then copies it to `dest`.
-    pub fn finish(
-        self,
-        global: &Digest,
-        notes: Vec<(Key, Place)>,
-        outcomes: &[(Digest, Vec<u8>)],
-        dest: &mut impl Write,
-    ) -> std::io::Result<()> {
-        let mut file = self.complete(global, notes, outcomes)?;
-        file.seek(std::io::SeekFrom::Start(0))?;
-        std::io::copy(&mut file, dest)?;
-        dest.flush()
-    }
-
-    /// Appends the index and the CRC, and returns the complete file.
+    /// Finishes the cache with its index, the `notes` (each key with where what it made is) and
+    /// the experiments' `outcomes`, and its CRC; returns the complete file.
     fn complete(
         self,
         global: &Digest,
@@ -386,12 +367,12 @@ mod tests {
         let spool = Spool::new(dir.path()).unwrap();
         let a = spool.put(&encode(&Made::default()));
         let c = spool.put(&[]);
-        let mut bytes = Vec::new();
-        spool
-            .finish(global, vec![(key("a.md", false), a), (key("c.md", true), c)], &[([9; 32], vec![0])], &mut bytes)
-            .unwrap();
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "the spool has no name");
-        bytes
+        let out = tempfile::tempdir().unwrap();
+        let path = out.path().join(FILE);
+        let notes = vec![(key("a.md", false), a), (key("c.md", true), c)];
+        Next { spool, global: *global, notes, outcomes: vec![([9; 32], vec![0])] }.write_to(&path).unwrap();
+        std::fs::read(path).unwrap()
     }
 
     #[test]

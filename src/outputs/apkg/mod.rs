@@ -73,19 +73,18 @@ pub fn write(
         return Ok(Update { incremental: false, rows: written, pieces: packed.pieces.len(), pieces_reused: 0 });
     };
     let old = kept::Index::load(keep.old);
-    let collection = keep.new.join(COLLECTION);
+    let (old_collection, collection) = (keep.old.join(COLLECTION), keep.new.join(COLLECTION));
     let previous = old.as_ref().map(|o| collection::Previous { notes: &o.notes, cards: &o.cards });
     let small = previous.as_ref().filter(|p| (rows.changes(p) as f64) <= MOST_CHANGED * rows.len() as f64);
     let updated = match small {
         // A kept collection that cannot be updated (damaged behind the index's back) is built anew.
-        Some(previous) => update(&keep.old.join(COLLECTION), &collection, &rows, previous).unwrap_or(None),
+        Some(previous) => update(&old_collection, &collection, &rows, previous).unwrap_or(None),
         None => None,
     };
     let (incremental, written) = match updated {
         Some(written) => (true, written),
         None => (false, create(&collection, &rows)?),
     };
-    let old_collection = keep.old.join(COLLECTION);
     let old_package = old.as_ref().and_then(|o| o.package(keep.old));
     let old_pieces = old.as_ref().zip(old_package.as_deref()).map(|(o, package)| package::Previous {
         collection: &old_collection,

@@ -33,29 +33,72 @@ pub enum VaultError {
 }
 
 /// A markdown file of the vault (it may not be valid UTF-8).
-#[derive(Debug, Clone)]
+///
+/// Its content is held from the load until the build has read it for the last time, then
+/// [released](SourceFile::release), note by note, so that the whole vault's text is never held
+/// beside every card. A released note that is read again (a note embeds it, a diagnostic quotes
+/// it) is read again from its file.
+#[derive(Debug)]
 pub struct SourceFile {
     /// Path relative to the vault root, with `/` separators.
     pub rel: String,
-    /// The raw content.
-    pub content: Content,
+    /// The content, `None` once released.
+    content: std::sync::Mutex<Option<Content>>,
+    /// The file, to read again once released; `None` for a note held in memory only, which is
+    /// never released.
+    path: Option<PathBuf>,
 }
 
 impl SourceFile {
-    /// The file `rel` with the content `bytes`.
+    /// The file `rel` with the content `bytes`, held in memory only.
     pub fn new(rel: impl Into<String>, bytes: Vec<u8>) -> Self {
-        SourceFile { rel: rel.into(), content: Content::from(bytes) }
+        SourceFile { rel: rel.into(), content: std::sync::Mutex::new(Some(Content::from(bytes))), path: None }
+    }
+
+    /// The file `rel`, read from `path` as `bytes`.
+    fn on_disk(rel: String, path: PathBuf, bytes: Vec<u8>) -> Self {
+        SourceFile { rel, content: std::sync::Mutex::new(Some(Content::from(bytes))), path: Some(path) }
+    }
+
+    /// The content (shared, not copied). A released note is read again from its file, on the same
+    /// terms as the first read (never through a link); if the file was changed since, its new bytes
+    /// are read, and the next build, which sees the change, builds again what read them. A file that
+    /// is gone or can no longer be read reads as empty.
+    pub fn content(&self) -> Content {
+        let mut held = self.content.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(content) = held.as_ref() {
+            return content.clone();
+        }
+        let bytes = self.path.as_deref().and_then(|p| read_own_file(p, u64::MAX >> 1).ok().flatten()).unwrap_or_default();
+        let content = Content::from(bytes);
+        *held = Some(content.clone());
+        content
+    }
+
+    /// Drops the content, once the build has read it for the last time (a note held in memory
+    /// only keeps it). Readers that still share it keep it alive until they are done.
+    pub fn release(&self) {
+        if self.path.is_some() {
+            *self.content.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        }
     }
 }
 
-/// A file's content: its text when it is UTF-8, else its bytes. The text is shared, so that a
-/// parsed note whose text needs no normalization holds no copy of it.
+impl Clone for SourceFile {
+    fn clone(&self) -> Self {
+        let content = self.content.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        SourceFile { rel: self.rel.clone(), content: std::sync::Mutex::new(content), path: self.path.clone() }
+    }
+}
+
+/// A file's content: its text when it is UTF-8, else its bytes. Both are shared, so that a parsed
+/// note whose text needs no normalization holds no copy of it.
 #[derive(Debug, Clone)]
 pub enum Content {
     /// Valid UTF-8.
     Text(std::sync::Arc<str>),
     /// Anything else.
-    Bytes(Vec<u8>),
+    Bytes(std::sync::Arc<[u8]>),
 }
 
 impl Content {
@@ -72,7 +115,7 @@ impl From<Vec<u8>> for Content {
     fn from(bytes: Vec<u8>) -> Self {
         match String::from_utf8(bytes) {
             Ok(text) => Content::Text(text.into()),
-            Err(e) => Content::Bytes(e.into_bytes()),
+            Err(e) => Content::Bytes(e.into_bytes().into()),
         }
     }
 }
@@ -137,10 +180,10 @@ pub struct Listing {
 
 impl Vault {
     /// Drops every note's text, once the build has read it for the last time: the outputs are
-    /// written from the cards alone. A released note reads as empty.
-    pub fn release_texts(&mut self) {
-        for note in &mut self.notes {
-            note.content = Content::Bytes(Vec::new());
+    /// written from the cards alone. See [`SourceFile::release`].
+    pub fn release_texts(&self) {
+        for note in &self.notes {
+            note.release();
         }
     }
 
@@ -252,7 +295,7 @@ impl Listing {
         let read: Vec<Result<(SourceFile, Stamp), crate::diagnostics::Diagnostic>> = md
             .into_par_iter()
             .map(|(rel, path, stamp)| match std::fs::read(&path) {
-                Ok(bytes) => Ok((SourceFile::new(rel, bytes), stamp)),
+                Ok(bytes) => Ok((SourceFile::on_disk(rel, path, bytes), stamp)),
                 Err(e) => Err(unreadable_at(&rel, &e.to_string())),
             })
             .collect();
@@ -305,6 +348,34 @@ mod tests {
         assert_eq!(names, ["a.md", "sub/b.MD"]);
         assert_eq!(v.attachment("fig.PNG"), Some("sub/img/Fig.png"));
         assert!(v.attachment("nope.png").is_none());
+    }
+
+    #[test]
+    fn a_released_note_is_read_again_from_its_file_and_never_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("vault");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("a.md"), "# A\n").unwrap();
+        std::fs::write(root.join("b.md"), "# B\n").unwrap();
+        std::fs::write(dir.path().join("secret.md"), "outside").unwrap();
+        let v = load(&root).unwrap();
+        let [a, b] = v.notes.as_slice() else { panic!("two notes") };
+        a.release();
+        assert_eq!(a.content().bytes(), b"# A\n", "read again after release");
+        // Edited after the load: the new bytes are read (the next build sees the change).
+        std::fs::write(root.join("a.md"), "# A, edited\n").unwrap();
+        a.release();
+        assert_eq!(a.content().bytes(), b"# A, edited\n");
+        // Replaced by a link out of the vault: nothing is read through it.
+        std::fs::remove_file(root.join("b.md")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path().join("secret.md"), root.join("b.md")).unwrap();
+        b.release();
+        assert_eq!(b.content().bytes(), b"");
+        // A note held in memory only is never released.
+        let mem = SourceFile::new("m.md", b"kept".to_vec());
+        mem.release();
+        assert_eq!(mem.content().bytes(), b"kept");
     }
 
     #[test]

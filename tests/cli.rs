@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::process::Command;
+
 use common::{apkg_in, build_ok, copy_vault, repo, stderr, studygen, vault_of};
 
 #[test]
@@ -336,4 +338,26 @@ fn nothing_changed_is_seen_from_the_stamps_and_a_same_size_edit_is_not_missed() 
     assert!(!err.contains("up to date") && err.contains("wrote"), "{err}");
     let txt = std::fs::read_to_string(out.join("cards.txt")).unwrap();
     assert!(txt.contains(&new_guid) && !txt.contains(old_guid), "{txt}");
+}
+
+#[test]
+fn a_note_released_before_a_later_note_embeds_it_is_read_again() {
+    // One worker builds the notes in vault order, and each note's text is released once its own
+    // cards are made: `a.md` is gone from memory when `b.md` embeds it, and a diagnostic in it is
+    // quoted after every text was released.
+    let (_tmp, vault) = vault_of(&[
+        ("a.md", "# A\n\nThe embedded sentence about saddle points.\n\nSee [[nowhere-at-all]].\n"),
+        ("b.md", "START\nBasic\nWhat does A say?\nBack: ![[a]]\nEND\n"),
+    ]);
+    let out = vault.parent().unwrap().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_studygen"))
+        .args(["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    assert!(cards.contains("The embedded sentence about saddle points."), "{cards}");
+    assert!(err.contains("5 | See [[nowhere-at-all]]."), "the released note's line is quoted:\n{err}");
 }

@@ -227,9 +227,9 @@ fn up_to_date(mut report: Report) -> Report {
 
 /// Runs the pipeline on a loaded vault.
 /// `global` is [`record::global`] of the vault.
-fn run_loaded(mut vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch) -> anyhow::Result<Report> {
+fn run_loaded(vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch) -> anyhow::Result<Report> {
     let state = state::Place::new(&vault.root, opts.state.as_deref(), opts.out.as_deref());
-    let digests: Vec<Digest> = vault.notes.par_iter().map(|n| cache::digest([n.content.bytes()])).collect();
+    let digests: Vec<Digest> = vault.notes.par_iter().map(|n| cache::digest([n.content().bytes()])).collect();
     let inputs = opts.out.as_ref().map(|_| record::inputs(&global, &vault, &digests)).unwrap_or_default();
     let stamps = opts
         .out
@@ -405,6 +405,11 @@ fn run_loaded(mut vault: Vault, global: Digest, opts: &Options, mut clock: Stopw
     // the deck is written without the vault in memory.
     attach_sources(&vault, &mut report.diagnostics);
     vault.release_texts();
+    // Nor are the cards' markdown sources needed: identity has matched them.
+    report.cards.par_iter_mut().for_each(|c| {
+        c.front_src = String::new();
+        c.back_src = String::new();
+    });
     opts.progress.say("writing the deck");
     let next = spool.map(|spool| cache::Next { spool, global, notes: entries, outcomes: cache::outcomes(&lab) });
     let written = Written {
@@ -443,13 +448,9 @@ fn finish_diagnostics(vault: &Vault, diags: &mut [Diagnostic]) {
 /// holds its notes' text (see [`Vault::release_texts`]).
 fn attach_sources(vault: &Vault, diags: &mut [Diagnostic]) {
     let wanted: HashSet<&str> = diags.iter().filter(|d| d.source.is_none()).map(|d| d.file.as_str()).collect();
-    let texts: HashMap<&str, &[u8]> = vault
-        .notes
-        .iter()
-        .filter(|n| wanted.contains(n.rel.as_str()) && !n.content.bytes().is_empty())
-        .map(|n| (n.rel.as_str(), n.content.bytes()))
-        .collect();
-    diagnostics::attach_sources(diags, |file| texts.get(file).copied());
+    let texts: HashMap<&str, crate::vault::Content> =
+        vault.notes.iter().filter(|n| wanted.contains(n.rel.as_str())).map(|n| (n.rel.as_str(), n.content())).collect();
+    diagnostics::attach_sources(diags, |file| texts.get(file).map(|c| c.bytes()).filter(|b| !b.is_empty()));
 }
 
 /// Prints how long each stage took when `STUDYGEN_TIMINGS` is set.
@@ -477,18 +478,21 @@ impl Stopwatch {
     fn lap(&mut self, stage: &str) {
         if let Some(last) = self.last {
             let ms = last.elapsed().as_secs_f64() * 1000.0;
-            match peak_memory() {
-                Some(kib) => eprintln!("timing: {stage}: {ms:.1} ms (peak memory so far {} MiB)", kib >> 10),
-                None => eprintln!("timing: {stage}: {ms:.1} ms"),
+            match (memory("VmHWM:"), memory("VmRSS:")) {
+                (Some(peak), Some(now)) => {
+                    eprintln!("timing: {stage}: {ms:.1} ms (memory {} MiB, peak so far {} MiB)", now >> 10, peak >> 10)
+                }
+                _ => eprintln!("timing: {stage}: {ms:.1} ms"),
             }
             self.last = Some(std::time::Instant::now());
         }
     }
 }
 
-/// The process's peak resident memory in KiB, where the system tells it (Linux).
-fn peak_memory() -> Option<u64> {
+/// The process's resident memory in KiB, where the system tells it (Linux): `VmRSS:` now,
+/// `VmHWM:` at its peak.
+fn memory(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -134,22 +134,12 @@ pub(super) fn make(i: &Inputs<'_, '_>) -> anyhow::Result<Outcome> {
     let spool = |bytes: &[u8]| i.spool.map_or((0, 0), |s| s.put(bytes));
     let steps: Vec<Step> = (0..i.paths.len())
         .into_par_iter()
-        .map(|n| -> anyhow::Result<Step> {
-            let literate = i.volatile.get(n).copied().unwrap_or(true);
-            let entry = i.known.get(n).copied().flatten().filter(|k| !k.volatile && !literate && still_holds(i, k));
-            if let Some((key, (made, raw))) = entry.and_then(|k| Some((k, i.cache.made(&k.path)?))) {
-                return Ok(Step::Made(made, (key.clone(), spool(&raw)), false));
-            }
-            let parse = match i.store.kept(n) {
-                Some(kept) => Cow::Borrowed(kept),
-                None => Cow::Owned(i.store.parse_apart(n)),
-            };
-            if parse.0.as_ref().is_some_and(notes::infers_types) {
-                return Ok(Step::Deferred(parse.into_owned()));
-            }
-            let (made, key) = build(i, n, &parse, literate)?;
-            let place = if i.spool.is_some() && !literate { spool(&cache::encode(&made)) } else { spool(&[]) };
-            Ok(Step::Made(made, (key, place), true))
+        .map(|n| {
+            let step = step(i, n, &spool);
+            // Its text is not held beside every note's cards: a note that embeds it later, or a
+            // diagnostic that quotes it, reads it again.
+            i.store.release(n);
+            step
         })
         .collect::<anyhow::Result<_>>()?;
 
@@ -178,6 +168,26 @@ pub(super) fn make(i: &Inputs<'_, '_>) -> anyhow::Result<Outcome> {
     let (made, entries): (Vec<Made>, Vec<(Key, cache::Place)>) =
         done.into_iter().flatten().map(|(made, entry, _)| (made, entry)).unzip();
     Ok(Outcome { made, entries, rebuilt, types, type_diagnostics })
+}
+
+/// One note's step: its cards from the cache when its entry still holds, else its parse, built now
+/// or deferred.
+fn step(i: &Inputs<'_, '_>, n: usize, spool: &dyn Fn(&[u8]) -> cache::Place) -> anyhow::Result<Step> {
+    let literate = i.volatile.get(n).copied().unwrap_or(true);
+    let entry = i.known.get(n).copied().flatten().filter(|k| !k.volatile && !literate && still_holds(i, k));
+    if let Some((key, (made, raw))) = entry.and_then(|k| Some((k, i.cache.made(&k.path)?))) {
+        return Ok(Step::Made(made, (key.clone(), spool(&raw)), false));
+    }
+    let parse = match i.store.kept(n) {
+        Some(kept) => Cow::Borrowed(kept),
+        None => Cow::Owned(i.store.parse_apart(n)),
+    };
+    if parse.0.as_ref().is_some_and(notes::infers_types) {
+        return Ok(Step::Deferred(parse.into_owned()));
+    }
+    let (made, key) = build(i, n, &parse, literate)?;
+    let place = if i.spool.is_some() && !literate { spool(&cache::encode(&made)) } else { spool(&[]) };
+    Ok(Step::Made(made, (key, place), true))
 }
 
 /// Whether the entry `k` still holds: made in this context, and every note it read unchanged.

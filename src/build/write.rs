@@ -115,7 +115,7 @@ pub(super) fn write_outputs(
     let (state_in_out, warning) = saved?;
     report.diagnostics.extend(warning);
     if state_in_out {
-        staging.write(state::IN_OUT, new_lock.to_json().as_bytes())?;
+        staging.stream(state::IN_OUT, |out| new_lock.write_json(out))?;
     }
     report.deck = apkg?;
     txt?;
@@ -158,7 +158,7 @@ fn save_state(
     }
     Ok(match target {
         state::Target::File(path) if new_lock != lock || source.as_ref() != Some(&path) => {
-            match atomic::write(&path, new_lock.to_json().as_bytes()) {
+            match atomic::write_with(&path, |out| new_lock.write_json(out)) {
                 Ok(()) => (false, None),
                 Err(e) if opts.state.is_some() => return Err(e),
                 Err(e) => (true, Some(state_warning(out, &format!("{e:#}")))),

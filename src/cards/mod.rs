@@ -32,9 +32,10 @@ pub struct Card {
     pub line: usize,
     /// `<!--ID: n-->`, if the card has one.
     pub anchor: Option<u64>,
-    /// The front as written (markdown), which identity matching uses.
+    /// The front as written (markdown), which identity matching uses; emptied before a build
+    /// writes its outputs, which do not need it.
     pub front_src: String,
-    /// The back as written (markdown), which identity matching uses.
+    /// The back as written (markdown), which identity matching uses; emptied with `front_src`.
     pub back_src: String,
     /// Anki's GUID, set by [`identity::assign`].
     pub guid: String,
@@ -46,7 +47,7 @@ pub struct Card {
     pub content: String,
     /// For a note type that is not built in: its name and the field names, which
     /// [`notetypes::models`] puts in the type's order.
-    pub custom: Option<crate::notes::syntax::Custom>,
+    pub custom: Option<Box<crate::notes::syntax::Custom>>,
     /// The syntax the card was written in.
     pub syntax: crate::notes::Syntax,
 }
@@ -150,7 +151,7 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
             content: String::new(),
             guid: String::new(),
             modified: 0,
-            custom: spec.custom.clone(),
+            custom: spec.custom.clone().map(Box::new),
             syntax: spec.syntax,
         });
     }

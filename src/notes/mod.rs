@@ -84,8 +84,9 @@ fn normalize(text: &str) -> Option<String> {
 /// the vault's copy when that needed no change; with the warning for a comment left open. `Err`
 /// when the file is not UTF-8 text.
 pub(crate) fn prelude(src: &SourceFile) -> Result<(std::sync::Arc<str>, Option<Diagnostic>), Diagnostic> {
+    let content = src.content();
     let owned: std::sync::Arc<str>;
-    let shared = match &src.content {
+    let shared = match &content {
         crate::vault::Content::Text(t) => t,
         crate::vault::Content::Bytes(bytes) => match std::str::from_utf8(bytes) {
             Ok(t) => {

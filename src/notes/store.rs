@@ -89,6 +89,14 @@ impl<'v> Store<'v> {
         }
     }
 
+    /// Drops the `i`th note's text once the build is done with it: a parse or survey the store
+    /// keeps is unaffected, and a later parse reads the note again ([`crate::vault::SourceFile::release`]).
+    pub fn release(&self, i: usize) {
+        if let Some(src) = self.vault.notes.get(i) {
+            src.release();
+        }
+    }
+
     /// The survey of the `i`th note, surveying it now if nobody has.
     pub fn survey(&self, i: usize) -> Option<&Survey> {
         let (slot, src) = (self.surveys.get(i)?, self.vault.notes.get(i)?);

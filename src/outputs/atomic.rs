@@ -48,8 +48,16 @@ pub fn commit(mut tmp: NamedTempFile, path: &Path) -> anyhow::Result<()> {
 
 /// Writes `bytes` to `path` atomically.
 pub fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let mut tmp = begin(path)?;
-    tmp.write_all(bytes).with_context(|| format!("cannot write `{}`", path.display()))?;
+    write_with(path, |out| out.write_all(bytes))
+}
+
+/// Writes `path` atomically from what `write` writes, through a buffer.
+pub fn write_with(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
+    let tmp = begin(path)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp);
+    write(&mut out).and_then(|()| out.flush()).with_context(|| format!("cannot write `{}`", path.display()))?;
+    let tmp =
+        out.into_inner().map_err(|e| e.into_error()).with_context(|| format!("cannot write `{}`", path.display()))?;
     commit(tmp, path)
 }
 

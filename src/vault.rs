@@ -69,7 +69,8 @@ impl SourceFile {
         if let Some(content) = held.as_ref() {
             return content.clone();
         }
-        let bytes = self.path.as_deref().and_then(|p| read_own_file(p, u64::MAX >> 1).ok().flatten()).unwrap_or_default();
+        let bytes =
+            self.path.as_deref().and_then(|p| read_own_file(p, u64::MAX >> 1).ok().flatten()).unwrap_or_default();
         let content = Content::from(bytes);
         *held = Some(content.clone());
         content

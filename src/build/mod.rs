@@ -342,6 +342,9 @@ fn run_loaded(vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch
         report.orphans = Orphans { forgotten: new_lock.gone.len(), ..Orphans::default() };
         new_lock.gone.clear();
     }
+    // The state the build read is needed no more: only whether the new one differs.
+    let changed = new_lock != lock;
+    drop(lock);
     clock.lap("identity");
     report.anki_cards = cards
         .iter()
@@ -422,7 +425,7 @@ fn run_loaded(vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch
         report: literate.as_deref(),
         cache: std::sync::Mutex::new(next),
     };
-    write_outputs(&vault, opts, out, &state, (&lock, &new_lock), &written, &mut report)?;
+    write_outputs(&vault, opts, out, &state, (new_lock, changed), &written, &mut report)?;
     clock.lap("outputs");
     Ok(report)
 }

@@ -40,14 +40,14 @@ pub(super) fn write_outputs(
     opts: &Options,
     out: &Path,
     state: &state::Place,
-    (lock, new_lock): (&identity::Lock, &identity::Lock),
+    (new_lock, changed): (identity::Lock, bool),
     w: &Written<'_>,
     report: &mut Report,
 ) -> anyhow::Result<()> {
     // Builds that share the output folder or the vault's state take turns.
     let _held = outputs::lock::acquire(&vault.root, out)?;
     if is_deck_file(out) {
-        return write_deck_file(vault, opts, out, state, (lock, new_lock), w, report);
+        return write_deck_file(vault, opts, out, state, (&new_lock, changed), w, report);
     }
     let apkg_name = format!("{}.apkg", outputs::safe_file_name(w.root_deck));
     let staging = Staging::begin(
@@ -88,7 +88,7 @@ pub(super) fn write_outputs(
     let apkg_path = staging.path(&apkg_name);
     // The package, the text export, the cache and the identity state are independent: the
     // package on one core, the rest on the other. All of them are written before the commit.
-    let (apkg, ((txt, cached), saved)) = rayon::join(
+    let (apkg, (saved, (txt, cached))) = rayon::join(
         || {
             let keep = apkg::Keep { old: out, new: &staging.path("") };
             apkg::write(&apkg_path, &report.cards, w.models, &media, w.templates, opts.now, Some(keep))
@@ -96,6 +96,16 @@ pub(super) fn write_outputs(
         },
         || {
             rayon::join(
+                // The state first, and dropped once written: a large vault's is megabytes, and
+                // the deck's collection is built meanwhile.
+                || {
+                    let new_lock = new_lock;
+                    let saved = save_state(opts, out, state, (&new_lock, changed))?;
+                    if saved.0 {
+                        staging.stream(state::IN_OUT, |out| new_lock.write_json(out))?;
+                    }
+                    Ok::<_, anyhow::Error>(saved.1)
+                },
                 || {
                     rayon::join(
                         || staging.stream("cards.txt", |f| outputs::text::write(f, &report.cards, w.models)),
@@ -108,15 +118,10 @@ pub(super) fn write_outputs(
                         },
                     )
                 },
-                || save_state(opts, out, state, (lock, new_lock)),
             )
         },
     );
-    let (state_in_out, warning) = saved?;
-    report.diagnostics.extend(warning);
-    if state_in_out {
-        staging.stream(state::IN_OUT, |out| new_lock.write_json(out))?;
-    }
+    report.diagnostics.extend(saved?);
     report.deck = apkg?;
     txt?;
     cached?;
@@ -140,13 +145,13 @@ pub(super) fn write_outputs(
 
 /// Writes the identity state, before the deck is committed: a state that knows more cards than
 /// the deck does no harm, but a deck whose cards the state forgot would get new GUIDs on the next
-/// build. Returns whether it must go into the output set instead (the vault cannot be written, and
+/// build. `changed` says whether it differs from the state the build read. Returns whether it must go into the output set instead (the vault cannot be written, and
 /// no `--state`), with the warning that says so.
 fn save_state(
     opts: &Options,
     out: &Path,
     state: &state::Place,
-    (lock, new_lock): (&identity::Lock, &identity::Lock),
+    (new_lock, changed): (&identity::Lock, bool),
 ) -> anyhow::Result<(bool, Option<Diagnostic>)> {
     let (target, why_not) = state.target();
     let source = state.source();
@@ -157,7 +162,7 @@ fn save_state(
         atomic::remove_stale(dir);
     }
     Ok(match target {
-        state::Target::File(path) if new_lock != lock || source.as_ref() != Some(&path) => {
+        state::Target::File(path) if changed || source.as_ref() != Some(&path) => {
             match atomic::write_with(&path, |out| new_lock.write_json(out)) {
                 Ok(()) => (false, None),
                 Err(e) if opts.state.is_some() => return Err(e),
@@ -178,7 +183,7 @@ fn write_deck_file(
     opts: &Options,
     out: &Path,
     state: &state::Place,
-    locks: (&identity::Lock, &identity::Lock),
+    new_lock: (&identity::Lock, bool),
     w: &Written<'_>,
     report: &mut Report,
 ) -> anyhow::Result<()> {
@@ -187,7 +192,7 @@ fn write_deck_file(
     }
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
-    if save_state(opts, out, state, locks)?.0 {
+    if save_state(opts, out, state, new_lock)?.0 {
         anyhow::bail!(
             "the vault cannot be written, so the identity state has nowhere to go beside a single deck file; pass --state DIR, or give --out a folder"
         );

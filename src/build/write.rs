@@ -145,8 +145,9 @@ pub(super) fn write_outputs(
 
 /// Writes the identity state, before the deck is committed: a state that knows more cards than
 /// the deck does no harm, but a deck whose cards the state forgot would get new GUIDs on the next
-/// build. `changed` says whether it differs from the state the build read. Returns whether it must go into the output set instead (the vault cannot be written, and
-/// no `--state`), with the warning that says so.
+/// build. `changed` says whether it differs from the state the build read. Returns whether it
+/// must go into the output set instead (the vault cannot be written, and no `--state`), with the
+/// warning that says so.
 fn save_state(
     opts: &Options,
     out: &Path,

@@ -95,15 +95,8 @@ impl Lock {
         }
     }
 
-    /// The lock as pretty JSON.
-    pub fn to_json(&self) -> String {
-        let mut out = Vec::new();
-        self.write_json(&mut out).ok();
-        String::from_utf8(out).unwrap_or_default()
-    }
-
-    /// Writes the lock as pretty JSON (as [`Lock::to_json`] gives it) to `out`, without holding
-    /// it in memory: a large vault's lock is megabytes of text.
+    /// Writes the lock as pretty JSON to `out`, without holding it in memory: a large vault's lock
+    /// is megabytes of text.
     pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         serde_json::to_writer_pretty(&mut *out, self)?;
         out.write_all(b"\n")

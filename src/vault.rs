@@ -55,9 +55,9 @@ impl SourceFile {
         SourceFile { rel: rel.into(), content: std::sync::Mutex::new(Some(Content::from(bytes))), path: None }
     }
 
-    /// The file `rel`, read from `path` as `bytes`.
-    fn on_disk(rel: String, path: PathBuf, bytes: Vec<u8>) -> Self {
-        SourceFile { rel, content: std::sync::Mutex::new(Some(Content::from(bytes))), path: Some(path) }
+    /// The file `rel`, read from `path` as `bytes`, or not read yet (`None`).
+    fn on_disk(rel: String, path: PathBuf, bytes: Option<Vec<u8>>) -> Self {
+        SourceFile { rel, content: std::sync::Mutex::new(bytes.map(Content::from)), path: Some(path) }
     }
 
     /// The content (shared, not copied). A released note is read again from its file, on the same
@@ -292,12 +292,23 @@ pub fn scan(root: &Path) -> Result<Listing, VaultError> {
 impl Listing {
     /// Reads every note, in parallel.
     pub fn read(self) -> Vault {
+        self.read_except(|_, _| false)
+    }
+
+    /// Reads every note, in parallel, but those for which `later` is true (given the note's path
+    /// and stamp): they are read when first used, if ever (see [`SourceFile::content`]).
+    pub fn read_except(self, later: impl Fn(&str, &Stamp) -> bool + Sync) -> Vault {
         let Listing { root, notes: md, attachments, mut unreadable, listed } = self;
         let read: Vec<Result<(SourceFile, Stamp), crate::diagnostics::Diagnostic>> = md
             .into_par_iter()
-            .map(|(rel, path, stamp)| match std::fs::read(&path) {
-                Ok(bytes) => Ok((SourceFile::on_disk(rel, path, bytes), stamp)),
-                Err(e) => Err(unreadable_at(&rel, &e.to_string())),
+            .map(|(rel, path, stamp)| {
+                if later(&rel, &stamp) {
+                    return Ok((SourceFile::on_disk(rel, path, None), stamp));
+                }
+                match std::fs::read(&path) {
+                    Ok(bytes) => Ok((SourceFile::on_disk(rel, path, Some(bytes)), stamp)),
+                    Err(e) => Err(unreadable_at(&rel, &e.to_string())),
+                }
             })
             .collect();
         let mut notes = Vec::with_capacity(read.len());

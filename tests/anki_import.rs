@@ -26,12 +26,17 @@ fn expected_counts(vault: &Path) -> (usize, usize, BTreeSet<String>) {
             if nt.cloze { c.cloze_numbers().len() } else { nt.templates.len() }
         })
         .sum();
-    let with_math = report
-        .cards
-        .iter()
-        .filter(|c| c.front_src.contains('$') || c.back_src.contains('$'))
-        .map(|c| c.guid.clone())
-        .collect();
+    // The cards whose front or back is written with `$` math, from the notes as parsed.
+    let (settings, _) = studygen::settings::load(vault);
+    let mut math_at = BTreeSet::new();
+    for src in &studygen::vault::load(vault).unwrap().notes {
+        let Some(note) = studygen::notes::parse(src, "notes", &settings).0 else { continue };
+        for spec in note.cards.iter().filter(|s| s.fields.iter().take(2).any(|f| f.contains('$'))) {
+            math_at.insert((note.path.clone(), spec.line));
+        }
+    }
+    let with_math =
+        report.cards.iter().filter(|c| math_at.contains(&(c.note.clone(), c.line))).map(|c| c.guid.clone()).collect();
     (report.cards.len(), cards, with_math)
 }
 

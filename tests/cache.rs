@@ -78,6 +78,9 @@ impl Fixture {
         let root = tmp.path().to_owned();
         let vault = root.join("vault");
         write_vault(&vault);
+        // Long enough for the notes' stamps to settle: the next build takes an unchanged note's
+        // bytes from the cache by its stamp, and reads it only if it needs its text.
+        std::thread::sleep(std::time::Duration::from_millis(50));
         let mut f = Fixture {
             vault,
             out: root.join("out"),
@@ -155,6 +158,18 @@ fn an_edited_note_is_the_only_one_rebuilt() {
     std::fs::remove_file(f.vault.join("Filler/0.md")).unwrap();
     let r = f.rebuild_and_compare("a card added and one removed");
     assert!(r.deck.incremental, "{:?}", r.deck);
+}
+
+#[test]
+fn a_note_left_unread_by_its_stamp_is_read_when_an_edited_note_embeds_it() {
+    let f = Fixture::new();
+    // `Definitions/Hessian.md` is unchanged, so it is not read at the load; the edited note
+    // embeds its `Spectrum` section, which must then be read.
+    f.edit("Uses Hessian.md", "What is the", "What, again, is the");
+    let r = f.rebuild_and_compare("an edited note that embeds an unchanged one");
+    assert_eq!(r.rebuilt, 1);
+    let card = card_with(&r, "What, again, is the").expect("the edited card");
+    assert!(card.fields[1].contains("Its eigenvalues."), "the embed is rendered: {:?}", card.fields);
 }
 
 #[test]
@@ -253,12 +268,13 @@ fn a_corrupt_or_foreign_cache_is_ignored() {
     let f = Fixture::new();
     let path = f.out.join(studygen::cache::FILE);
     let good = std::fs::read(&path).unwrap();
-    let mut flipped = good.clone();
-    let middle = flipped.len() / 2;
-    flipped[middle] ^= 0x55;
+    // The index is at the end of the file: damaged, nothing of the cache is used.
+    let mut index_flipped = good.clone();
+    let near_end = index_flipped.len() - 20;
+    index_flipped[near_end] ^= 0x55;
     let damaged: [(&str, Vec<u8>); 4] = [
         ("truncated", good[..good.len() / 3].to_vec()),
-        ("a flipped byte", flipped),
+        ("a flipped byte in the index", index_flipped),
         ("foreign", b"not a studygen cache at all".to_vec()),
         ("empty", Vec::new()),
     ];
@@ -270,6 +286,16 @@ fn a_corrupt_or_foreign_cache_is_ignored() {
         assert!(card_with(&r, &format!("answer 1 ({what})")).is_some(), "{what}");
         f.edit("Filler/1.md", &format!("answer 1 ({what})"), "answer 1");
     }
+    // A byte of one note's entry: that entry is not used, the rest of the cache is.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let needle = b"Filler question 3";
+    let at = bytes.windows(needle.len()).position(|w| w == needle).expect("the entry holds the card's text");
+    bytes[at] ^= 0x01;
+    std::fs::write(&path, bytes).unwrap();
+    f.edit("Filler/1.md", "answer 1", "answer 1 (an entry damaged)");
+    let r = f.rebuild_and_compare("a flipped byte in an entry");
+    assert_eq!(r.rebuilt, 2, "the edited note and the note whose entry was damaged");
+    assert!(card_with(&r, "Filler question 3").is_some(), "its card is built from the note, not the entry");
 }
 
 /// A literate note: a cheap experiment, a claim about it derived from its parameters, and a card

@@ -188,7 +188,7 @@ pub fn check_in_memory(notes: impl IntoIterator<Item = (String, Vec<u8>)>) -> an
     };
     let opts = Options::new(root, None);
     let global = record::global(&vault.root, &vault.attachments, &opts);
-    run_loaded(vault, global, &opts, Stopwatch::new())
+    run_loaded(vault, global, Cache::default(), &opts, Stopwatch::new())
 }
 
 /// Runs the pipeline.
@@ -212,9 +212,17 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
             }
         }
     }
-    let vault = listing.read();
+    // The cache is loaded first: a note whose stamp is the one its entry was made from is not read
+    // unless the build needs its text.
+    let cache = cache_folder(opts).map(|out| Cache::load(out, &global)).unwrap_or_default();
+    let vault = listing.read_except(|rel, stamp| cache.unchanged(rel, stamp).is_some());
     clock.lap("load");
-    run_loaded(vault, global, opts, clock)
+    run_loaded(vault, global, cache, opts, clock)
+}
+
+/// Where the build cache is: in the output set, so only a build into a folder keeps one.
+fn cache_folder(opts: &Options) -> Option<&Path> {
+    opts.out.as_deref().filter(|o| !is_deck_file(o))
 }
 
 /// The report of a build that found nothing to do: nothing left the vault, and nothing was
@@ -225,11 +233,24 @@ fn up_to_date(mut report: Report) -> Report {
     report
 }
 
-/// Runs the pipeline on a loaded vault.
+/// Runs the pipeline on a loaded vault, with the build cache of the output folder.
 /// `global` is [`record::global`] of the vault.
-fn run_loaded(vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch) -> anyhow::Result<Report> {
+fn run_loaded(
+    vault: Vault,
+    global: Digest,
+    cache: Cache,
+    opts: &Options,
+    mut clock: Stopwatch,
+) -> anyhow::Result<Report> {
     let state = state::Place::new(&vault.root, opts.state.as_deref(), opts.out.as_deref());
-    let digests: Vec<Digest> = vault.notes.par_iter().map(|n| cache::digest([n.content().bytes()])).collect();
+    let digests: Vec<Digest> = (0..vault.notes.len())
+        .into_par_iter()
+        .map(|i| {
+            let note = &vault.notes[i];
+            let known = vault.stamps.get(i).and_then(|stamp| cache.unchanged(&note.rel, stamp));
+            known.unwrap_or_else(|| cache::digest([note.content().bytes()]))
+        })
+        .collect();
     let inputs = opts.out.as_ref().map(|_| record::inputs(&global, &vault, &digests)).unwrap_or_default();
     let stamps = opts
         .out
@@ -254,12 +275,8 @@ fn run_loaded(vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch
         return Ok(up_to_date(report));
     }
     let templates = Templates::load(&vault.root)?;
-    // The cache lives in the output set, so only a build into a folder keeps one. It is checked
-    // while the identity file is read.
-    let set_out = opts.out.as_deref().filter(|o| !is_deck_file(o));
-    let (lock, cache) =
-        rayon::join(|| state.load(), || set_out.map(|out| Cache::load(out, &global)).unwrap_or_default());
-    let lock = lock?;
+    let set_out = cache_folder(opts);
+    let lock = state.load()?;
     let mut report = Report { notes: vault.notes.len(), ..Report::default() };
     report.diagnostics.extend(vault.unreadable.iter().cloned());
     let (settings, diags) = settings::load(&vault.root);
@@ -323,7 +340,11 @@ fn run_loaded(vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch
         report.diagnostics.extend(m.diagnostics);
         cards.extend(m.cards);
     }
-    let entries = made.entries;
+    let mut entries = made.entries;
+    // Each entry keeps its note's stamp, if it can tell the next build that the note is unchanged.
+    for ((key, _), stamp) in entries.iter_mut().zip(&vault.stamps) {
+        key.stamp = record::settled(stamp, vault.listed).then_some(*stamp);
+    }
     let (models, diags) = cards::notetypes::models(&mut cards, &types);
     report.diagnostics.extend(cards::duplicates(&cards));
     for c in &cards {
@@ -408,11 +429,8 @@ fn run_loaded(vault: Vault, global: Digest, opts: &Options, mut clock: Stopwatch
     // the deck is written without the vault in memory.
     attach_sources(&vault, &mut report.diagnostics);
     vault.release_texts();
-    // Nor are the cards' markdown sources needed: identity has matched them.
-    report.cards.par_iter_mut().for_each(|c| {
-        c.front_src = String::new();
-        c.back_src = String::new();
-    });
+    // Nor are the cards' fronts as written: identity is done.
+    report.cards.par_iter_mut().for_each(|c| c.front_src = String::new());
     opts.progress.say("writing the deck");
     let next = spool.map(|spool| cache::Next { spool, global, notes: entries, outcomes: cache::outcomes(&lab) });
     let written = Written {

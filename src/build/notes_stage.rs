@@ -108,7 +108,7 @@ pub(super) struct Inputs<'a, 'c> {
 /// [`notes::resolve_custom_types`]) with what resolving them found.
 pub(super) struct Outcome {
     pub(super) made: Vec<Made>,
-    pub(super) entries: Vec<(Key, cache::Place)>,
+    pub(super) entries: Vec<(Key, cache::Slot)>,
     pub(super) rebuilt: usize,
     pub(super) types: std::collections::BTreeMap<String, crate::settings::Declared>,
     pub(super) type_diagnostics: Vec<Diagnostic>,
@@ -116,12 +116,12 @@ pub(super) struct Outcome {
 
 /// One note's [`Made`], its key and place in the next cache, and whether it was built (not taken
 /// from the cache).
-type Done = (Made, (Key, cache::Place), bool);
+type Done = (Made, (Key, cache::Slot), bool);
 
 /// One note's step through the stage.
 enum Step {
     /// Its cards, from the cache or built.
-    Made(Made, (Key, cache::Place), bool),
+    Made(Made, (Key, cache::Slot), bool),
     /// Its parse, kept until every note is parsed: its cards are of a type whose fields come from
     /// the whole vault's blocks of that type.
     Deferred(Parse),
@@ -131,7 +131,7 @@ enum Step {
 /// parsed here, once, unless the store keeps its parse (literate and embedded notes), and its
 /// parse is dropped as soon as its cards are made: the vault's parses are never all held at once.
 pub(super) fn make(i: &Inputs<'_, '_>) -> anyhow::Result<Outcome> {
-    let spool = |bytes: &[u8]| i.spool.map_or((0, 0), |s| s.put(bytes));
+    let spool = |bytes: &[u8]| i.spool.map_or_else(cache::Slot::default, |s| s.put(bytes));
     let steps: Vec<Step> = (0..i.paths.len())
         .into_par_iter()
         .map(|n| {
@@ -165,14 +165,14 @@ pub(super) fn make(i: &Inputs<'_, '_>) -> anyhow::Result<Outcome> {
     }
 
     let rebuilt = done.iter().flatten().filter(|(_, _, built)| *built).count();
-    let (made, entries): (Vec<Made>, Vec<(Key, cache::Place)>) =
+    let (made, entries): (Vec<Made>, Vec<(Key, cache::Slot)>) =
         done.into_iter().flatten().map(|(made, entry, _)| (made, entry)).unzip();
     Ok(Outcome { made, entries, rebuilt, types, type_diagnostics })
 }
 
 /// One note's step: its cards from the cache when its entry still holds, else its parse, built now
 /// or deferred.
-fn step(i: &Inputs<'_, '_>, n: usize, spool: &dyn Fn(&[u8]) -> cache::Place) -> anyhow::Result<Step> {
+fn step(i: &Inputs<'_, '_>, n: usize, spool: &dyn Fn(&[u8]) -> cache::Slot) -> anyhow::Result<Step> {
     let literate = i.volatile.get(n).copied().unwrap_or(true);
     let entry = i.known.get(n).copied().flatten().filter(|k| !k.volatile && !literate && still_holds(i, k));
     if let Some((key, (made, raw))) = entry.and_then(|k| Some((k, i.cache.made(&k.path)?))) {
@@ -207,6 +207,8 @@ fn build(i: &Inputs<'_, '_>, n: usize, parse: &Parse, volatile: bool) -> anyhow:
         reads,
         volatile,
         aliases,
+        // Set once every note is made (the build knows the stamps).
+        stamp: None,
     };
     let Some(note) = note else { return Ok((Made { diagnostics, ..Made::default() }, key(Vec::new(), Vec::new()))) };
     let trace = Trace::default();

@@ -23,6 +23,9 @@ impl Orphans {
     /// The orphans of a build whose identity state went from `old` to `new`; `live` are the GUIDs
     /// of the cards being built, whose note ids the search never names.
     pub(super) fn new(old: &identity::Lock, new: &identity::Lock, live: &[&str]) -> Self {
+        if new.gone.is_empty() {
+            return Orphans::default();
+        }
         let before: HashSet<&str> = old.gone.iter().map(|g| g.guid.as_str()).collect();
         let live: HashSet<i64> = live.iter().map(|g| outputs::apkg::note_id(g)).collect();
         let mut ids: Vec<i64> = new.gone.iter().map(|g| outputs::apkg::note_id(&g.guid)).collect();

@@ -22,7 +22,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use anyhow::Context as _;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -119,11 +118,29 @@ pub fn hash(parts: &[&str]) -> String {
     out
 }
 
-/// The hashes identity works with, per card; computed in parallel.
-struct Keys {
-    front: String,
-    back: String,
-    content: String,
+/// The hashes identity matches a card by, made with the card (and kept with it in the build
+/// cache, so that an unchanged card is not hashed again).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Keys {
+    /// Of the front as written, white space normalized ([`norm`]).
+    pub front: String,
+    /// Of the back as written, likewise.
+    pub back: String,
+    /// Of everything Anki stores for the note: its type, fields and tags.
+    pub content: String,
+}
+
+impl Keys {
+    /// The keys of a card whose front and back were written `front` and `back`.
+    pub fn of(card: &Card, front: &str, back: &str) -> Keys {
+        Keys { front: hash(&[&norm(front)]), back: hash(&[&norm(back)]), content: content_hash(card) }
+    }
+
+    /// Whether the front is empty (white space only).
+    pub fn empty_front(&self) -> bool {
+        static EMPTY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash(&[""]));
+        self.front == *EMPTY
+    }
 }
 
 /// `text` with every run of white space made one space, and none at the ends.
@@ -154,16 +171,11 @@ fn content_hash(card: &Card) -> String {
 pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i64) -> (Lock, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut orphans = Orphans::new(lock, present);
-    let mut taken: HashMap<String, (String, usize)> = HashMap::with_capacity(cards.len());
+    // Every GUID given so far, with the note (by its place in `paths`) and line that has it.
+    let mut taken: HashMap<String, (usize, usize)> = HashMap::with_capacity(cards.len());
+    let mut paths: Vec<String> = Vec::new();
     let mut new_lock = Lock { version: 1, ..Lock::default() };
-    let keys: Vec<Keys> = cards
-        .par_iter()
-        .map(|c| Keys {
-            front: hash(&[&norm(&c.front_src)]),
-            back: hash(&[&norm(&c.back_src)]),
-            content: content_hash(c),
-        })
-        .collect();
+    let keys: Vec<Keys> = cards.iter_mut().map(|c| std::mem::take(&mut c.keys)).collect();
 
     let mut start = 0;
     while start < cards.len() {
@@ -174,14 +186,19 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
         let prev: &[Entry] = lock.notes.get(&path).map_or(&[], Vec::as_slice);
         let links = link(group, group_keys, prev, &mut orphans);
         let mut entries = Vec::with_capacity(group.len());
-        for ((card, linked), k) in group.iter_mut().zip(links).zip(group_keys) {
-            let mut guid = match (card.anchor, &linked) {
+        for ((card, linked), k) in group.iter_mut().zip(&links).zip(group_keys) {
+            let linked = linked.as_ref().map(|l| match l {
+                Linked::Prev(i) => &prev[*i],
+                Linked::Orphan(e) => e,
+            });
+            let mut guid = match (card.anchor, linked) {
                 (Some(id), _) => hash(&["anki-id", &id.to_string()]),
                 (None, Some(e)) => e.guid.clone(),
                 (None, None) => hash(&["card", &path, &norm(&card.front_src)]),
             };
-            if let Some((file, line)) = taken.get(&guid) {
+            if let Some(&(note, line)) = taken.get(&guid) {
                 if let Some(id) = card.anchor {
+                    let file = paths.get(note).map_or(path.as_str(), String::as_str);
                     diags.push(
                         Diagnostic::error(
                             Code::IdDuplicate,
@@ -199,38 +216,37 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
                     n += 1;
                 }
             }
-            taken.insert(guid.clone(), (card.note.clone(), card.line));
-            let content = k.content.clone();
-            card.modified = match &linked {
-                Some(e) if e.guid == guid && e.content == content => e.modified,
+            taken.insert(guid.clone(), (paths.len(), card.line));
+            card.modified = match linked {
+                Some(e) if e.guid == guid && e.content == k.content => e.modified,
                 Some(e) if e.guid == guid => now.max(e.modified + 1),
                 _ => now,
             };
             card.guid = guid.clone();
-            card.content = content.clone();
             entries.push(Entry {
                 guid,
                 front: k.front.clone(),
                 back: k.back.clone(),
-                content,
+                content: k.content.clone(),
                 modified: card.modified,
             });
+            card.keys = k.clone();
         }
+        paths.push(path.clone());
         new_lock.notes.insert(path, entries);
         start = end;
     }
-    new_lock.gone = gone(lock, &new_lock, now);
+    new_lock.gone = gone(lock, |guid| taken.contains_key(guid), now);
     (new_lock, diags)
 }
 
-/// The cards of `old` that `new` no longer has, added to those gone before; a card that came back
-/// (its GUID is in use again) is no longer gone.
-fn gone(old: &Lock, new: &Lock, now: i64) -> Vec<Gone> {
-    let live: HashSet<&str> = new.notes.values().flatten().map(|e| e.guid.as_str()).collect();
-    let mut out: Vec<Gone> = old.gone.iter().filter(|g| !live.contains(g.guid.as_str())).cloned().collect();
+/// The cards of `old` whose GUID is not `live` now, added to those gone before; a card that came
+/// back (its GUID is live again) is no longer gone.
+fn gone(old: &Lock, live: impl Fn(&str) -> bool, now: i64) -> Vec<Gone> {
+    let mut out: Vec<Gone> = old.gone.iter().filter(|g| !live(&g.guid)).cloned().collect();
     let known: HashSet<String> = out.iter().map(|g| g.guid.clone()).collect();
     for (note, entries) in &old.notes {
-        for e in entries.iter().filter(|e| !live.contains(e.guid.as_str()) && !known.contains(&e.guid)) {
+        for e in entries.iter().filter(|e| !live(&e.guid) && !known.contains(&e.guid)) {
             out.push(Gone { guid: e.guid.clone(), note: note.clone(), since: now });
         }
     }
@@ -270,8 +286,16 @@ impl Orphans {
     }
 }
 
+/// The remembered entry a card continues.
+enum Linked {
+    /// Its note's entry at this place.
+    Prev(usize),
+    /// An entry of a note the vault no longer has.
+    Orphan(Entry),
+}
+
 /// Links each card of one note to the remembered entry it continues, if any.
-fn link(group: &[Card], keys: &[Keys], prev: &[Entry], orphans: &mut Orphans) -> Vec<Option<Entry>> {
+fn link(group: &[Card], keys: &[Keys], prev: &[Entry], orphans: &mut Orphans) -> Vec<Option<Linked>> {
     let fronts: Vec<&str> = keys.iter().map(|k| k.front.as_str()).collect();
     let backs: Vec<&str> = keys.iter().map(|k| k.back.as_str()).collect();
     let empty = hash(&[""]);
@@ -320,12 +344,12 @@ fn link(group: &[Card], keys: &[Keys], prev: &[Entry], orphans: &mut Orphans) ->
             }
         }
     }
-    let mut out: Vec<Option<Entry>> = link.iter().map(|l| l.map(|k| prev[k].clone())).collect();
+    let mut out: Vec<Option<Linked>> = link.iter().map(|l| l.map(Linked::Prev)).collect();
     // Cards of a renamed note continue the orphaned entries.
     if prev.is_empty() {
         for (i, slot) in out.iter_mut().enumerate() {
             if slot.is_none() && group[i].anchor.is_none() {
-                *slot = orphans.take(fronts[i], backs[i], &empty);
+                *slot = orphans.take(fronts[i], backs[i], &empty).map(Linked::Orphan);
             }
         }
     }
@@ -348,13 +372,13 @@ mod tests {
             line: 1,
             anchor: None,
             front_src: front.into(),
-            back_src: back.into(),
-            content: String::new(),
+            keys: Keys::default(),
             guid: String::new(),
             modified: 0,
             custom: None,
             syntax: crate::notes::Syntax::Block,
         }
+        .with_keys(front, back)
     }
 
     fn run(cards: &mut [Card], lock: &Lock, now: i64) -> Lock {

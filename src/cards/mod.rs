@@ -5,7 +5,6 @@ pub mod notetypes;
 
 use std::sync::LazyLock;
 
-use rayon::prelude::*;
 use regex::Regex;
 
 use crate::diagnostics::Code;
@@ -32,19 +31,15 @@ pub struct Card {
     pub line: usize,
     /// `<!--ID: n-->`, if the card has one.
     pub anchor: Option<u64>,
-    /// The front as written (markdown), which identity matching uses; emptied before a build
-    /// writes its outputs, which do not need it.
+    /// The front as written (markdown), which a card new to identity has its GUID made from;
+    /// emptied before a build writes its outputs, which do not need it.
     pub front_src: String,
-    /// The back as written (markdown), which identity matching uses; emptied with `front_src`.
-    pub back_src: String,
+    /// The hashes identity matches the card by, made with it.
+    pub keys: identity::Keys,
     /// Anki's GUID, set by [`identity::assign`].
     pub guid: String,
     /// The note's modification time in seconds, set by [`identity::assign`].
     pub modified: i64,
-    /// The hash of what the note shows (type, fields, tags), set by [`identity::assign`]; not
-    /// kept in the build cache, which holds cards before identity.
-    #[serde(skip)]
-    pub content: String,
     /// For a note type that is not built in: its name and the field names, which
     /// [`notetypes::models`] puts in the type's order.
     pub custom: Option<Box<crate::notes::syntax::Custom>>,
@@ -53,6 +48,12 @@ pub struct Card {
 }
 
 impl Card {
+    /// The card with its [`identity::Keys`], for a front and back written `front` and `back`.
+    pub fn with_keys(mut self, front: &str, back: &str) -> Card {
+        self.keys = identity::Keys::of(&self, front, back);
+        self
+    }
+
     /// The name of the card's note type.
     pub fn type_name(&self) -> &str {
         self.custom.as_ref().map_or_else(|| notetypes::for_kind(self.kind).name, |c| c.name.as_str())
@@ -72,15 +73,14 @@ impl Card {
 
 /// Two cards with the same front in one deck: a warning at the second, naming the first.
 pub fn duplicates(cards: &[Card]) -> Vec<crate::diagnostics::Diagnostic> {
-    let mut first: std::collections::HashMap<(&str, &str, String), &Card> =
+    let mut first: std::collections::HashMap<(&str, &str, &str), &Card> =
         std::collections::HashMap::with_capacity(cards.len());
     let mut diags = Vec::new();
-    let fronts: Vec<String> = cards.par_iter().map(|c| identity::norm(&c.front_src)).collect();
-    for (card, front) in cards.iter().zip(fronts) {
-        if front.is_empty() {
+    for card in cards {
+        if card.keys.empty_front() {
             continue;
         }
-        match first.entry((card.deck.as_str(), card.type_name(), front)) {
+        match first.entry((card.deck.as_str(), card.type_name(), card.keys.front.as_str())) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(card);
             }
@@ -137,7 +137,9 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
         notes::dedup_keep_order(&mut tags);
         media.sort();
         media.dedup();
-        cards.push(Card {
+        let (front, back) =
+            (spec.fields.first().map_or("", String::as_str), spec.fields.get(1).map_or("", String::as_str));
+        let card = Card {
             kind: spec.kind,
             fields,
             deck: note.deck.clone(),
@@ -146,14 +148,14 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
             note: note.path.clone(),
             line: spec.line,
             anchor: spec.anchor,
-            front_src: spec.fields.first().cloned().unwrap_or_default(),
-            back_src: spec.fields.get(1).cloned().unwrap_or_default(),
-            content: String::new(),
+            front_src: front.to_owned(),
+            keys: identity::Keys::default(),
             guid: String::new(),
             modified: 0,
             custom: spec.custom.clone().map(Box::new),
             syntax: spec.syntax,
-        });
+        };
+        cards.push(card.with_keys(front, back));
     }
     Ok(cards)
 }

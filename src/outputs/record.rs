@@ -68,28 +68,34 @@ pub fn inputs(global: &Digest, vault: &Vault, digests: &[Digest]) -> String {
     hex(&cache::digest(parts))
 }
 
-/// Like [`inputs`], from the notes' paths and stamps instead of their bytes. `None` when a note
-/// was modified within one clock tick of `listed` (ns since the epoch, when the vault was listed):
-/// a second change in that tick could leave the stamp as it was, after the build read the first,
-/// so the next build must read the bytes. A tick is taken to be 20 ms where the file system keeps
-/// nanoseconds, and 2 s where it keeps whole seconds (FAT keeps 2 s).
+/// Like [`inputs`], from the notes' paths and stamps instead of their bytes. `None` when a note's
+/// stamp had not [`settled`] when the vault was listed.
 pub fn stamps<'a>(
     global: &Digest,
     notes: impl IntoIterator<Item = (&'a str, &'a Stamp)>,
     listed: i128,
 ) -> Option<String> {
-    const FINE: i128 = 20_000_000;
-    const COARSE: i128 = 2_000_000_000;
-    let racy = |t: i128| t > listed - if t % 1_000_000_000 == 0 { COARSE } else { FINE };
     let mut parts: Vec<Vec<u8>> = vec![global.to_vec()];
     for (rel, stamp) in notes {
-        if racy(stamp.1) || racy(stamp.2) {
+        if !settled(stamp, listed) {
             return None;
         }
         parts.push(rel.as_bytes().to_vec());
         parts.push(format!("{stamp:?}").into_bytes());
     }
     Some(hex(&cache::digest(parts.iter().map(Vec::as_slice))))
+}
+
+/// Whether a file whose stamp is `stamp` when the vault is listed at `listed` (ns since the
+/// epoch) may be taken to be unchanged while its stamp is: `false` when it was modified within one
+/// clock tick of `listed`, since a second change in that tick could leave the stamp as it was
+/// after the build read the first. A tick is taken to be 20 ms where the file system keeps
+/// nanoseconds, and 2 s where it keeps whole seconds (FAT keeps 2 s).
+pub fn settled(stamp: &Stamp, listed: i128) -> bool {
+    const FINE: i128 = 20_000_000;
+    const COARSE: i128 = 2_000_000_000;
+    let racy = |t: i128| t > listed - if t % 1_000_000_000 == 0 { COARSE } else { FINE };
+    !racy(stamp.1) && !racy(stamp.2)
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -23,15 +23,15 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::Card;
+pub use super::short_hash::ShortHash;
 use crate::diagnostics::{Code, Diagnostic};
 
 /// A stable 53-bit-safe id from a name, in the range of millisecond timestamps Anki uses.
 pub fn stable_id(kind: &str, name: &str) -> i64 {
-    let h = hash(&[kind, name]);
-    let n = u64::from_str_radix(h.get(..12).unwrap_or("0"), 16).unwrap_or(0);
+    // The first 12 hex digits of the hash.
+    let n = ShortHash::of(&[kind, name]).0 >> 16;
     1_000_000_000_000 + i64::try_from(n % 1_000_000_000_000).unwrap_or(0)
 }
 
@@ -66,13 +66,13 @@ pub struct Gone {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     /// Anki's GUID.
-    pub guid: String,
+    pub guid: ShortHash,
     /// Hash of the front as written.
-    pub front: String,
+    pub front: ShortHash,
     /// Hash of the back as written.
-    pub back: String,
+    pub back: ShortHash,
     /// Hash of everything Anki stores for the note (fields and tags).
-    pub content: String,
+    pub content: ShortHash,
     /// The note's modification time, in seconds.
     pub modified: i64,
 }
@@ -102,43 +102,32 @@ impl Lock {
     }
 }
 
-/// A short stable hash of `parts`.
+/// A short stable hash of `parts`, as 16 hex digits.
 pub fn hash(parts: &[&str]) -> String {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p.as_bytes());
-        h.update([0x1f]);
-    }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(16);
-    for b in h.finalize().iter().take(8) {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 15)]));
-    }
-    out
+    ShortHash::of(parts).hex()
 }
 
 /// The hashes identity matches a card by, made with the card (and kept with it in the build
 /// cache, so that an unchanged card is not hashed again).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Keys {
     /// Of the front as written, white space normalized ([`norm`]).
-    pub front: String,
+    pub front: ShortHash,
     /// Of the back as written, likewise.
-    pub back: String,
+    pub back: ShortHash,
     /// Of everything Anki stores for the note: its type, fields and tags.
-    pub content: String,
+    pub content: ShortHash,
 }
 
 impl Keys {
     /// The keys of a card whose front and back were written `front` and `back`.
     pub fn of(card: &Card, front: &str, back: &str) -> Keys {
-        Keys { front: hash(&[&norm(front)]), back: hash(&[&norm(back)]), content: content_hash(card) }
+        Keys { front: ShortHash::of(&[&norm(front)]), back: ShortHash::of(&[&norm(back)]), content: content_hash(card) }
     }
 
     /// Whether the front is empty (white space only).
     pub fn empty_front(&self) -> bool {
-        static EMPTY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash(&[""]));
+        static EMPTY: std::sync::LazyLock<ShortHash> = std::sync::LazyLock::new(|| ShortHash::of(&[""]));
         self.front == *EMPTY
     }
 }
@@ -155,12 +144,12 @@ pub(crate) fn norm(text: &str) -> String {
     out
 }
 
-fn content_hash(card: &Card) -> String {
+fn content_hash(card: &Card) -> ShortHash {
     let mut parts: Vec<&str> = vec![card.type_name()];
     parts.extend(card.fields.iter().map(String::as_str));
     parts.push("\u{1e}");
     parts.extend(card.tags.iter().map(String::as_str));
-    hash(&parts)
+    ShortHash::of(&parts)
 }
 
 /// Gives every card its GUID and modification time.
@@ -172,7 +161,7 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
     let mut diags = Vec::new();
     let mut orphans = Orphans::new(lock, present);
     // Every GUID given so far, with the note (by its place in `paths`) and line that has it.
-    let mut taken: HashMap<String, (usize, usize)> = HashMap::with_capacity(cards.len());
+    let mut taken: HashMap<ShortHash, (usize, usize)> = HashMap::with_capacity(cards.len());
     let mut paths: Vec<String> = Vec::new();
     let mut new_lock = Lock { version: 1, ..Lock::default() };
     let keys: Vec<Keys> = cards.iter_mut().map(|c| std::mem::take(&mut c.keys)).collect();
@@ -192,9 +181,9 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
                 Linked::Orphan(e) => e,
             });
             let mut guid = match (card.anchor, linked) {
-                (Some(id), _) => hash(&["anki-id", &id.to_string()]),
-                (None, Some(e)) => e.guid.clone(),
-                (None, None) => hash(&["card", &path, &norm(&card.front_src)]),
+                (Some(id), _) => ShortHash::of(&["anki-id", &id.to_string()]),
+                (None, Some(e)) => e.guid,
+                (None, None) => ShortHash::of(&["card", &path, &norm(&card.front_src)]),
             };
             if let Some(&(note, line)) = taken.get(&guid) {
                 if let Some(id) = card.anchor {
@@ -212,42 +201,40 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
                 }
                 let mut n = 1;
                 while taken.contains_key(&guid) {
-                    guid = hash(&["card", &path, &norm(&card.front_src), &n.to_string()]);
+                    guid = ShortHash::of(&["card", &path, &norm(&card.front_src), &n.to_string()]);
                     n += 1;
                 }
             }
-            taken.insert(guid.clone(), (paths.len(), card.line));
+            taken.insert(guid, (paths.len(), card.line));
             card.modified = match linked {
                 Some(e) if e.guid == guid && e.content == k.content => e.modified,
                 Some(e) if e.guid == guid => now.max(e.modified + 1),
                 _ => now,
             };
-            card.guid = guid.clone();
-            entries.push(Entry {
-                guid,
-                front: k.front.clone(),
-                back: k.back.clone(),
-                content: k.content.clone(),
-                modified: card.modified,
-            });
-            card.keys = k.clone();
+            card.guid = guid.hex();
+            entries.push(Entry { guid, front: k.front, back: k.back, content: k.content, modified: card.modified });
+            card.keys = *k;
         }
         paths.push(path.clone());
         new_lock.notes.insert(path, entries);
         start = end;
     }
-    new_lock.gone = gone(lock, |guid| taken.contains_key(guid), now);
+    new_lock.gone = gone(lock, |guid| taken.contains_key(&guid), now);
     (new_lock, diags)
 }
 
 /// The cards of `old` whose GUID is not `live` now, added to those gone before; a card that came
 /// back (its GUID is live again) is no longer gone.
-fn gone(old: &Lock, live: impl Fn(&str) -> bool, now: i64) -> Vec<Gone> {
-    let mut out: Vec<Gone> = old.gone.iter().filter(|g| !live(&g.guid)).cloned().collect();
+fn gone(old: &Lock, live: impl Fn(ShortHash) -> bool, now: i64) -> Vec<Gone> {
+    let mut out: Vec<Gone> =
+        old.gone.iter().filter(|g| !ShortHash::parse(&g.guid).is_some_and(&live)).cloned().collect();
     let known: HashSet<String> = out.iter().map(|g| g.guid.clone()).collect();
     for (note, entries) in &old.notes {
-        for e in entries.iter().filter(|e| !live(&e.guid) && !known.contains(&e.guid)) {
-            out.push(Gone { guid: e.guid.clone(), note: note.clone(), since: now });
+        for e in entries.iter().filter(|e| !live(e.guid)) {
+            let guid = e.guid.hex();
+            if !known.contains(&guid) {
+                out.push(Gone { guid, note: note.clone(), since: now });
+            }
         }
     }
     out
@@ -255,9 +242,9 @@ fn gone(old: &Lock, live: impl Fn(&str) -> bool, now: i64) -> Vec<Gone> {
 
 /// Cards of notes that the vault no longer has (renamed or moved), by front and by back hash.
 struct Orphans {
-    by_front: HashMap<String, Vec<Entry>>,
-    by_back: HashMap<String, Vec<Entry>>,
-    used: HashSet<String>,
+    by_front: HashMap<ShortHash, Vec<Entry>>,
+    by_back: HashMap<ShortHash, Vec<Entry>>,
+    used: HashSet<ShortHash>,
 }
 
 impl Orphans {
@@ -268,20 +255,20 @@ impl Orphans {
                 continue;
             }
             for e in entries {
-                o.by_front.entry(e.front.clone()).or_default().push(e.clone());
-                o.by_back.entry(e.back.clone()).or_default().push(e.clone());
+                o.by_front.entry(e.front).or_default().push(e.clone());
+                o.by_back.entry(e.back).or_default().push(e.clone());
             }
         }
         o
     }
 
-    fn take(&mut self, front: &str, back: &str, empty_back: &str) -> Option<Entry> {
-        let pick = |map: &HashMap<String, Vec<Entry>>, key: &str| {
-            map.get(key)?.iter().find(|e| !self.used.contains(&e.guid)).cloned()
+    fn take(&mut self, front: ShortHash, back: ShortHash, empty_back: ShortHash) -> Option<Entry> {
+        let pick = |map: &HashMap<ShortHash, Vec<Entry>>, key: ShortHash| {
+            map.get(&key)?.iter().find(|e| !self.used.contains(&e.guid)).cloned()
         };
         let found = pick(&self.by_front, front)
             .or_else(|| if back == empty_back { None } else { pick(&self.by_back, back) })?;
-        self.used.insert(found.guid.clone());
+        self.used.insert(found.guid);
         Some(found)
     }
 }
@@ -296,16 +283,16 @@ enum Linked {
 
 /// Links each card of one note to the remembered entry it continues, if any.
 fn link(group: &[Card], keys: &[Keys], prev: &[Entry], orphans: &mut Orphans) -> Vec<Option<Linked>> {
-    let fronts: Vec<&str> = keys.iter().map(|k| k.front.as_str()).collect();
-    let backs: Vec<&str> = keys.iter().map(|k| k.back.as_str()).collect();
-    let empty = hash(&[""]);
+    let fronts: Vec<ShortHash> = keys.iter().map(|k| k.front).collect();
+    let backs: Vec<ShortHash> = keys.iter().map(|k| k.back).collect();
+    let empty = ShortHash::of(&[""]);
     let mut link: Vec<Option<usize>> = vec![None; group.len()];
     let mut used = vec![false; prev.len()];
 
     // 1. Anchored cards continue the entry with their GUID.
     for (i, c) in group.iter().enumerate() {
         if let Some(id) = c.anchor {
-            let g = hash(&["anki-id", &id.to_string()]);
+            let g = ShortHash::of(&["anki-id", &id.to_string()]);
             if let Some(k) = prev.iter().position(|e| e.guid == g) {
                 used[k] = true;
                 link[i] = Some(k);
@@ -319,8 +306,8 @@ fn link(group: &[Card], keys: &[Keys], prev: &[Entry], orphans: &mut Orphans) ->
                 continue;
             }
             let want = if by_back { backs[i] } else { fronts[i] };
-            if let Some(k) = (0..prev.len())
-                .find(|&k| !used[k] && if by_back { prev[k].back.as_str() } else { prev[k].front.as_str() } == want)
+            if let Some(k) =
+                (0..prev.len()).find(|&k| !used[k] && if by_back { prev[k].back } else { prev[k].front } == want)
             {
                 used[k] = true;
                 link[i] = Some(k);
@@ -349,7 +336,7 @@ fn link(group: &[Card], keys: &[Keys], prev: &[Entry], orphans: &mut Orphans) ->
     if prev.is_empty() {
         for (i, slot) in out.iter_mut().enumerate() {
             if slot.is_none() && group[i].anchor.is_none() {
-                *slot = orphans.take(fronts[i], backs[i], &empty).map(Linked::Orphan);
+                *slot = orphans.take(fronts[i], backs[i], empty).map(Linked::Orphan);
             }
         }
     }

@@ -2,6 +2,7 @@
 
 pub mod identity;
 pub mod notetypes;
+mod short_hash;
 
 use std::sync::LazyLock;
 
@@ -73,14 +74,14 @@ impl Card {
 
 /// Two cards with the same front in one deck: a warning at the second, naming the first.
 pub fn duplicates(cards: &[Card]) -> Vec<crate::diagnostics::Diagnostic> {
-    let mut first: std::collections::HashMap<(&str, &str, &str), &Card> =
+    let mut first: std::collections::HashMap<(&str, &str, identity::ShortHash), &Card> =
         std::collections::HashMap::with_capacity(cards.len());
     let mut diags = Vec::new();
     for card in cards {
         if card.keys.empty_front() {
             continue;
         }
-        match first.entry((card.deck.as_str(), card.type_name(), card.keys.front.as_str())) {
+        match first.entry((card.deck.as_str(), card.type_name(), card.keys.front)) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(card);
             }

@@ -331,11 +331,11 @@ impl NoteValues {
 /// two ways of splitting the same text into fields cannot look alike.
 fn signature(id: i64, mid: i64, card: &Card) -> Signature {
     let numbers = [id, mid, card.modified].map(i64::to_le_bytes).concat();
-    let mut parts: Vec<&[u8]> =
-        vec![&numbers, card.guid.as_bytes(), card.keys.content.as_bytes(), card.type_name().as_bytes()];
+    let content = card.keys.content.0.to_le_bytes();
+    let mut parts: Vec<&[u8]> = vec![&numbers, card.guid.as_bytes(), &content, card.type_name().as_bytes()];
     parts.push(NoteValues::sort_field(card).as_bytes());
     parts.extend(card.tags.iter().map(String::as_bytes));
-    if card.keys.content.is_empty() {
+    if card.keys.content == Default::default() {
         // A card that identity did not see: its fields themselves.
         parts.extend(card.fields.iter().map(String::as_bytes));
     }

@@ -1,0 +1,108 @@
+//! The short stable hashes cards are known by: a GUID, and what identity matches a card by (its
+//! front, back and content). Each is the first 64 bits of a SHA-256, held as a number and written
+//! as 16 hex digits, as the identity file has them.
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::{Digest, Sha256};
+
+/// A short stable hash: 16 hex digits in the identity file, a number in memory and in the build
+/// cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ShortHash(pub u64);
+
+impl ShortHash {
+    /// The hash of `parts`, each followed by a unit separator.
+    pub fn of(parts: &[&str]) -> ShortHash {
+        let mut h = Sha256::new();
+        for p in parts {
+            h.update(p.as_bytes());
+            h.update([0x1f]);
+        }
+        let digest = h.finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        ShortHash(u64::from_be_bytes(first))
+    }
+
+    /// Its 16 hex digits.
+    pub fn hex(self) -> String {
+        format!("{:016x}", self.0)
+    }
+
+    /// The hash written as `hex`, if it is 16 hex digits.
+    pub fn parse(hex: &str) -> Option<ShortHash> {
+        if hex.len() != 16 {
+            return None;
+        }
+        let mut n = 0u64;
+        for b in hex.bytes() {
+            let digit = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                b'A'..=b'F' => b - b'A' + 10,
+                _ => return None,
+            };
+            n = n << 4 | u64::from(digit);
+        }
+        Some(ShortHash(n))
+    }
+}
+
+impl std::fmt::Display for ShortHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+impl Serialize for ShortHash {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() { s.serialize_str(&self.hex()) } else { s.serialize_u64(self.0) }
+    }
+}
+
+impl<'de> Deserialize<'de> for ShortHash {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if d.is_human_readable() { d.deserialize_str(HexVisitor) } else { u64::deserialize(d).map(ShortHash) }
+    }
+}
+
+/// Reads 16 hex digits without copying them.
+struct HexVisitor;
+
+impl serde::de::Visitor<'_> for HexVisitor {
+    type Value = ShortHash;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("16 hex digits")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, hex: &str) -> Result<ShortHash, E> {
+        ShortHash::parse(hex).ok_or_else(|| E::custom(format!("`{hex}` is not 16 hex digits")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hash_is_written_and_read_as_16_hex_digits() {
+        let h = ShortHash::of(&["card", "a.md", "front"]);
+        assert_eq!(h.hex().len(), 16);
+        assert_eq!(ShortHash::parse(&h.hex()), Some(h));
+        let json = serde_json::to_string(&h).unwrap();
+        assert_eq!(json, format!("\"{}\"", h.hex()));
+        assert_eq!(serde_json::from_str::<ShortHash>(&json).unwrap(), h);
+        assert_eq!(postcard::from_bytes::<ShortHash>(&postcard::to_stdvec(&h).unwrap()).unwrap(), h);
+        for bad in ["", "123", "0123456789abcdeg", "0123456789abcdef0", "+123456789abcdef"] {
+            assert_eq!(ShortHash::parse(bad), None, "{bad}");
+            assert!(serde_json::from_str::<ShortHash>(&format!("\"{bad}\"")).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_first_eight_bytes_of_the_sha256_of_the_parts() {
+        // `printf 'a\x1f' | sha256sum` begins 69fc94c033d1f48c.
+        assert_eq!(ShortHash::of(&["a"]).hex(), "69fc94c033d1f48c");
+    }
+}

@@ -315,12 +315,12 @@ fn link(group: &[Card], keys: &[Keys], prev: &[Entry], orphans: &mut Orphans) ->
         }
     }
     // 4. The same place: after the same linked neighbour.
-    let neighbour_old = |k: usize, used: &[bool]| (0..k).rev().find(|&j| used[j]).map(|j| prev[j].guid.clone());
+    let neighbour_old = |k: usize, used: &[bool]| (0..k).rev().find(|&j| used[j]).map(|j| prev[j].guid);
     for i in 0..group.len() {
         if link[i].is_some() || group[i].anchor.is_some() {
             continue;
         }
-        let before = (0..i).rev().find_map(|j| link[j]).map(|k| prev[k].guid.clone());
+        let before = (0..i).rev().find_map(|j| link[j]).map(|k| prev[k].guid);
         let candidate = (0..prev.len()).find(|&k| !used[k] && neighbour_old(k, &used) == before);
         // Only when the place is unambiguous: the next card after it is linked too, or it is last.
         if let Some(k) = candidate {

@@ -185,7 +185,9 @@ impl Cache {
             return None;
         }
         let raw = self.read(slot)?;
-        Some((postcard::from_bytes(&raw).ok()?, raw))
+        let mut made: Made = postcard::from_bytes(&raw).ok()?;
+        crate::cards::share(&mut made.cards);
+        Some((made, raw))
     }
 
     /// The experiments' outcomes, by the hash of their spec ([`crate::experiments::spec_hash`]).

@@ -36,8 +36,8 @@ impl Changes {
         let now: HashSet<&str> = new.cards.iter().map(|k| k.guid.as_str()).collect();
         for k in &new.cards {
             match before.get(k.guid.as_str()) {
-                None => c.added.push((k.note.clone(), k.line)),
-                Some(m) if *m != k.modified => c.changed.push((k.note.clone(), k.line)),
+                None => c.added.push((k.note.to_string(), k.line)),
+                Some(m) if *m != k.modified => c.changed.push((k.note.to_string(), k.line)),
                 Some(_) => {}
             }
         }
@@ -45,7 +45,7 @@ impl Changes {
             .cards
             .iter()
             .filter(|k| !now.contains(k.guid.as_str()))
-            .map(|k| (k.note.clone(), k.guid.clone()))
+            .map(|k| (k.note.to_string(), k.guid.clone()))
             .collect();
         let was: BTreeMap<(&str, &str), bool> =
             old.claims.iter().map(|v| ((v.file.as_str(), v.text.as_str()), v.pass)).collect();

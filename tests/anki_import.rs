@@ -35,8 +35,12 @@ fn expected_counts(vault: &Path) -> (usize, usize, BTreeSet<String>) {
             math_at.insert((note.path.clone(), spec.line));
         }
     }
-    let with_math =
-        report.cards.iter().filter(|c| math_at.contains(&(c.note.clone(), c.line))).map(|c| c.guid.clone()).collect();
+    let with_math = report
+        .cards
+        .iter()
+        .filter(|c| math_at.contains(&(c.note.to_string(), c.line)))
+        .map(|c| c.guid.clone())
+        .collect();
     (report.cards.len(), cards, with_math)
 }
 

@@ -258,7 +258,7 @@ fn a_renamed_note_keeps_its_cards_and_breaks_links_to_the_old_name() {
     std::fs::rename(f.vault.join("Saddles.md"), f.vault.join("Strict saddles.md")).unwrap();
     let r = f.rebuild_and_compare("a renamed note");
     let moved = card_with(&r, "What escapes a strict saddle?").unwrap();
-    assert_eq!(moved.note, "Strict saddles.md");
+    assert_eq!(&*moved.note, "Strict saddles.md");
     assert_eq!(moved.guid, guid, "the card keeps its GUID through the rename");
     assert!(r.diagnostics.iter().any(|d| d.file == "Uses Hessian.md" && d.message.contains("`Saddles`")));
 }
@@ -381,6 +381,6 @@ fn a_type_inferred_from_several_notes_follows_a_change_to_any_of_them() {
     let r = f.rebuild_and_compare("a third note of the type");
     let a = card_with(&r, "Sattel").expect("A's card");
     assert_eq!(a.fields.len(), 4, "Word, Meaning, Example, Source: {:?}", a.fields);
-    assert_eq!(a.fields[2], "", "A has no example");
+    assert_eq!(&*a.fields[2], "", "A has no example");
     assert!(card_with(&r, "Hesse").unwrap().fields[2].contains("second derivatives"));
 }

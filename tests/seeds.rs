@@ -57,7 +57,7 @@ fn the_seeds_build_and_seed_001_gives_three_cards_with_display_math() {
         assert!(back.contains("\\kappa(H) = \\frac{|\\lambda_{max}|}{|\\lambda_{min}|} \\gg 1"), "{back}");
         assert!(!back.contains('$'));
         assert!(card.anchor.is_some(), "the <!--ID--> lines anchor identity");
-        assert_eq!(card.tags, ["mathematics", "WS2526"]);
+        assert_eq!(*card.tags, ["mathematics", "WS2526"]);
     }
     let txt = std::fs::read_to_string(out.join("cards.txt")).unwrap();
     assert_eq!(txt.lines().filter(|l| !l.starts_with('#') && l.contains("studygen Basic")).count(), 3);

@@ -118,13 +118,14 @@ pub(super) struct Outcome {
 /// from the cache).
 type Done = (Made, (Key, cache::Slot), bool);
 
-/// One note's step through the stage.
+/// One note's step through the stage. Nearly every note is `Made`, so that variant is not boxed.
+#[allow(clippy::large_enum_variant)]
 enum Step {
     /// Its cards, from the cache or built.
     Made(Made, (Key, cache::Slot), bool),
     /// Its parse, kept until every note is parsed: its cards are of a type whose fields come from
-    /// the whole vault's blocks of that type.
-    Deferred(Parse),
+    /// the whole vault's blocks of that type. (Boxed: a parse is large, and few notes defer.)
+    Deferred(Box<Parse>),
 }
 
 /// Every note's [`Made`]: from the cache when its entry still holds, built otherwise. A note is
@@ -144,17 +145,18 @@ pub(super) fn make(i: &Inputs<'_, '_>) -> anyhow::Result<Outcome> {
         .collect::<anyhow::Result<_>>()?;
 
     // The deferred notes, now that every block of their types is known.
-    let mut deferred: Vec<(usize, Parse)> = Vec::new();
-    let mut done: Vec<Option<Done>> = Vec::with_capacity(steps.len());
-    for (n, step) in steps.into_iter().enumerate() {
-        match step {
-            Step::Made(made, entry, built) => done.push(Some((made, entry, built))),
+    let mut deferred: Vec<(usize, Box<Parse>)> = Vec::new();
+    let mut done: Vec<Option<Done>> = steps
+        .into_iter()
+        .enumerate()
+        .map(|(n, step)| match step {
+            Step::Made(made, entry, built) => Some((made, entry, built)),
             Step::Deferred(parse) => {
                 deferred.push((n, parse));
-                done.push(None);
+                None
             }
-        }
-    }
+        })
+        .collect();
     let mut inferring: Vec<&mut Note> = deferred.iter_mut().filter_map(|(_, p)| p.0.as_mut()).collect();
     let (types, type_diagnostics) = notes::resolve_custom_types(&mut inferring, i.settings);
     for (n, parse) in &deferred {
@@ -183,7 +185,7 @@ fn step(i: &Inputs<'_, '_>, n: usize, spool: &dyn Fn(&[u8]) -> cache::Slot) -> a
         None => Cow::Owned(i.store.parse_apart(n)),
     };
     if parse.0.as_ref().is_some_and(notes::infers_types) {
-        return Ok(Step::Deferred(parse.into_owned()));
+        return Ok(Step::Deferred(Box::new(parse.into_owned())));
     }
     let (made, key) = build(i, n, &parse, literate)?;
     let place = if i.spool.is_some() && !literate { spool(&cache::encode(&made)) } else { spool(&[]) };

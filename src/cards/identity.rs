@@ -146,7 +146,7 @@ pub(crate) fn norm(text: &str) -> String {
 
 fn content_hash(card: &Card) -> ShortHash {
     let mut parts: Vec<&str> = vec![card.type_name()];
-    parts.extend(card.fields.iter().map(String::as_str));
+    parts.extend(card.fields.iter().map(|f| &**f));
     parts.push("\u{1e}");
     parts.extend(card.tags.iter().map(String::as_str));
     ShortHash::of(&parts)
@@ -162,7 +162,7 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
     let mut orphans = Orphans::new(lock, present);
     // Every GUID given so far, with the note (by its place in `paths`) and line that has it.
     let mut taken: HashMap<ShortHash, (usize, usize)> = HashMap::with_capacity(cards.len());
-    let mut paths: Vec<String> = Vec::new();
+    let mut paths: Vec<std::sync::Arc<str>> = Vec::new();
     let mut new_lock = Lock { version: 1, ..Lock::default() };
     let keys: Vec<Keys> = cards.iter_mut().map(|c| std::mem::take(&mut c.keys)).collect();
 
@@ -172,7 +172,7 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
         let end = start + cards[start..].iter().take_while(|c| c.note == path).count();
         let group = &mut cards[start..end];
         let group_keys = &keys[start..end];
-        let prev: &[Entry] = lock.notes.get(&path).map_or(&[], Vec::as_slice);
+        let prev: &[Entry] = lock.notes.get(&*path).map_or(&[], Vec::as_slice);
         let links = link(group, group_keys, prev, &mut orphans);
         let mut entries = Vec::with_capacity(group.len());
         for ((card, linked), k) in group.iter_mut().zip(&links).zip(group_keys) {
@@ -187,7 +187,7 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
             };
             if let Some(&(note, line)) = taken.get(&guid) {
                 if let Some(id) = card.anchor {
-                    let file = paths.get(note).map_or(path.as_str(), String::as_str);
+                    let file = paths.get(note).map_or(&*path, |p| &**p);
                     diags.push(
                         Diagnostic::error(
                             Code::IdDuplicate,
@@ -216,7 +216,7 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
             card.keys = *k;
         }
         paths.push(path.clone());
-        new_lock.notes.insert(path, entries);
+        new_lock.notes.insert(path.to_string(), entries);
         start = end;
     }
     new_lock.gone = gone(lock, |guid| taken.contains_key(&guid), now);
@@ -351,9 +351,9 @@ mod tests {
     fn card(note: &str, front: &str, back: &str) -> Card {
         Card {
             kind: NoteKind::Basic,
-            fields: vec![front.to_owned(), back.to_owned(), note.to_owned()],
+            fields: vec![front.into(), back.into(), note.into()],
             deck: "D".into(),
-            tags: vec![],
+            tags: Default::default(),
             media: vec![],
             note: note.into(),
             line: 1,
@@ -369,7 +369,7 @@ mod tests {
     }
 
     fn run(cards: &mut [Card], lock: &Lock, now: i64) -> Lock {
-        let present = cards.iter().map(|c| c.note.clone()).collect();
+        let present = cards.iter().map(|c| c.note.to_string()).collect();
         let (l, d) = assign(cards, &present, lock, now);
         assert!(d.is_empty(), "{d:?}");
         l
@@ -438,7 +438,7 @@ mod tests {
         let mut cards = vec![card("a.md", "q", "1"), card("b.md", "r", "2")];
         cards[0].anchor = Some(7);
         cards[1].anchor = Some(7);
-        let present = cards.iter().map(|c| c.note.clone()).collect();
+        let present = cards.iter().map(|c| c.note.to_string()).collect();
         let (_, d) = assign(&mut cards, &present, &Lock::default(), 1);
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("duplicate card id 7"));

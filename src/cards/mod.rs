@@ -13,21 +13,24 @@ use crate::markdown::{self, Resolve, Style};
 use crate::notes::{self, Note, NoteKind};
 use crate::templates::Templates;
 
+/// A field's HTML, shared where cards have the same (the `Source` field of a note's cards).
+pub type Field = std::sync::Arc<str>;
+
 /// A card ready for output: one Anki note.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Card {
     /// Its kind, which picks the note type.
     pub kind: NoteKind,
-    /// Field HTML in the note type's order, `Source` last.
-    pub fields: Vec<String>,
-    /// The full deck name (`A::B`).
-    pub deck: String,
-    /// Anki tags.
-    pub tags: Vec<String>,
+    /// Field HTML in the note type's order, `Source` last (shared by the note's cards).
+    pub fields: Vec<Field>,
+    /// The full deck name (`A::B`), shared by the note's cards.
+    pub deck: std::sync::Arc<str>,
+    /// Anki tags: the note's, shared by its cards, unless the card adds its own.
+    pub tags: std::sync::Arc<[String]>,
     /// Packed media the fields use.
     pub media: Vec<String>,
-    /// The note it came from (vault-relative path).
-    pub note: String,
+    /// The note it came from (vault-relative path), shared by the note's cards.
+    pub note: std::sync::Arc<str>,
     /// The 1-based line it starts on.
     pub line: usize,
     /// `<!--ID: n-->`, if the card has one.
@@ -72,6 +75,28 @@ impl Card {
     }
 }
 
+/// Makes the cards of one note share what they have alike (path, deck, tags, `Source`), as
+/// [`render`] makes them: cards decoded from the build cache each hold their own copy.
+pub fn share(cards: &mut [Card]) {
+    let Some((first, rest)) = cards.split_first_mut() else { return };
+    for card in rest {
+        if card.note == first.note {
+            card.note = first.note.clone();
+        }
+        if card.deck == first.deck {
+            card.deck = first.deck.clone();
+        }
+        if card.tags == first.tags {
+            card.tags = first.tags.clone();
+        }
+        if let (Some(mine), Some(theirs)) = (card.fields.last_mut(), first.fields.last())
+            && mine == theirs
+        {
+            *mine = theirs.clone();
+        }
+    }
+}
+
 /// Two cards with the same front in one deck: a warning at the second, naming the first.
 pub fn duplicates(cards: &[Card]) -> Vec<crate::diagnostics::Diagnostic> {
     let mut first: std::collections::HashMap<(&str, &str, identity::ShortHash), &Card> =
@@ -81,7 +106,7 @@ pub fn duplicates(cards: &[Card]) -> Vec<crate::diagnostics::Diagnostic> {
         if card.keys.empty_front() {
             continue;
         }
-        match first.entry((card.deck.as_str(), card.type_name(), card.keys.front)) {
+        match first.entry((&*card.deck, card.type_name(), card.keys.front)) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(card);
             }
@@ -108,8 +133,13 @@ pub fn duplicates(cards: &[Card]) -> Vec<crate::diagnostics::Diagnostic> {
 /// Renders every card of `note`.
 pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow::Result<Vec<Card>> {
     let url = markdown::obsidian_url(vault.vault_name(), note.obsidian_path.trim_end_matches(".md"));
-    let source = templates.source(&note.path, &url)?;
+    let source: Field = templates.source(&note.path, &url)?.into();
     let mut cards = Vec::with_capacity(note.cards.len());
+    let mut note_tags = note.tags.clone();
+    notes::dedup_keep_order(&mut note_tags);
+    let note_tags: std::sync::Arc<[String]> = note_tags.into();
+    let (deck, path): (std::sync::Arc<str>, std::sync::Arc<str>) =
+        (note.deck.as_str().into(), note.path.as_str().into());
     for spec in &note.cards {
         let style = Style { cloze: spec.kind == NoteKind::Cloze };
         let mut fields = Vec::with_capacity(spec.fields.len() + 1);
@@ -129,13 +159,18 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
             // Math inside a field with deletions keeps `}}` apart, so Anki's cloze parser does not end early.
             let style = Style { cloze: style.cloze && crate::notes::syntax::has_cloze(md) };
             let r = markdown::render(md, style, vault);
-            fields.push(r.html);
+            fields.push(Field::from(r.html));
             media.extend(r.media);
         }
         fields.push(source.clone());
-        let mut tags = note.tags.clone();
-        tags.extend(spec.tags.iter().map(|t| notes::anki_tag(t)));
-        notes::dedup_keep_order(&mut tags);
+        let tags = if spec.tags.is_empty() {
+            note_tags.clone()
+        } else {
+            let mut tags = note.tags.clone();
+            tags.extend(spec.tags.iter().map(|t| notes::anki_tag(t)));
+            notes::dedup_keep_order(&mut tags);
+            tags.into()
+        };
         media.sort();
         media.dedup();
         let (front, back) =
@@ -143,10 +178,10 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
         let card = Card {
             kind: spec.kind,
             fields,
-            deck: note.deck.clone(),
+            deck: deck.clone(),
             tags,
             media,
-            note: note.path.clone(),
+            note: path.clone(),
             line: spec.line,
             anchor: spec.anchor,
             front_src: front.to_owned(),
@@ -159,4 +194,44 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
         cards.push(card.with_keys(front, back));
     }
     Ok(cards)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn card(front: &str, source: &str, tags: &[&str]) -> Card {
+        Card {
+            kind: NoteKind::Basic,
+            fields: vec![front.into(), "back".into(), source.into()],
+            deck: "D".into(),
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            media: vec![],
+            note: "a.md".into(),
+            line: 1,
+            anchor: None,
+            front_src: front.into(),
+            keys: identity::Keys::default(),
+            guid: String::new(),
+            modified: 0,
+            custom: None,
+            syntax: crate::notes::Syntax::Block,
+        }
+    }
+
+    #[test]
+    fn the_cards_of_a_note_share_what_they_have_alike() {
+        let mut cards = vec![card("q1", "src", &["t"]), card("q2", "src", &["t"]), card("q3", "src", &["t", "u"])];
+        let before = cards.clone();
+        share(&mut cards);
+        assert_eq!(cards, before, "sharing changes no value");
+        let (a, b, c) = (&cards[0], &cards[1], &cards[2]);
+        assert!(Arc::ptr_eq(&a.fields[2], &b.fields[2]) && Arc::ptr_eq(&a.fields[2], &c.fields[2]));
+        assert!(Arc::ptr_eq(&a.note, &c.note) && Arc::ptr_eq(&a.deck, &c.deck));
+        assert!(Arc::ptr_eq(&a.tags, &b.tags));
+        assert!(!Arc::ptr_eq(&a.tags, &c.tags), "other tags are not shared");
+        assert!(!Arc::ptr_eq(&a.fields[0], &b.fields[0]));
+    }
 }

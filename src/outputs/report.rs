@@ -109,7 +109,7 @@ impl<'a> ByNote<'a> {
     fn new(i: &Inputs<'a>) -> Self {
         let mut by = ByNote { cards: HashMap::new(), claims: HashMap::new(), diagnostics: HashMap::new() };
         for c in i.cards {
-            by.cards.entry(c.note.as_str()).or_default().push(c);
+            by.cards.entry(&*c.note).or_default().push(c);
         }
         for c in i.claims {
             by.claims.entry(c.file.as_str()).or_default().push(c);
@@ -173,7 +173,7 @@ fn note_section(i: &Inputs<'_>, by: &ByNote<'_>, n: &Note) -> String {
         .map(|c| {
             format!(
                 "<div class=\"preview\"><div class=\"q\">{}</div><div class=\"a\">{}</div><div class=\"where\">{}:{}</div></div>",
-                cloze(c.fields.first().map_or("", String::as_str)),
+                cloze(c.fields.first().map_or("", |f| &**f)),
                 c.fields.get(1).map_or(String::new(), |f| cloze(f)),
                 escape(&c.note),
                 c.line

@@ -20,7 +20,7 @@ pub fn write(mut out: impl std::io::Write, cards: &[Card], models: &[Model]) -> 
         write_field(&mut out, &card.deck)?;
         for i in 0..n_fields {
             out.write_all(b"\t")?;
-            write_field(&mut out, card.fields.get(i).map_or("", String::as_str))?;
+            write_field(&mut out, card.fields.get(i).map_or("", |f| &**f))?;
         }
         out.write_all(b"\t")?;
         tags.clear();

@@ -107,7 +107,7 @@ impl<'a> Rows<'a> {
             } else {
                 (0..u32::try_from(nt.templates.len())?).collect()
             };
-            let did = *deck_ids.entry(card.deck.as_str()).or_insert_with(|| stable_id("deck", &card.deck));
+            let did = *deck_ids.entry(&*card.deck).or_insert_with(|| stable_id("deck", &card.deck));
             for ord in ords {
                 // Card ids follow their note's id; `unique` steps past any taken one.
                 let id = unique(&mut ids, nid + 1_000_000_000_000 + i64::from(ord));
@@ -119,7 +119,7 @@ impl<'a> Rows<'a> {
         notes.sort_unstable_by_key(|r| r.id);
         card_rows.sort_unstable_by_key(|r| r.id);
 
-        let names: HashSet<&str> = cards.iter().map(|c| c.deck.as_str()).collect();
+        let names: HashSet<&str> = cards.iter().map(|c| &*c.deck).collect();
         let decks: BTreeSet<String> = names.into_iter().flat_map(ancestors).collect();
         let first_deck = cards.first().map_or(1, |c| stable_id("deck", &c.deck));
         let col = [
@@ -302,7 +302,7 @@ impl NoteValues {
         self.tags.clear();
         if !card.tags.is_empty() {
             self.tags.push(' ');
-            for t in &card.tags {
+            for t in card.tags.iter() {
                 self.tags.push_str(t);
                 self.tags.push(' ');
             }
@@ -317,7 +317,7 @@ impl NoteValues {
     }
 
     fn sort_field(card: &Card) -> &str {
-        card.fields.first().map_or("", String::as_str)
+        card.fields.first().map_or("", |f| &**f)
     }
 
     fn insert(&self, stmt: &mut rusqlite::Statement<'_>, row: &NoteRow<'_>) -> rusqlite::Result<usize> {
@@ -337,7 +337,7 @@ fn signature(id: i64, mid: i64, card: &Card) -> Signature {
     parts.extend(card.tags.iter().map(String::as_bytes));
     if card.keys.content == Default::default() {
         // A card that identity did not see: its fields themselves.
-        parts.extend(card.fields.iter().map(String::as_bytes));
+        parts.extend(card.fields.iter().map(|f| f.as_bytes()));
     }
     let full = crate::cache::digest(parts);
     let mut short = [0; 16];

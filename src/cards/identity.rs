@@ -117,12 +117,20 @@ pub struct Keys {
     pub back: ShortHash,
     /// Of everything Anki stores for the note: its type, fields and tags.
     pub content: ShortHash,
+    /// Of its first field (Anki's sort field) and its tags, which the deck's collection tells a
+    /// changed row by, besides `content`.
+    pub row: ShortHash,
 }
 
 impl Keys {
     /// The keys of a card whose front and back were written `front` and `back`.
     pub fn of(card: &Card, front: &str, back: &str) -> Keys {
-        Keys { front: ShortHash::of(&[&norm(front)]), back: ShortHash::of(&[&norm(back)]), content: content_hash(card) }
+        Keys {
+            front: ShortHash::of(&[&norm(front)]),
+            back: ShortHash::of(&[&norm(back)]),
+            content: content_hash(card),
+            row: row_hash(card),
+        }
     }
 
     /// Whether the front is empty (white space only).
@@ -148,6 +156,12 @@ fn content_hash(card: &Card) -> ShortHash {
     let mut parts: Vec<&str> = vec![card.type_name()];
     parts.extend(card.fields.iter().map(|f| &**f));
     parts.push("\u{1e}");
+    parts.extend(card.tags.iter().map(String::as_str));
+    ShortHash::of(&parts)
+}
+
+fn row_hash(card: &Card) -> ShortHash {
+    let mut parts: Vec<&str> = vec![card.fields.first().map_or("", |f| &**f), "\u{1e}"];
     parts.extend(card.tags.iter().map(String::as_str));
     ShortHash::of(&parts)
 }

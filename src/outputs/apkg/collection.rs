@@ -326,18 +326,18 @@ impl NoteValues {
     }
 }
 
-/// A note row's signature. Its fields and tags are covered by the card's content hash (from
-/// identity, which hashes them anyway); the sort field and the tags are hashed again, so that
-/// two ways of splitting the same text into fields cannot look alike.
+/// A note row's signature. Its fields and tags are covered by the card's content hash, and its
+/// sort field and tags by the card's row hash (both made with the card, see
+/// [`crate::cards::identity::Keys`]), so that two ways of splitting the same text into fields
+/// cannot look alike.
 fn signature(id: i64, mid: i64, card: &Card) -> Signature {
     let numbers = [id, mid, card.modified].map(i64::to_le_bytes).concat();
-    let content = card.keys.content.0.to_le_bytes();
-    let mut parts: Vec<&[u8]> = vec![&numbers, card.guid.as_bytes(), &content, card.type_name().as_bytes()];
-    parts.push(NoteValues::sort_field(card).as_bytes());
-    parts.extend(card.tags.iter().map(String::as_bytes));
-    if card.keys.content == Default::default() {
-        // A card that identity did not see: its fields themselves.
+    let hashes = [card.keys.content.0, card.keys.row.0].map(u64::to_le_bytes).concat();
+    let mut parts: Vec<&[u8]> = vec![&numbers, card.guid.as_bytes(), &hashes, card.type_name().as_bytes()];
+    if card.keys.content == Default::default() || card.keys.row == Default::default() {
+        // A card made without its keys: its fields and tags themselves.
         parts.extend(card.fields.iter().map(|f| f.as_bytes()));
+        parts.extend(card.tags.iter().map(String::as_bytes));
     }
     let full = crate::cache::digest(parts);
     let mut short = [0; 16];

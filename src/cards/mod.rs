@@ -75,28 +75,6 @@ impl Card {
     }
 }
 
-/// Makes the cards of one note share what they have alike (path, deck, tags, `Source`), as
-/// [`render`] makes them: cards decoded from the build cache each hold their own copy.
-pub fn share(cards: &mut [Card]) {
-    let Some((first, rest)) = cards.split_first_mut() else { return };
-    for card in rest {
-        if card.note == first.note {
-            card.note = first.note.clone();
-        }
-        if card.deck == first.deck {
-            card.deck = first.deck.clone();
-        }
-        if card.tags == first.tags {
-            card.tags = first.tags.clone();
-        }
-        if let (Some(mine), Some(theirs)) = (card.fields.last_mut(), first.fields.last())
-            && mine == theirs
-        {
-            *mine = theirs.clone();
-        }
-    }
-}
-
 /// Two cards with the same front in one deck: a warning at the second, naming the first.
 pub fn duplicates(cards: &[Card]) -> Vec<crate::diagnostics::Diagnostic> {
     let mut first: std::collections::HashMap<(&str, &str, identity::ShortHash), &Card> =
@@ -194,44 +172,4 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
         cards.push(card.with_keys(front, back));
     }
     Ok(cards)
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use super::*;
-
-    fn card(front: &str, source: &str, tags: &[&str]) -> Card {
-        Card {
-            kind: NoteKind::Basic,
-            fields: vec![front.into(), "back".into(), source.into()],
-            deck: "D".into(),
-            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
-            media: vec![],
-            note: "a.md".into(),
-            line: 1,
-            anchor: None,
-            front_src: front.into(),
-            keys: identity::Keys::default(),
-            guid: String::new(),
-            modified: 0,
-            custom: None,
-            syntax: crate::notes::Syntax::Block,
-        }
-    }
-
-    #[test]
-    fn the_cards_of_a_note_share_what_they_have_alike() {
-        let mut cards = vec![card("q1", "src", &["t"]), card("q2", "src", &["t"]), card("q3", "src", &["t", "u"])];
-        let before = cards.clone();
-        share(&mut cards);
-        assert_eq!(cards, before, "sharing changes no value");
-        let (a, b, c) = (&cards[0], &cards[1], &cards[2]);
-        assert!(Arc::ptr_eq(&a.fields[2], &b.fields[2]) && Arc::ptr_eq(&a.fields[2], &c.fields[2]));
-        assert!(Arc::ptr_eq(&a.note, &c.note) && Arc::ptr_eq(&a.deck, &c.deck));
-        assert!(Arc::ptr_eq(&a.tags, &b.tags));
-        assert!(!Arc::ptr_eq(&a.tags, &c.tags), "other tags are not shared");
-        assert!(!Arc::ptr_eq(&a.fields[0], &b.fields[0]));
-    }
 }

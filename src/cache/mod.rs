@@ -30,6 +30,8 @@ use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::Mutex;
 
+mod wire;
+
 use serde::{Deserialize, Serialize};
 
 use crate::cards::Card;
@@ -41,7 +43,7 @@ use crate::vault::Stamp;
 pub const FILE: &str = ".studygen-cache";
 
 /// The first bytes of the file: its format, with a version.
-const MAGIC: &[u8; 16] = b"studygen-cache\x00\x04";
+const MAGIC: &[u8; 16] = b"studygen-cache\x00\x05";
 
 /// The largest cache file read: a cache is about 1.2 times the size of the vault's notes.
 const MAX_FILE: u64 = 16 << 30;
@@ -83,6 +85,7 @@ pub struct Key {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Made {
     /// Its cards, rendered, before note types and identity.
+    #[serde(with = "wire")]
     pub cards: Vec<Card>,
     /// Its own diagnostics: parsing, cards, links.
     pub diagnostics: Vec<Diagnostic>,
@@ -185,9 +188,7 @@ impl Cache {
             return None;
         }
         let raw = self.read(slot)?;
-        let mut made: Made = postcard::from_bytes(&raw).ok()?;
-        crate::cards::share(&mut made.cards);
-        Some((made, raw))
+        Some((postcard::from_bytes(&raw).ok()?, raw))
     }
 
     /// The experiments' outcomes, by the hash of their spec ([`crate::experiments::spec_hash`]).

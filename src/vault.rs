@@ -256,11 +256,11 @@ pub fn scan(root: &Path) -> Result<Listing, VaultError> {
         Ok(m) if !m.is_dir() => return Err(VaultError::NotAFolder(root.to_owned())),
         Ok(_) => {}
     }
-    let mut md = Vec::new();
-    let mut attachments: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut unreadable = Vec::new();
-    let walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter();
-    for entry in walker.filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) {
+    // The root's entries in order, each top-level folder walked on its own, in parallel; joined
+    // in the root's order, the files come in the order one walk would give.
+    let mut parts: Vec<Part> = Vec::new();
+    let top = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().max_depth(1);
+    for entry in top.into_iter().filter_entry(|e| e.depth() == 0 || !hidden(e)) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) if e.depth() == 0 => {
@@ -270,23 +270,87 @@ pub fn scan(root: &Path) -> Result<Listing, VaultError> {
                 });
             }
             Err(e) => {
-                let rel = e.path().map_or_else(String::new, |p| relative(root, p));
-                unreadable.push(unreadable_at(&rel, &e.to_string()));
+                let mut found = Found::default();
+                found.unreadable_walk(root, &e);
+                parts.push(Part::Found(found));
                 continue;
             }
         };
+        if entry.depth() == 1 && entry.file_type().is_dir() {
+            parts.push(Part::Folder(entry.into_path()));
+        } else if entry.depth() == 1 {
+            let mut found = Found::default();
+            found.add(root, entry);
+            parts.push(Part::Found(found));
+        }
+    }
+    let found: Vec<Found> = parts
+        .into_par_iter()
+        .map(|part| match part {
+            Part::Found(found) => found,
+            Part::Folder(folder) => {
+                let mut found = Found::default();
+                let walker = walkdir::WalkDir::new(folder).follow_links(false).sort_by_file_name().min_depth(1);
+                for entry in walker.into_iter().filter_entry(|e| !hidden(e)) {
+                    match entry {
+                        Ok(e) => found.add(root, e),
+                        Err(e) => found.unreadable_walk(root, &e),
+                    }
+                }
+                found
+            }
+        })
+        .collect();
+    let (mut md, mut attachments, mut unreadable) = (Vec::new(), BTreeMap::<String, Vec<String>>::new(), Vec::new());
+    for f in found {
+        md.extend(f.md);
+        unreadable.extend(f.unreadable);
+        for (name, paths) in f.attachments {
+            attachments.entry(name).or_default().extend(paths);
+        }
+    }
+    Ok(Listing { root: root.to_owned(), notes: md, attachments, unreadable, listed })
+}
+
+/// A top-level entry of the vault: a file (or what could not be read of it), or a folder to walk.
+enum Part {
+    Found(Found),
+    Folder(PathBuf),
+}
+
+/// Whether a file or folder is hidden (its name starts with `.`): not part of the vault.
+fn hidden(entry: &walkdir::DirEntry) -> bool {
+    entry.file_name().to_string_lossy().starts_with('.')
+}
+
+/// What a walk over part of a vault found.
+#[derive(Default)]
+struct Found {
+    md: Vec<(String, PathBuf, Stamp)>,
+    attachments: BTreeMap<String, Vec<String>>,
+    unreadable: Vec<crate::diagnostics::Diagnostic>,
+}
+
+impl Found {
+    /// A file the walk found: a note, or an attachment.
+    fn add(&mut self, root: &Path, entry: walkdir::DirEntry) {
         if !entry.file_type().is_file() {
-            continue;
+            return;
         }
         let rel = relative(root, entry.path());
         if rel.to_ascii_lowercase().ends_with(".md") {
             let stamp = entry.metadata().map(|m| stamp(&m)).unwrap_or_default();
-            md.push((rel, entry.into_path(), stamp));
+            self.md.push((rel, entry.into_path(), stamp));
         } else {
-            attachments.entry(file_name(&rel).to_lowercase()).or_default().push(rel);
+            self.attachments.entry(file_name(&rel).to_lowercase()).or_default().push(rel);
         }
     }
-    Ok(Listing { root: root.to_owned(), notes: md, attachments, unreadable, listed })
+
+    /// A file or folder the walk could not read.
+    fn unreadable_walk(&mut self, root: &Path, e: &walkdir::Error) {
+        let rel = e.path().map_or_else(String::new, |p| relative(root, p));
+        self.unreadable.push(unreadable_at(&rel, &e.to_string()));
+    }
 }
 
 impl Listing {
@@ -360,6 +424,30 @@ mod tests {
         assert_eq!(names, ["a.md", "sub/b.MD"]);
         assert_eq!(v.attachment("fig.PNG"), Some("sub/img/Fig.png"));
         assert!(v.attachment("nope.png").is_none());
+    }
+
+    #[test]
+    fn the_listing_is_in_one_walks_order_though_folders_are_walked_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for rel in ["a.md", "b/x.md", "b/.h/y.md", "b/c/z.md", "c.md", "d/w.md", "d/pic.png", "e.png", "f/pic.png"] {
+            std::fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
+            std::fs::write(root.join(rel), rel).unwrap();
+        }
+        // What a single walk over the whole vault gives, sorted by name at every level.
+        let mut one_walk = Vec::new();
+        let walker = walkdir::WalkDir::new(root).sort_by_file_name().into_iter();
+        for e in walker.filter_entry(|e| e.depth() == 0 || !hidden(e)).flatten() {
+            if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") {
+                one_walk.push(relative(root, e.path()));
+            }
+        }
+        let listing = scan(root).unwrap();
+        let names: Vec<&str> = listing.notes.iter().map(|(rel, _, _)| rel.as_str()).collect();
+        assert_eq!(names, ["a.md", "b/c/z.md", "b/x.md", "c.md", "d/w.md"]);
+        assert_eq!(names, one_walk.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(listing.attachments["pic.png"], ["d/pic.png", "f/pic.png"], "in walk order");
+        assert_eq!(listing.attachments["e.png"], ["e.png"]);
     }
 
     #[test]

@@ -252,6 +252,25 @@ fn a_deleted_attachment_is_reported_and_unpacked() {
 }
 
 #[test]
+fn an_identity_file_changed_by_hand_is_read_not_the_cache_copy() {
+    let f = Fixture::new();
+    // The cache keeps a copy of the state it wrote, used while the file is unchanged: a GUID
+    // changed in the file (a merge, a hand edit) must win over that copy.
+    let path = f.state.join("identity.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let guid = card_with(&f.first, "Filler question 4").unwrap().guid.clone();
+    assert_eq!(text.matches(&guid).count(), 1);
+    std::fs::write(&path, text.replace(&guid, "0123456789abcdef")).unwrap();
+    f.edit("Filler/1.md", "answer 1", "answer one");
+    let r = f.rebuild_and_compare("an identity file changed by hand");
+    assert_eq!(card_with(&r, "Filler question 4").unwrap().guid, "0123456789abcdef");
+    // Unchanged since, the file is taken from the cache's copy, and agrees with it.
+    f.edit("Filler/1.md", "answer one", "answer 1");
+    let r = f.rebuild_and_compare("the same identity file");
+    assert_eq!(card_with(&r, "Filler question 4").unwrap().guid, "0123456789abcdef");
+}
+
+#[test]
 fn a_renamed_note_keeps_its_cards_and_breaks_links_to_the_old_name() {
     let f = Fixture::new();
     let guid = card_with(&f.first, "What escapes a strict saddle?").unwrap().guid.clone();

@@ -260,7 +260,8 @@ fn run_loaded(
             record::stamps(&global, notes, vault.listed)
         })
         .filter(|_| vault.stamps.len() == vault.notes.len());
-    let fingerprint = opts.out.as_ref().map(|_| record::fingerprint(&inputs, &state));
+    let print = opts.out.as_ref().and_then(|_| state.print());
+    let fingerprint = opts.out.as_ref().map(|_| record::fingerprint(&inputs, print.as_ref()));
     if let (Some(out), Some(fp)) = (&opts.out, &fingerprint)
         && !opts.forget_orphans
         && let Some(report) = record::unchanged(out, |r| r.fingerprint == *fp)
@@ -276,7 +277,11 @@ fn run_loaded(
     }
     let templates = Templates::load(&vault.root)?;
     let set_out = cache_folder(opts);
-    let lock = state.load()?;
+    // The previous build left the state it wrote in the cache too, by the hash of the file.
+    let lock = match print.as_ref().and_then(|p| cache.state(&p.digest)) {
+        Some(lock) => lock,
+        None => state.load()?,
+    };
     let mut report = Report { notes: vault.notes.len(), ..Report::default() };
     report.diagnostics.extend(vault.unreadable.iter().cloned());
     let (settings, diags) = settings::load(&vault.root);

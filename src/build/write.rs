@@ -86,9 +86,12 @@ pub(super) fn write_outputs(
     media.sort();
     media.dedup_by(|a, b| a.name == b.name);
     let apkg_path = staging.path(&apkg_name);
-    // The package, the text export, the cache and the identity state are independent: the
-    // package on one core, the rest on the other. All of them are written before the commit.
-    let (apkg, (saved, (txt, cached))) = rayon::join(
+    // The state as the next build finds it: in the vault (or --state), or in the output set.
+    let state_now = state::Place::new(&vault.root, opts.state.as_deref(), Some(&staging.path("")));
+    // The package and the text export are independent of the rest: the package on one core, the
+    // text, the identity state and the cache (which keeps a copy of that state) on the other.
+    // All of them are written before the commit.
+    let (apkg, (saved, txt)) = rayon::join(
         || {
             let keep = apkg::Keep { old: out, new: &staging.path("") };
             apkg::write(&apkg_path, &report.cards, w.models, &media, w.templates, opts.now, Some(keep))
@@ -104,33 +107,31 @@ pub(super) fn write_outputs(
                     if saved.0 {
                         staging.stream(state::IN_OUT, |out| new_lock.write_json(out))?;
                     }
-                    Ok::<_, anyhow::Error>(saved.1)
+                    let print = state_now.print();
+                    let cached = match w.cache.lock().ok().and_then(|mut c| c.take()) {
+                        Some(next) => {
+                            let path = staging.path(cache::FILE);
+                            let state = print.as_ref().map(|p| (&p.digest, &new_lock));
+                            next.write_to(&path, state).with_context(|| format!("cannot write `{}`", path.display()))
+                        }
+                        None => Ok(()),
+                    };
+                    Ok::<_, anyhow::Error>((saved.1, print, cached))
                 },
-                || {
-                    rayon::join(
-                        || staging.stream("cards.txt", |f| outputs::text::write(f, &report.cards, w.models)),
-                        || match w.cache.lock().ok().and_then(|mut c| c.take()) {
-                            Some(next) => {
-                                let path = staging.path(cache::FILE);
-                                next.write_to(&path).with_context(|| format!("cannot write `{}`", path.display()))
-                            }
-                            None => Ok(()),
-                        },
-                    )
-                },
+                || staging.stream("cards.txt", |f| outputs::text::write(f, &report.cards, w.models)),
             )
         },
     );
-    report.diagnostics.extend(saved?);
+    let (saved, print, cached) = saved?;
+    report.diagnostics.extend(saved);
     report.deck = apkg?;
     txt?;
     cached?;
     finish_diagnostics(vault, &mut report.diagnostics);
     report.card_count = report.cards.len();
     // The record is written last, and fingerprints the state as it now is.
-    let state_now = state::Place::new(&vault.root, opts.state.as_deref(), Some(&staging.path("")));
     let record = record::Record {
-        fingerprint: record::fingerprint(w.inputs, &state_now),
+        fingerprint: record::fingerprint(w.inputs, print.as_ref()),
         quick: w.stamps.map(|s| record::quick_fingerprint(s, &state_now)).unwrap_or_default(),
         report: std::mem::take(report),
         files: record::list(&staging.path("")),

@@ -35,6 +35,7 @@ mod wire;
 use serde::{Deserialize, Serialize};
 
 use crate::cards::Card;
+use crate::cards::identity::Lock;
 use crate::diagnostics::Diagnostic;
 use crate::lints::NoteLinks;
 use crate::vault::Stamp;
@@ -43,7 +44,7 @@ use crate::vault::Stamp;
 pub const FILE: &str = ".studygen-cache";
 
 /// The first bytes of the file: its format, with a version.
-const MAGIC: &[u8; 16] = b"studygen-cache\x00\x05";
+const MAGIC: &[u8; 16] = b"studygen-cache\x00\x06";
 
 /// The largest cache file read: a cache is about 1.2 times the size of the vault's notes.
 const MAX_FILE: u64 = 16 << 30;
@@ -112,6 +113,8 @@ struct Index {
     notes: Vec<(Key, Slot)>,
     /// Every experiment's spec hash, and where its outcome is.
     experiments: Vec<(Digest, Slot)>,
+    /// The identity state the build left, by the SHA-256 of its file's bytes, and where it is.
+    state: Option<(Digest, Slot)>,
 }
 
 /// A loaded cache: every entry's key, and where its [`Made`] is in the file, read when asked
@@ -121,6 +124,7 @@ pub struct Cache {
     file: Option<std::fs::File>,
     entries: HashMap<String, (Key, Slot)>,
     outcomes: Vec<(Digest, Slot)>,
+    state: Option<(Digest, Slot)>,
 }
 
 impl Cache {
@@ -156,11 +160,14 @@ impl Cache {
         }
         let inside =
             |s: &Slot| s.start >= MAGIC.len() as u64 && s.start.checked_add(s.len).is_some_and(|e| e <= index_at);
-        if !index.notes.iter().all(|(_, s)| inside(s)) || !index.experiments.iter().all(|(_, s)| inside(s)) {
+        if !index.notes.iter().all(|(_, s)| inside(s))
+            || !index.experiments.iter().all(|(_, s)| inside(s))
+            || !index.state.iter().all(|(_, s)| inside(s))
+        {
             return None;
         }
         let entries = index.notes.into_iter().map(|(key, slot)| (key.path.clone(), (key, slot))).collect();
-        Some(Cache { file: Some(file), entries, outcomes: index.experiments })
+        Some(Cache { file: Some(file), entries, outcomes: index.experiments, state: index.state })
     }
 
     /// The bytes of `slot`, if they are still those written there.
@@ -191,6 +198,14 @@ impl Cache {
         Some((postcard::from_bytes(&raw).ok()?, raw))
     }
 
+    /// The identity state in a file whose bytes hash to `digest`, as the build that wrote both
+    /// left it: decoding it is much quicker than parsing the file's JSON.
+    pub fn state(&self, digest: &Digest) -> Option<Lock> {
+        let (_, slot) = self.state.as_ref().filter(|(d, _)| d == digest)?;
+        let state: StateWire<'_> = postcard::from_bytes(&self.read(slot)?).ok()?;
+        Some(Lock { version: state.version, notes: state.notes.into_owned(), gone: state.gone.into_owned() })
+    }
+
     /// The experiments' outcomes, by the hash of their spec ([`crate::experiments::spec_hash`]).
     pub fn outcomes(&self) -> HashMap<Digest, crate::experiments::Outcome> {
         self.outcomes
@@ -198,6 +213,15 @@ impl Cache {
             .filter_map(|(spec, slot)| Some((*spec, postcard::from_bytes(&self.read(slot)?).ok()?)))
             .collect()
     }
+}
+
+/// The identity state as the cache holds it: every field written, as a format without field
+/// names needs (the identity file leaves out an empty `gone`).
+#[derive(Serialize, Deserialize)]
+struct StateWire<'a> {
+    version: u32,
+    notes: std::borrow::Cow<'a, std::collections::BTreeMap<String, Vec<crate::cards::identity::Entry>>>,
+    gone: std::borrow::Cow<'a, [crate::cards::identity::Gone]>,
 }
 
 /// `len` bytes of `file` from `at`, without moving a shared position (so that threads read at once).
@@ -246,11 +270,12 @@ pub struct Next {
 }
 
 impl Next {
-    /// Writes the whole cache as the new file `path`, on disk when this returns. On Linux the
+    /// Writes the whole cache as the new file `path`, on disk when this returns, with `state`
+    /// (the identity state, and the SHA-256 of the file that holds it) when given. On Linux the
     /// spool itself becomes that file, by a link, so its entries are not copied; elsewhere, or
     /// when the link cannot be made, they are copied.
-    pub fn write_to(self, path: &Path) -> std::io::Result<()> {
-        let mut spool = self.spool.complete(&self.global, self.notes, &self.outcomes)?;
+    pub fn write_to(self, path: &Path, state: Option<(&Digest, &Lock)>) -> std::io::Result<()> {
+        let mut spool = self.spool.complete(&self.global, self.notes, &self.outcomes, state)?;
         #[cfg(target_os = "linux")]
         if link(&spool, path).is_ok() {
             return spool.sync_all();
@@ -311,11 +336,24 @@ impl Spool {
         global: &Digest,
         notes: Vec<(Key, Slot)>,
         outcomes: &[(Digest, Vec<u8>)],
+        state: Option<(&Digest, &Lock)>,
     ) -> std::io::Result<std::fs::File> {
         let mut inner = self.inner.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let experiments =
-            outcomes.iter().map(|(d, o)| (*d, Slot { crc: crc32fast::hash(o), ..inner.append(o) })).collect();
-        let index = Index { studygen: env!("CARGO_PKG_VERSION").to_owned(), global: *global, notes, experiments };
+        let mut put = |bytes: &[u8]| Slot { crc: crc32fast::hash(bytes), ..inner.append(bytes) };
+        let experiments = outcomes.iter().map(|(d, o)| (*d, put(o))).collect();
+        let state = match state {
+            Some((digest, lock)) => {
+                let wire = StateWire {
+                    version: lock.version,
+                    notes: std::borrow::Cow::Borrowed(&lock.notes),
+                    gone: std::borrow::Cow::Borrowed(&lock.gone),
+                };
+                Some((*digest, put(&postcard::to_stdvec(&wire).map_err(std::io::Error::other)?)))
+            }
+            None => None,
+        };
+        let index =
+            Index { studygen: env!("CARGO_PKG_VERSION").to_owned(), global: *global, notes, experiments, state };
         let index = postcard::to_stdvec(&index).map_err(std::io::Error::other)?;
         let index_len = (index.len() as u64).to_le_bytes();
         let mut crc = crc32fast::Hasher::new();
@@ -370,8 +408,33 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         let path = out.path().join(FILE);
         let notes = vec![(key("a.md", false), a), (key("c.md", true), c)];
-        Next { spool, global: *global, notes, outcomes: vec![([9; 32], vec![0])] }.write_to(&path).unwrap();
+        Next { spool, global: *global, notes, outcomes: vec![([9; 32], vec![0])] }.write_to(&path, None).unwrap();
         std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn the_identity_state_is_kept_by_the_hash_of_its_file() {
+        use crate::cards::identity::{Entry, Gone, ShortHash};
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::new(dir.path()).unwrap();
+        let entry =
+            Entry { guid: ShortHash(1), front: ShortHash(2), back: ShortHash(3), content: ShortHash(4), modified: 5 };
+        let mut lock = Lock { version: 1, notes: [("a.md".to_owned(), vec![entry])].into(), gone: Vec::new() };
+        let path = dir.path().join(FILE);
+        Next { spool, global: [3; 32], notes: Vec::new(), outcomes: Vec::new() }
+            .write_to(&path, Some((&[7; 32], &lock)))
+            .unwrap();
+        let cache = decode(&std::fs::read(&path).unwrap(), &[3; 32]).unwrap();
+        assert_eq!(cache.state(&[7; 32]).as_ref(), Some(&lock));
+        assert_eq!(cache.state(&[8; 32]), None, "a file with other bytes is read, not the copy");
+        // With cards that left the vault too.
+        lock.gone.push(Gone { guid: "0123456789abcdef".into(), note: "b.md".into(), since: 9 });
+        let spool = Spool::new(dir.path()).unwrap();
+        Next { spool, global: [3; 32], notes: Vec::new(), outcomes: Vec::new() }
+            .write_to(&path, Some((&[7; 32], &lock)))
+            .unwrap();
+        let cache = decode(&std::fs::read(&path).unwrap(), &[3; 32]).unwrap();
+        assert_eq!(cache.state(&[7; 32]), Some(lock));
     }
 
     /// The cache of `bytes`, read from a file as a build reads it.

@@ -102,9 +102,10 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The build's fingerprint: the [`inputs`] hash and the identity state as it is now.
-pub fn fingerprint(inputs: &str, state: &state::Place) -> String {
-    hex_digest(inputs, &state.fingerprint_bytes())
+/// The build's fingerprint: the [`inputs`] hash and the identity state as it is now (its
+/// [`state::Place::print`]).
+pub fn fingerprint(inputs: &str, state: Option<&state::Print>) -> String {
+    hex_digest(inputs, &state.map(state::Print::bytes).unwrap_or_default())
 }
 
 /// The quick fingerprint: of the notes' [`stamps`] and the state file's stamp

@@ -86,11 +86,16 @@ impl Place {
         bytes
     }
 
-    /// The state file's path and the SHA-256 of its bytes, for the build's fingerprint. The file
-    /// is hashed as it is read: a large vault's state is megabytes.
+    /// The state file's path and the SHA-256 of its bytes, for the build's fingerprint.
     pub fn fingerprint_bytes(&self) -> Vec<u8> {
+        self.print().map(|p| p.bytes()).unwrap_or_default()
+    }
+
+    /// The state file's path and the SHA-256 of its bytes; `None` when there is no file. The file
+    /// is hashed as it is read: a large vault's state is megabytes.
+    pub fn print(&self) -> Option<Print> {
         use sha2::Digest as _;
-        let Some(path) = self.source() else { return Vec::new() };
+        let path = self.source()?;
         let mut hash = sha2::Sha256::new();
         if let Ok(Some(mut file)) = crate::vault::open_own_file(&path, MAX_STATE) {
             use std::io::Read as _;
@@ -107,9 +112,7 @@ impl Place {
                 }
             }
         }
-        let mut bytes = path.to_string_lossy().into_owned().into_bytes();
-        bytes.extend_from_slice(&hash.finalize());
-        bytes
+        Some(Print { path, digest: hash.finalize().into() })
     }
 
     /// Where the new state should go, and why not the vault if it cannot.
@@ -128,6 +131,24 @@ impl Place {
 
     fn vault_state_is_link(&self) -> bool {
         std::fs::symlink_metadata(self.vault.join(".studygen")).is_ok_and(|m| m.file_type().is_symlink())
+    }
+}
+
+/// A state file as it is: its path and the SHA-256 of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Print {
+    /// The file.
+    pub path: PathBuf,
+    /// The SHA-256 of its bytes.
+    pub digest: crate::cache::Digest,
+}
+
+impl Print {
+    /// The path's bytes, then the digest: what the build's fingerprint hashes.
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut bytes = self.path.to_string_lossy().into_owned().into_bytes();
+        bytes.extend_from_slice(&self.digest);
+        bytes
     }
 }
 

@@ -63,7 +63,8 @@ pub(super) fn write_outputs(
             apkg::COLLECTION,
             apkg::INDEX,
         ],
-    )?;
+    )?
+    .leave_unsynced(cache::FILE);
 
     if !report.orphans.cards.is_empty() {
         staging.write(ORPHANS, report.orphans.file().as_bytes())?;
@@ -94,8 +95,10 @@ pub(super) fn write_outputs(
     let (apkg, (saved, txt)) = rayon::join(
         || {
             let keep = apkg::Keep { old: out, new: &staging.path("") };
-            apkg::write(&apkg_path, &report.cards, w.models, &media, w.templates, opts.now, Some(keep))
-                .with_context(|| format!("cannot write `{apkg_name}`"))
+            let r = apkg::write(&apkg_path, &report.cards, w.models, &media, w.templates, opts.now, Some(keep))
+                .with_context(|| format!("cannot write `{apkg_name}`"));
+            crate::tick("apkg written");
+            r
         },
         || {
             rayon::join(
@@ -118,7 +121,11 @@ pub(super) fn write_outputs(
                     };
                     Ok::<_, anyhow::Error>((saved.1, print, cached))
                 },
-                || staging.stream("cards.txt", |f| outputs::text::write(f, &report.cards, w.models)),
+                || {
+                    let r = staging.stream("cards.txt", |f| outputs::text::write(f, &report.cards, w.models));
+                    crate::tick("cards.txt");
+                    r
+                },
             )
         },
     );
@@ -139,7 +146,9 @@ pub(super) fn write_outputs(
     let written = staging.write(RECORD, serde_json::to_string(&record)?.as_bytes());
     *report = record.report;
     written?;
+    crate::tick("record");
     staging.commit()?;
+    crate::tick("committed");
     report.written = vec![out.join(apkg_name), out.join("cards.txt")];
     Ok(())
 }

@@ -27,6 +27,8 @@ const DISPOSABLE: [&str; 4] = [".studygen-build.lock", ".DS_Store", "Thumbs.db",
 pub struct Staging {
     out: PathBuf,
     dir: Option<PathBuf>,
+    /// Files the commit does not flush to disk (top-level names).
+    unsynced: Vec<String>,
 }
 
 impl Staging {
@@ -49,7 +51,7 @@ impl Staging {
             // Temporary folders are private; the output folder is an ordinary one.
             std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).ok();
         }
-        Ok(Staging { out: out.to_owned(), dir: Some(dir) })
+        Ok(Staging { out: out.to_owned(), dir: Some(dir), unsynced: Vec::new() })
     }
 
     /// Where the output `rel` (a path inside OUT) is written before the commit.
@@ -85,10 +87,19 @@ impl Staging {
         Ok(())
     }
 
+    /// Leaves the file `name` (top-level) out of what the commit flushes to disk: a file that
+    /// detects its own damage (the build cache, by its CRCs), which a power cut may then cost
+    /// but never falsify.
+    pub fn leave_unsynced(mut self, name: &str) -> Self {
+        self.unsynced.push(name.to_owned());
+        self
+    }
+
     /// Makes the staged set OUT, in one step.
     pub fn commit(mut self) -> anyhow::Result<()> {
         let Some(dir) = self.dir.take() else { return Ok(()) };
-        sync_tree(&dir);
+        let unsynced: Vec<PathBuf> = self.unsynced.iter().map(|n| dir.join(n)).collect();
+        sync_tree(&dir, &unsynced);
         let out = &self.out;
         let result = if std::fs::symlink_metadata(out).is_err() {
             std::fs::rename(&dir, out).map(|()| None)
@@ -231,10 +242,11 @@ fn exchange(staged: &Path, out: &Path) -> std::io::Result<()> {
     std::fs::rename(&aside, staged)
 }
 
-/// Flushes every file under `dir` to disk, so that the committed set survives a power cut.
-fn sync_tree(dir: &Path) {
+/// Flushes every file under `dir` but those `unsynced` to disk, so that the committed set
+/// survives a power cut.
+fn sync_tree(dir: &Path, unsynced: &[PathBuf]) {
     for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
-        if entry.file_type().is_file() {
+        if entry.file_type().is_file() && !unsynced.iter().any(|u| u == entry.path()) {
             if let Ok(f) = std::fs::File::open(entry.path()) {
                 f.sync_all().ok();
             }

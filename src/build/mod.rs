@@ -295,7 +295,8 @@ fn run_loaded(
     let root_deck = settings.deck.clone().unwrap_or_else(|| vault.name.clone());
     // Without a place for the next cache's spool, the build goes on and writes no cache.
     let spool = set_out.and_then(|out| {
-        cache::Spool::new(out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))).ok()
+        cache::Spool::continuing(out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")), &cache)
+            .ok()
     });
     clock.lap("cache");
 

@@ -177,8 +177,9 @@ pub(super) fn make(i: &Inputs<'_, '_>) -> anyhow::Result<Outcome> {
 fn step(i: &Inputs<'_, '_>, n: usize, spool: &dyn Fn(&[u8]) -> cache::Slot) -> anyhow::Result<Step> {
     let literate = i.volatile.get(n).copied().unwrap_or(true);
     let entry = i.known.get(n).copied().flatten().filter(|k| !k.volatile && !literate && still_holds(i, k));
-    if let Some((key, (made, raw))) = entry.and_then(|k| Some((k, i.cache.made(&k.path)?))) {
-        return Ok(Step::Made(made, (key.clone(), spool(&raw)), false));
+    if let Some((key, (made, raw, slot))) = entry.and_then(|k| Some((k, i.cache.made(&k.path)?))) {
+        let place = i.spool.and_then(|s| s.keeps(slot)).unwrap_or_else(|| spool(&raw));
+        return Ok(Step::Made(made, (key.clone(), place), false));
     }
     let parse = match i.store.kept(n) {
         Some(kept) => Cow::Borrowed(kept),

@@ -187,15 +187,15 @@ impl Cache {
         self.key(path).filter(|k| k.stamp.as_ref() == Some(stamp)).map(|k| k.content)
     }
 
-    /// What `path` made, decoded, and as encoded (to write into the next cache unchanged); `None`
-    /// for a volatile note or a damaged entry.
-    pub fn made(&self, path: &str) -> Option<(Made, Vec<u8>)> {
+    /// What `path` made, decoded, as encoded and where (to put into the next cache unchanged);
+    /// `None` for a volatile note or a damaged entry.
+    pub fn made(&self, path: &str) -> Option<(Made, Vec<u8>, Slot)> {
         let (key, slot) = self.entries.get(path)?;
         if key.volatile {
             return None;
         }
         let raw = self.read(slot)?;
-        Some((postcard::from_bytes(&raw).ok()?, raw))
+        Some((postcard::from_bytes(&raw).ok()?, raw, *slot))
     }
 
     /// The identity state in a file whose bytes hash to `digest`, as the build that wrote both
@@ -303,6 +303,9 @@ fn link(file: &std::fs::File, path: &Path) -> std::io::Result<()> {
 #[derive(Debug)]
 pub struct Spool {
     inner: Mutex<SpoolFile>,
+    /// Whether the spool began as a copy of the previous cache, whose entries then stay where
+    /// they were (see [`Spool::continuing`]).
+    continues: bool,
 }
 
 #[derive(Debug)]
@@ -319,7 +322,39 @@ impl Spool {
         let file = tempfile::tempfile_in(dir)?;
         let mut inner = SpoolFile { out: std::io::BufWriter::with_capacity(1 << 16, file), at: 0, failed: None };
         inner.append(MAGIC);
-        Ok(Spool { inner: Mutex::new(inner) })
+        Ok(Spool { inner: Mutex::new(inner), continues: false })
+    }
+
+    /// A spool in `dir` that begins as a copy of the cache `old`'s file (copied by the system,
+    /// without passing through this process), so that an entry kept from it stays where it is
+    /// ([`Spool::keeps`]) and new entries go after it. What the next cache no longer uses stays
+    /// in the file as dead bytes; once they would outweigh the live ones, the spool begins anew
+    /// ([`Spool::new`]) and every kept entry is copied into it.
+    pub fn continuing(dir: &Path, old: &Cache) -> std::io::Result<Spool> {
+        let Some(source) = old.file.as_ref() else { return Spool::new(dir) };
+        let len = source.metadata()?.len();
+        let live: u64 = old.entries.values().map(|(_, s)| s.len).sum::<u64>()
+            + old.outcomes.iter().chain(&old.state).map(|(_, s)| s.len).sum::<u64>();
+        if len > 2 * live + (1 << 20) {
+            return Spool::new(dir);
+        }
+        std::fs::create_dir_all(dir)?;
+        let mut file = tempfile::tempfile_in(dir)?;
+        // The cache is read at offsets, so its file's own position is only ever this copy's.
+        let mut source = source;
+        source.seek(SeekFrom::Start(0))?;
+        let copied = std::io::copy(&mut std::io::Read::take(source, len), &mut file)?;
+        if copied != len {
+            return Spool::new(dir);
+        }
+        let inner = SpoolFile { out: std::io::BufWriter::with_capacity(1 << 16, file), at: len, failed: None };
+        Ok(Spool { inner: Mutex::new(inner), continues: true })
+    }
+
+    /// Where an entry of the previous cache, at `slot` there, is in this spool, if the spool
+    /// holds that cache's bytes; `None` when the entry must be [put](Spool::put) again.
+    pub fn keeps(&self, slot: Slot) -> Option<Slot> {
+        self.continues.then_some(slot)
     }
 
     /// Appends `bytes`; returns where they are.
@@ -435,6 +470,46 @@ mod tests {
             .unwrap();
         let cache = decode(&std::fs::read(&path).unwrap(), &[3; 32]).unwrap();
         assert_eq!(cache.state(&[7; 32]), Some(lock));
+    }
+
+    #[test]
+    fn a_spool_that_continues_the_previous_cache_keeps_its_entries_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        let write = |spool: Spool, notes: Vec<(Key, Slot)>| {
+            std::fs::remove_file(&path).ok();
+            Next { spool, global: [3; 32], notes, outcomes: Vec::new() }.write_to(&path, None).unwrap();
+            Cache::load(dir.path(), &[3; 32])
+        };
+        let made = |line: usize| Made {
+            diagnostics: vec![Diagnostic::warning(crate::diagnostics::Code::CardDuplicate, "a.md", line, 1, "w")],
+            ..Made::default()
+        };
+        let first = Spool::new(dir.path()).unwrap();
+        let (a, b) = (first.put(&encode(&made(1))), first.put(&encode(&made(2))));
+        let old = write(first, vec![(key("a.md", false), a), (key("b.md", false), b)]);
+        // `a.md` is kept where it was, `b.md` is made anew.
+        let next = Spool::continuing(dir.path(), &old).unwrap();
+        let (_, _, slot) = old.made("a.md").unwrap();
+        let kept = next.keeps(slot).expect("the spool holds the previous cache");
+        assert_eq!(kept, a);
+        let b2 = next.put(&encode(&made(3)));
+        let new = write(next, vec![(key("a.md", false), kept), (key("b.md", false), b2)]);
+        assert_eq!(new.made("a.md").unwrap().0.diagnostics[0].line, 1);
+        assert_eq!(new.made("b.md").unwrap().0.diagnostics[0].line, 3);
+        // Mostly dead bytes: the next spool begins anew, and keeps nothing in place.
+        let mut cache = new;
+        for round in 0..200 {
+            let next = Spool::continuing(dir.path(), &cache).unwrap();
+            let Some(kept) = next.keeps(cache.made("a.md").unwrap().2) else {
+                assert!(round > 0, "a cache with few dead bytes is continued");
+                return;
+            };
+            let big = next.put(&vec![0; 64 << 10]);
+            cache = write(next, vec![(key("a.md", false), kept), (key("c.md", true), big)]);
+            assert_eq!(cache.made("a.md").unwrap().0.diagnostics[0].line, 1);
+        }
+        panic!("the spool never began anew");
     }
 
     /// The cache of `bytes`, read from a file as a build reads it.

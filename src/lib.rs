@@ -26,11 +26,3 @@ mod resolve;
 pub mod settings;
 pub mod templates;
 pub mod vault;
-#[doc(hidden)]
-pub fn tick(label: &str) {
-    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-    let s = START.get_or_init(std::time::Instant::now);
-    if std::env::var_os("STUDYGEN_TICK").is_some() {
-        eprintln!("tick {:8.1} ms {label}", s.elapsed().as_secs_f64() * 1000.0);
-    }
-}

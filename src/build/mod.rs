@@ -195,9 +195,7 @@ pub fn check_in_memory(notes: impl IntoIterator<Item = (String, Vec<u8>)>) -> an
 pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let mut clock = Stopwatch::new();
     opts.progress.say("reading the vault");
-    crate::tick("start");
     let listing = vault::scan(&opts.vault)?;
-    crate::tick("scanned");
     let global = record::global(&listing.root, &listing.attachments, opts);
     // Nothing changed since the last build, by the notes' stamps: no note needs to be read.
     if let Some(out) = &opts.out
@@ -218,7 +216,6 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     // unless the build needs its text.
     let cache = cache_folder(opts).map(|out| Cache::load(out, &global)).unwrap_or_default();
     let vault = listing.read_except(|rel, stamp| cache.unchanged(rel, stamp).is_some());
-    crate::tick("read");
     clock.lap("load");
     run_loaded(vault, global, cache, opts, clock)
 }
@@ -264,7 +261,6 @@ fn run_loaded(
         })
         .filter(|_| vault.stamps.len() == vault.notes.len());
     let print = opts.out.as_ref().and_then(|_| state.print());
-    crate::tick("digests+inputs+stamps");
     let fingerprint = opts.out.as_ref().map(|_| record::fingerprint(&inputs, print.as_ref()));
     if let (Some(out), Some(fp)) = (&opts.out, &fingerprint)
         && !opts.forget_orphans
@@ -279,7 +275,6 @@ fn run_loaded(
         clock.lap("fingerprint");
         return Ok(up_to_date(report));
     }
-    crate::tick("fingerprint");
     let templates = Templates::load(&vault.root)?;
     let set_out = cache_folder(opts);
     // The previous build left the state it wrote in the cache too, by the hash of the file.
@@ -337,9 +332,7 @@ fn run_loaded(
             settings: &settings,
             spool: spool.as_ref(),
         };
-        crate::tick("before make");
         let mut made = notes_stage::make(&stage)?;
-        crate::tick("made");
         report.diagnostics.append(&mut made.type_diagnostics);
         (lab, std::mem::take(&mut made.types), made)
     };
@@ -353,7 +346,6 @@ fn run_loaded(
         report.diagnostics.extend(m.diagnostics);
         cards.extend(m.cards);
     }
-    crate::tick("cards collected");
     let mut entries = made.entries;
     // Each entry keeps its note's stamp, if it can tell the next build that the note is unchanged.
     for ((key, _), stamp) in entries.iter_mut().zip(&vault.stamps) {
@@ -369,7 +361,6 @@ fn run_loaded(
 
     opts.progress.say(&format!("giving {} cards their identity", cards.len()));
     let present: HashSet<String> = vault.notes.iter().map(|n| n.rel.clone()).collect();
-    crate::tick("before identity");
     let (mut new_lock, diags) = identity::assign(&mut cards, &present, &lock, opts.now);
     report.diagnostics.extend(diags);
     let live: Vec<&str> = cards.iter().map(|c| c.guid.as_str()).collect();
@@ -379,11 +370,9 @@ fn run_loaded(
         new_lock.gone.clear();
     }
     // The state the build read is needed no more: only whether the new one differs.
-    crate::tick("assigned");
     let changed = new_lock != lock;
     drop(lock);
     clock.lap("identity");
-    crate::tick("identity done");
     report.anki_cards = cards
         .iter()
         .map(|c| {
@@ -448,7 +437,6 @@ fn run_loaded(
     vault.release_texts();
     // Nor are the cards' fronts as written: identity is done.
     report.cards.par_iter_mut().for_each(|c| c.front_src = String::new());
-    crate::tick("report+release");
     opts.progress.say("writing the deck");
     let next = spool.map(|spool| cache::Next { spool, global, notes: entries, outcomes: cache::outcomes(&lab) });
     let written = Written {

@@ -95,10 +95,8 @@ pub(super) fn write_outputs(
     let (apkg, (saved, txt)) = rayon::join(
         || {
             let keep = apkg::Keep { old: out, new: &staging.path("") };
-            let r = apkg::write(&apkg_path, &report.cards, w.models, &media, w.templates, opts.now, Some(keep))
-                .with_context(|| format!("cannot write `{apkg_name}`"));
-            crate::tick("apkg written");
-            r
+            apkg::write(&apkg_path, &report.cards, w.models, &media, w.templates, opts.now, Some(keep))
+                .with_context(|| format!("cannot write `{apkg_name}`"))
         },
         || {
             rayon::join(
@@ -121,11 +119,7 @@ pub(super) fn write_outputs(
                     };
                     Ok::<_, anyhow::Error>((saved.1, print, cached))
                 },
-                || {
-                    let r = staging.stream("cards.txt", |f| outputs::text::write(f, &report.cards, w.models));
-                    crate::tick("cards.txt");
-                    r
-                },
+                || staging.stream("cards.txt", |f| outputs::text::write(f, &report.cards, w.models)),
             )
         },
     );
@@ -146,9 +140,7 @@ pub(super) fn write_outputs(
     let written = staging.write(RECORD, serde_json::to_string(&record)?.as_bytes());
     *report = record.report;
     written?;
-    crate::tick("record");
     staging.commit()?;
-    crate::tick("committed");
     report.written = vec![out.join(apkg_name), out.join("cards.txt")];
     Ok(())
 }

@@ -31,7 +31,6 @@ pub(crate) fn run(vault: &Path, out: &Path, flags: Flags, print: super::Print) -
     let (bar, progress) = super::spinner();
     opts.progress = progress;
     let report = build::run(&opts);
-    studygen::tick("returned");
     bar.finish_and_clear();
     let report = report?;
     let code = super::finish(&report, vault, print);
@@ -51,7 +50,6 @@ pub(crate) fn run(vault: &Path, out: &Path, flags: Flags, print: super::Print) -
     // The process ends next, and the system takes its memory back at once: freeing every card one
     // by one first would only delay the exit.
     std::mem::forget(report);
-    studygen::tick("printed");
     Ok(code)
 }
 

@@ -64,7 +64,6 @@ pub fn write(
     keep: Option<Keep<'_>>,
 ) -> anyhow::Result<Update> {
     let rows = collection::Rows::new(cards, models, templates, now)?;
-    crate::tick("rows");
     let Some(keep) = keep else {
         // The collection is built in a file beside the package, not in memory: its pages then sit
         // in the page cache rather than in this process, and it is streamed into the zip.
@@ -74,7 +73,6 @@ pub fn write(
         return Ok(Update { incremental: false, rows: written, pieces: packed.pieces.len(), pieces_reused: 0 });
     };
     let old = kept::Index::load(keep.old);
-    crate::tick("kept index loaded");
     let (old_collection, collection) = (keep.old.join(COLLECTION), keep.new.join(COLLECTION));
     let previous = old.as_ref().map(|o| collection::Previous { notes: &o.notes, cards: &o.cards });
     let small = previous.as_ref().filter(|p| (rows.changes(p) as f64) <= MOST_CHANGED * rows.len() as f64);
@@ -83,7 +81,6 @@ pub fn write(
         Some(previous) => update(&old_collection, &collection, &rows, previous).unwrap_or(None),
         None => None,
     };
-    crate::tick("updated");
     let (incremental, written) = match updated {
         Some(written) => (true, written),
         None => (false, create(&collection, &rows)?),
@@ -99,7 +96,6 @@ pub fn write(
         s.spawn(|| std::fs::File::open(&collection).and_then(|f| f.sync_all()));
         package::write(path, &collection, old_pieces.as_ref(), media)
     })?;
-    crate::tick("packed");
     let update = Update { incremental, rows: written, pieces: packed.pieces.len(), pieces_reused: packed.reused };
     // Without its index the kept collection is not used; the deck is complete either way.
     let (notes, cards) = rows.into_kept();

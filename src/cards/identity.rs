@@ -25,7 +25,7 @@ use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
 use super::Card;
-pub use super::short_hash::ShortHash;
+pub use super::short_hash::{BuildSpread, ShortHash};
 use crate::diagnostics::{Code, Diagnostic};
 
 /// A stable 53-bit-safe id from a name, in the range of millisecond timestamps Anki uses.
@@ -175,7 +175,8 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
     let mut diags = Vec::new();
     let mut orphans = Orphans::new(lock, present);
     // Every GUID given so far, with the note (by its place in `paths`) and line that has it.
-    let mut taken: HashMap<ShortHash, (usize, usize)> = HashMap::with_capacity(cards.len());
+    let mut taken: HashMap<ShortHash, (usize, usize), BuildSpread> =
+        HashMap::with_capacity_and_hasher(cards.len(), BuildSpread::default());
     let mut paths: Vec<std::sync::Arc<str>> = Vec::new();
     let mut new_lock = Lock { version: 1, ..Lock::default() };
     let keys: Vec<Keys> = cards.iter_mut().map(|c| std::mem::take(&mut c.keys)).collect();

@@ -5,6 +5,7 @@
 //! the previous build's index has no row with its id and signature.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rusqlite::{Connection, params};
@@ -12,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::cards::Card;
-use crate::cards::identity::stable_id;
+use crate::cards::identity::{BuildSpread, stable_id};
 use crate::cards::notetypes::Model;
 use crate::templates::Templates;
 
@@ -92,14 +93,25 @@ impl<'a> Rows<'a> {
     /// same way every build.
     pub(super) fn new(cards: &'a [Card], models: &[Model], templates: &Templates, now: i64) -> anyhow::Result<Self> {
         let by_name: HashMap<&str, &Model> = models.iter().map(|m| (m.name.as_str(), m)).collect();
-        let mut ids = HashSet::with_capacity(cards.len() * 2);
+        let mut ids = HashSet::with_capacity_and_hasher(cards.len() * 2, BuildSpread::default());
         let mut notes = Vec::with_capacity(cards.len());
         let mut card_rows = Vec::with_capacity(cards.len());
         let mut deck_ids: HashMap<&str, i64> = HashMap::new();
+        // A note's cards are together and mostly alike: the last card's type and deck are looked
+        // up again only when they change.
+        let mut last: Option<(&Card, &Model, i64)> = None;
         for (pos, card) in cards.iter().enumerate() {
-            let Some(nt) = by_name.get(card.type_name()) else {
-                anyhow::bail!("no note type `{}` for the card at {}:{}", card.type_name(), card.note, card.line)
+            let alike = last.filter(|(l, _, _)| Arc::ptr_eq(&l.deck, &card.deck) && l.type_name() == card.type_name());
+            let (nt, did) = match alike {
+                Some((_, nt, did)) => (nt, did),
+                None => {
+                    let Some(nt) = by_name.get(card.type_name()).copied() else {
+                        anyhow::bail!("no note type `{}` for the card at {}:{}", card.type_name(), card.note, card.line)
+                    };
+                    (nt, *deck_ids.entry(&*card.deck).or_insert_with(|| stable_id("deck", &card.deck)))
+                }
             };
+            last = Some((card, nt, did));
             let nid = unique(&mut ids, note_id(&card.guid));
             notes.push(NoteRow { id: nid, card, mid: nt.id, signature: [0; 16] });
             let ords: Vec<u32> = if nt.cloze {
@@ -107,7 +119,6 @@ impl<'a> Rows<'a> {
             } else {
                 (0..u32::try_from(nt.templates.len())?).collect()
             };
-            let did = *deck_ids.entry(&*card.deck).or_insert_with(|| stable_id("deck", &card.deck));
             for ord in ords {
                 // Card ids follow their note's id; `unique` steps past any taken one.
                 let id = unique(&mut ids, nid + 1_000_000_000_000 + i64::from(ord));
@@ -345,7 +356,7 @@ fn signature(id: i64, mid: i64, card: &Card) -> Signature {
     short
 }
 
-fn unique(ids: &mut HashSet<i64>, mut id: i64) -> i64 {
+fn unique(ids: &mut HashSet<i64, BuildSpread>, mut id: i64) -> i64 {
     while !ids.insert(id) {
         id += 1;
     }

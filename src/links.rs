@@ -176,7 +176,7 @@ impl Outline {
     }
 
     /// Whether the body has the section or block that [`section`] would cut out: the same walk
-    /// as [`section_lines`], over the heading lines alone (no other line starts or ends one).
+    /// as `section_lines`, over the heading lines alone (no other line starts or ends one).
     pub fn has_section(&self, headings: &[String], block: Option<&str>) -> bool {
         if let Some(id) = block {
             let marker = format!("^{id}");

@@ -111,7 +111,7 @@ pub fn hash(parts: &[&str]) -> String {
 /// cache, so that an unchanged card is not hashed again).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Keys {
-    /// Of the front as written, white space normalized ([`norm`]).
+    /// Of the front as written, white space normalized (each run made one space).
     pub front: ShortHash,
     /// Of the back as written, likewise.
     pub back: ShortHash,

@@ -74,7 +74,7 @@ impl std::hash::Hasher for Spread {
     }
 }
 
-/// Hash maps and sets keyed by hashes and ids use [`Spread`].
+/// Hash maps and sets keyed by hashes and ids use `Spread`.
 pub type BuildSpread = std::hash::BuildHasherDefault<Spread>;
 
 impl std::hash::Hash for ShortHash {

@@ -35,7 +35,7 @@ pub fn split(lines: &[&str]) -> Option<(String, usize)> {
 const MAX_YAML_DEPTH: usize = 64;
 const MAX_YAML_ALIASES: usize = 32;
 
-/// Checks that `yaml` stays within [`MAX_YAML_DEPTH`] and [`MAX_YAML_ALIASES`] before it is parsed;
+/// Checks that `yaml` stays within `MAX_YAML_DEPTH` and `MAX_YAML_ALIASES` before it is parsed;
 /// `Err` says which limit it passes, with the 1-based line.
 pub fn check_limits(yaml: &str) -> Result<(), (usize, String)> {
     let mut aliases = 0;

@@ -86,8 +86,8 @@ impl Place {
         bytes
     }
 
-    /// The state file's path and the SHA-256 of its bytes, for the build's fingerprint.
-    pub fn fingerprint_bytes(&self) -> Vec<u8> {
+    /// The state file's path and the SHA-256 of its bytes, where its stamp cannot tell ([`Place::stamp_bytes`]).
+    fn fingerprint_bytes(&self) -> Vec<u8> {
         self.print().map(|p| p.bytes()).unwrap_or_default()
     }
 

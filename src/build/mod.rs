@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::cache::{self, Cache, Digest};
-use crate::cards::identity;
+use crate::cards::identity::{self, Lock};
 use crate::cards::{self, Card};
 use crate::claims::Verdict;
 use crate::diagnostics::{self, Diagnostic};
@@ -278,9 +278,13 @@ fn run_loaded(
     let templates = Templates::load(&vault.root)?;
     let set_out = cache_folder(opts);
     // The previous build left the state it wrote in the cache too, by the hash of the file.
+    // Otherwise the file is read on its own thread while the notes are built.
     let lock = match print.as_ref().and_then(|p| cache.state(&p.digest)) {
-        Some(lock) => lock,
-        None => state.load()?,
+        Some(lock) => StateRead::Ready(lock),
+        None => {
+            let place = state.clone();
+            StateRead::Reading(std::thread::spawn(move || place.load()))
+        }
     };
     let mut report = Report { notes: vault.notes.len(), ..Report::default() };
     report.diagnostics.extend(vault.unreadable.iter().cloned());
@@ -360,6 +364,7 @@ fn run_loaded(
     clock.lap("parse and render");
 
     opts.progress.say(&format!("giving {} cards their identity", cards.len()));
+    let lock = lock.wait()?;
     let present: HashSet<String> = vault.notes.iter().map(|n| n.rel.clone()).collect();
     let (mut new_lock, diags) = identity::assign(&mut cards, &present, &lock, opts.now);
     report.diagnostics.extend(diags);
@@ -452,6 +457,24 @@ fn run_loaded(
     write_outputs(&vault, opts, out, &state, (new_lock, changed), &written, &mut report)?;
     clock.lap("outputs");
     Ok(report)
+}
+
+/// The identity state the build started from: ready, or still being read.
+enum StateRead {
+    Ready(Lock),
+    Reading(std::thread::JoinHandle<anyhow::Result<Lock>>),
+}
+
+impl StateRead {
+    /// The state, once it is read.
+    fn wait(self) -> anyhow::Result<Lock> {
+        match self {
+            StateRead::Ready(lock) => Ok(lock),
+            StateRead::Reading(thread) => {
+                thread.join().map_err(|_| anyhow::anyhow!("reading the identity state failed unexpectedly"))?
+            }
+        }
+    }
 }
 
 /// Whether `--out` names a single deck file rather than a folder.

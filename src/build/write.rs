@@ -12,7 +12,7 @@ use crate::cards::{self, identity};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::experiments::Lab;
 use crate::outputs::staging::{RECORD, Staging};
-use crate::outputs::{self, Media, apkg, atomic, record, state};
+use crate::outputs::{self, Media, apkg, atomic, record, state, text};
 use crate::resolve::collect_media;
 use crate::templates::Templates;
 use crate::vault::Vault;
@@ -54,7 +54,8 @@ pub(super) fn write_outputs(
         out,
         &[
             &apkg_name,
-            "cards.txt",
+            text::FILE,
+            text::INDEX,
             "figures",
             ORPHANS,
             REPORT,
@@ -119,7 +120,16 @@ pub(super) fn write_outputs(
                     };
                     Ok::<_, anyhow::Error>((saved.1, print, cached))
                 },
-                || staging.stream("cards.txt", |f| outputs::text::write(f, &report.cards, w.models)),
+                || {
+                    let previous = text::Previous::load(out);
+                    let mut index = None;
+                    staging.stream(text::FILE, |f| {
+                        index = Some(text::write(f, &report.cards, w.models, previous.as_ref())?);
+                        Ok(())
+                    })?;
+                    // Without its index the next build writes every line; the file is complete either way.
+                    index.map_or(Ok(()), |i| i.save(&staging.path("")))
+                },
             )
         },
     );
@@ -141,7 +151,7 @@ pub(super) fn write_outputs(
     *report = record.report;
     written?;
     staging.commit()?;
-    report.written = vec![out.join(apkg_name), out.join("cards.txt")];
+    report.written = vec![out.join(apkg_name), out.join(text::FILE)];
     Ok(())
 }
 

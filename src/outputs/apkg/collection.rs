@@ -443,6 +443,62 @@ mod tests {
         assert!((1_000_000_000_000..2_000_000_000_000).contains(&id));
     }
 
+    fn card(guid: &str, kind: crate::notes::NoteKind) -> Card {
+        Card {
+            kind,
+            fields: vec![guid.into(), "back".into(), "n.md".into()],
+            deck: "D".into(),
+            tags: Default::default(),
+            media: vec![],
+            note: "n.md".into(),
+            line: 1,
+            anchor: None,
+            front_src: String::new(),
+            keys: Default::default(),
+            guid: guid.into(),
+            modified: 7,
+            custom: None,
+            syntax: crate::notes::Syntax::Block,
+        }
+    }
+
+    /// Ids come from GUIDs; when two collide, every row takes, in card order, the first id from
+    /// its own that no earlier row took.
+    #[test]
+    fn colliding_ids_step_past_those_taken_in_card_order() {
+        use crate::notes::NoteKind::{Basic, Reversed};
+        let t = 1_000_000_000_000;
+        let x = 1_000_000_000_000 + 0x0123_4567_89ab % 500_000_000_000;
+        type Ids = (Vec<(i64, String)>, Vec<(i64, i64, u32, i64)>);
+        fn ids(cards: &[Card]) -> Ids {
+            let (models, _) = crate::cards::notetypes::models(&mut cards.to_vec(), &Default::default());
+            let templates = Templates::load(std::path::Path::new("/nonexistent")).unwrap();
+            let rows = Rows::new(cards, &models, &templates, 0).unwrap();
+            let notes = rows.notes.iter().map(|r| (r.id, r.card.guid.clone())).collect();
+            let cards = rows.cards.iter().map(|r| (r.id, r.nid, r.ord, r.due)).collect();
+            (notes, cards)
+        }
+        // Apart, each row has its GUID's id.
+        let (notes, cards) = ids(&[card("0123456789ab01", Basic), card("0fedcba98765", Reversed)]);
+        let y = 1_000_000_000_000 + 0x0fed_cba9_8765 % 500_000_000_000;
+        assert!(y < x);
+        assert_eq!(notes, [(y, "0fedcba98765".into()), (x, "0123456789ab01".into())]);
+        assert_eq!(cards, [(y + t, y, 0, 2), (y + t + 1, y, 1, 2), (x + t, x, 0, 1)]);
+
+        // The second note's id is the first's, and the third's the second's next.
+        let (notes, cards) = ids(&[
+            card("0123456789ab01", Basic),
+            card("0123456789ab02", Reversed),
+            card("0123456789ac00", Basic),
+        ]);
+        assert_eq!(notes, [(x, "0123456789ab01".into()), (x + 1, "0123456789ab02".into()), (x + 2, "0123456789ac00".into())]);
+        assert_eq!(cards, [(x + t, x, 0, 1), (x + t + 1, x + 1, 0, 2), (x + t + 2, x + 1, 1, 2), (x + t + 3, x + 2, 0, 3)]);
+
+        // In the other order, the other note steps.
+        let (notes, _) = ids(&[card("0123456789ac00", Basic), card("0123456789ab01", Basic), card("0123456789ab02", Basic)]);
+        assert_eq!(notes, [(x, "0123456789ab01".into()), (x + 1, "0123456789ac00".into()), (x + 2, "0123456789ab02".into())]);
+    }
+
     #[test]
     fn the_diff_names_added_changed_and_gone_rows() {
         let (mut put, mut gone) = (Vec::new(), Vec::new());

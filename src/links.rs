@@ -63,7 +63,8 @@ pub fn key(name: &str) -> String {
 /// are plain ASCII.
 fn has_key(text: &str, wanted: &str) -> bool {
     let t = text.trim();
-    if t.is_ascii() && !t.contains('\\') && !t.to_ascii_lowercase().ends_with(".md") {
+    let md = t.len() >= 3 && t.as_bytes().get(t.len() - 3..).is_some_and(|e| e.eq_ignore_ascii_case(b".md"));
+    if t.is_ascii() && !t.contains('\\') && !md {
         return t.eq_ignore_ascii_case(wanted);
     }
     key(text) == wanted

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use pulldown_cmark::{Event, LinkType, Tag};
 use rayon::prelude::*;
 
-use crate::diagnostics::{Code, Diagnostic, LineIndex, Severity};
+use crate::diagnostics::{Code, Diagnostic, LineCursor, Severity};
 use crate::links::{Index, Outline, Reference, Resolution};
 use crate::markdown::{self, extension};
 use crate::notes::Note;
@@ -24,7 +24,7 @@ struct Found {
 
 fn links_of(note: &Note) -> Vec<Found> {
     let text = &note.text;
-    let idx = LineIndex::new(text);
+    let mut lines = LineCursor::new(text);
     let body_start = text.split_inclusive('\n').take(note.body_line).map(str::len).sum::<usize>();
     let body = text.get(body_start..).unwrap_or("");
     let mut out = Vec::new();
@@ -45,7 +45,7 @@ fn links_of(note: &Note) -> Vec<Found> {
         if dest.contains("://") {
             continue;
         }
-        let (line, col) = idx.line_col(text, body_start + range.start);
+        let (line, col) = lines.line_col(body_start + range.start);
         out.push(Found { dest, embed, wiki, line, col });
     }
     out

@@ -216,7 +216,10 @@ fn build(i: &Inputs<'_, '_>, n: usize, parse: &Parse, volatile: bool) -> anyhow:
     let Some(note) = note else { return Ok((Made { diagnostics, ..Made::default() }, key(Vec::new(), Vec::new()))) };
     let trace = Trace::default();
     let outline = |p: &str| {
-        trace.read.borrow_mut().insert(p.to_owned());
+        let mut read = trace.read.borrow_mut();
+        if !read.contains(p) {
+            read.insert(p.to_owned());
+        }
         i.store.outline(p)
     };
     let media_exists = |t: &str| i.shared.media(t).is_some();

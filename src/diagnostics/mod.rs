@@ -184,9 +184,56 @@ impl LineIndex {
     }
 }
 
+/// The 1-based line and column of offsets met in increasing order, counted as it goes: for a
+/// reader that reports a few places in a long text, it reads the text once, up to the last place.
+#[derive(Debug)]
+pub struct LineCursor<'t> {
+    text: &'t str,
+    /// The offset counted up to, the line it is on, and where that line starts.
+    at: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'t> LineCursor<'t> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'t str) -> Self {
+        LineCursor { text, at: 0, line: 1, line_start: 0 }
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset`, as [`LineIndex::line_col`]
+    /// gives it. An offset before the last one asked for starts the count again.
+    pub fn line_col(&mut self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        if offset < self.at {
+            *self = LineCursor::new(self.text);
+        }
+        let passed = self.text.as_bytes().get(self.at..offset).unwrap_or_default();
+        for (i, b) in passed.iter().enumerate() {
+            if *b == b'\n' {
+                self.line += 1;
+                self.line_start = self.at + i + 1;
+            }
+        }
+        self.at = offset;
+        let col = self.text.get(self.line_start..offset).map_or(1, |s| s.chars().count() + 1);
+        (self.line, col)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cursor_counts_as_the_index_does() {
+        let text = "ab\nçd\n\nx\n";
+        let idx = LineIndex::new(text);
+        let mut cursor = LineCursor::new(text);
+        for offset in [0, 1, 3, 5, 5, 8, 9, 10, 2, 7, 99] {
+            assert_eq!(cursor.line_col(offset), idx.line_col(text, offset), "offset {offset}");
+        }
+    }
 
     #[test]
     fn line_col_counts_from_one_and_in_chars() {

@@ -195,8 +195,9 @@ fn render_protected(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
     }
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    let html = html.replace("<p></p>", "");
-    Rendered { html: html.trim_end().to_owned(), media }
+    let mut html = if html.contains("<p></p>") { html.replace("<p></p>", "") } else { html };
+    html.truncate(html.trim_end().len());
+    Rendered { html, media }
 }
 
 /// If the blockquote starting at `events[start]` is a callout: its header, the index of the first
@@ -249,12 +250,32 @@ fn math(latex: &str, display: bool, style: Style) -> String {
 
 /// Escapes only `&`, `<` and `>`: the LaTeX otherwise passes through byte for byte.
 fn escape_math(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    escape_with(s, false)
 }
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
-    escape_math(s).replace('"', "&quot;")
+    escape_with(s, true)
+}
+
+/// Escapes `&`, `<`, `>`, and `"` with `quote`, in one pass.
+fn escape_with(s: &str, quote: bool) -> String {
+    let special = |b: u8| matches!(b, b'&' | b'<' | b'>') || (quote && b == b'"');
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    let mut rest = s;
+    while let Some(at) = rest.bytes().position(special) {
+        let (before, after) = rest.split_at(at);
+        out.push_str(before);
+        out.push_str(match after.as_bytes().first() {
+            Some(b'&') => "&amp;",
+            Some(b'<') => "&lt;",
+            Some(b'>') => "&gt;",
+            _ => "&quot;",
+        });
+        rest = after.get(1..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out
 }
 
 /// What Obsidian shows for `[[target]]`: `note > heading`, or `heading` for `[[#heading]]`.
@@ -330,9 +351,12 @@ fn image(dest: &str, inner: &str, title: &str, wiki: bool, vault: &dyn Resolve, 
 /// Escapes `text` and turns `==x==` into `<mark>x</mark>`. A mark may close in a later text
 /// event of the same block (`==a *b* c==`); one opens only when a closing `==` follows.
 fn highlight(text: &str, open: &mut bool, rest: &[Event<'_>]) -> String {
+    if !text.contains("==") {
+        return tag_spans(escape(text));
+    }
     let mut out = String::with_capacity(text.len());
     let mut pieces = text.split("==").peekable();
-    let escape = |s: &str| tag_spans(&escape(s));
+    let escape = |s: &str| tag_spans(escape(s));
     if let Some(first) = pieces.next() {
         out.push_str(&escape(first));
     }

@@ -40,11 +40,11 @@ pub fn inline_tags(md: &str) -> Vec<String> {
 }
 
 /// Shows inline `#tags` as tags, as Obsidian does: `<span class="tag">#tag</span>`.
-pub(super) fn tag_spans(escaped: &str) -> String {
+pub(super) fn tag_spans(escaped: String) -> String {
     if !escaped.contains('#') {
-        return escaped.to_owned();
+        return escaped;
     }
-    TAG.replace_all(escaped, |c: &regex::Captures<'_>| {
+    TAG.replace_all(&escaped, |c: &regex::Captures<'_>| {
         let whole = c.get(0).map_or("", |m| m.as_str());
         let at = whole.find('#').unwrap_or(0);
         format!("{}<span class=\"tag\">{}</span>", &whole[..at], &whole[at..])

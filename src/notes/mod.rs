@@ -132,6 +132,17 @@ pub(crate) fn prelude(src: &SourceFile) -> Result<(std::sync::Arc<str>, Option<D
 ///
 /// Returns `None` only when the file cannot be read as text at all.
 pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<Note>, Vec<Diagnostic>) {
+    parse_surveyed(src, root_deck, settings, None)
+}
+
+/// [`parse`], taking the frontmatter `surveyed` read rather than reading it again (when the note
+/// still has the frontmatter block the survey found).
+pub fn parse_surveyed(
+    src: &SourceFile,
+    root_deck: &str,
+    settings: &Settings,
+    surveyed: Option<&survey::Survey>,
+) -> (Option<Note>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let text = match prelude(src) {
         Ok((text, open_comment)) => {
@@ -142,13 +153,15 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
     };
     let lines: Vec<&str> = text.lines().collect();
     let (frontmatter, body_line) = match frontmatter::split(&lines) {
-        Some((yaml, body_line)) => match frontmatter::parse(&yaml, &src.rel) {
-            Ok(fm) => (fm, body_line),
-            Err(d) => {
-                diags.push(d);
-                (Frontmatter::default(), body_line)
+        Some((yaml, body_line)) => {
+            match surveyed.and_then(|s| s.frontmatter.clone()).unwrap_or_else(|| frontmatter::parse(&yaml, &src.rel)) {
+                Ok(fm) => (fm, body_line),
+                Err(d) => {
+                    diags.push(d);
+                    (Frontmatter::default(), body_line)
+                }
             }
-        },
+        }
         None => (Frontmatter::default(), 0),
     };
     let body_lines = lines.get(body_line..).unwrap_or_default();

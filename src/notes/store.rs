@@ -84,7 +84,10 @@ impl<'v> Store<'v> {
             return kept.clone();
         }
         match self.vault.notes.get(i) {
-            Some(src) => super::parse(src, self.root_deck, self.settings),
+            Some(src) => {
+                let surveyed = self.surveys.get(i).and_then(OnceLock::get);
+                super::parse_surveyed(src, self.root_deck, self.settings, surveyed)
+            }
             None => (None, Vec::new()),
         }
     }

@@ -14,6 +14,8 @@ pub struct Survey {
     pub aliases: Vec<String>,
     /// Its body's headings and block ids.
     pub outline: Outline,
+    /// Its frontmatter as read, when it has a frontmatter block (the parse takes it from here).
+    pub frontmatter: Option<Result<frontmatter::Frontmatter, crate::diagnostics::Diagnostic>>,
     /// Whether it holds experiments, claims or cited values: its cards and checks then depend on
     /// the experiments' results, so it is parsed and kept before they run.
     pub literate: bool,
@@ -23,18 +25,17 @@ pub struct Survey {
 pub fn survey(src: &SourceFile) -> Survey {
     let Ok((text, _)) = super::prelude(src) else { return Survey::default() };
     let lines: Vec<&str> = text.lines().collect();
-    let (aliases, body_line) = match frontmatter::split(&lines) {
-        Some((yaml, body_line)) => {
-            (frontmatter::parse(&yaml, &src.rel).map(|f| f.aliases).unwrap_or_default(), body_line)
-        }
-        None => (Vec::new(), 0),
+    let (read, body_line) = match frontmatter::split(&lines) {
+        Some((yaml, body_line)) => (Some(frontmatter::parse(&yaml, &src.rel)), body_line),
+        None => (None, 0),
     };
+    let aliases = read.as_ref().and_then(|r| r.as_ref().ok()).map(|f| f.aliases.clone()).unwrap_or_default();
     let body_lines = lines.get(body_line..).unwrap_or_default();
     let literate = super::fenced_blocks(body_lines, body_line + 1, &src.rel)
         .iter()
         .any(|(lang, _)| matches!(lang.as_str(), "experiment" | "claims" | "claim"))
         || !crate::claims::cited_values(&text).is_empty();
-    Survey { aliases, outline: Outline::of(super::body_of(&text, body_line)), literate }
+    Survey { aliases, outline: Outline::of(super::body_of(&text, body_line)), frontmatter: read, literate }
 }
 
 #[cfg(test)]
@@ -50,6 +51,7 @@ mod tests {
             "---\naliases: [Saddle, \"Col\"]\n---\n# Saddle\ntext ^b1\n",
             "\u{feff}# Title\r\n%% # hidden heading %%\r\n## Real\r\n",
             "---\nbroken: [\n---\n# After bad yaml\n",
+            "---\ndeck: A::B\ntags: [x, y/z]\ncards: headings\n---\n# H\ntext\n",
             "```experiment\nkind: saddle\n```\n",
             "~~~claims\na < 1\n~~~\n",
             "The value is `= s.min` here.\n",
@@ -67,6 +69,9 @@ mod tests {
                 || !note.claims.is_empty()
                 || !crate::claims::cited_values(&note.text).is_empty();
             assert_eq!(survey.literate, literate, "{text:?}");
+            // A parse that takes the survey's frontmatter is the parse.
+            let parsed = format!("{:?}", crate::notes::parse(&src, "V", &settings));
+            assert_eq!(format!("{:?}", crate::notes::parse_surveyed(&src, "V", &settings, Some(&survey))), parsed);
         }
         let binary = SourceFile::new("b.md", vec![0xff, 0xfe, 0x00]);
         assert!(super::survey(&binary).aliases.is_empty());

@@ -486,17 +486,24 @@ mod tests {
         assert_eq!(cards, [(y + t, y, 0, 2), (y + t + 1, y, 1, 2), (x + t, x, 0, 1)]);
 
         // The second note's id is the first's, and the third's the second's next.
-        let (notes, cards) = ids(&[
-            card("0123456789ab01", Basic),
-            card("0123456789ab02", Reversed),
-            card("0123456789ac00", Basic),
-        ]);
-        assert_eq!(notes, [(x, "0123456789ab01".into()), (x + 1, "0123456789ab02".into()), (x + 2, "0123456789ac00".into())]);
-        assert_eq!(cards, [(x + t, x, 0, 1), (x + t + 1, x + 1, 0, 2), (x + t + 2, x + 1, 1, 2), (x + t + 3, x + 2, 0, 3)]);
+        let (notes, cards) =
+            ids(&[card("0123456789ab01", Basic), card("0123456789ab02", Reversed), card("0123456789ac00", Basic)]);
+        assert_eq!(
+            notes,
+            [(x, "0123456789ab01".into()), (x + 1, "0123456789ab02".into()), (x + 2, "0123456789ac00".into())]
+        );
+        assert_eq!(
+            cards,
+            [(x + t, x, 0, 1), (x + t + 1, x + 1, 0, 2), (x + t + 2, x + 1, 1, 2), (x + t + 3, x + 2, 0, 3)]
+        );
 
         // In the other order, the other note steps.
-        let (notes, _) = ids(&[card("0123456789ac00", Basic), card("0123456789ab01", Basic), card("0123456789ab02", Basic)]);
-        assert_eq!(notes, [(x, "0123456789ab01".into()), (x + 1, "0123456789ac00".into()), (x + 2, "0123456789ab02".into())]);
+        let (notes, _) =
+            ids(&[card("0123456789ac00", Basic), card("0123456789ab01", Basic), card("0123456789ab02", Basic)]);
+        assert_eq!(
+            notes,
+            [(x, "0123456789ab01".into()), (x + 1, "0123456789ac00".into()), (x + 2, "0123456789ab02".into())]
+        );
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub struct Frontmatter {
     pub cards: Option<String>,
 }
 
+/// A frontmatter block as read: its properties, or why it cannot be read.
+pub type Read = Result<Frontmatter, Diagnostic>;
+
 /// Splits `text` into the frontmatter block (without the fences) and the body.
 ///
 /// Returns `(yaml, body_start_line)`, where the body starts at that 0-based line; `None` when the

@@ -136,7 +136,7 @@ pub fn parse(src: &SourceFile, root_deck: &str, settings: &Settings) -> (Option<
 }
 
 /// [`parse`], taking the frontmatter `surveyed` read rather than reading it again (when the note
-/// still has the frontmatter block the survey found).
+/// still has the frontmatter block the survey found, and no parse took it before).
 pub fn parse_surveyed(
     src: &SourceFile,
     root_deck: &str,
@@ -154,7 +154,10 @@ pub fn parse_surveyed(
     let lines: Vec<&str> = text.lines().collect();
     let (frontmatter, body_line) = match frontmatter::split(&lines) {
         Some((yaml, body_line)) => {
-            match surveyed.and_then(|s| s.frontmatter.clone()).unwrap_or_else(|| frontmatter::parse(&yaml, &src.rel)) {
+            match surveyed
+                .and_then(survey::Survey::take_frontmatter)
+                .unwrap_or_else(|| frontmatter::parse(&yaml, &src.rel))
+            {
                 Ok(fm) => (fm, body_line),
                 Err(d) => {
                     diags.push(d);

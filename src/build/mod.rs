@@ -440,8 +440,6 @@ fn run_loaded(
     // the deck is written without the vault in memory.
     attach_sources(&vault, &mut report.diagnostics);
     vault.release_texts();
-    // Nor are the cards' fronts as written: identity is done.
-    report.cards.par_iter_mut().for_each(|c| c.front_src = String::new());
     opts.progress.say("writing the deck");
     let next = spool.map(|spool| cache::Next { spool, global, notes: entries, outcomes: cache::outcomes(&lab) });
     let written = Written {

@@ -120,16 +120,21 @@ pub struct Keys {
     /// Of its first field (Anki's sort field) and its tags, which the deck's collection tells a
     /// changed row by, besides `content`.
     pub row: ShortHash,
+    /// The GUID the card gets when identity has not seen it: of its note's path and its front as
+    /// written, white space normalized.
+    pub fresh: ShortHash,
 }
 
 impl Keys {
     /// The keys of a card whose front and back were written `front` and `back`.
     pub fn of(card: &Card, front: &str, back: &str) -> Keys {
+        let front = norm(front);
         Keys {
-            front: ShortHash::of(&[&norm(front)]),
+            front: ShortHash::of(&[&front]),
             back: ShortHash::of(&[&norm(back)]),
             content: content_hash(card),
             row: row_hash(card),
+            fresh: ShortHash::of(&["card", &card.note, &front]),
         }
     }
 
@@ -198,7 +203,7 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
             let mut guid = match (card.anchor, linked) {
                 (Some(id), _) => ShortHash::of(&["anki-id", &id.to_string()]),
                 (None, Some(e)) => e.guid,
-                (None, None) => ShortHash::of(&["card", &path, &norm(&card.front_src)]),
+                (None, None) => k.fresh,
             };
             if let Some(&(note, line)) = taken.get(&guid) {
                 if let Some(id) = card.anchor {
@@ -214,9 +219,11 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
                         .with_hint("each <!--ID: n--> line must be unique in the vault; remove the copy"),
                     );
                 }
+                // Another card has it (a card with the same front in the same note): the first
+                // free of the GUIDs numbered after it.
                 let mut n = 1;
                 while taken.contains_key(&guid) {
-                    guid = ShortHash::of(&["card", &path, &norm(&card.front_src), &n.to_string()]);
+                    guid = ShortHash::of(&["card", &k.fresh.hex(), &n.to_string()]);
                     n += 1;
                 }
             }
@@ -373,7 +380,6 @@ mod tests {
             note: note.into(),
             line: 1,
             anchor: None,
-            front_src: front.into(),
             keys: Keys::default(),
             guid: String::new(),
             modified: 0,
@@ -460,10 +466,20 @@ mod tests {
         assert_ne!(cards[0].guid, cards[1].guid);
     }
 
+    /// A fresh card's GUID is the hash of its note's path and its front, white space
+    /// normalized; a second card with that GUID takes the first free one numbered after it.
     #[test]
     fn identical_fronts_in_one_note_get_distinct_guids() {
-        let mut cards = vec![card("a.md", "same", "1"), card("a.md", "same", "2")];
+        let mut cards =
+            vec![card("a.md", "same  front", "1"), card("a.md", "same\nfront", "2"), card("a.md", "x", "3")];
         run(&mut cards, &Lock::default(), 1);
-        assert_ne!(cards[0].guid, cards[1].guid);
+        let first = hash(&["card", "a.md", "same front"]);
+        assert_eq!(cards[0].guid, first);
+        assert_eq!(cards[1].guid, hash(&["card", &first, "1"]));
+        assert_eq!(cards[2].guid, hash(&["card", "a.md", "x"]));
+        // The same in another order, and on every build.
+        let mut again = vec![cards[2].clone(), cards[1].clone(), cards[0].clone()];
+        run(&mut again, &Lock::default(), 5);
+        assert_eq!(guids(&again), [cards[2].guid.clone(), first.clone(), hash(&["card", &first, "1"])]);
     }
 }

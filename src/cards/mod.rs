@@ -35,9 +35,6 @@ pub struct Card {
     pub line: usize,
     /// `<!--ID: n-->`, if the card has one.
     pub anchor: Option<u64>,
-    /// The front as written (markdown), which a card new to identity has its GUID made from;
-    /// emptied before a build writes its outputs, which do not need it.
-    pub front_src: String,
     /// The hashes identity matches the card by, made with it.
     pub keys: identity::Keys,
     /// Anki's GUID, set by [`identity::assign`].
@@ -162,7 +159,6 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
             note: path.clone(),
             line: spec.line,
             anchor: spec.anchor,
-            front_src: front.to_owned(),
             keys: identity::Keys::default(),
             guid: String::new(),
             modified: 0,

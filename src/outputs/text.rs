@@ -256,7 +256,6 @@ mod tests {
             note: note.into(),
             line: 1,
             anchor: None,
-            front_src: front.into(),
             keys: Keys::default(),
             guid: guid.into(),
             modified: 0,

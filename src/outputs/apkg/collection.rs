@@ -453,7 +453,6 @@ mod tests {
             note: "n.md".into(),
             line: 1,
             anchor: None,
-            front_src: String::new(),
             keys: Default::default(),
             guid: guid.into(),
             modified: 7,

@@ -16,6 +16,18 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// the bindings do not name.
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
+/// Gives the memory a build freed back to the system, between its stages (`Options::trim`).
+/// mimalloc returns a thread's free pages when that thread next allocates; rayon's workers sit
+/// idle between stages, holding what they freed. Measured on the 100,000-note bench vault, the
+/// peak of a cold build varied from 915 to 1,198 MiB from run to run without this, and from 928
+/// to 964 MiB with it (four runs), in the same time; the 10,000-note builds take the same time.
+fn trim() {
+    // SAFETY: asks the allocator to tidy its own free lists; no memory is handed over.
+    rayon::broadcast(|_| unsafe { libmimalloc_sys::mi_collect(false) });
+    // SAFETY: as above, for this thread, and purges what every thread gave back.
+    unsafe { libmimalloc_sys::mi_collect(true) };
+}
+
 fn main() -> ExitCode {
     // mimalloc v3 keeps freed memory for a second before it returns it to the system; a build frees
     // each note's parse as it goes, so memory freed on one worker piles up while the others

@@ -48,6 +48,9 @@ pub struct Options {
     pub report: ReportMode,
     /// Told what each stage is about to do, for a progress display.
     pub progress: Progress,
+    /// Called between stages that free much memory, to give it back to the system: the program
+    /// chooses the allocator, and knows how (see `main.rs`).
+    pub trim: Option<fn()>,
 }
 
 /// Told, as each stage of a build begins, what it does (`parsing 10000 notes`).
@@ -105,6 +108,14 @@ impl Options {
             forget_orphans: false,
             report: ReportMode::Auto,
             progress: Progress::default(),
+            trim: None,
+        }
+    }
+
+    /// Gives memory the build freed back to the system, if the program said how.
+    fn trim(&self) {
+        if let Some(trim) = self.trim {
+            trim();
         }
     }
 }
@@ -340,6 +351,9 @@ fn run_loaded(
         report.diagnostics.append(&mut made.type_diagnostics);
         (lab, std::mem::take(&mut made.types), made)
     };
+    // Every note's parse and text is freed: before the cards are gathered into one list, and
+    // again before the outputs, which build the deck's collection.
+    opts.trim();
     report.rebuilt = made.rebuilt;
     report.diagnostics.extend(lints::summarize(
         paths.iter().copied().zip(made.made.iter().map(|m| &m.links)),
@@ -440,6 +454,7 @@ fn run_loaded(
     // the deck is written without the vault in memory.
     attach_sources(&vault, &mut report.diagnostics);
     vault.release_texts();
+    opts.trim();
     opts.progress.say("writing the deck");
     let next = spool.map(|spool| cache::Next { spool, global, notes: entries, outcomes: cache::outcomes(&lab) });
     let written = Written {

@@ -20,6 +20,7 @@ pub(crate) struct Flags {
 /// Builds `vault` into `out`.
 pub(crate) fn run(vault: &Path, out: &Path, flags: Flags, print: super::Print) -> anyhow::Result<ExitCode> {
     let mut opts = Options::new(vault, Some(out.to_owned()));
+    opts.trim = Some(crate::trim);
     opts.force = flags.force;
     opts.state = flags.state;
     opts.forget_orphans = flags.forget_orphans;

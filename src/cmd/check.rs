@@ -8,6 +8,7 @@ use studygen::build::{self, Options};
 /// Checks `vault`.
 pub(crate) fn run(vault: &Path, state: Option<PathBuf>, print: super::Print) -> anyhow::Result<ExitCode> {
     let mut opts = Options::new(vault, None);
+    opts.trim = Some(crate::trim);
     opts.state = state;
     let (bar, progress) = super::spinner();
     opts.progress = progress;

@@ -20,6 +20,7 @@ const QUIET: Duration = Duration::from_millis(150);
 /// Builds `vault` into `out`, then again after every change, until interrupted.
 pub(crate) fn run(vault: &Path, out: &Path, state: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let mut opts = Options::new(vault, Some(out.to_owned()));
+    opts.trim = Some(crate::trim);
     opts.state = state;
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |e: notify::Result<notify::Event>| {

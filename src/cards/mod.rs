@@ -74,32 +74,44 @@ impl Card {
 
 /// Two cards with the same front in one deck: a warning at the second, naming the first.
 pub fn duplicates(cards: &[Card]) -> Vec<crate::diagnostics::Diagnostic> {
-    let mut first: std::collections::HashMap<(&str, &str, identity::ShortHash), &Card> =
-        std::collections::HashMap::with_capacity(cards.len());
+    use std::collections::hash_map::{Entry, HashMap};
+    // The first card of each front, by the front's hash alone; a card with that front in another
+    // deck or of another type is looked up by all three (rare).
+    let mut by_front: HashMap<identity::ShortHash, &Card, identity::BuildSpread> =
+        HashMap::with_capacity_and_hasher(cards.len(), identity::BuildSpread::default());
+    let mut others: HashMap<(&str, &str, identity::ShortHash), &Card> = HashMap::new();
     let mut diags = Vec::new();
     for card in cards {
         if card.keys.empty_front() {
             continue;
         }
-        match first.entry((&*card.deck, card.type_name(), card.keys.front)) {
-            std::collections::hash_map::Entry::Vacant(v) => {
+        let earlier = match by_front.entry(card.keys.front) {
+            Entry::Vacant(v) => {
                 v.insert(card);
+                None
             }
-            std::collections::hash_map::Entry::Occupied(o) => diags.push(
+            Entry::Occupied(o) if o.get().deck == card.deck && o.get().type_name() == card.type_name() => {
+                Some(*o.get())
+            }
+            Entry::Occupied(_) => match others.entry((&*card.deck, card.type_name(), card.keys.front)) {
+                Entry::Vacant(v) => {
+                    v.insert(card);
+                    None
+                }
+                Entry::Occupied(o) => Some(*o.get()),
+            },
+        };
+        if let Some(first) = earlier {
+            diags.push(
                 crate::diagnostics::Diagnostic::warning(
                     Code::CardDuplicate,
                     &card.note,
                     card.line,
                     1,
-                    format!(
-                        "duplicate card: the same front as {}:{} in deck `{}`",
-                        o.get().note,
-                        o.get().line,
-                        card.deck
-                    ),
+                    format!("duplicate card: the same front as {}:{} in deck `{}`", first.note, first.line, card.deck),
                 )
                 .with_hint("merge the two cards, or make the fronts differ; both are in the deck"),
-            ),
+            );
         }
     }
     diags
@@ -168,4 +180,51 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
         cards.push(card.with_keys(front, back));
     }
     Ok(cards)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(deck: &str, front: &str, line: usize) -> Card {
+        Card {
+            kind: NoteKind::Basic,
+            fields: vec![front.into(), "b".into(), "n.md".into()],
+            deck: deck.into(),
+            tags: Default::default(),
+            media: vec![],
+            note: "n.md".into(),
+            line,
+            anchor: None,
+            keys: identity::Keys::default(),
+            guid: String::new(),
+            modified: 0,
+            custom: None,
+            syntax: crate::notes::Syntax::Block,
+        }
+        .with_keys(front, "b")
+    }
+
+    /// A card is a duplicate of the first card with its front in its deck, whichever decks the
+    /// cards between them are in; an empty front is no card's duplicate.
+    #[test]
+    fn duplicates_are_the_same_front_in_the_same_deck() {
+        let cards = [
+            card("D", "q", 1),
+            card("E", "q", 2),
+            card("E", " q ", 3),
+            card("D", "q", 4),
+            card("D", "other", 5),
+            card("D", "", 6),
+            card("D", "", 7),
+        ];
+        let found: Vec<(usize, String)> = duplicates(&cards).into_iter().map(|d| (d.line, d.message)).collect();
+        assert_eq!(
+            found,
+            [
+                (3, "duplicate card: the same front as n.md:2 in deck `E`".to_owned()),
+                (4, "duplicate card: the same front as n.md:1 in deck `D`".to_owned()),
+            ]
+        );
+    }
 }

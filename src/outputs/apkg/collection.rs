@@ -130,7 +130,15 @@ impl<'a> Rows<'a> {
         notes.sort_unstable_by_key(|r| r.id);
         card_rows.sort_unstable_by_key(|r| r.id);
 
-        let names: HashSet<&str> = cards.iter().map(|c| &*c.deck).collect();
+        // A note's cards share their deck: a name is looked up once per run of cards in it.
+        let mut names: HashSet<&str> = HashSet::new();
+        let mut last: Option<&Arc<str>> = None;
+        for card in cards {
+            if !last.is_some_and(|d| Arc::ptr_eq(d, &card.deck)) {
+                names.insert(&card.deck);
+                last = Some(&card.deck);
+            }
+        }
         let decks: BTreeSet<String> = names.into_iter().flat_map(ancestors).collect();
         let first_deck = cards.first().map_or(1, |c| stable_id("deck", &c.deck));
         let col = [

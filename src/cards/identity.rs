@@ -157,7 +157,8 @@ pub(crate) fn norm(text: &str) -> String {
     out
 }
 
-fn content_hash(card: &Card) -> ShortHash {
+/// The hash of what Anki stores for the card's note: its type, fields and tags ([`Keys::content`]).
+pub(crate) fn content_hash(card: &Card) -> ShortHash {
     let mut parts: Vec<&str> = vec![card.type_name()];
     parts.extend(card.fields.iter().map(|f| &**f));
     parts.push("\u{1e}");
@@ -165,7 +166,8 @@ fn content_hash(card: &Card) -> ShortHash {
     ShortHash::of(&parts)
 }
 
-fn row_hash(card: &Card) -> ShortHash {
+/// The hash of the card's sort field and tags ([`Keys::row`]).
+pub(crate) fn row_hash(card: &Card) -> ShortHash {
     let mut parts: Vec<&str> = vec![card.fields.first().map_or("", |f| &**f), "\u{1e}"];
     parts.extend(card.tags.iter().map(String::as_str));
     ShortHash::of(&parts)

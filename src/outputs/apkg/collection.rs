@@ -7,13 +7,13 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::cards::Card;
-use crate::cards::identity::{BuildSpread, stable_id};
+use crate::cards::identity::ShortHash;
+use crate::cards::identity::{self, BuildSpread, stable_id};
 use crate::cards::notetypes::Model;
 use crate::templates::Templates;
 
@@ -56,8 +56,19 @@ pub fn note_id(guid: &str) -> i64 {
     1_000_000_000_000 + i64::try_from(n % SPAN).unwrap_or(0)
 }
 
-/// A note row's signature: a hash of every value the row holds.
-pub(super) type Signature = [u8; 16];
+/// A note row's signature: every value the row holds but its id, or the hash of it. Its fields and
+/// tags are covered by the card's content hash, and its sort field and tags by the card's row hash
+/// (both made with the card, see [`crate::cards::identity::Keys`]), so that two ways of splitting
+/// the same text into fields cannot look alike; its note type by the type's id.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Signature {
+    mid: i64,
+    modified: i64,
+    /// The GUID, as the number its 16 hex digits write (or, for any other GUID, its hash).
+    guid: u64,
+    content: u64,
+    row: u64,
+}
 
 /// A row of the `cards` table, as its values (they are few, so the index keeps them whole).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,7 +124,7 @@ impl<'a> Rows<'a> {
             };
             last = Some((card, nt, did));
             let nid = unique(&mut ids, note_id(&card.guid));
-            notes.push(NoteRow { id: nid, card, mid: nt.id, signature: [0; 16] });
+            notes.push(NoteRow { id: nid, card, mid: nt.id, signature: Signature::default() });
             let ords: Vec<u32> = if nt.cloze {
                 card.cloze_numbers().iter().map(|n| n.saturating_sub(1)).collect()
             } else {
@@ -126,7 +137,9 @@ impl<'a> Rows<'a> {
                 card_rows.push(CardRow { id, nid, did, ord, modified: card.modified, due });
             }
         }
-        notes.par_iter_mut().for_each(|row| row.signature = signature(row.id, row.mid, row.card));
+        for row in &mut notes {
+            row.signature = signature(row.mid, row.card);
+        }
         notes.sort_unstable_by_key(|r| r.id);
         card_rows.sort_unstable_by_key(|r| r.id);
 
@@ -345,23 +358,20 @@ impl NoteValues {
     }
 }
 
-/// A note row's signature. Its fields and tags are covered by the card's content hash, and its
-/// sort field and tags by the card's row hash (both made with the card, see
-/// [`crate::cards::identity::Keys`]), so that two ways of splitting the same text into fields
-/// cannot look alike.
-fn signature(id: i64, mid: i64, card: &Card) -> Signature {
-    let numbers = [id, mid, card.modified].map(i64::to_le_bytes).concat();
-    let hashes = [card.keys.content.0, card.keys.row.0].map(u64::to_le_bytes).concat();
-    let mut parts: Vec<&[u8]> = vec![&numbers, card.guid.as_bytes(), &hashes, card.type_name().as_bytes()];
-    if card.keys.content == Default::default() || card.keys.row == Default::default() {
-        // A card made without its keys: its fields and tags themselves.
-        parts.extend(card.fields.iter().map(|f| f.as_bytes()));
-        parts.extend(card.tags.iter().map(String::as_bytes));
-    }
-    let full = crate::cache::digest(parts);
-    let mut short = [0; 16];
-    short.copy_from_slice(&full[..16]);
-    short
+/// The signature of the note row of `card`, whose note type has the id `mid`.
+fn signature(mid: i64, card: &Card) -> Signature {
+    let lower_hex = card.guid.len() == 16 && card.guid.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    let guid = match ShortHash::parse(&card.guid).filter(|_| lower_hex) {
+        Some(number) => number.0,
+        None => ShortHash::of(&[&card.guid]).0,
+    };
+    let (content, row) = if card.keys.content == ShortHash::default() || card.keys.row == ShortHash::default() {
+        // A card made without its keys.
+        (identity::content_hash(card), identity::row_hash(card))
+    } else {
+        (card.keys.content, card.keys.row)
+    };
+    Signature { mid, modified: card.modified, guid, content: content.0, row: row.0 }
 }
 
 fn unique(ids: &mut HashSet<i64, BuildSpread>, mut id: i64) -> i64 {

@@ -159,10 +159,9 @@ fn copy(out: &mut Counting<'_>, previous: Option<&Previous>, run: Option<(u64, u
 /// card's GUID, deck, note type, and content and row hashes (its type, fields and tags; see
 /// [`crate::cards::identity::Keys`]), or its fields and tags themselves when it has no keys.
 fn signature(cards: &[Card], n_fields: usize) -> u64 {
-    // SipHash with fixed keys: the index is read only by the next build, and a different hash
-    // there would only mean lines written anew.
-    #[allow(deprecated)]
-    let mut h = std::hash::SipHasher::new();
+    // The standard library's hash, the same in every run of one build of studygen: the index is
+    // read only by the next build, and a different hash there would only mean lines written anew.
+    let mut h = std::hash::DefaultHasher::new();
     n_fields.hash(&mut h);
     for card in cards {
         card.guid.hash(&mut h);

@@ -121,19 +121,11 @@ mod tests {
 
     fn card(front: &str, source: &str, tags: &[&str], deck: &str) -> Card {
         Card {
-            kind: NoteKind::Basic,
             fields: vec![front.into(), "back".into(), source.into()],
             deck: deck.into(),
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
-            media: vec![],
-            note: "a.md".into(),
-            line: 1,
-            anchor: None,
             keys: identity::Keys::default(),
-            guid: String::new(),
-            modified: 0,
-            custom: None,
-            syntax: Syntax::Block,
+            ..crate::cards::sample("a.md", front, "back")
         }
     }
 

@@ -370,25 +370,9 @@ fn link(group: &[Card], keys: &[Keys], prev: &[Entry], orphans: &mut Orphans) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::notes::NoteKind;
 
     fn card(note: &str, front: &str, back: &str) -> Card {
-        Card {
-            kind: NoteKind::Basic,
-            fields: vec![front.into(), back.into(), note.into()],
-            deck: "D".into(),
-            tags: Default::default(),
-            media: vec![],
-            note: note.into(),
-            line: 1,
-            anchor: None,
-            keys: Keys::default(),
-            guid: String::new(),
-            modified: 0,
-            custom: None,
-            syntax: crate::notes::Syntax::Block,
-        }
-        .with_keys(front, back)
+        crate::cards::sample(note, front, back)
     }
 
     fn run(cards: &mut [Card], lock: &Lock, now: i64) -> Lock {

@@ -182,27 +182,34 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
     Ok(cards)
 }
 
+/// A Basic card of `note` in deck `D` on line 1, with this front and back and their keys: the card
+/// tests start from.
+#[cfg(test)]
+pub(crate) fn sample(note: &str, front: &str, back: &str) -> Card {
+    Card {
+        kind: NoteKind::Basic,
+        fields: vec![front.into(), back.into(), note.into()],
+        deck: "D".into(),
+        tags: Default::default(),
+        media: vec![],
+        note: note.into(),
+        line: 1,
+        anchor: None,
+        keys: identity::Keys::default(),
+        guid: String::new(),
+        modified: 0,
+        custom: None,
+        syntax: crate::notes::Syntax::Block,
+    }
+    .with_keys(front, back)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn card(deck: &str, front: &str, line: usize) -> Card {
-        Card {
-            kind: NoteKind::Basic,
-            fields: vec![front.into(), "b".into(), "n.md".into()],
-            deck: deck.into(),
-            tags: Default::default(),
-            media: vec![],
-            note: "n.md".into(),
-            line,
-            anchor: None,
-            keys: identity::Keys::default(),
-            guid: String::new(),
-            modified: 0,
-            custom: None,
-            syntax: crate::notes::Syntax::Block,
-        }
-        .with_keys(front, "b")
+        Card { deck: deck.into(), line, ..sample("n.md", front, "b") }
     }
 
     /// A card is a duplicate of the first card with its front in its deck, whichever decks the

@@ -242,26 +242,11 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::cards::identity::Keys;
-    use crate::notes::NoteKind;
 
     fn card(note: &str, front: &str, guid: &str) -> Card {
-        Card {
-            kind: NoteKind::Basic,
-            fields: vec![front.into(), "back\twith a tab".into(), note.into()],
-            deck: "D".into(),
-            tags: vec!["t".to_owned()].into(),
-            media: vec![],
-            note: note.into(),
-            line: 1,
-            anchor: None,
-            keys: Keys::default(),
-            guid: guid.into(),
-            modified: 0,
-            custom: None,
-            syntax: crate::notes::Syntax::Block,
-        }
-        .with_keys(front, "back")
+        let back = "back\twith a tab";
+        Card { tags: vec!["t".to_owned()].into(), guid: guid.into(), ..crate::cards::sample(note, front, back) }
+            .with_keys(front, back)
     }
 
     /// Writes `cards` into `dir` as a build does (a new file, then renamed over the old one),

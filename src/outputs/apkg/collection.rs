@@ -461,22 +461,10 @@ mod tests {
         assert!((1_000_000_000_000..2_000_000_000_000).contains(&id));
     }
 
+    /// A card without its keys (the row's signature then hashes its fields).
     fn card(guid: &str, kind: crate::notes::NoteKind) -> Card {
-        Card {
-            kind,
-            fields: vec![guid.into(), "back".into(), "n.md".into()],
-            deck: "D".into(),
-            tags: Default::default(),
-            media: vec![],
-            note: "n.md".into(),
-            line: 1,
-            anchor: None,
-            keys: Default::default(),
-            guid: guid.into(),
-            modified: 7,
-            custom: None,
-            syntax: crate::notes::Syntax::Block,
-        }
+        let sample = crate::cards::sample("n.md", guid, "back");
+        Card { kind, guid: guid.into(), modified: 7, keys: Default::default(), ..sample }
     }
 
     /// Ids come from GUIDs; when two collide, every row takes, in card order, the first id from

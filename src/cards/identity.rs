@@ -25,7 +25,7 @@ use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
 use super::Card;
-pub use super::short_hash::{BuildSpread, ShortHash};
+pub use super::short_hash::{BuildSpread, Parts, ShortHash};
 use crate::diagnostics::{Code, Diagnostic};
 
 /// A stable 53-bit-safe id from a name, in the range of millisecond timestamps Anki uses.
@@ -128,13 +128,12 @@ pub struct Keys {
 impl Keys {
     /// The keys of a card whose front and back were written `front` and `back`.
     pub fn of(card: &Card, front: &str, back: &str) -> Keys {
-        let front = norm(front);
         Keys {
-            front: ShortHash::of(&[&front]),
-            back: ShortHash::of(&[&norm(back)]),
+            front: Parts::default().words(front).finish(),
+            back: Parts::default().words(back).finish(),
             content: content_hash(card),
             row: row_hash(card),
-            fresh: ShortHash::of(&["card", &card.note, &front]),
+            fresh: Parts::default().part("card").part(&card.note).words(front).finish(),
         }
     }
 
@@ -145,32 +144,28 @@ impl Keys {
     }
 }
 
-/// `text` with every run of white space made one space, and none at the ends.
-pub(crate) fn norm(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
 /// The hash of what Anki stores for the card's note: its type, fields and tags ([`Keys::content`]).
 pub(crate) fn content_hash(card: &Card) -> ShortHash {
-    let mut parts: Vec<&str> = vec![card.type_name()];
-    parts.extend(card.fields.iter().map(|f| &**f));
-    parts.push("\u{1e}");
-    parts.extend(card.tags.iter().map(String::as_str));
-    ShortHash::of(&parts)
+    let mut h = Parts::default();
+    h.part(card.type_name());
+    for f in &card.fields {
+        h.part(f);
+    }
+    h.part("\u{1e}");
+    for t in card.tags.iter() {
+        h.part(t);
+    }
+    h.finish()
 }
 
 /// The hash of the card's sort field and tags ([`Keys::row`]).
 pub(crate) fn row_hash(card: &Card) -> ShortHash {
-    let mut parts: Vec<&str> = vec![card.fields.first().map_or("", |f| &**f), "\u{1e}"];
-    parts.extend(card.tags.iter().map(String::as_str));
-    ShortHash::of(&parts)
+    let mut h = Parts::default();
+    h.part(card.fields.first().map_or("", |f| &**f)).part("\u{1e}");
+    for t in card.tags.iter() {
+        h.part(t);
+    }
+    h.finish()
 }
 
 /// Gives every card its GUID and modification time.

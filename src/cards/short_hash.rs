@@ -5,6 +5,40 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
+/// A [`ShortHash`] made part by part, without gathering the parts first: the same as
+/// [`ShortHash::of`] of the parts.
+#[derive(Clone, Default)]
+pub struct Parts(Sha256);
+
+impl Parts {
+    /// Adds a part.
+    pub fn part(&mut self, part: &str) -> &mut Parts {
+        self.0.update(part.as_bytes());
+        self.0.update([0x1f]);
+        self
+    }
+
+    /// Adds `text` with every run of white space made one space, and none at the ends, as a part.
+    pub fn words(&mut self, text: &str) -> &mut Parts {
+        for (i, word) in text.split_whitespace().enumerate() {
+            if i > 0 {
+                self.0.update(b" ");
+            }
+            self.0.update(word.as_bytes());
+        }
+        self.0.update([0x1f]);
+        self
+    }
+
+    /// The hash.
+    pub fn finish(&self) -> ShortHash {
+        let digest = self.0.clone().finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        ShortHash(u64::from_be_bytes(first))
+    }
+}
+
 /// A short stable hash: 16 hex digits in the identity file, a number in memory and in the build
 /// cache.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -13,15 +47,11 @@ pub struct ShortHash(pub u64);
 impl ShortHash {
     /// The hash of `parts`, each followed by a unit separator.
     pub fn of(parts: &[&str]) -> ShortHash {
-        let mut h = Sha256::new();
+        let mut h = Parts::default();
         for p in parts {
-            h.update(p.as_bytes());
-            h.update([0x1f]);
+            h.part(p);
         }
-        let digest = h.finalize();
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&digest[..8]);
-        ShortHash(u64::from_be_bytes(first))
+        h.finish()
     }
 
     /// Its 16 hex digits.
@@ -118,6 +148,20 @@ impl serde::de::Visitor<'_> for HexVisitor {
 
 #[cfg(test)]
 mod tests {
+    /// Parts added one by one, and words with their white space made single spaces, hash as the
+    /// whole parts do.
+    #[test]
+    fn parts_hash_as_the_whole_parts() {
+        for text in ["", "a", "  two\t words \n", "x\u{a0}y\u{2003} z", "line\r\nbreak  "] {
+            let single: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(Parts::default().words(text).finish(), ShortHash::of(&[&single]), "{text:?}");
+            assert_eq!(
+                Parts::default().part("card").part("n.md").words(text).finish(),
+                ShortHash::of(&["card", "n.md", &single])
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -176,10 +176,11 @@ pub(super) fn make(i: &Inputs<'_, '_>) -> anyhow::Result<Outcome> {
 /// or deferred.
 fn step(i: &Inputs<'_, '_>, n: usize, spool: &dyn Fn(&[u8]) -> cache::Slot) -> anyhow::Result<Step> {
     let literate = i.volatile.get(n).copied().unwrap_or(true);
-    let entry = i.known.get(n).copied().flatten().filter(|k| !k.volatile && !literate && still_holds(i, k));
-    if let Some((key, (made, raw, slot))) = entry.and_then(|k| Some((k, i.cache.made(&k.path)?))) {
+    let entry = i.known.get(n).copied().flatten().filter(|k| !k.volatile && !literate);
+    let held = entry.and_then(|k| Some((k, still_holds(i, k)?)));
+    if let Some((key, reads, (made, raw, slot))) = held.and_then(|(k, r)| Some((k, r, i.cache.made(&k.path)?))) {
         let place = i.spool.and_then(|s| s.keeps(slot)).unwrap_or_else(|| spool(&raw));
-        return Ok(Step::Made(made, (key.clone(), place), false));
+        return Ok(Step::Made(made, (Key { reads, ..key.clone() }, place), false));
     }
     let parse = match i.store.kept(n) {
         Some(kept) => Cow::Borrowed(kept),
@@ -193,9 +194,22 @@ fn step(i: &Inputs<'_, '_>, n: usize, spool: &dyn Fn(&[u8]) -> cache::Slot) -> a
     Ok(Step::Made(made, (key, place), true))
 }
 
-/// Whether the entry `k` still holds: made in this context, and every note it read unchanged.
-fn still_holds(i: &Inputs<'_, '_>, k: &Key) -> bool {
-    k.context == i.context && k.reads.iter().all(|(p, d)| i.store.position(p).and_then(|n| i.digests.get(n)) == Some(d))
+/// Whether the entry `k` still holds: made in this context, and every note it read still there and
+/// unchanged. Returns where those notes are now.
+fn still_holds(i: &Inputs<'_, '_>, k: &Key) -> Option<Vec<u32>> {
+    if k.context != i.context {
+        return None;
+    }
+    let now: Vec<u32> =
+        k.reads.iter().map(|&r| u32::try_from(i.store.position(i.cache.path_at(r)?)?).ok()).collect::<Option<_>>()?;
+    (reads_digest(i, &now)? == k.reads_digest).then_some(now)
+}
+
+/// [`cache::reads_digest`] of the notes at `reads`, if they are all there.
+fn reads_digest(i: &Inputs<'_, '_>, reads: &[u32]) -> Option<Digest> {
+    let notes: Vec<(&str, &Digest)> =
+        reads.iter().map(|&r| Some((*i.paths.get(r as usize)?, i.digests.get(r as usize)?))).collect::<Option<_>>()?;
+    Some(cache::reads_digest(notes))
 }
 
 /// Builds the `n`th note from its parse: its lints, its cards and its diagnostics, and its key
@@ -203,10 +217,11 @@ fn still_holds(i: &Inputs<'_, '_>, k: &Key) -> bool {
 fn build(i: &Inputs<'_, '_>, n: usize, parse: &Parse, volatile: bool) -> anyhow::Result<(Made, Key)> {
     let (note, parse_diags) = parse;
     let mut diagnostics: Vec<Diagnostic> = parse_diags.clone();
-    let key = |reads: Vec<(String, Digest)>, aliases: Vec<String>| Key {
+    let key = |reads: Vec<u32>, aliases: Vec<String>| Key {
         path: i.paths.get(n).copied().unwrap_or_default().to_owned(),
         content: i.digests.get(n).copied().unwrap_or_default(),
         context: i.context,
+        reads_digest: reads_digest(i, &reads).unwrap_or_default(),
         reads,
         volatile,
         aliases,
@@ -227,15 +242,13 @@ fn build(i: &Inputs<'_, '_>, n: usize, parse: &Parse, volatile: bool) -> anyhow:
     let cards = cards::render(note, i.templates, &VaultMedia::for_note(i.shared, &note.path, &trace))?;
     diagnostics.extend(notes::untagged_hints([note], i.settings));
     diagnostics.extend(trace.skipped_embeds());
-    let reads = trace
+    let mut reads: Vec<u32> = trace
         .read
         .into_inner()
         .into_iter()
         .filter(|p| *p != note.path)
-        .filter_map(|p| {
-            let d = *i.digests.get(i.store.position(&p)?)?;
-            Some((p, d))
-        })
+        .filter_map(|p| u32::try_from(i.store.position(&p)?).ok())
         .collect();
+    reads.sort_unstable();
     Ok((Made { cards, diagnostics, links }, key(reads, note.frontmatter.aliases.clone())))
 }

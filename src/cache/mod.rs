@@ -44,7 +44,7 @@ use crate::vault::Stamp;
 pub const FILE: &str = ".studygen-cache";
 
 /// The first bytes of the file: its format, with a version.
-const MAGIC: &[u8; 16] = b"studygen-cache\x00\x07";
+const MAGIC: &[u8; 16] = b"studygen-cache\x00\x08";
 
 /// The largest cache file read: a cache is about 1.2 times the size of the vault's notes.
 const MAX_FILE: u64 = 16 << 30;
@@ -63,6 +63,18 @@ pub fn digest<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Digest {
     h.finalize().into()
 }
 
+/// The hash of the notes a note read, each by its path and its bytes' hash, in order.
+pub fn reads_digest<'a>(reads: impl IntoIterator<Item = (&'a str, &'a Digest)>) -> Digest {
+    use sha2::{Digest as _, Sha256};
+    let mut h = Sha256::new();
+    for (path, content) in reads {
+        h.update((path.len() as u64).to_le_bytes());
+        h.update(path.as_bytes());
+        h.update(content);
+    }
+    h.finalize().into()
+}
+
 /// What a note's entry was made from, and the names the note is found by.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Key {
@@ -72,8 +84,11 @@ pub struct Key {
     pub content: Digest,
     /// The build context's hash.
     pub context: Digest,
-    /// The other notes its cards and lints read, with their bytes' hash then.
-    pub reads: Vec<(String, Digest)>,
+    /// The other notes its cards and lints read, by their place in the list of notes this key is
+    /// listed with (the loaded cache's, or the next cache's), in that list's order.
+    pub reads: Vec<u32>,
+    /// [`reads_digest`] of those notes then.
+    pub reads_digest: Digest,
     /// Always rebuilt (experiments, claims, cited values, inferred note types): nothing is kept.
     pub volatile: bool,
     /// Its frontmatter aliases.
@@ -122,7 +137,10 @@ struct Index {
 #[derive(Debug, Default)]
 pub struct Cache {
     file: Option<std::fs::File>,
-    entries: HashMap<String, (Key, Slot)>,
+    /// Every note's key and where what it made is, in the order the index lists them.
+    notes: Vec<(Key, Slot)>,
+    /// Where each note is in `notes`, by its path.
+    positions: HashMap<String, usize>,
     outcomes: Vec<(Digest, Slot)>,
     state: Option<(Digest, Slot)>,
 }
@@ -166,8 +184,12 @@ impl Cache {
         {
             return None;
         }
-        let entries = index.notes.into_iter().map(|(key, slot)| (key.path.clone(), (key, slot))).collect();
-        Some(Cache { file: Some(file), entries, outcomes: index.experiments, state: index.state })
+        let count = index.notes.len();
+        if index.notes.iter().flat_map(|(k, _)| &k.reads).any(|&r| r as usize >= count) {
+            return None;
+        }
+        let positions = index.notes.iter().enumerate().map(|(n, (key, _))| (key.path.clone(), n)).collect();
+        Some(Cache { file: Some(file), notes: index.notes, positions, outcomes: index.experiments, state: index.state })
     }
 
     /// The bytes of `slot`, if they are still those written there.
@@ -178,7 +200,16 @@ impl Cache {
 
     /// The entry of `path`, if there is one.
     pub fn key(&self, path: &str) -> Option<&Key> {
-        self.entries.get(path).map(|(k, _)| k)
+        self.entry(path).map(|(k, _)| k)
+    }
+
+    fn entry(&self, path: &str) -> Option<&(Key, Slot)> {
+        self.notes.get(*self.positions.get(path)?)
+    }
+
+    /// The path of the note a key of this cache names by its place (see [`Key::reads`]).
+    pub fn path_at(&self, place: u32) -> Option<&str> {
+        self.notes.get(place as usize).map(|(k, _)| k.path.as_str())
     }
 
     /// The hash of `path`'s bytes, when its entry was made from the file as it is now by its
@@ -190,7 +221,7 @@ impl Cache {
     /// What `path` made, decoded, as encoded and where (to put into the next cache unchanged);
     /// `None` for a volatile note or a damaged entry.
     pub fn made(&self, path: &str) -> Option<(Made, Vec<u8>, Slot)> {
-        let (key, slot) = self.entries.get(path)?;
+        let (key, slot) = self.entry(path)?;
         if key.volatile {
             return None;
         }
@@ -271,21 +302,66 @@ pub struct Next {
 
 impl Next {
     /// Writes the whole cache as the new file `path`, with `state` (the identity state, and the
-    /// SHA-256 of the file that holds it) when given. On Linux the spool itself becomes that file,
-    /// by a link, so its entries are not copied; elsewhere, or when the link cannot be made, they
-    /// are copied. The file is not flushed to disk: what a power cut damages in it, its CRCs
-    /// catch, and the next build rebuilds.
-    pub fn write_to(self, path: &Path, state: Option<(&Digest, &Lock)>) -> std::io::Result<()> {
-        let mut spool = self.spool.complete(&self.global, self.notes, &self.outcomes, state)?;
-        #[cfg(target_os = "linux")]
-        if link(&spool, path).is_ok() {
-            return Ok(());
-        }
+    /// SHA-256 of the file that holds it) when given. The file is not flushed to disk: what a
+    /// power cut damages in it, its CRCs catch, and the next build rebuilds.
+    ///
+    /// A spool that [continues](Spool::continuing) the previous cache holds only what follows that
+    /// cache's bytes. On Linux the previous cache's file itself becomes `path`, by a link, and the
+    /// spool is appended to it, so the entries it keeps are not copied at all. The previous set
+    /// loses that file's index (it is replaced as a whole when this set is committed), and a build
+    /// that fails before the commit leaves it a complete cache of this build: either way, what it
+    /// holds is checked entry by entry before use. Otherwise the spool becomes `path` by a link,
+    /// or is copied there.
+    pub fn write_to(mut self, path: &Path, state: Option<(&Digest, &Lock)>) -> std::io::Result<()> {
+        let base = self.spool.base.take();
+        let kept_state = base.as_ref().and_then(|b| b.state);
+        let mut spool = self.spool.complete(&self.global, self.notes, &self.outcomes, state, kept_state)?;
         spool.seek(SeekFrom::Start(0))?;
-        let mut dest = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?);
-        std::io::copy(&mut spool, &mut dest)?;
-        dest.flush()
+        match base {
+            Some(Base { file: old, len, .. }) => {
+                let mut dest = take_over(&old, len, path)?;
+                let appended = std::io::copy(&mut spool, &mut dest).and_then(|_| dest.flush());
+                if appended.is_err() {
+                    // A file that ends where it did is the previous cache again, complete.
+                    dest.get_ref().set_len(len).ok();
+                }
+                appended
+            }
+            None => {
+                #[cfg(target_os = "linux")]
+                if link(&spool, path).is_ok() {
+                    return Ok(());
+                }
+                let mut dest = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?);
+                std::io::copy(&mut spool, &mut dest)?;
+                dest.flush()
+            }
+        }
     }
+}
+
+/// The new file `path` holding the first `len` bytes of `old` (the previous cache), open at their
+/// end for what follows them: `old` itself by a link when it can be made (on Linux) and the file
+/// is still that long, else a copy.
+fn take_over(old: &std::fs::File, len: u64, path: &Path) -> std::io::Result<std::io::BufWriter<std::fs::File>> {
+    #[cfg(target_os = "linux")]
+    if link(old, path).is_ok() {
+        let linked = std::fs::OpenOptions::new().write(true).open(path);
+        match linked {
+            Ok(mut file) if file.metadata()?.len() == len => {
+                file.seek(SeekFrom::Start(len))?;
+                return Ok(std::io::BufWriter::with_capacity(1 << 16, file));
+            }
+            _ => std::fs::remove_file(path)?,
+        }
+    }
+    let mut file = std::fs::File::create(path)?;
+    let mut source = old;
+    source.seek(SeekFrom::Start(0))?;
+    if std::io::copy(&mut std::io::Read::take(source, len), &mut file)? != len {
+        return Err(std::io::Error::other("the previous cache changed while it was read"));
+    }
+    Ok(std::io::BufWriter::with_capacity(1 << 16, file))
 }
 
 /// Gives the unnamed file `file` the name `path` (a new one, on the same file system).
@@ -303,9 +379,20 @@ fn link(file: &std::fs::File, path: &Path) -> std::io::Result<()> {
 #[derive(Debug)]
 pub struct Spool {
     inner: Mutex<SpoolFile>,
-    /// Whether the spool began as a copy of the previous cache, whose entries then stay where
-    /// they were (see [`Spool::continuing`]).
-    continues: bool,
+    /// The previous cache's file and length, when the spool continues it: the spool then holds
+    /// only what follows those bytes, and that cache's entries stay where they were (see
+    /// [`Spool::continuing`]).
+    base: Option<Base>,
+}
+
+/// The file a spool continues.
+#[derive(Debug)]
+struct Base {
+    file: std::fs::File,
+    len: u64,
+    /// Where its identity state is, by the hash of the state's file: the same state is not
+    /// written again.
+    state: Option<(Digest, Slot)>,
 }
 
 #[derive(Debug)]
@@ -322,39 +409,33 @@ impl Spool {
         let file = tempfile::tempfile_in(dir)?;
         let mut inner = SpoolFile { out: std::io::BufWriter::with_capacity(1 << 16, file), at: 0, failed: None };
         inner.append(MAGIC);
-        Ok(Spool { inner: Mutex::new(inner), continues: false })
+        Ok(Spool { inner: Mutex::new(inner), base: None })
     }
 
-    /// A spool in `dir` that begins as a copy of the cache `old`'s file (copied by the system,
-    /// without passing through this process), so that an entry kept from it stays where it is
-    /// ([`Spool::keeps`]) and new entries go after it. What the next cache no longer uses stays
-    /// in the file as dead bytes; once they would outweigh the live ones, the spool begins anew
-    /// ([`Spool::new`]) and every kept entry is copied into it.
+    /// A spool in `dir` that continues the cache `old`'s file: an entry kept from it stays where
+    /// it is ([`Spool::keeps`]), and new entries go after its bytes ([`Next::write_to`] joins
+    /// the two). What the next cache no longer uses stays in the file as dead bytes; once they
+    /// would outweigh the live ones, the spool begins anew ([`Spool::new`]) and every kept entry
+    /// is copied into it.
     pub fn continuing(dir: &Path, old: &Cache) -> std::io::Result<Spool> {
         let Some(source) = old.file.as_ref() else { return Spool::new(dir) };
         let len = source.metadata()?.len();
-        let live: u64 = old.entries.values().map(|(_, s)| s.len).sum::<u64>()
+        let live: u64 = old.notes.iter().map(|(_, s)| s.len).sum::<u64>()
             + old.outcomes.iter().chain(&old.state).map(|(_, s)| s.len).sum::<u64>();
         if len > 2 * live + (1 << 20) {
             return Spool::new(dir);
         }
         std::fs::create_dir_all(dir)?;
-        let mut file = tempfile::tempfile_in(dir)?;
-        // The cache is read at offsets, so its file's own position is only ever this copy's.
-        let mut source = source;
-        source.seek(SeekFrom::Start(0))?;
-        let copied = std::io::copy(&mut std::io::Read::take(source, len), &mut file)?;
-        if copied != len {
-            return Spool::new(dir);
-        }
+        let file = tempfile::tempfile_in(dir)?;
         let inner = SpoolFile { out: std::io::BufWriter::with_capacity(1 << 16, file), at: len, failed: None };
-        Ok(Spool { inner: Mutex::new(inner), continues: true })
+        let base = Base { file: source.try_clone()?, len, state: old.state };
+        Ok(Spool { inner: Mutex::new(inner), base: Some(base) })
     }
 
-    /// Where an entry of the previous cache, at `slot` there, is in this spool, if the spool
-    /// holds that cache's bytes; `None` when the entry must be [put](Spool::put) again.
+    /// Where an entry of the previous cache, at `slot` there, is in the next one, if this spool
+    /// continues that cache; `None` when the entry must be [put](Spool::put) again.
     pub fn keeps(&self, slot: Slot) -> Option<Slot> {
-        self.continues.then_some(slot)
+        self.base.as_ref().map(|_| slot)
     }
 
     /// Appends `bytes`; returns where they are.
@@ -372,11 +453,14 @@ impl Spool {
         notes: Vec<(Key, Slot)>,
         outcomes: &[(Digest, Vec<u8>)],
         state: Option<(&Digest, &Lock)>,
+        kept_state: Option<(Digest, Slot)>,
     ) -> std::io::Result<std::fs::File> {
         let mut inner = self.inner.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut put = |bytes: &[u8]| Slot { crc: crc32fast::hash(bytes), ..inner.append(bytes) };
         let experiments = outcomes.iter().map(|(d, o)| (*d, put(o))).collect();
         let state = match state {
+            // The state the previous cache holds: where it is, it stays.
+            Some((digest, _)) if kept_state.is_some_and(|(d, _)| d == *digest) => kept_state,
             Some((digest, lock)) => {
                 let wire = StateWire {
                     version: lock.version,
@@ -427,7 +511,8 @@ mod tests {
             path: path.into(),
             content: digest([path.as_bytes()]),
             context: [7; 32],
-            reads: vec![("b.md".into(), [1; 32])],
+            reads: vec![1],
+            reads_digest: [1; 32],
             volatile,
             aliases: vec!["alias".into()],
             stamp: Some((5, 6, 7, 8)),
@@ -512,6 +597,75 @@ mod tests {
         panic!("the spool never began anew");
     }
 
+    #[test]
+    fn a_continued_cache_takes_over_the_previous_file_and_keeps_its_state() {
+        use crate::cards::identity::{Entry, ShortHash};
+        let dir = tempfile::tempdir().unwrap();
+        let sets = |n: usize| dir.path().join(format!("set{n}"));
+        let made = |line: usize| Made {
+            diagnostics: vec![Diagnostic::warning(crate::diagnostics::Code::CardDuplicate, "a.md", line, 1, "w")],
+            ..Made::default()
+        };
+        let entry = |n: u64| Entry {
+            guid: ShortHash(n),
+            front: ShortHash(n + 1),
+            back: ShortHash(n + 2),
+            content: ShortHash(n + 3),
+            modified: 5,
+        };
+        let lock =
+            Lock { version: 1, notes: [("a.md".to_owned(), (0..200).map(entry).collect())].into(), gone: vec![] };
+        let len = |n: usize| std::fs::metadata(sets(n).join(FILE)).unwrap().len();
+        let key = |path: &str| Key { reads: Vec::new(), ..key(path, false) };
+        // Each set's cache continues the one before, as builds into one output folder do.
+        let first = Spool::new(dir.path()).unwrap();
+        let a = first.put(&encode(&made(1)));
+        std::fs::create_dir(sets(0)).unwrap();
+        let next = Next { spool: first, global: [3; 32], notes: vec![(key("a.md"), a)], outcomes: vec![] };
+        next.write_to(&sets(0).join(FILE), Some((&[7; 32], &lock))).unwrap();
+        for n in 1..3 {
+            let old = Cache::load(&sets(n - 1), &[3; 32]);
+            let spool = Spool::continuing(dir.path(), &old).unwrap();
+            let kept = spool.keeps(old.made("a.md").unwrap().2).expect("continued");
+            let b = spool.put(&encode(&made(n + 1)));
+            if n == 2 {
+                // The previous file changed behind the spool's back: what the spool continues is copied.
+                std::fs::OpenOptions::new().append(true).open(sets(n - 1).join(FILE)).unwrap().write_all(b"x").unwrap();
+            }
+            std::fs::create_dir(sets(n)).unwrap();
+            let notes = vec![(key("a.md"), kept), (key("b.md"), b)];
+            Next { spool, global: [3; 32], notes, outcomes: vec![] }
+                .write_to(&sets(n).join(FILE), Some((&[7; 32], &lock)))
+                .unwrap();
+            let new = Cache::load(&sets(n), &[3; 32]);
+            assert_eq!(new.made("a.md").unwrap().0.diagnostics[0].line, 1);
+            assert_eq!(new.made("b.md").unwrap().0.diagnostics[0].line, n + 1);
+            assert_eq!(new.state(&[7; 32]).as_ref(), Some(&lock));
+            // The state was the same: it is not written again.
+            let state_len = old.state.unwrap().1.len;
+            let grown = len(n) - len(n - 1) + u64::from(n == 2);
+            assert!(grown < state_len, "grew by {grown} bytes, the state is {state_len}");
+            #[cfg(target_os = "linux")]
+            {
+                use std::os::unix::fs::MetadataExt as _;
+                let inode = |n: usize| std::fs::metadata(sets(n).join(FILE)).unwrap().ino();
+                assert_eq!(inode(n) == inode(n - 1), n == 1, "the previous file is taken over unless it changed");
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_that_reads_a_note_the_cache_does_not_list_is_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        for (reads, trusted) in [(vec![0], true), (vec![1], false)] {
+            let spool = Spool::new(dir.path()).unwrap();
+            let notes = vec![(Key { reads, ..key("a.md", false) }, spool.put(&encode(&Made::default())))];
+            std::fs::remove_file(dir.path().join(FILE)).ok();
+            Next { spool, global: [3; 32], notes, outcomes: vec![] }.write_to(&dir.path().join(FILE), None).unwrap();
+            assert_eq!(Cache::load(dir.path(), &[3; 32]).key("a.md").is_some(), trusted);
+        }
+    }
+
     /// The cache of `bytes`, read from a file as a build reads it.
     fn decode(bytes: &[u8], global: &Digest) -> Option<Cache> {
         let mut file = tempfile::tempfile().unwrap();
@@ -524,7 +678,9 @@ mod tests {
         let bytes = written(&[3; 32]);
         assert!(decode(&bytes, &[4; 32]).is_none(), "made with other settings");
         let cache = decode(&bytes, &[3; 32]).unwrap();
-        assert_eq!(cache.key("a.md").unwrap().reads, [("b.md".to_owned(), [1; 32])]);
+        assert_eq!(cache.key("a.md").unwrap().reads, [1]);
+        assert_eq!(cache.path_at(1), Some("c.md"));
+        assert_eq!(cache.path_at(2), None);
         assert!(cache.made("a.md").is_some());
         assert!(cache.key("c.md").unwrap().volatile);
         assert!(cache.made("c.md").is_none());

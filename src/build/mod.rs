@@ -271,7 +271,8 @@ fn run_loaded(
             record::stamps(&global, notes, vault.listed)
         })
         .filter(|_| vault.stamps.len() == vault.notes.len());
-    let print = opts.out.as_ref().and_then(|_| state.print());
+    // The identity file is read to know its hash only if it is not as the cache's build left it.
+    let print = opts.out.as_ref().and_then(|_| state.print_known(cache.state_print().as_slice()));
     let fingerprint = opts.out.as_ref().map(|_| record::fingerprint(&inputs, print.as_ref()));
     if let (Some(out), Some(fp)) = (&opts.out, &fingerprint)
         && !opts.forget_orphans
@@ -463,6 +464,7 @@ fn run_loaded(
         templates: &templates,
         root_deck: &root_deck,
         inputs: &inputs,
+        state: print.as_ref(),
         stamps: stamps.as_deref(),
         report: literate.as_deref(),
         cache: std::sync::Mutex::new(next),

@@ -25,6 +25,8 @@ pub(super) struct Written<'a> {
     pub(super) root_deck: &'a str,
     /// The hash of the build's inputs but the identity state ([`record::inputs`]).
     pub(super) inputs: &'a str,
+    /// The identity file as the build found it: unless the build wrote it, it is not read again.
+    pub(super) state: Option<&'a state::Print>,
     /// The same from the notes' stamps ([`record::stamps`]), when they can tell.
     pub(super) stamps: Option<&'a str>,
     /// `report.html`, when it is written.
@@ -109,11 +111,11 @@ pub(super) fn write_outputs(
                     if saved.0 {
                         staging.stream(state::IN_OUT, |out| new_lock.write_json(out))?;
                     }
-                    let print = state_now.print();
+                    let print = state_now.print_known(w.state.as_slice());
                     let cached = match w.cache.lock().ok().and_then(|mut c| c.take()) {
                         Some(next) => {
                             let path = staging.path(cache::FILE);
-                            let state = print.as_ref().map(|p| (&p.digest, &new_lock));
+                            let state = print.as_ref().map(|p| (p, &new_lock));
                             next.write_to(&path, state).with_context(|| format!("cannot write `{}`", path.display()))
                         }
                         None => Ok(()),

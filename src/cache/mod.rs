@@ -38,13 +38,14 @@ use crate::cards::Card;
 use crate::cards::identity::Lock;
 use crate::diagnostics::Diagnostic;
 use crate::lints::NoteLinks;
+use crate::outputs::state::Print;
 use crate::vault::Stamp;
 
 /// The cache's file name in the output folder.
 pub const FILE: &str = ".studygen-cache";
 
 /// The first bytes of the file: its format, with a version.
-const MAGIC: &[u8; 16] = b"studygen-cache\x00\x08";
+const MAGIC: &[u8; 16] = b"studygen-cache\x00\x09";
 
 /// The largest cache file read: a cache is about 1.2 times the size of the vault's notes.
 const MAX_FILE: u64 = 16 << 30;
@@ -128,8 +129,9 @@ struct Index {
     notes: Vec<(Key, Slot)>,
     /// Every experiment's spec hash, and where its outcome is.
     experiments: Vec<(Digest, Slot)>,
-    /// The identity state the build left, by the SHA-256 of its file's bytes, and where it is.
-    state: Option<(Digest, Slot)>,
+    /// The identity state the build left, by its file (whose bytes' SHA-256 says which state it
+    /// holds), and where it is.
+    state: Option<(Print, Slot)>,
 }
 
 /// A loaded cache: every entry's key, and where its [`Made`] is in the file, read when asked
@@ -142,7 +144,7 @@ pub struct Cache {
     /// Where each note is in `notes`, by its path.
     positions: HashMap<String, usize>,
     outcomes: Vec<(Digest, Slot)>,
-    state: Option<(Digest, Slot)>,
+    state: Option<(Print, Slot)>,
 }
 
 impl Cache {
@@ -232,9 +234,15 @@ impl Cache {
     /// The identity state in a file whose bytes hash to `digest`, as the build that wrote both
     /// left it: decoding it is much quicker than parsing the file's JSON.
     pub fn state(&self, digest: &Digest) -> Option<Lock> {
-        let (_, slot) = self.state.as_ref().filter(|(d, _)| d == digest)?;
+        let (_, slot) = self.state.as_ref().filter(|(p, _)| p.digest == *digest)?;
         let state: StateWire<'_> = postcard::from_bytes(&self.read(slot)?).ok()?;
         Some(Lock { version: state.version, notes: state.notes.into_owned(), gone: state.gone.into_owned() })
+    }
+
+    /// The identity file whose state the cache holds, as the build that wrote both found it:
+    /// while the file has that stamp, it need not be read to know its hash.
+    pub fn state_print(&self) -> Option<&Print> {
+        self.state.as_ref().map(|(p, _)| p)
     }
 
     /// The experiments' outcomes, by the hash of their spec ([`crate::experiments::spec_hash`]).
@@ -312,7 +320,7 @@ impl Next {
     /// that fails before the commit leaves it a complete cache of this build: either way, what it
     /// holds is checked entry by entry before use. Otherwise the spool becomes `path` by a link,
     /// or is copied there.
-    pub fn write_to(mut self, path: &Path, state: Option<(&Digest, &Lock)>) -> std::io::Result<()> {
+    pub fn write_to(mut self, path: &Path, state: Option<(&Print, &Lock)>) -> std::io::Result<()> {
         let base = self.spool.base.take();
         let kept_state = base.as_ref().and_then(|b| b.state);
         let mut spool = self.spool.complete(&self.global, self.notes, &self.outcomes, state, kept_state)?;
@@ -421,14 +429,15 @@ impl Spool {
         let Some(source) = old.file.as_ref() else { return Spool::new(dir) };
         let len = source.metadata()?.len();
         let live: u64 = old.notes.iter().map(|(_, s)| s.len).sum::<u64>()
-            + old.outcomes.iter().chain(&old.state).map(|(_, s)| s.len).sum::<u64>();
+            + old.outcomes.iter().map(|(_, s)| s.len).sum::<u64>()
+            + old.state.as_ref().map_or(0, |(_, s)| s.len);
         if len > 2 * live + (1 << 20) {
             return Spool::new(dir);
         }
         std::fs::create_dir_all(dir)?;
         let file = tempfile::tempfile_in(dir)?;
         let inner = SpoolFile { out: std::io::BufWriter::with_capacity(1 << 16, file), at: len, failed: None };
-        let base = Base { file: source.try_clone()?, len, state: old.state };
+        let base = Base { file: source.try_clone()?, len, state: old.state.as_ref().map(|(p, s)| (p.digest, *s)) };
         Ok(Spool { inner: Mutex::new(inner), base: Some(base) })
     }
 
@@ -452,7 +461,7 @@ impl Spool {
         global: &Digest,
         notes: Vec<(Key, Slot)>,
         outcomes: &[(Digest, Vec<u8>)],
-        state: Option<(&Digest, &Lock)>,
+        state: Option<(&Print, &Lock)>,
         kept_state: Option<(Digest, Slot)>,
     ) -> std::io::Result<std::fs::File> {
         let mut inner = self.inner.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -460,14 +469,16 @@ impl Spool {
         let experiments = outcomes.iter().map(|(d, o)| (*d, put(o))).collect();
         let state = match state {
             // The state the previous cache holds: where it is, it stays.
-            Some((digest, _)) if kept_state.is_some_and(|(d, _)| d == *digest) => kept_state,
-            Some((digest, lock)) => {
+            Some((print, _)) if let Some((_, slot)) = kept_state.filter(|(d, _)| *d == print.digest) => {
+                Some((print.clone(), slot))
+            }
+            Some((print, lock)) => {
                 let wire = StateWire {
                     version: lock.version,
                     notes: std::borrow::Cow::Borrowed(&lock.notes),
                     gone: std::borrow::Cow::Borrowed(&lock.gone),
                 };
-                Some((*digest, put(&postcard::to_stdvec(&wire).map_err(std::io::Error::other)?)))
+                Some((print.clone(), put(&postcard::to_stdvec(&wire).map_err(std::io::Error::other)?)))
             }
             None => None,
         };
@@ -519,6 +530,11 @@ mod tests {
         }
     }
 
+    /// The print of an identity file whose bytes hash to `[d; 32]`.
+    fn print(d: u8) -> Print {
+        Print { path: "identity.json".into(), digest: [d; 32], stamp: Some((1, 2, 3, 4)) }
+    }
+
     fn written(global: &Digest) -> Vec<u8> {
         let dir = tempfile::tempdir().unwrap();
         let spool = Spool::new(dir.path()).unwrap();
@@ -542,7 +558,7 @@ mod tests {
         let mut lock = Lock { version: 1, notes: [("a.md".to_owned(), vec![entry])].into(), gone: Vec::new() };
         let path = dir.path().join(FILE);
         Next { spool, global: [3; 32], notes: Vec::new(), outcomes: Vec::new() }
-            .write_to(&path, Some((&[7; 32], &lock)))
+            .write_to(&path, Some((&print(7), &lock)))
             .unwrap();
         let cache = decode(&std::fs::read(&path).unwrap(), &[3; 32]).unwrap();
         assert_eq!(cache.state(&[7; 32]).as_ref(), Some(&lock));
@@ -551,7 +567,7 @@ mod tests {
         lock.gone.push(Gone { guid: "0123456789abcdef".into(), note: "b.md".into(), since: 9 });
         let spool = Spool::new(dir.path()).unwrap();
         Next { spool, global: [3; 32], notes: Vec::new(), outcomes: Vec::new() }
-            .write_to(&path, Some((&[7; 32], &lock)))
+            .write_to(&path, Some((&print(7), &lock)))
             .unwrap();
         let cache = decode(&std::fs::read(&path).unwrap(), &[3; 32]).unwrap();
         assert_eq!(cache.state(&[7; 32]), Some(lock));
@@ -622,7 +638,7 @@ mod tests {
         let a = first.put(&encode(&made(1)));
         std::fs::create_dir(sets(0)).unwrap();
         let next = Next { spool: first, global: [3; 32], notes: vec![(key("a.md"), a)], outcomes: vec![] };
-        next.write_to(&sets(0).join(FILE), Some((&[7; 32], &lock))).unwrap();
+        next.write_to(&sets(0).join(FILE), Some((&print(7), &lock))).unwrap();
         for n in 1..3 {
             let old = Cache::load(&sets(n - 1), &[3; 32]);
             let spool = Spool::continuing(dir.path(), &old).unwrap();
@@ -635,7 +651,7 @@ mod tests {
             std::fs::create_dir(sets(n)).unwrap();
             let notes = vec![(key("a.md"), kept), (key("b.md"), b)];
             Next { spool, global: [3; 32], notes, outcomes: vec![] }
-                .write_to(&sets(n).join(FILE), Some((&[7; 32], &lock)))
+                .write_to(&sets(n).join(FILE), Some((&print(7), &lock)))
                 .unwrap();
             let new = Cache::load(&sets(n), &[3; 32]);
             assert_eq!(new.made("a.md").unwrap().0.diagnostics[0].line, 1);

@@ -94,8 +94,26 @@ impl Place {
     /// The state file's path and the SHA-256 of its bytes; `None` when there is no file. The file
     /// is hashed as it is read: a large vault's state is megabytes.
     pub fn print(&self) -> Option<Print> {
+        self.print_known(&[])
+    }
+
+    /// The same as [`Place::print`], but a file that is one of the `known` prints by its path and
+    /// stamp is not read again (the stamp is trusted as for [`Place::stamp_bytes`]).
+    pub fn print_known(&self, known: &[&Print]) -> Option<Print> {
         use sha2::Digest as _;
         let path = self.source()?;
+        // The stamp is taken before the file is read: a file changed while it is read gets
+        // another stamp afterwards, and is read again next time.
+        let stamp = std::fs::symlink_metadata(&path)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map(|m| crate::vault::stamp(&m))
+            .filter(|s| s.1 % 1_000_000_000 != 0);
+        if let Some(stamp) = stamp
+            && let Some(print) = known.iter().find(|k| k.path == path && k.stamp == Some(stamp))
+        {
+            return Some((*print).clone());
+        }
         let mut hash = sha2::Sha256::new();
         if let Ok(Some(mut file)) = crate::vault::open_own_file(&path, MAX_STATE) {
             use std::io::Read as _;
@@ -112,7 +130,7 @@ impl Place {
                 }
             }
         }
-        Some(Print { path, digest: hash.finalize().into() })
+        Some(Print { path, digest: hash.finalize().into(), stamp })
     }
 
     /// Where the new state should go, and why not the vault if it cannot.
@@ -135,12 +153,14 @@ impl Place {
 }
 
 /// A state file as it is: its path and the SHA-256 of its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Print {
     /// The file.
     pub path: PathBuf,
     /// The SHA-256 of its bytes.
     pub digest: crate::cache::Digest,
+    /// Its stamp before it was read, where the file system keeps more than whole seconds.
+    pub stamp: Option<crate::vault::Stamp>,
 }
 
 impl Print {
@@ -161,4 +181,35 @@ fn probe_writable(dir: &Path) -> std::io::Result<()> {
         std::fs::remove_dir(dir).ok();
     }
     probe.map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_known_by_its_stamp_is_not_read_again() {
+        use sha2::Digest as _;
+        let vault = tempfile::tempdir().unwrap();
+        let place = Place::new(vault.path(), None, None);
+        assert_eq!(place.print(), None, "no file yet");
+        let file = vault.path().join(LOCK_PATH);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "{}").unwrap();
+        let read = place.print().unwrap();
+        assert_eq!(read.digest, <[u8; 32]>::from(sha2::Sha256::digest(b"{}")));
+        if read.stamp.is_none() {
+            return; // A file system that keeps whole seconds: the stamp tells nothing.
+        }
+        // A print that says otherwise of the same file, as it is, is believed: the file is not read.
+        let known = Print { digest: [9; 32], ..read.clone() };
+        assert_eq!(place.print_known(&[&known]).unwrap().digest, [9; 32]);
+        let elsewhere = Print { path: vault.path().join("other.json"), ..known.clone() };
+        assert_eq!(place.print_known(&[&elsewhere]), Some(read.clone()), "another file's print");
+        // Once the file changes, its stamp does, and it is read.
+        std::fs::write(&file, "{ }").unwrap();
+        let now = place.print_known(&[&known, &read]).unwrap();
+        assert_eq!(now.digest, <[u8; 32]>::from(sha2::Sha256::digest(b"{ }")));
+        assert_ne!(now.stamp, read.stamp);
+    }
 }

@@ -289,15 +289,14 @@ fn run_loaded(
     }
     let templates = Templates::load(&vault.root)?;
     let set_out = cache_folder(opts);
-    // The previous build left the state it wrote in the cache too, by the hash of the file.
-    // Otherwise the file is read on its own thread while the notes are built.
-    let lock = match print.as_ref().and_then(|p| cache.state(&p.digest)) {
-        Some(lock) => StateRead::Ready(lock),
-        None => {
-            let place = state.clone();
-            StateRead::Reading(std::thread::spawn(move || place.load()))
-        }
-    };
+    // The previous build left the state it wrote in the cache too, by the hash of the file: that
+    // copy is decoded, or else the file is read, on its own thread while the notes are built.
+    let copy = print.as_ref().and_then(|p| cache.state_copy(&p.digest));
+    let place = state.clone();
+    let lock = StateRead(std::thread::spawn(move || match copy.as_deref().and_then(cache::decode_state) {
+        Some(lock) => Ok(lock),
+        None => place.load(),
+    }));
     let mut report = Report { notes: vault.notes.len(), ..Report::default() };
     report.diagnostics.extend(vault.unreadable.iter().cloned());
     let (settings, diags) = settings::load(&vault.root);
@@ -474,21 +473,13 @@ fn run_loaded(
     Ok(report)
 }
 
-/// The identity state the build started from: ready, or still being read.
-enum StateRead {
-    Ready(Lock),
-    Reading(std::thread::JoinHandle<anyhow::Result<Lock>>),
-}
+/// The identity state the build started from, being read on its own thread.
+struct StateRead(std::thread::JoinHandle<anyhow::Result<Lock>>);
 
 impl StateRead {
     /// The state, once it is read.
     fn wait(self) -> anyhow::Result<Lock> {
-        match self {
-            StateRead::Ready(lock) => Ok(lock),
-            StateRead::Reading(thread) => {
-                thread.join().map_err(|_| anyhow::anyhow!("reading the identity state failed unexpectedly"))?
-            }
-        }
+        self.0.join().map_err(|_| anyhow::anyhow!("reading the identity state failed unexpectedly"))?
     }
 }
 

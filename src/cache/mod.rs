@@ -234,9 +234,13 @@ impl Cache {
     /// The identity state in a file whose bytes hash to `digest`, as the build that wrote both
     /// left it: decoding it is much quicker than parsing the file's JSON.
     pub fn state(&self, digest: &Digest) -> Option<Lock> {
+        decode_state(&self.state_copy(digest)?)
+    }
+
+    /// The same, still encoded (its bytes checked), for [`decode_state`] on another thread.
+    pub fn state_copy(&self, digest: &Digest) -> Option<Vec<u8>> {
         let (_, slot) = self.state.as_ref().filter(|(p, _)| p.digest == *digest)?;
-        let state: StateWire<'_> = postcard::from_bytes(&self.read(slot)?).ok()?;
-        Some(Lock { version: state.version, notes: state.notes.into_owned(), gone: state.gone.into_owned() })
+        self.read(slot)
     }
 
     /// The identity file whose state the cache holds, as the build that wrote both found it:
@@ -252,6 +256,12 @@ impl Cache {
             .filter_map(|(spec, slot)| Some((*spec, postcard::from_bytes(&self.read(slot)?).ok()?)))
             .collect()
     }
+}
+
+/// The identity state from the bytes of [`Cache::state_copy`].
+pub fn decode_state(bytes: &[u8]) -> Option<Lock> {
+    let state: StateWire<'_> = postcard::from_bytes(bytes).ok()?;
+    Some(Lock { version: state.version, notes: state.notes.into_owned(), gone: state.gone.into_owned() })
 }
 
 /// The identity state as the cache holds it: every field written, as a format without field

@@ -20,7 +20,7 @@ pub const COLLECTION: &str = ".studygen-collection";
 pub const INDEX: &str = ".studygen-collection.index";
 
 /// The first bytes of the index: its format, with a version.
-const MAGIC: &[u8; 16] = b"studygen-deck\x00\x00\x02";
+const MAGIC: &[u8; 16] = b"studygen-deck\x00\x00\x03";
 
 /// The largest index read (about 70 bytes a card).
 const MAX_INDEX: u64 = 1 << 30;

@@ -1,8 +1,8 @@
 //! The `.apkg` package: a zip with a legacy `collection.anki2` (SQLite, schema 11), a `media` map
 //! and the media files named `0`, `1`, ... — the format genanki writes and every Anki imports.
 //!
-//! A build into a folder keeps the collection beside the deck ([`kept`]). The next build copies
-//! it and writes only the rows that changed ([`collection::update`]), and the package reuses the
+//! A build into a folder keeps the collection beside the deck ([`kept`]). The next build takes it
+//! over and writes only the rows that changed ([`collection::update`]), and the package reuses the
 //! deflated pieces of the collection whose bytes did not change ([`package`]): after one edit,
 //! little is written and little is compressed.
 
@@ -86,11 +86,8 @@ pub fn write(
         None => (false, create(&collection, &rows)?),
     };
     let old_package = old.as_ref().and_then(|o| o.package(keep.old));
-    let old_pieces = old.as_ref().zip(old_package.as_deref()).map(|(o, package)| package::Previous {
-        collection: &old_collection,
-        package,
-        pieces: &o.pieces,
-    });
+    let old_pieces =
+        old.as_ref().zip(old_package.as_deref()).map(|(o, package)| package::Previous { package, pieces: &o.pieces });
     // The kept collection goes to disk while the package is written from the page cache.
     let packed = std::thread::scope(|s| {
         s.spawn(|| std::fs::File::open(&collection).and_then(|f| f.sync_all()));
@@ -116,15 +113,23 @@ fn create(path: &Path, rows: &collection::Rows<'_>) -> anyhow::Result<usize> {
     Ok(written)
 }
 
-/// Copies the previous collection `from` to `to` and updates it to hold `rows`; returns the rows
-/// written, or `None` when the copy has so many free pages that it is better built anew.
+/// Takes over the previous collection `from` as `to` and updates it to hold `rows`; returns the
+/// rows written, or `None` when it has so many free pages that it is better built anew.
+///
+/// The previous file itself becomes `to`, by a link, and is changed in place: the previous set is
+/// replaced as a whole when this one is committed, and until then only its kept collection
+/// changes, which its index (naming the file's size and modification time) then no longer
+/// describes, so a failed build leaves that collection unused rather than wrong. Where links
+/// cannot be made, the file is copied.
 fn update(
     from: &Path,
     to: &Path,
     rows: &collection::Rows<'_>,
     previous: &collection::Previous<'_>,
 ) -> anyhow::Result<Option<usize>> {
-    std::fs::copy(from, to).with_context(|| format!("cannot copy `{}`", from.display()))?;
+    if std::fs::hard_link(from, to).is_err() {
+        std::fs::copy(from, to).with_context(|| format!("cannot copy `{}`", from.display()))?;
+    }
     let mut db = Connection::open(to)?;
     if collection::mostly_free(&db)? {
         return Ok(None);

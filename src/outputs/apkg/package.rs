@@ -3,7 +3,8 @@
 //!
 //! Each piece of [`PIECE`] bytes is deflated on its own and ends byte-aligned (a sync flush), so
 //! the pieces joined, with a final empty block after the last, are one deflate stream. A piece
-//! whose bytes are those of the previous deck's piece is copied from that deck, not deflated again.
+//! whose bytes are those of the previous deck's piece (by length, CRC-32 and 128-bit XXH3) is
+//! copied from that deck, not deflated again.
 //! The collection's zip entry is written here, since the zip crate only stores data it compressed
 //! itself; the zip crate then appends the media to the archive.
 
@@ -37,6 +38,9 @@ pub(super) struct Piece {
     raw_len: u32,
     /// The CRC-32 of its bytes before deflating.
     crc: u32,
+    /// The 128-bit XXH3 of its bytes before deflating: with the length and CRC-32, what tells that
+    /// a piece is the same as the previous deck's (the previous collection's bytes are not kept).
+    hash: u128,
     /// Where its deflated bytes start in the package.
     offset: u64,
     /// How many deflated bytes it has.
@@ -45,9 +49,8 @@ pub(super) struct Piece {
     packed_crc: u32,
 }
 
-/// The previous build's collection and package, whose pieces a new package may reuse.
+/// The previous build's package, whose pieces a new package may reuse.
 pub(super) struct Previous<'a> {
-    pub(super) collection: &'a Path,
     pub(super) package: &'a Path,
     pub(super) pieces: &'a [Piece],
 }
@@ -132,7 +135,7 @@ fn write_collection(
 ) -> anyhow::Result<Packed> {
     let source = File::open(collection).with_context(|| format!("cannot read `{}`", collection.display()))?;
     // The previous files are only read from; one that cannot be opened is not reused.
-    let previous = previous.and_then(|p| Some((File::open(p.collection).ok()?, File::open(p.package).ok()?, p.pieces)));
+    let previous = previous.and_then(|p| Some((File::open(p.package).ok()?, p.pieces)));
     let mut out = BufWriter::with_capacity(1 << 20, &mut *file);
     out.write_all(&local_header(0, 0, 0))?;
     let header_len = out.stream_position()?;
@@ -147,10 +150,10 @@ fn write_collection(
                 let start = i * PIECE;
                 let mut raw = vec![0; usize::try_from(PIECE.min(raw_len - start)).unwrap_or(0)];
                 read_at(&source, &mut raw, start)?;
-                let crc = crc32fast::hash(&raw);
-                let old = previous.as_ref().and_then(|(c, p, pieces)| {
+                let (crc, hash) = (crc32fast::hash(&raw), xxhash_rust::xxh3::xxh3_128(&raw));
+                let old = previous.as_ref().and_then(|(package, pieces)| {
                     let piece = pieces.get(usize::try_from(i).ok()?)?;
-                    reuse(piece, &raw, crc, start, c, p).ok().flatten()
+                    reuse(piece, raw.len(), crc, hash, package).ok().flatten()
                 });
                 let reused = old.is_some();
                 let bytes = match old {
@@ -158,14 +161,14 @@ fn write_collection(
                     None => compress(&raw)?,
                 };
                 let raw_len = u32::try_from(raw.len()).map_err(std::io::Error::other)?;
-                Ok(Deflated { packed_crc: crc32fast::hash(&bytes), bytes, crc, raw_len, reused })
+                Ok(Deflated { packed_crc: crc32fast::hash(&bytes), bytes, crc, hash, raw_len, reused })
             })
             .collect();
         for piece in done {
-            let Deflated { bytes, crc: raw_crc, raw_len, packed_crc, reused } = piece?;
+            let Deflated { bytes, crc: raw_crc, hash, raw_len, packed_crc, reused } = piece?;
             out.write_all(&bytes)?;
             let len = u32::try_from(bytes.len())?;
-            packed.pieces.push(Piece { raw_len, crc: raw_crc, offset, len, packed_crc });
+            packed.pieces.push(Piece { raw_len, crc: raw_crc, hash, offset, len, packed_crc });
             packed.reused += usize::from(reused);
             crc.combine(&crc32fast::Hasher::new_with_initial_len(raw_crc, u64::from(raw_len)));
             offset += u64::from(len);
@@ -191,8 +194,9 @@ fn write_collection(
 /// A piece of the collection, deflated or copied from the previous package.
 struct Deflated {
     bytes: Vec<u8>,
-    /// The CRC-32 of the piece before deflating, and its length.
+    /// The CRC-32 and XXH3 of the piece before deflating, and its length.
     crc: u32,
+    hash: u128,
     raw_len: u32,
     /// The CRC-32 of `bytes`.
     packed_crc: u32,
@@ -200,25 +204,20 @@ struct Deflated {
     reused: bool,
 }
 
-/// The previous package's deflated bytes for a piece, if the piece's bytes are the same: `raw` is
-/// compared with the previous collection's bytes at the same place, and the deflated bytes are
-/// checked against their CRC.
+/// The previous package's deflated bytes for a piece of `raw_len` bytes whose CRC-32 and XXH3 are
+/// `raw_crc` and `raw_hash`, if the previous piece's were the same; the deflated bytes are checked
+/// against their CRC.
 fn reuse(
     piece: &Piece,
-    raw: &[u8],
+    raw_len: usize,
     raw_crc: u32,
-    start: u64,
-    collection: &File,
+    raw_hash: u128,
     package: &File,
 ) -> std::io::Result<Option<Vec<u8>>> {
     // A piece deflates to little more than its length; an index that says otherwise is not read.
     let plausible = u64::from(piece.len) <= PIECE + PIECE / 8;
-    if usize::try_from(piece.raw_len).ok() != Some(raw.len()) || piece.crc != raw_crc || !plausible {
-        return Ok(None);
-    }
-    let mut before = vec![0; raw.len()];
-    read_at(collection, &mut before, start)?;
-    if before != raw {
+    let same = usize::try_from(piece.raw_len).ok() == Some(raw_len) && piece.crc == raw_crc && piece.hash == raw_hash;
+    if !same || !plausible {
         return Ok(None);
     }
     let mut bytes = vec![0; usize::try_from(piece.len).unwrap_or(0)];
@@ -351,11 +350,20 @@ mod tests {
         assert_eq!(names.len(), 3, "the collection, the media map and one media file: {names:?}");
 
         let second = sample(tmp.path(), "second", "another tail");
-        let previous = Previous { collection: &first, package: &deck, pieces: &packed.pieces };
+        let previous = Previous { package: &deck, pieces: &packed.pieces };
         let deck2 = tmp.path().join("b.apkg");
         let again = write(&deck2, &second, Some(&previous), &media).unwrap();
         assert_eq!(again.reused, 3, "only the last piece changed");
         assert_eq!(unpack(&deck2).0, std::fs::read(&second).unwrap());
+
+        // A piece is the same only by its length, CRC-32 and XXH3 together: here the first piece's
+        // XXH3 differs, as if other bytes had the same CRC.
+        let mut pieces = packed.pieces.clone();
+        pieces[0].hash ^= 1;
+        let other = Previous { package: &deck, pieces: &pieces };
+        let deck4 = tmp.path().join("d.apkg");
+        assert_eq!(write(&deck4, &second, Some(&other), &media).unwrap().reused, 2);
+        assert_eq!(unpack(&deck4).0, std::fs::read(&second).unwrap());
 
         // A previous package whose bytes are not what its pieces say is not trusted.
         let mut damaged = std::fs::read(&deck).unwrap();

@@ -69,11 +69,12 @@ impl Card {
 /// The number of every `{{cN::` in `text` (N in decimal digits, as a `u32`), in order. A plain
 /// search rather than a regex: it runs over every cloze card's fields twice per build.
 fn cloze_numbers_in(text: &str) -> impl Iterator<Item = u32> + '_ {
-    text.match_indices("{{c").filter_map(|(at, open)| {
-        let rest = text.get(at + open.len()..)?;
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    const OPEN: &[u8] = b"{{c";
+    memchr::memmem::find_iter(text.as_bytes(), OPEN).filter_map(|at| {
+        let rest = text.as_bytes().get(at + OPEN.len()..)?;
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
         let (number, after) = rest.split_at(digits);
-        if after.starts_with("::") { number.parse().ok() } else { None }
+        if after.starts_with(b"::") { std::str::from_utf8(number).ok()?.parse().ok() } else { None }
     })
 }
 

@@ -56,7 +56,13 @@ impl ShortHash {
 
     /// Its 16 hex digits.
     pub fn hex(self) -> String {
-        format!("{:016x}", self.0)
+        // Without `format!`: every card's GUID is written this way on every build.
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = [0u8; 16];
+        for (i, digit) in hex.iter_mut().enumerate() {
+            *digit = DIGITS[(self.0 >> (60 - 4 * i)) as usize & 0xf];
+        }
+        hex.iter().map(|&b| char::from(b)).collect()
     }
 
     /// The hash written as `hex`, if it is 16 hex digits.
@@ -169,6 +175,9 @@ mod tests {
         let h = ShortHash::of(&["card", "a.md", "front"]);
         assert_eq!(h.hex().len(), 16);
         assert_eq!(ShortHash::parse(&h.hex()), Some(h));
+        for n in [0, 1, 0xf, 0x0123_4567_89ab_cdef, u64::MAX, h.0] {
+            assert_eq!(ShortHash(n).hex(), format!("{n:016x}"), "zero-padded lower-case hex");
+        }
         let json = serde_json::to_string(&h).unwrap();
         assert_eq!(json, format!("\"{}\"", h.hex()));
         assert_eq!(serde_json::from_str::<ShortHash>(&json).unwrap(), h);

@@ -332,7 +332,11 @@ fn run_loaded(
         report.claims = verdicts;
         report.experiments = lab.experiments.len();
         report.experiments_run = lab.run_ms.len();
-        let shared = notes_stage::shared(&vault, &settings, &lab, &store, &paths, &known);
+        // The names index and the context's hash each take a pass over every note: at once.
+        let (shared, context) = rayon::join(
+            || notes_stage::shared(&vault, &settings, &lab, &store, &paths, &known),
+            || notes_stage::context(&global, &store, &paths, &known, &lab),
+        );
         opts.progress.say("rendering cards");
         let stage = notes_stage::Inputs {
             store: &store,
@@ -340,7 +344,7 @@ fn run_loaded(
             digests: &digests,
             known: &known,
             volatile: &volatile,
-            context: notes_stage::context(&global, &store, &paths, &known, &lab),
+            context,
             cache: &cache,
             shared: &shared,
             templates: &templates,

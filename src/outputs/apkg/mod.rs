@@ -63,7 +63,12 @@ pub fn write(
     now: i64,
     keep: Option<Keep<'_>>,
 ) -> anyhow::Result<Update> {
-    let rows = collection::Rows::new(cards, models, templates, now)?;
+    // The previous build's index is read while the rows are computed.
+    let (rows, old) = rayon::join(
+        || collection::Rows::new(cards, models, templates, now),
+        || keep.and_then(|keep| kept::Index::load(keep.old)),
+    );
+    let rows = rows?;
     let Some(keep) = keep else {
         // The collection is built in a file beside the package, not in memory: its pages then sit
         // in the page cache rather than in this process, and it is streamed into the zip.
@@ -72,7 +77,6 @@ pub fn write(
         let packed = package::write(path, file.path(), None, media)?;
         return Ok(Update { incremental: false, rows: written, pieces: packed.pieces.len(), pieces_reused: 0 });
     };
-    let old = kept::Index::load(keep.old);
     let (old_collection, collection) = (keep.old.join(COLLECTION), keep.new.join(COLLECTION));
     let previous = old.as_ref().map(|o| collection::Previous { notes: &o.notes, cards: &o.cards });
     let small = previous.as_ref().filter(|p| (rows.changes(p) as f64) <= MOST_CHANGED * rows.len() as f64);

@@ -373,7 +373,9 @@ fn take_over(old: &std::fs::File, len: u64, path: &Path) -> std::io::Result<std:
             _ => std::fs::remove_file(path)?,
         }
     }
-    let mut file = std::fs::File::create(path)?;
+    // A new file, never the old one truncated (were `path` its name, `old` still reads it).
+    std::fs::remove_file(path).ok();
+    let mut file = std::fs::File::create_new(path)?;
     let mut source = old;
     source.seek(SeekFrom::Start(0))?;
     if std::io::copy(&mut std::io::Read::take(source, len), &mut file)? != len {
@@ -587,8 +589,8 @@ mod tests {
     fn a_spool_that_continues_the_previous_cache_keeps_its_entries_in_place() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE);
+        // Each cache is written over the file of the one it continues: the file it copies from.
         let write = |spool: Spool, notes: Vec<(Key, Slot)>| {
-            std::fs::remove_file(&path).ok();
             Next { spool, global: [3; 32], notes, outcomes: Vec::new() }.write_to(&path, None).unwrap();
             Cache::load(dir.path(), &[3; 32])
         };

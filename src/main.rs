@@ -32,11 +32,14 @@ fn main() -> ExitCode {
     // mimalloc v3 keeps freed memory for a second before it returns it to the system; a build frees
     // each note's parse as it goes, so memory freed on one worker piles up while the others
     // allocate. Measured on the 10,000-note bench vault: peak memory 258 MiB with the default
-    // (1000 ms), 181 MiB with 5 ms, in the same time; later, with each note's text released as
-    // it is built, 1 ms saves another 2 MiB over 5 ms in the same time, while 0 ms costs 8 % more
-    // time.
+    // (1000 ms), 181 MiB with 5 ms, in the same time. Since each note's text and parse are
+    // released as it is built, and memory is given back between stages (`trim`), the delay matters
+    // less for memory and more for time: memory returned too soon is faulted in again. Measured
+    // again (alternating runs): with 1 ms, an edit build takes 0.277 s with 48,000 page faults,
+    // a cold one 0.870 s at 104 MiB; with 100 ms, 0.255 s with 39,000 faults, and 0.830 s at
+    // 108 MiB; 100,000 notes peak at 851 MiB instead of 839 MiB.
     // SAFETY: sets a plain integer option; no memory is handed over.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 1) };
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 100) };
     // mimalloc asks for transparent huge pages: the kernel then zeroes 2 MiB at a time as the heap
     // grows, and a page stays whole while any of it is live. Measured on the 10,000-note bench
     // vault, a cold build takes 12 % less time and 6 % less memory without them.

@@ -201,6 +201,44 @@ fn a_damaged_kept_collection_is_built_anew() {
     }
 }
 
+/// The kept collection is updated in place (linked into the new set), so a build that fails after
+/// updating it leaves the previous set's kept collection changed: the previous deck must stay as
+/// it was, and the next build must not trust that collection.
+#[test]
+fn a_build_that_fails_after_updating_the_kept_collection_leaves_the_next_one_right() {
+    let f = Fixture::new();
+    let deck = apkg_in(&f.out);
+    let before = std::fs::read(&deck).unwrap();
+    let kept = f.out.join(studygen::outputs::apkg::COLLECTION);
+    let kept_before = std::fs::metadata(&kept).unwrap().modified().unwrap();
+    f.edit("Filler/2.md", "answer 2", "answer two");
+    // A build that reads the same identity state (from the vault) but cannot save it: `--state`
+    // names a file, not a folder. The deck is written beside the state, and the build fails.
+    let vault_state = f.vault.join(studygen::cards::identity::LOCK_PATH);
+    std::fs::create_dir_all(vault_state.parent().unwrap()).unwrap();
+    std::fs::copy(f.state.join("identity.json"), &vault_state).unwrap();
+    let not_a_folder = f.scratch.join("state-file");
+    std::fs::create_dir_all(&f.scratch).unwrap();
+    std::fs::write(&not_a_folder, "").unwrap();
+    let mut opts = Options::new(&f.vault, Some(f.out.clone()));
+    opts.now = 1_700_000_000;
+    opts.state = Some(not_a_folder);
+    assert!(build::run(&opts).is_err(), "the state cannot be saved");
+    assert_eq!(std::fs::read(&deck).unwrap(), before, "the previous deck is untouched");
+    #[cfg(unix)]
+    assert_ne!(
+        std::fs::metadata(&kept).unwrap().modified().unwrap(),
+        kept_before,
+        "the failed build updated the kept collection in place"
+    );
+    std::fs::remove_file(&vault_state).unwrap();
+    let r = f.rebuild_and_compare("after a failed build");
+    assert!(!r.deck.incremental, "a kept collection its index does not describe is not used: {:?}", r.deck);
+    // And the one after that updates the collection again.
+    f.edit("Filler/2.md", "answer two", "answer 2");
+    assert!(f.rebuild_and_compare("the build after").deck.incremental);
+}
+
 #[test]
 fn an_edit_to_an_embedded_note_rebuilds_the_notes_that_embed_it() {
     let f = Fixture::new();

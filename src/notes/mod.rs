@@ -502,10 +502,21 @@ pub fn folder_deck(root_deck: &str, rel: &str) -> String {
 
 /// Converts an Obsidian tag to Anki's form: `#a/b` → `a::b`, white space → `_`.
 pub fn anki_tag(tag: &str) -> String {
-    use unicode_normalization::UnicodeNormalization as _;
-    let nfc: String = tag.nfc().collect();
-    let t = nfc.trim().trim_start_matches('#');
-    t.split('/').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("::").replace(char::is_whitespace, "_")
+    use unicode_normalization::{IsNormalized, UnicodeNormalization as _, is_nfc_quick};
+    // Most tags are NFC already (every ASCII one is): they are not normalized again.
+    let nfc: std::borrow::Cow<'_, str> = if tag.is_ascii() || is_nfc_quick(tag.chars()) == IsNormalized::Yes {
+        tag.into()
+    } else {
+        tag.nfc().collect::<String>().into()
+    };
+    let mut out = String::with_capacity(nfc.len() + 2);
+    for part in nfc.trim().trim_start_matches('#').split('/').filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push_str("::");
+        }
+        out.extend(part.chars().map(|c| if c.is_whitespace() { '_' } else { c }));
+    }
+    out
 }
 
 /// Removes repeated items, keeping the first of each.
@@ -580,6 +591,19 @@ mod tests {
         let (n, d) = parse_default(&src("n.md", long.as_bytes()), "V");
         assert_eq!(n.unwrap().deck, "V");
         assert!(d[0].message.contains("longer than 250"));
+    }
+
+    proptest::proptest! {
+        /// The same as normalizing every tag, joining its parts and replacing white space.
+        #[test]
+        fn anki_tags_are_nfc_parts_joined(tag in "[#/a-c \t\u{301}\u{e9}\u{3000}e\u{1100}\u{1161}]{0,12}") {
+            use unicode_normalization::UnicodeNormalization as _;
+            let nfc: String = tag.nfc().collect();
+            let t = nfc.trim().trim_start_matches('#');
+            let expected =
+                t.split('/').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("::").replace(char::is_whitespace, "_");
+            proptest::prop_assert_eq!(anki_tag(&tag), expected);
+        }
     }
 
     #[test]

@@ -10,21 +10,28 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::cards::{Card, Field, identity};
 use crate::notes::{NoteKind, Syntax, syntax::Custom};
 
-/// A card as written: `None` where it has the previous card's value.
+/// A card as written: `None` where it has the previous card's value. Its text borrows: from the
+/// cards when written, and from the entry's bytes when read, so that each string is copied once,
+/// into the card.
 #[derive(Serialize, Deserialize)]
-struct Wire {
+struct Wire<'a> {
     kind: NoteKind,
     /// The fields but the last (`Source`).
-    fields: Vec<Field>,
-    last: Last,
-    deck: Option<Arc<str>>,
-    tags: Option<Arc<[String]>>,
-    note: Option<Arc<str>>,
+    #[serde(borrow)]
+    fields: Vec<&'a str>,
+    #[serde(borrow)]
+    last: Last<'a>,
+    #[serde(borrow)]
+    deck: Option<&'a str>,
+    #[serde(borrow)]
+    tags: Option<Vec<&'a str>>,
+    #[serde(borrow)]
+    note: Option<&'a str>,
     media: Vec<String>,
     line: usize,
     anchor: Option<u64>,
     keys: identity::Keys,
-    guid: String,
+    guid: &'a str,
     modified: i64,
     custom: Option<Box<Custom>>,
     syntax: Syntax,
@@ -32,13 +39,13 @@ struct Wire {
 
 /// A card's last field (`Source`), against the previous card's.
 #[derive(Serialize, Deserialize)]
-enum Last {
+enum Last<'a> {
     /// The card has no fields.
     None,
     /// The previous card's.
     Same,
     /// Its own.
-    Own(Field),
+    Own(&'a str),
 }
 
 /// Writes `cards` (one note's).
@@ -49,20 +56,20 @@ pub(super) fn serialize<S: Serializer>(cards: &[Card], s: S) -> Result<S::Ok, S:
         let (last, rest) = match c.fields.split_last() {
             None => (Last::None, &[][..]),
             Some((last, rest)) if before.and_then(|b| b.fields.last()) == Some(last) => (Last::Same, rest),
-            Some((last, rest)) => (Last::Own(last.clone()), rest),
+            Some((last, rest)) => (Last::Own(last), rest),
         };
         wires.push(Wire {
             kind: c.kind,
-            fields: rest.to_vec(),
+            fields: rest.iter().map(|f| &**f).collect(),
             last,
             deck: differs(&c.deck, before.map(|b| &b.deck)),
-            tags: differs(&c.tags, before.map(|b| &b.tags)),
+            tags: differs(&c.tags, before.map(|b| &b.tags)).map(|t| t.iter().map(String::as_str).collect()),
             note: differs(&c.note, before.map(|b| &b.note)),
             media: c.media.clone(),
             line: c.line,
             anchor: c.anchor,
             keys: c.keys,
-            guid: c.guid.clone(),
+            guid: &c.guid,
             modified: c.modified,
             custom: c.custom.clone(),
             syntax: c.syntax,
@@ -73,27 +80,33 @@ pub(super) fn serialize<S: Serializer>(cards: &[Card], s: S) -> Result<S::Ok, S:
 }
 
 /// `mine`, unless it is `theirs`.
-fn differs<T: ?Sized + PartialEq>(mine: &Arc<T>, theirs: Option<&Arc<T>>) -> Option<Arc<T>> {
-    (theirs.map(|t| &**t) != Some(&**mine)).then(|| mine.clone())
+fn differs<'c, T: ?Sized + PartialEq>(mine: &'c Arc<T>, theirs: Option<&Arc<T>>) -> Option<&'c T> {
+    (theirs.map(|t| &**t) != Some(&**mine)).then_some(&**mine)
 }
 
-/// Reads what [`serialize`] wrote.
+/// Reads what [`serialize`] wrote, from bytes it can borrow from (as [`postcard::from_bytes`]
+/// gives).
 pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Card>, D::Error> {
-    let wires = Vec::<Wire>::deserialize(d)?;
+    let wires = Vec::<Wire<'de>>::deserialize(d)?;
     let mut cards: Vec<Card> = Vec::with_capacity(wires.len());
     for w in wires {
         let before = cards.last();
         let missing = || serde::de::Error::custom("a card of the cache lacks a value its note's first card has");
-        let take =
-            |mine: Option<Arc<str>>, theirs: Option<&Arc<str>>| mine.or_else(|| theirs.cloned()).ok_or_else(missing);
+        let take = |mine: Option<&str>, theirs: Option<&Arc<str>>| {
+            mine.map(Arc::from).or_else(|| theirs.cloned()).ok_or_else(missing)
+        };
         let deck = take(w.deck, before.map(|b| &b.deck))?;
         let note = take(w.note, before.map(|b| &b.note))?;
-        let tags = w.tags.or_else(|| before.map(|b| b.tags.clone())).ok_or_else(missing)?;
-        let mut fields = w.fields;
+        let tags = match w.tags {
+            Some(tags) => tags.into_iter().map(str::to_owned).collect(),
+            None => before.map(|b| b.tags.clone()).ok_or_else(missing)?,
+        };
+        let mut fields: Vec<Field> = Vec::with_capacity(w.fields.len() + 1);
+        fields.extend(w.fields.into_iter().map(Field::from));
         match w.last {
             Last::None => {}
             Last::Same => fields.push(before.and_then(|b| b.fields.last().cloned()).ok_or_else(missing)?),
-            Last::Own(source) => fields.push(source),
+            Last::Own(source) => fields.push(Field::from(source)),
         }
         cards.push(Card {
             kind: w.kind,
@@ -105,7 +118,7 @@ pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Card>, 
             line: w.line,
             anchor: w.anchor,
             keys: w.keys,
-            guid: w.guid,
+            guid: w.guid.to_owned(),
             modified: w.modified,
             custom: w.custom,
             syntax: w.syntax,
@@ -176,7 +189,7 @@ mod tests {
             line: 1,
             anchor: None,
             keys: identity::Keys::default(),
-            guid: String::new(),
+            guid: "",
             modified: 0,
             custom: None,
             syntax: Syntax::Block,

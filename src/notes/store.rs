@@ -21,8 +21,10 @@ pub struct Store<'v> {
     vault: &'v Vault,
     root_deck: &'v str,
     settings: &'v Settings,
-    slots: Vec<OnceLock<Parse>>,
-    surveys: Vec<OnceLock<Survey>>,
+    // Boxed: a parse is large, and most slots stay empty in an incremental build; a vault's worth
+    // of unboxed slots is megabytes of memory touched for nothing.
+    slots: Vec<OnceLock<Box<Parse>>>,
+    surveys: Vec<OnceLock<Box<Survey>>>,
     by_path: HashMap<&'v str, usize>,
 }
 
@@ -49,7 +51,7 @@ impl<'v> Store<'v> {
     pub fn parse(&self, i: usize) -> &Parse {
         static NONE: Parse = (None, Vec::new());
         let (Some(slot), Some(src)) = (self.slots.get(i), self.vault.notes.get(i)) else { return &NONE };
-        slot.get_or_init(|| super::parse(src, self.root_deck, self.settings))
+        slot.get_or_init(|| Box::new(super::parse(src, self.root_deck, self.settings)))
     }
 
     /// The `i`th note, parsed.
@@ -74,7 +76,7 @@ impl<'v> Store<'v> {
 
     /// The `i`th note's parse if it is kept already (without parsing it).
     pub fn kept(&self, i: usize) -> Option<&Parse> {
-        self.slots.get(i)?.get()
+        self.slots.get(i)?.get().map(|p| &**p)
     }
 
     /// A parse of the `i`th note that the store does not keep (the kept one, cloned, if there
@@ -85,7 +87,7 @@ impl<'v> Store<'v> {
         }
         match self.vault.notes.get(i) {
             Some(src) => {
-                let surveyed = self.surveys.get(i).and_then(OnceLock::get);
+                let surveyed = self.surveys.get(i).and_then(OnceLock::get).map(|s| &**s);
                 super::parse_surveyed(src, self.root_deck, self.settings, surveyed)
             }
             None => (None, Vec::new()),
@@ -103,7 +105,7 @@ impl<'v> Store<'v> {
     /// The survey of the `i`th note, surveying it now if nobody has.
     pub fn survey(&self, i: usize) -> Option<&Survey> {
         let (slot, src) = (self.surveys.get(i)?, self.vault.notes.get(i)?);
-        Some(slot.get_or_init(|| survey::survey(src)))
+        Some(slot.get_or_init(|| Box::new(survey::survey(src))))
     }
 
     /// The outline of the note at vault-relative `path`.

@@ -139,9 +139,14 @@ impl Keys {
 
     /// Whether the front is empty (white space only).
     pub fn empty_front(&self) -> bool {
-        static EMPTY: std::sync::LazyLock<ShortHash> = std::sync::LazyLock::new(|| ShortHash::of(&[""]));
-        self.front == *EMPTY
+        self.front == empty()
     }
+}
+
+/// The hash of an empty front or back.
+fn empty() -> ShortHash {
+    static EMPTY: std::sync::LazyLock<ShortHash> = std::sync::LazyLock::new(|| ShortHash::of(&[""]));
+    *EMPTY
 }
 
 /// The hash of what Anki stores for the card's note: its type, fields and tags ([`Keys::content`]).
@@ -181,18 +186,17 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
         HashMap::with_capacity_and_hasher(cards.len(), BuildSpread::default());
     let mut paths: Vec<std::sync::Arc<str>> = Vec::new();
     let mut new_lock = Lock { version: 1, ..Lock::default() };
-    let keys: Vec<Keys> = cards.iter_mut().map(|c| std::mem::take(&mut c.keys)).collect();
 
     let mut start = 0;
     while start < cards.len() {
         let path = cards[start].note.clone();
         let end = start + cards[start..].iter().take_while(|c| c.note == path).count();
         let group = &mut cards[start..end];
-        let group_keys = &keys[start..end];
         let prev: &[Entry] = lock.notes.get(&*path).map_or(&[], Vec::as_slice);
-        let links = link(group, group_keys, prev, &mut orphans);
+        let links = link(group, prev, &mut orphans);
         let mut entries = Vec::with_capacity(group.len());
-        for ((card, linked), k) in group.iter_mut().zip(&links).zip(group_keys) {
+        for (card, linked) in group.iter_mut().zip(&links) {
+            let k = card.keys;
             let linked = linked.as_ref().map(|l| match l {
                 Linked::Prev(i) => &prev[*i],
                 Linked::Orphan(e) => e,
@@ -232,7 +236,6 @@ pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i
             };
             card.guid = guid.hex();
             entries.push(Entry { guid, front: k.front, back: k.back, content: k.content, modified: card.modified });
-            card.keys = *k;
         }
         paths.push(path.clone());
         new_lock.notes.insert(path.to_string(), entries);
@@ -301,10 +304,10 @@ enum Linked {
 }
 
 /// Links each card of one note to the remembered entry it continues, if any.
-fn link(group: &[Card], keys: &[Keys], prev: &[Entry], orphans: &mut Orphans) -> Vec<Option<Linked>> {
-    let fronts: Vec<ShortHash> = keys.iter().map(|k| k.front).collect();
-    let backs: Vec<ShortHash> = keys.iter().map(|k| k.back).collect();
-    let empty = ShortHash::of(&[""]);
+fn link(group: &[Card], prev: &[Entry], orphans: &mut Orphans) -> Vec<Option<Linked>> {
+    let fronts: Vec<ShortHash> = group.iter().map(|c| c.keys.front).collect();
+    let backs: Vec<ShortHash> = group.iter().map(|c| c.keys.back).collect();
+    let empty = empty();
     let mut link: Vec<Option<usize>> = vec![None; group.len()];
     let mut used = vec![false; prev.len()];
 

@@ -178,7 +178,7 @@ pub(crate) fn row_hash(card: &Card) -> ShortHash {
 /// `cards` are grouped by note, in file order; `present` holds every note path of the vault
 /// (including notes without cards). `now` is the time, in seconds, given to new and changed cards.
 /// Returns the new lock and diagnostics (duplicate ids).
-pub fn assign(cards: &mut [Card], present: &HashSet<String>, lock: &Lock, now: i64) -> (Lock, Vec<Diagnostic>) {
+pub fn assign(cards: &mut [Card], present: &HashSet<&str>, lock: &Lock, now: i64) -> (Lock, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut orphans = Orphans::new(lock, present);
     // Every GUID given so far, with the note (by its place in `paths`) and line that has it.
@@ -270,10 +270,10 @@ struct Orphans {
 }
 
 impl Orphans {
-    fn new(lock: &Lock, present: &HashSet<String>) -> Self {
+    fn new(lock: &Lock, present: &HashSet<&str>) -> Self {
         let mut o = Orphans { by_front: HashMap::new(), by_back: HashMap::new(), used: HashSet::new() };
         for (path, entries) in &lock.notes {
-            if present.contains(path) {
+            if present.contains(path.as_str()) {
                 continue;
             }
             for e in entries {
@@ -374,8 +374,8 @@ mod tests {
     }
 
     fn run(cards: &mut [Card], lock: &Lock, now: i64) -> Lock {
-        let present = cards.iter().map(|c| c.note.to_string()).collect();
-        let (l, d) = assign(cards, &present, lock, now);
+        let notes: Vec<String> = cards.iter().map(|c| c.note.to_string()).collect();
+        let (l, d) = assign(cards, &notes.iter().map(String::as_str).collect(), lock, now);
         assert!(d.is_empty(), "{d:?}");
         l
     }
@@ -443,8 +443,8 @@ mod tests {
         let mut cards = vec![card("a.md", "q", "1"), card("b.md", "r", "2")];
         cards[0].anchor = Some(7);
         cards[1].anchor = Some(7);
-        let present = cards.iter().map(|c| c.note.to_string()).collect();
-        let (_, d) = assign(&mut cards, &present, &Lock::default(), 1);
+        let notes: Vec<String> = cards.iter().map(|c| c.note.to_string()).collect();
+        let (_, d) = assign(&mut cards, &notes.iter().map(String::as_str).collect(), &Lock::default(), 1);
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("duplicate card id 7"));
         assert_ne!(cards[0].guid, cards[1].guid);

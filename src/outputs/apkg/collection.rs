@@ -108,11 +108,11 @@ impl<'a> Rows<'a> {
         let mut notes = Vec::with_capacity(cards.len());
         let mut card_rows = Vec::with_capacity(cards.len());
         let mut deck_ids: HashMap<&str, i64> = HashMap::new();
-        // A note's cards are together and mostly alike: the last card's type and deck are looked
-        // up again only when they change.
+        // Cards come by note and notes by folder, so neighbours mostly share their type and deck:
+        // those are looked up again only when they change (a shared deck compares by pointer).
         let mut last: Option<(&Card, &Model, i64)> = None;
         for (pos, card) in cards.iter().enumerate() {
-            let alike = last.filter(|(l, _, _)| Arc::ptr_eq(&l.deck, &card.deck) && l.type_name() == card.type_name());
+            let alike = last.filter(|(l, _, _)| l.deck == card.deck && l.type_name() == card.type_name());
             let (nt, did) = match alike {
                 Some((_, nt, did)) => (nt, did),
                 None => {
@@ -147,7 +147,7 @@ impl<'a> Rows<'a> {
         let mut names: HashSet<&str> = HashSet::new();
         let mut last: Option<&Arc<str>> = None;
         for card in cards {
-            if !last.is_some_and(|d| Arc::ptr_eq(d, &card.deck)) {
+            if last != Some(&card.deck) {
                 names.insert(&card.deck);
                 last = Some(&card.deck);
             }

@@ -232,12 +232,8 @@ impl Cache {
     }
 
     /// The identity state in a file whose bytes hash to `digest`, as the build that wrote both
-    /// left it: decoding it is much quicker than parsing the file's JSON.
-    pub fn state(&self, digest: &Digest) -> Option<Lock> {
-        decode_state(&self.state_copy(digest)?)
-    }
-
-    /// The same, still encoded (its bytes checked), for [`decode_state`] on another thread.
+    /// left it, still encoded (its bytes checked): [`decode_state`] makes it a [`Lock`], much
+    /// quicker than parsing the file's JSON, and a build does that on a thread of its own.
     pub fn state_copy(&self, digest: &Digest) -> Option<Vec<u8>> {
         let (_, slot) = self.state.as_ref().filter(|(p, _)| p.digest == *digest)?;
         self.read(slot)
@@ -542,6 +538,11 @@ mod tests {
         }
     }
 
+    /// The identity state `cache` holds for the file whose bytes hash to `digest`, decoded.
+    fn state(cache: &Cache, digest: &Digest) -> Option<Lock> {
+        decode_state(&cache.state_copy(digest)?)
+    }
+
     /// The print of an identity file whose bytes hash to `[d; 32]`.
     fn print(d: u8) -> Print {
         Print { path: "identity.json".into(), digest: [d; 32], stamp: Some((1, 2, 3, 4)) }
@@ -573,8 +574,8 @@ mod tests {
             .write_to(&path, Some((&print(7), &lock)))
             .unwrap();
         let cache = decode(&std::fs::read(&path).unwrap(), &[3; 32]).unwrap();
-        assert_eq!(cache.state(&[7; 32]).as_ref(), Some(&lock));
-        assert_eq!(cache.state(&[8; 32]), None, "a file with other bytes is read, not the copy");
+        assert_eq!(state(&cache, &[7; 32]).as_ref(), Some(&lock));
+        assert_eq!(state(&cache, &[8; 32]), None, "a file with other bytes is read, not the copy");
         // With cards that left the vault too.
         lock.gone.push(Gone { guid: "0123456789abcdef".into(), note: "b.md".into(), since: 9 });
         let spool = Spool::new(dir.path()).unwrap();
@@ -582,7 +583,7 @@ mod tests {
             .write_to(&path, Some((&print(7), &lock)))
             .unwrap();
         let cache = decode(&std::fs::read(&path).unwrap(), &[3; 32]).unwrap();
-        assert_eq!(cache.state(&[7; 32]), Some(lock));
+        assert_eq!(state(&cache, &[7; 32]), Some(lock));
     }
 
     #[test]
@@ -668,7 +669,7 @@ mod tests {
             let new = Cache::load(&sets(n), &[3; 32]);
             assert_eq!(new.made("a.md").unwrap().0.diagnostics[0].line, 1);
             assert_eq!(new.made("b.md").unwrap().0.diagnostics[0].line, n + 1);
-            assert_eq!(new.state(&[7; 32]).as_ref(), Some(&lock));
+            assert_eq!(state(&new, &[7; 32]).as_ref(), Some(&lock));
             // The state was the same: it is not written again.
             let state_len = old.state.unwrap().1.len;
             let grown = len(n) - len(n - 1) + u64::from(n == 2);

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::collection::{CardRow, Signature};
+use super::collection::{CardRow, Fixed, Signature};
 use super::package::Piece;
 use crate::vault;
 
@@ -20,7 +20,7 @@ pub const COLLECTION: &str = ".studygen-collection";
 pub const INDEX: &str = ".studygen-collection.index";
 
 /// The first bytes of the index: its format, with a version.
-const MAGIC: &[u8; 16] = b"studygen-deck\x00\x00\x03";
+const MAGIC: &[u8; 16] = b"studygen-deck\x00\x00\x04";
 
 /// The largest index read (about 70 bytes a card).
 const MAX_INDEX: u64 = 1 << 30;
@@ -47,8 +47,10 @@ pub(super) struct Index {
     /// The deck's file name in OUT, and its stamp.
     package: (String, Stamp),
     /// Every note row's id and signature, in id order.
+    #[serde(with = "fixed")]
     pub(super) notes: Vec<(i64, Signature)>,
     /// Every card row, in id order.
+    #[serde(with = "fixed")]
     pub(super) cards: Vec<CardRow>,
     /// The deck's pieces of the collection.
     pub(super) pieces: Vec<Piece>,
@@ -88,5 +90,30 @@ impl Index {
         let mut out = postcard::to_io(self, out)?;
         out.flush()?;
         Ok(())
+    }
+}
+
+/// A list of rows as one run of fixed-width bytes ([`Fixed`]).
+mod fixed {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::Fixed;
+
+    pub(super) fn serialize<T: Fixed, S: Serializer>(rows: &[T], s: S) -> Result<S::Ok, S::Error> {
+        let mut bytes = Vec::with_capacity(rows.len() * T::WIDTH);
+        for row in rows {
+            row.put(&mut bytes);
+        }
+        s.serialize_bytes(&bytes)
+    }
+
+    /// Reads what [`serialize`] wrote, from bytes it can borrow from (as `postcard::from_bytes`
+    /// gives).
+    pub(super) fn deserialize<'de, T: Fixed, D: Deserializer<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+        let bytes = <&[u8]>::deserialize(d)?;
+        if bytes.len() % T::WIDTH != 0 {
+            return Err(serde::de::Error::custom("a list of rows cut short"));
+        }
+        Ok(bytes.chunks_exact(T::WIDTH).map(T::get).collect())
     }
 }

@@ -22,7 +22,7 @@ pub const INDEX: &str = ".studygen-collection.index";
 /// The first bytes of the index: its format, with a version.
 const MAGIC: &[u8; 16] = b"studygen-deck\x00\x00\x04";
 
-/// The largest index read (about 70 bytes a card).
+/// The largest index read (about 100 bytes a card).
 const MAX_INDEX: u64 = 1 << 30;
 
 /// A file's size and modification time (ns since the epoch).

@@ -9,6 +9,7 @@
 mod collection;
 mod kept;
 mod package;
+mod seek_buffer;
 
 use std::path::Path;
 

@@ -6,7 +6,8 @@
 //! whose bytes are those of the previous deck's piece (by length, CRC-32 and 128-bit XXH3) is
 //! copied from that deck, not deflated again.
 //! The collection's zip entry is written here, since the zip crate only stores data it compressed
-//! itself; the zip crate then appends the media to the archive.
+//! itself; the zip crate then appends the media to the archive, through a buffer that holds its
+//! seeks ([`SeekBuffer`]).
 
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
@@ -17,6 +18,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::super::{Media, atomic};
+use super::seek_buffer::SeekBuffer;
 
 /// The size of a piece of the collection.
 const PIECE: u64 = 256 << 10;
@@ -73,7 +75,7 @@ pub(super) fn write(
     let raw_len = std::fs::metadata(collection)?.len();
     let packed = if raw_len <= MAX_OWN_ENTRY {
         let packed = write_collection(tmp.as_file_mut(), collection, raw_len, previous)?;
-        let zip = zip::ZipWriter::new_append(tmp.as_file_mut())?;
+        let zip = zip::ZipWriter::new_append(SeekBuffer::new(tmp.as_file_mut())?)?;
         append_media(zip, media)?;
         packed
     } else {

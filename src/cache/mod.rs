@@ -45,7 +45,7 @@ use crate::vault::Stamp;
 pub const FILE: &str = ".studygen-cache";
 
 /// The first bytes of the file: its format, with a version.
-const MAGIC: &[u8; 16] = b"studygen-cache\x00\x09";
+const MAGIC: &[u8; 16] = b"studygen-cache\x00\x0a";
 
 /// The largest cache file read: a cache is about 1.2 times the size of the vault's notes.
 const MAX_FILE: u64 = 16 << 30;

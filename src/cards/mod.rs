@@ -33,6 +33,10 @@ pub struct Card {
     pub anchor: Option<u64>,
     /// The hashes identity matches the card by, made with it.
     pub keys: identity::Keys,
+    /// The cloze numbers its fields but `Source` use, sorted and unique, found with its keys: the
+    /// collection's card rows and the count of Anki cards need them, and every search of the
+    /// fields for them is a trip through memory the card's fields no longer sit in.
+    pub cloze: Vec<u32>,
     /// Anki's GUID, set by [`identity::assign`].
     pub guid: String,
     /// The note's modification time in seconds, set by [`identity::assign`].
@@ -45,9 +49,11 @@ pub struct Card {
 }
 
 impl Card {
-    /// The card with its [`identity::Keys`], for a front and back written `front` and `back`.
+    /// The card with its [`identity::Keys`], for a front and back written `front` and `back`, and
+    /// its cloze numbers.
     pub fn with_keys(mut self, front: &str, back: &str) -> Card {
         self.keys = identity::Keys::of(&self, front, back);
+        self.cloze = cloze_numbers(&self.fields);
         self
     }
 
@@ -57,13 +63,18 @@ impl Card {
     }
 
     /// Cloze numbers used in any field but `Source` (for cloze cards), sorted and unique.
-    pub fn cloze_numbers(&self) -> Vec<u32> {
-        let fields = self.fields.get(..self.fields.len().saturating_sub(1)).unwrap_or_default();
-        let mut n: Vec<u32> = fields.iter().flat_map(|f| cloze_numbers_in(f)).collect();
-        n.sort_unstable();
-        n.dedup();
-        n
+    pub fn cloze_numbers(&self) -> &[u32] {
+        &self.cloze
     }
+}
+
+/// The cloze numbers used in any of `fields` but the last (`Source`), sorted and unique.
+fn cloze_numbers(fields: &[Field]) -> Vec<u32> {
+    let fields = fields.get(..fields.len().saturating_sub(1)).unwrap_or_default();
+    let mut n: Vec<u32> = fields.iter().flat_map(|f| cloze_numbers_in(f)).collect();
+    n.sort_unstable();
+    n.dedup();
+    n
 }
 
 /// The number of every `{{cN::` in `text` (N in decimal digits, as a `u32`), in order. A plain
@@ -178,6 +189,7 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
             line: spec.line,
             anchor: spec.anchor,
             keys: identity::Keys::default(),
+            cloze: Vec::new(),
             guid: String::new(),
             modified: 0,
             custom: spec.custom.clone().map(Box::new),
@@ -202,6 +214,7 @@ pub(crate) fn sample(note: &str, front: &str, back: &str) -> Card {
         line: 1,
         anchor: None,
         keys: identity::Keys::default(),
+        cloze: Vec::new(),
         guid: String::new(),
         modified: 0,
         custom: None,

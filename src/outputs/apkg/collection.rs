@@ -186,11 +186,10 @@ impl<'a> Rows<'a> {
             last = Some((card, nt, did));
             let nid = unique(&mut ids, note_id(&card.guid));
             notes.push(NoteRow { id: nid, card, mid: nt.id, signature: Signature::default() });
-            let ords: Vec<u32> = if nt.cloze {
-                card.cloze_numbers().iter().map(|n| n.saturating_sub(1)).collect()
-            } else {
-                (0..u32::try_from(nt.templates.len())?).collect()
-            };
+            // A cloze type's card per cloze number, another type's per template.
+            let per_template = 0..u32::try_from(nt.templates.len())?;
+            let cloze = card.cloze_numbers().iter().map(|n| n.saturating_sub(1));
+            let ords = cloze.filter(|_| nt.cloze).chain(per_template.filter(|_| !nt.cloze));
             for ord in ords {
                 // Card ids follow their note's id; `unique` steps past any taken one.
                 let id = unique(&mut ids, nid + 1_000_000_000_000 + i64::from(ord));

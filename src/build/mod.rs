@@ -333,7 +333,7 @@ fn run_loaded(
         report.experiments = lab.experiments.len();
         report.experiments_run = lab.run_ms.len();
         // The names index and the context's hash each take a pass over every note: at once.
-        let (shared, context) = rayon::join(
+        let (mut shared, context) = rayon::join(
             || notes_stage::shared(&vault, &settings, &lab, &store, &paths, &known),
             || notes_stage::context(&global, &store, &paths, &known, &lab),
         );
@@ -352,6 +352,9 @@ fn run_loaded(
             spool: spool.as_ref(),
         };
         let mut made = notes_stage::make(&stage)?;
+        // Every name of every note, freed on a worker: the main thread goes on meanwhile.
+        let index = std::mem::take(&mut shared.index);
+        rayon::spawn(move || drop(index));
         report.diagnostics.append(&mut made.type_diagnostics);
         (lab, std::mem::take(&mut made.types), made)
     };

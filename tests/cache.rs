@@ -133,7 +133,7 @@ impl Fixture {
 }
 
 fn card_with<'r>(report: &'r Report, text: &str) -> Option<&'r studygen::cards::Card> {
-    report.cards.iter().find(|c| c.fields.iter().any(|f| f.contains(text)))
+    report.cards.iter().find(|c| c.fields().unwrap().iter().any(|f| f.contains(text)))
 }
 
 #[test]
@@ -161,6 +161,29 @@ fn an_edited_note_is_the_only_one_rebuilt() {
 }
 
 #[test]
+fn an_edit_build_reads_no_field_of_a_card_it_took_from_the_cache() {
+    let f = Fixture::new();
+    f.edit("Filler/3.md", "answer 3", "answer three");
+    let r = f.build(&f.out, &f.state);
+    assert_eq!(r.rebuilt, 1);
+    // The edited note's card was made now; of the others, only a custom type's are read (the
+    // note types are made from them), and those in the report, which shows every card.
+    let read: Vec<String> = r
+        .cards
+        .iter()
+        .filter(|c| !c.fields.is_held())
+        .filter(|c| c.custom.is_none() && &*c.note != "Filler/3.md")
+        .map(|c| format!("{}:{}", c.note, c.line))
+        .collect();
+    assert!(!f.out.join(studygen::build::REPORT).exists(), "the vault has no report, which would read every card");
+    assert!(read.is_empty(), "cards whose fields were read: {read:?}");
+    let held = r.cards.iter().filter(|c| c.fields.is_held()).count();
+    assert!(held + 1 >= r.cards.len() && held >= 6, "{held} of {} cards held", r.cards.len());
+    // Read back, they are what a cold build gives (`rebuild_and_compare` compares every field).
+    assert!(card_with(&r, "Filler question 5").is_some());
+}
+
+#[test]
 fn a_note_left_unread_by_its_stamp_is_read_when_an_edited_note_embeds_it() {
     let f = Fixture::new();
     // `Definitions/Hessian.md` is unchanged, so it is not read at the load; the edited note
@@ -169,7 +192,11 @@ fn a_note_left_unread_by_its_stamp_is_read_when_an_edited_note_embeds_it() {
     let r = f.rebuild_and_compare("an edited note that embeds an unchanged one");
     assert_eq!(r.rebuilt, 1);
     let card = card_with(&r, "What, again, is the").expect("the edited card");
-    assert!(card.fields[1].contains("Its eigenvalues."), "the embed is rendered: {:?}", card.fields);
+    assert!(
+        card.fields().unwrap()[1].contains("Its eigenvalues."),
+        "the embed is rendered: {:?}",
+        card.fields().unwrap()
+    );
 }
 
 #[test]
@@ -255,7 +282,7 @@ fn an_edit_to_an_embedded_note_rebuilds_the_notes_that_embed_it() {
     let r = f.rebuild_and_compare("an embedded note");
     assert_eq!(r.rebuilt, 3, "the note and the two notes that embed it");
     assert_eq!(
-        r.cards.iter().filter(|c| c.fields.iter().any(|f| f.contains("all real"))).count(),
+        r.cards.iter().filter(|c| c.fields().unwrap().iter().any(|f| f.contains("all real"))).count(),
         2,
         "both embeds show the new text"
     );
@@ -273,7 +300,7 @@ fn a_changed_template_rebuilds_every_card() {
     std::fs::write(dir.join("source.html"), "<a class=\"src\" href=\"{{ url }}\">from {{ note }}</a>").unwrap();
     let r = f.rebuild_and_compare("a changed template");
     assert_eq!(r.rebuilt, r.notes);
-    assert!(r.cards.iter().all(|c| c.fields.last().unwrap().contains("class=\"src\"")));
+    assert!(r.cards.iter().all(|c| c.fields().unwrap().last().unwrap().contains("class=\"src\"")));
 }
 
 #[test]
@@ -440,13 +467,13 @@ fn a_type_inferred_from_several_notes_follows_a_change_to_any_of_them() {
     let r = f.rebuild_and_compare("two notes of an undeclared type");
     // `Example` is in one block of two: text inside `Meaning`, not a field.
     let a = card_with(&r, "Sattel").expect("A's card");
-    assert_eq!(a.fields.len(), 3, "Word, Meaning, Source: {:?}", a.fields);
-    assert!(card_with(&r, "Hesse").unwrap().fields[1].contains("second derivatives"));
+    assert_eq!(a.fields().unwrap().len(), 3, "Word, Meaning, Source: {:?}", a.fields().unwrap());
+    assert!(card_with(&r, "Hesse").unwrap().fields().unwrap()[1].contains("second derivatives"));
     // A third block with `Example` makes it a field of every Vocab card, also of the unchanged A.
     f.write("Vocab C.md", "START\nVocab\nWord: Sattelpunkt\nMeaning: saddle point\nExample: x² − y²\nEND\n");
     let r = f.rebuild_and_compare("a third note of the type");
     let a = card_with(&r, "Sattel").expect("A's card");
-    assert_eq!(a.fields.len(), 4, "Word, Meaning, Example, Source: {:?}", a.fields);
-    assert_eq!(&*a.fields[2], "", "A has no example");
-    assert!(card_with(&r, "Hesse").unwrap().fields[2].contains("second derivatives"));
+    assert_eq!(a.fields().unwrap().len(), 4, "Word, Meaning, Example, Source: {:?}", a.fields().unwrap());
+    assert_eq!(&*a.fields().unwrap()[2], "", "A has no example");
+    assert!(card_with(&r, "Hesse").unwrap().fields().unwrap()[2].contains("second derivatives"));
 }

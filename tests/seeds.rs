@@ -52,7 +52,7 @@ fn the_seeds_build_and_seed_001_gives_three_cards_with_display_math() {
     let seed1: Vec<_> = report.cards.iter().filter(|c| c.note.starts_with("001_")).collect();
     assert_eq!(seed1.len(), 3, "seed 001 has three START blocks");
     for card in &seed1 {
-        let back = &card.fields[1];
+        let back = &card.fields().unwrap()[1];
         assert!(back.contains("\\[\n\\begin{split}"), "display math kept: {back}");
         assert!(back.contains("\\kappa(H) = \\frac{|\\lambda_{max}|}{|\\lambda_{min}|} \\gg 1"), "{back}");
         assert!(!back.contains('$'));

@@ -19,6 +19,10 @@
 //! (see [`crate::outputs::record::settled`]): a note whose stamp is still the same is not read
 //! again to learn that its bytes did not change, as git's index does.
 //!
+//! A note taken from the cache leaves its cards' fields in the file: they are read back, for all
+//! its cards at once, only when an output needs them (see [`crate::cards::Fields`]), which an
+//! edit build seldom does.
+//!
 //! The file is written into every output set, beside the deck it describes. Its index ends with a
 //! CRC-32 of itself, and each entry has its own CRC-32, checked when the entry is read, so that
 //! loading the cache reads only the index. Anything unexpected (another format, another studygen,
@@ -28,7 +32,7 @@
 use std::collections::HashMap;
 use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 mod wire;
 
@@ -110,6 +114,30 @@ pub struct Made {
     pub links: NoteLinks,
 }
 
+/// A [`Made`] as read for a build: its cards with their fields left in the file (see
+/// [`crate::cards::Fields`]). The same bytes as `Made`'s.
+#[derive(Deserialize)]
+struct Read<'a> {
+    #[serde(borrow)]
+    cards: Vec<wire::Wire<'a>>,
+    diagnostics: Vec<Diagnostic>,
+    links: NoteLinks,
+}
+
+/// A note's entry in a cache file, from which its cards' fields are read back.
+struct Entry {
+    file: Arc<std::fs::File>,
+    slot: Slot,
+}
+
+impl crate::cards::Source for Entry {
+    fn fields(&self) -> Result<Vec<Vec<crate::cards::Field>>, String> {
+        let bytes = read_slot(&self.file, &self.slot).ok_or("its entry is no longer what it was")?;
+        let read: Read<'_> = postcard::from_bytes(&bytes).map_err(|e| e.to_string())?;
+        Ok(wire::fields(read.cards)?)
+    }
+}
+
 /// Where an entry's bytes are in the file, and their CRC-32.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Slot {
@@ -138,7 +166,7 @@ struct Index {
 /// for (so a large vault's cache is never all in memory).
 #[derive(Debug, Default)]
 pub struct Cache {
-    file: Option<std::fs::File>,
+    file: Option<Arc<std::fs::File>>,
     /// Every note's key and where what it made is, in the order the index lists them.
     notes: Vec<(Key, Slot)>,
     /// Where each note is in `notes`, by its path.
@@ -191,13 +219,18 @@ impl Cache {
             return None;
         }
         let positions = index.notes.iter().enumerate().map(|(n, (key, _))| (key.path.clone(), n)).collect();
-        Some(Cache { file: Some(file), notes: index.notes, positions, outcomes: index.experiments, state: index.state })
+        Some(Cache {
+            file: Some(Arc::new(file)),
+            notes: index.notes,
+            positions,
+            outcomes: index.experiments,
+            state: index.state,
+        })
     }
 
     /// The bytes of `slot`, if they are still those written there.
     fn read(&self, slot: &Slot) -> Option<Vec<u8>> {
-        let bytes = read_at(self.file.as_ref()?, slot.start, usize::try_from(slot.len).ok()?)?;
-        (crc32fast::hash(&bytes) == slot.crc).then_some(bytes)
+        read_slot(self.file.as_ref()?, slot)
     }
 
     /// The entry of `path`, if there is one.
@@ -221,14 +254,20 @@ impl Cache {
     }
 
     /// What `path` made, decoded, as encoded and where (to put into the next cache unchanged);
-    /// `None` for a volatile note or a damaged entry.
+    /// `None` for a volatile note or a damaged entry. Its cards' fields stay in the file until
+    /// they are read ([`crate::cards::Card::fields`]).
     pub fn made(&self, path: &str) -> Option<(Made, Vec<u8>, Slot)> {
         let (key, slot) = self.entry(path)?;
         if key.volatile {
             return None;
         }
         let raw = self.read(slot)?;
-        Some((postcard::from_bytes(&raw).ok()?, raw, *slot))
+        let read: Read<'_> = postcard::from_bytes(&raw).ok()?;
+        let entry = Entry { file: self.file.clone()?, slot: *slot };
+        let held = crate::cards::Held::new(key.path.as_str().into(), Box::new(entry));
+        let cards = wire::cards(read.cards, Some(&held)).ok()?;
+        let made = Made { cards, diagnostics: read.diagnostics, links: read.links };
+        Some((made, raw, *slot))
     }
 
     /// The identity state in a file whose bytes hash to `digest`, as the build that wrote both
@@ -267,6 +306,12 @@ struct StateWire<'a> {
     version: u32,
     notes: std::borrow::Cow<'a, std::collections::BTreeMap<String, Vec<crate::cards::identity::Entry>>>,
     gone: std::borrow::Cow<'a, [crate::cards::identity::Gone]>,
+}
+
+/// The bytes of `slot` in `file`, if they are still those written there.
+fn read_slot(file: &std::fs::File, slot: &Slot) -> Option<Vec<u8>> {
+    let bytes = read_at(file, slot.start, usize::try_from(slot.len).ok()?)?;
+    (crc32fast::hash(&bytes) == slot.crc).then_some(bytes)
 }
 
 /// `len` bytes of `file` from `at`, without moving a shared position (so that threads read at once).
@@ -727,6 +772,33 @@ mod tests {
         assert_eq!(cache.unchanged("a.md", &(5, 6, 7, 8)), Some(digest([b"a.md".as_slice()])));
         assert_eq!(cache.unchanged("a.md", &(5, 6, 7, 9)), None, "another stamp tells nothing");
         assert_eq!(cache.unchanged("b.md", &(5, 6, 7, 8)), None);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_cached_notes_fields_are_read_back_from_its_entry_and_checked() {
+        let cards = vec![crate::cards::sample("a.md", "What is a saddle?", "A critical point"), {
+            crate::cards::sample("a.md", "Why is it hard?", "Negative curvature")
+        }];
+        let dir = tempfile::tempdir().unwrap();
+        let spool = Spool::new(dir.path()).unwrap();
+        let a = spool.put(&encode(&Made { cards: cards.clone(), ..Made::default() }));
+        let path = dir.path().join(FILE);
+        let notes = vec![(Key { reads: vec![], ..key("a.md", false) }, a)];
+        let next = Next { spool, global: [3; 32], notes, outcomes: vec![] };
+        next.write_to(&path, None).unwrap();
+        let file = std::fs::OpenOptions::new().read(true).write(true).open(&path).unwrap();
+        let cache = Cache::decode(file.try_clone().unwrap(), &[3; 32]).unwrap();
+
+        let (made, _, slot) = cache.made("a.md").unwrap();
+        assert!(made.cards.iter().all(|c| c.fields.is_held()), "nothing is read until asked for");
+        assert_eq!(made.cards, cards, "read back, the fields are those written");
+        // Changed after the cards were decoded: their fields are not read back, and say why.
+        let (made, _, _) = cache.made("a.md").unwrap();
+        std::os::unix::fs::FileExt::write_all_at(&file, b"XX", slot.start + slot.len - 2).unwrap();
+        let e = made.cards[1].fields().unwrap_err();
+        assert_eq!(e.note, "a.md");
+        assert!(e.to_string().contains("build again"), "{e}");
     }
 
     #[test]

@@ -24,8 +24,8 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
-use super::Card;
 pub use super::short_hash::{BuildSpread, Parts, ShortHash};
+use super::{Card, Field};
 use crate::diagnostics::{Code, Diagnostic};
 
 /// A stable 53-bit-safe id from a name, in the range of millisecond timestamps Anki uses.
@@ -127,12 +127,12 @@ pub struct Keys {
 
 impl Keys {
     /// The keys of a card whose front and back were written `front` and `back`.
-    pub fn of(card: &Card, front: &str, back: &str) -> Keys {
+    pub fn of(card: &Card, fields: &[Field], front: &str, back: &str) -> Keys {
         Keys {
             front: Parts::default().words(front).finish(),
             back: Parts::default().words(back).finish(),
-            content: content_hash(card),
-            row: row_hash(card),
+            content: content_hash(card, fields),
+            row: row_hash(card, fields),
             fresh: Parts::default().part("card").part(&card.note).words(front).finish(),
         }
     }
@@ -150,10 +150,10 @@ fn empty() -> ShortHash {
 }
 
 /// The hash of what Anki stores for the card's note: its type, fields and tags ([`Keys::content`]).
-pub(crate) fn content_hash(card: &Card) -> ShortHash {
+pub(crate) fn content_hash(card: &Card, fields: &[Field]) -> ShortHash {
     let mut h = Parts::default();
     h.part(card.type_name());
-    for f in &card.fields {
+    for f in fields {
         h.part(f);
     }
     h.part("\u{1e}");
@@ -164,9 +164,9 @@ pub(crate) fn content_hash(card: &Card) -> ShortHash {
 }
 
 /// The hash of the card's sort field and tags ([`Keys::row`]).
-pub(crate) fn row_hash(card: &Card) -> ShortHash {
+pub(crate) fn row_hash(card: &Card, fields: &[Field]) -> ShortHash {
     let mut h = Parts::default();
-    h.part(card.fields.first().map_or("", |f| &**f)).part("\u{1e}");
+    h.part(fields.first().map_or("", |f| &**f)).part("\u{1e}");
     for t in card.tags.iter() {
         h.part(t);
     }

@@ -1,8 +1,11 @@
 //! Cards: a note's card specs rendered into Anki fields, with deck, tags, media and identity.
 
+mod fields;
 pub mod identity;
 pub mod notetypes;
 mod short_hash;
+
+pub use fields::{Fields, Held, Source, Unreadable};
 
 use crate::diagnostics::Code;
 use crate::markdown::{self, Resolve, Style};
@@ -13,12 +16,13 @@ use crate::templates::Templates;
 pub type Field = std::sync::Arc<str>;
 
 /// A card ready for output: one Anki note.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Card {
     /// Its kind, which picks the note type.
     pub kind: NoteKind,
-    /// Field HTML in the note type's order, `Source` last (shared by the note's cards).
-    pub fields: Vec<Field>,
+    /// Field HTML in the note type's order, `Source` last (shared by the note's cards); a card
+    /// the build cache gave may hold them there until they are read ([`Card::fields`]).
+    pub fields: Fields,
     /// The full deck name (`A::B`), shared by the note's cards.
     pub deck: std::sync::Arc<str>,
     /// Anki tags: the note's, shared by its cards, unless the card adds its own.
@@ -50,11 +54,18 @@ pub struct Card {
 
 impl Card {
     /// The card with its [`identity::Keys`], for a front and back written `front` and `back`, and
-    /// its cloze numbers.
+    /// its cloze numbers: for a card just made, whose fields are here (not held in the cache).
     pub fn with_keys(mut self, front: &str, back: &str) -> Card {
-        self.keys = identity::Keys::of(&self, front, back);
-        self.cloze = cloze_numbers(&self.fields);
+        let made = self.fields.get().ok().map(|f| (identity::Keys::of(&self, f, front, back), cloze_numbers(f)));
+        if let Some((keys, cloze)) = made {
+            (self.keys, self.cloze) = (keys, cloze);
+        }
         self
+    }
+
+    /// Its fields, read back from the build cache first if they are held there.
+    pub fn fields(&self) -> Result<&[Field], Unreadable> {
+        self.fields.get()
     }
 
     /// The name of the card's note type.
@@ -181,7 +192,7 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
             (spec.fields.first().map_or("", String::as_str), spec.fields.get(1).map_or("", String::as_str));
         let card = Card {
             kind: spec.kind,
-            fields,
+            fields: fields.into(),
             deck: deck.clone(),
             tags,
             media,
@@ -206,7 +217,7 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
 pub(crate) fn sample(note: &str, front: &str, back: &str) -> Card {
     Card {
         kind: NoteKind::Basic,
-        fields: vec![front.into(), back.into(), note.into()],
+        fields: vec![Field::from(front), back.into(), note.into()].into(),
         deck: "D".into(),
         tags: Default::default(),
         media: vec![],

@@ -114,7 +114,9 @@ pub fn models(cards: &mut Vec<Card>, types: &BTreeMap<String, Declared>) -> (Vec
         });
         let numbers = card.cloze_numbers();
         entry.1 |= !numbers.is_empty() || card.kind == NoteKind::Cloze;
-        for (name, value) in c.field_names.iter().zip(&card.fields).skip(1) {
+        // A card of such a type is never held in the cache without its fields (see `cache`).
+        let fields = card.fields().unwrap_or_default();
+        for (name, value) in c.field_names.iter().zip(fields).skip(1) {
             if crate::notes::syntax::has_cloze(value) && !entry.2.contains(name) {
                 entry.2.push(name.clone());
             }

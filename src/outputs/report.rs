@@ -171,10 +171,12 @@ fn note_section(i: &Inputs<'_>, by: &ByNote<'_>, n: &Note) -> String {
         .map_or(&[][..], Vec::as_slice)
         .iter()
         .map(|c| {
+            // A card whose fields cannot be read back shows none; the deck's writing reports it.
+            let fields = c.fields().unwrap_or_default();
             format!(
                 "<div class=\"preview\"><div class=\"q\">{}</div><div class=\"a\">{}</div><div class=\"where\">{}:{}</div></div>",
-                cloze(c.fields.first().map_or("", |f| &**f)),
-                c.fields.get(1).map_or(String::new(), |f| cloze(f)),
+                cloze(fields.first().map_or("", |f| &**f)),
+                fields.get(1).map_or(String::new(), |f| cloze(f)),
                 escape(&c.note),
                 c.line
             )

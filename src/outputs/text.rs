@@ -115,7 +115,7 @@ pub fn write(
     // The run of copied notes not yet copied: where it starts in the previous file, and its length.
     let mut run: Option<(u64, u64)> = None;
     for note in cards.chunk_by(|a, b| a.note == b.note) {
-        let signature = signature(note, n_fields);
+        let signature = signature(note, n_fields)?;
         let name = note.first().map(|c| &*c.note).unwrap_or_default();
         let old = previous.and_then(|p| p.by_note.get(name)).filter(|(_, s)| s.signature == signature);
         if let Some((offset, segment)) = old {
@@ -158,7 +158,7 @@ fn copy(out: &mut Counting<'_>, previous: Option<&Previous>, run: Option<(u64, u
 /// A hash of everything a note's lines are made from: the number of field columns, and each
 /// card's GUID, deck, note type, and content and row hashes (its type, fields and tags; see
 /// [`crate::cards::identity::Keys`]), or its fields and tags themselves when it has no keys.
-fn signature(cards: &[Card], n_fields: usize) -> u64 {
+fn signature(cards: &[Card], n_fields: usize) -> std::io::Result<u64> {
     // The standard library's hash, the same in every run of one build of studygen: the index is
     // read only by the next build, and a different hash there would only mean lines written anew.
     let mut h = std::hash::DefaultHasher::new();
@@ -170,11 +170,11 @@ fn signature(cards: &[Card], n_fields: usize) -> u64 {
         card.keys.content.0.hash(&mut h);
         card.keys.row.0.hash(&mut h);
         if card.keys.content == Default::default() {
-            card.fields.hash(&mut h);
+            card.fields().map_err(std::io::Error::other)?.hash(&mut h);
             card.tags.hash(&mut h);
         }
     }
-    h.finish()
+    Ok(h.finish())
 }
 
 /// One column, quoted CSV-style when it holds a tab, a line break or a quote.
@@ -201,9 +201,10 @@ fn write_lines(out: &mut impl Write, cards: &[Card], n_fields: usize) -> std::io
         write_field(out, card.type_name())?;
         out.write_all(b"\t")?;
         write_field(out, &card.deck)?;
+        let fields = card.fields().map_err(std::io::Error::other)?;
         for i in 0..n_fields {
             out.write_all(b"\t")?;
-            write_field(out, card.fields.get(i).map_or("", |f| &**f))?;
+            write_field(out, fields.get(i).map_or("", |f| &**f))?;
         }
         out.write_all(b"\t")?;
         tags.clear();

@@ -198,7 +198,7 @@ impl<'a> Rows<'a> {
             }
         }
         for row in &mut notes {
-            row.signature = signature(row.mid, row.card);
+            row.signature = signature(row.mid, row.card)?;
         }
         notes.sort_unstable_by_key(|r| r.id);
         card_rows.sort_unstable_by_key(|r| r.id);
@@ -262,7 +262,7 @@ pub(super) fn create(db: &mut Connection, rows: &Rows<'_>) -> anyhow::Result<usi
         let mut notes = tx.prepare(INSERT_NOTE)?;
         let mut values = NoteValues::default();
         for row in &rows.notes {
-            values.fill(row.card);
+            values.fill(row.card)?;
             values.insert(&mut notes, row)?;
         }
         let mut cards = tx.prepare(INSERT_CARD)?;
@@ -284,7 +284,9 @@ pub(super) fn update(db: &mut Connection, rows: &Rows<'_>, old: &Previous<'_>) -
     write_col(&tx, rows)?;
     let mut written = 1;
     {
-        let by_id: HashMap<i64, &NoteRow<'_>> = rows.notes.iter().map(|r| (r.id, r)).collect();
+        // Few rows change: each is found in the id-ordered rows by a binary search.
+        let note = |id: i64| rows.notes.binary_search_by_key(&id, |r| r.id).ok().map(|i| &rows.notes[i]);
+        let card = |id: i64| rows.cards.binary_search_by_key(&id, |r| r.id).ok().map(|i| &rows.cards[i]);
         let (mut gone, mut put) = (Vec::new(), Vec::new());
         let new = rows.notes.iter().map(|r| (r.id, r.signature));
         written += diff(new, old.notes.iter().copied(), |id| put.push(id), |id| gone.push(id));
@@ -294,13 +296,11 @@ pub(super) fn update(db: &mut Connection, rows: &Rows<'_>, old: &Previous<'_>) -
         }
         let mut insert = tx.prepare(&INSERT_NOTE.replacen("INSERT", "INSERT OR REPLACE", 1))?;
         let mut values = NoteValues::default();
-        for id in put {
-            let row = by_id[&id];
-            values.fill(row.card);
+        for row in put.into_iter().filter_map(note) {
+            values.fill(row.card)?;
             values.insert(&mut insert, row)?;
         }
 
-        let by_id: HashMap<i64, &CardRow> = rows.cards.iter().map(|r| (r.id, r)).collect();
         let (mut gone, mut put) = (Vec::new(), Vec::new());
         let new = rows.cards.iter().map(|r| (r.id, *r));
         written += diff(new, old.cards.iter().map(|r| (r.id, *r)), |id| put.push(id), |id| gone.push(id));
@@ -309,8 +309,8 @@ pub(super) fn update(db: &mut Connection, rows: &Rows<'_>, old: &Previous<'_>) -
             delete.execute([id])?;
         }
         let mut insert = tx.prepare(&INSERT_CARD.replacen("INSERT", "INSERT OR REPLACE", 1))?;
-        for id in put {
-            insert_card(&mut insert, by_id[&id])?;
+        for row in put.into_iter().filter_map(card) {
+            insert_card(&mut insert, row)?;
         }
     }
     tx.commit()?;
@@ -387,10 +387,14 @@ fn insert_card(stmt: &mut rusqlite::Statement<'_>, r: &CardRow) -> rusqlite::Res
 struct NoteValues {
     tags: String,
     flds: String,
+    /// How long the first field (Anki's sort field), which `flds` starts with, is.
+    sort_len: usize,
 }
 
 impl NoteValues {
-    fn fill(&mut self, card: &Card) {
+    /// The values of `card`'s row; its fields are read back from the build cache if they are held
+    /// there.
+    fn fill(&mut self, card: &Card) -> Result<(), crate::cards::Unreadable> {
         self.tags.clear();
         if !card.tags.is_empty() {
             self.tags.push(' ');
@@ -400,26 +404,26 @@ impl NoteValues {
             }
         }
         self.flds.clear();
-        for (i, f) in card.fields.iter().enumerate() {
+        let fields = card.fields()?;
+        for (i, f) in fields.iter().enumerate() {
             if i > 0 {
                 self.flds.push('\x1f');
             }
             self.flds.push_str(f);
         }
-    }
-
-    fn sort_field(card: &Card) -> &str {
-        card.fields.first().map_or("", |f| &**f)
+        self.sort_len = fields.first().map_or(0, |f| f.len());
+        Ok(())
     }
 
     fn insert(&self, stmt: &mut rusqlite::Statement<'_>, row: &NoteRow<'_>) -> rusqlite::Result<usize> {
         let c = row.card;
-        stmt.execute(params![row.id, c.guid, row.mid, c.modified, self.tags, self.flds, Self::sort_field(c)])
+        let sort_field = self.flds.get(..self.sort_len).unwrap_or_default();
+        stmt.execute(params![row.id, c.guid, row.mid, c.modified, self.tags, self.flds, sort_field])
     }
 }
 
 /// The signature of the note row of `card`, whose note type has the id `mid`.
-fn signature(mid: i64, card: &Card) -> Signature {
+fn signature(mid: i64, card: &Card) -> Result<Signature, crate::cards::Unreadable> {
     let lower_hex = card.guid.len() == 16 && card.guid.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
     let guid = match ShortHash::parse(&card.guid).filter(|_| lower_hex) {
         Some(number) => number.0,
@@ -427,11 +431,12 @@ fn signature(mid: i64, card: &Card) -> Signature {
     };
     let (content, row) = if card.keys.content == ShortHash::default() || card.keys.row == ShortHash::default() {
         // A card made without its keys.
-        (identity::content_hash(card), identity::row_hash(card))
+        let fields = card.fields()?;
+        (identity::content_hash(card, fields), identity::row_hash(card, fields))
     } else {
         (card.keys.content, card.keys.row)
     };
-    Signature { mid, modified: card.modified, guid, content: content.0, row: row.0 }
+    Ok(Signature { mid, modified: card.modified, guid, content: content.0, row: row.0 })
 }
 
 fn unique(ids: &mut HashSet<i64, BuildSpread>, mut id: i64) -> i64 {

@@ -258,31 +258,24 @@ pub fn scan(root: &Path) -> Result<Listing, VaultError> {
     }
     // The root's entries in order, each top-level folder walked on its own, in parallel; joined
     // in the root's order, the files come in the order one walk would give.
+    let top = sorted_entries(root).map_err(|source| VaultError::Io { path: root.to_owned(), source })?;
     let mut parts: Vec<Part> = Vec::new();
-    let top = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().max_depth(1);
-    for entry in top.into_iter().filter_entry(|e| e.depth() == 0 || !hidden(e)) {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) if e.depth() == 0 => {
-                return Err(VaultError::Io {
-                    path: root.to_owned(),
-                    source: e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")),
-                });
-            }
-            Err(e) => {
-                let mut found = Found::default();
-                found.unreadable_walk(root, &e);
-                parts.push(Part::Found(found));
-                continue;
-            }
-        };
-        if entry.depth() == 1 && entry.file_type().is_dir() {
-            parts.push(Part::Folder(entry.into_path()));
-        } else if entry.depth() == 1 {
-            let mut found = Found::default();
-            found.add(root, entry);
-            parts.push(Part::Found(found));
+    for entry in top {
+        let mut found = Found::default();
+        match entry {
+            Ok((name, _)) if hidden(&name) => continue,
+            Ok((_, entry)) => match entry.file_type() {
+                Ok(t) if t.is_dir() => {
+                    parts.push(Part::Folder(entry.path()));
+                    continue;
+                }
+                Ok(t) if t.is_file() => found.add(root, &entry),
+                Ok(_) => continue,
+                Err(e) => found.unreadable(root, &entry.path(), &e),
+            },
+            Err(e) => found.unreadable(root, root, &e),
         }
+        parts.push(Part::Found(found));
     }
     let found: Vec<Found> = parts
         .into_par_iter()
@@ -290,13 +283,7 @@ pub fn scan(root: &Path) -> Result<Listing, VaultError> {
             Part::Found(found) => found,
             Part::Folder(folder) => {
                 let mut found = Found::default();
-                let walker = walkdir::WalkDir::new(folder).follow_links(false).sort_by_file_name().min_depth(1);
-                for entry in walker.into_iter().filter_entry(|e| !hidden(e)) {
-                    match entry {
-                        Ok(e) => found.add(root, e),
-                        Err(e) => found.unreadable_walk(root, &e),
-                    }
-                }
+                found.walk(root, &folder);
                 found
             }
         })
@@ -319,8 +306,18 @@ enum Part {
 }
 
 /// Whether a file or folder is hidden (its name starts with `.`): not part of the vault.
-fn hidden(entry: &walkdir::DirEntry) -> bool {
-    entry.file_name().to_string_lossy().starts_with('.')
+fn hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().starts_with(b".")
+}
+
+/// A folder's entries, sorted by name (each with its name), or why the folder cannot be read.
+fn sorted_entries(dir: &Path) -> std::io::Result<Vec<std::io::Result<(std::ffi::OsString, std::fs::DirEntry)>>> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.map(|e| e.map(|e| (e.file_name(), e))).collect();
+    entries.sort_by(|a, b| match (a, b) {
+        (Ok((a, _)), Ok((b, _))) => a.cmp(b),
+        (a, b) => a.is_ok().cmp(&b.is_ok()),
+    });
+    Ok(entries)
 }
 
 /// What a walk over part of a vault found.
@@ -332,24 +329,56 @@ struct Found {
 }
 
 impl Found {
-    /// A file the walk found: a note, or an attachment.
-    fn add(&mut self, root: &Path, entry: walkdir::DirEntry) {
-        if !entry.file_type().is_file() {
-            return;
+    /// Walks `folder` (inside the vault at `root`), depth first in name order, without following
+    /// links. The folders being walked are a stack, not the call stack: any depth is walked.
+    fn walk(&mut self, root: &Path, folder: &Path) {
+        let mut stack = Vec::new();
+        match sorted_entries(folder) {
+            Ok(entries) => stack.push(entries.into_iter()),
+            Err(e) => self.unreadable(root, folder, &e),
         }
-        let rel = relative(root, entry.path());
+        while let Some(entries) = stack.last_mut() {
+            let Some(entry) = entries.next() else {
+                stack.pop();
+                continue;
+            };
+            let entry = match entry {
+                Ok((name, _)) if hidden(&name) => continue,
+                Ok((_, entry)) => entry,
+                Err(e) => {
+                    self.unreadable(root, folder, &e);
+                    continue;
+                }
+            };
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => match sorted_entries(&entry.path()) {
+                    Ok(entries) => stack.push(entries.into_iter()),
+                    Err(e) => self.unreadable(root, &entry.path(), &e),
+                },
+                Ok(t) if t.is_file() => self.add(root, &entry),
+                Ok(_) => {}
+                Err(e) => self.unreadable(root, &entry.path(), &e),
+            }
+        }
+    }
+
+    /// A file the walk found: a note, or an attachment. Its stamp is read through its folder,
+    /// not by its whole path.
+    fn add(&mut self, root: &Path, entry: &std::fs::DirEntry) {
+        let path = entry.path();
+        let rel = relative(root, &path);
         if rel.to_ascii_lowercase().ends_with(".md") {
             let stamp = entry.metadata().map(|m| stamp(&m)).unwrap_or_default();
-            self.md.push((rel, entry.into_path(), stamp));
+            self.md.push((rel, path, stamp));
         } else {
             self.attachments.entry(file_name(&rel).to_lowercase()).or_default().push(rel);
         }
     }
 
     /// A file or folder the walk could not read.
-    fn unreadable_walk(&mut self, root: &Path, e: &walkdir::Error) {
-        let rel = e.path().map_or_else(String::new, |p| relative(root, p));
-        self.unreadable.push(unreadable_at(&rel, &e.to_string()));
+    fn unreadable(&mut self, root: &Path, path: &Path, e: &std::io::Error) {
+        let rel = relative(root, path);
+        self.unreadable.push(unreadable_at(&rel, &format!("{e}")));
     }
 }
 
@@ -430,21 +459,24 @@ mod tests {
     fn the_listing_is_in_one_walks_order_though_folders_are_walked_apart() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        for rel in ["a.md", "b/x.md", "b/.h/y.md", "b/c/z.md", "c.md", "d/w.md", "d/pic.png", "e.png", "f/pic.png"] {
+        let deep = format!("{}deep.md", "g/".repeat(200));
+        let files =
+            ["a.md", "b/x.md", "b/.h/y.md", "b/c/z.md", "c.md", "d/w.md", "d/pic.png", "e.png", "f/pic.png", &deep];
+        for rel in files {
             std::fs::create_dir_all(root.join(rel).parent().unwrap()).unwrap();
             std::fs::write(root.join(rel), rel).unwrap();
         }
         // What a single walk over the whole vault gives, sorted by name at every level.
         let mut one_walk = Vec::new();
         let walker = walkdir::WalkDir::new(root).sort_by_file_name().into_iter();
-        for e in walker.filter_entry(|e| e.depth() == 0 || !hidden(e)).flatten() {
+        for e in walker.filter_entry(|e| e.depth() == 0 || !hidden(e.file_name())).flatten() {
             if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md") {
                 one_walk.push(relative(root, e.path()));
             }
         }
         let listing = scan(root).unwrap();
         let names: Vec<&str> = listing.notes.iter().map(|(rel, _, _)| rel.as_str()).collect();
-        assert_eq!(names, ["a.md", "b/c/z.md", "b/x.md", "c.md", "d/w.md"]);
+        assert_eq!(names, ["a.md", "b/c/z.md", "b/x.md", "c.md", "d/w.md", &deep]);
         assert_eq!(names, one_walk.iter().map(String::as_str).collect::<Vec<_>>());
         assert_eq!(listing.attachments["pic.png"], ["d/pic.png", "f/pic.png"], "in walk order");
         assert_eq!(listing.attachments["e.png"], ["e.png"]);

@@ -360,7 +360,14 @@ fn run_loaded(
     };
     // Every note's parse and text is freed: before the cards are gathered into one list, and
     // again before the outputs, which build the deck's collection.
-    opts.trim();
+    // When fewer than a tenth of the notes were built, little was freed: handing it back would
+    // cost more than it saves. Measured after one edit: 10,000 notes, 2 to 8 ms less and a peak
+    // 12 MiB higher (111 MiB); 100,000 notes, 780 MiB instead of 650 MiB (cards taken from the
+    // cache leave their fields there, so an edit build's peak is far below a cold one's).
+    let trim = made.rebuilt * 10 >= made.made.len();
+    if trim {
+        opts.trim();
+    }
     report.rebuilt = made.rebuilt;
     report.diagnostics.extend(lints::summarize(
         paths.iter().copied().zip(made.made.iter().map(|m| &m.links)),
@@ -462,7 +469,9 @@ fn run_loaded(
     // the deck is written without the vault in memory.
     attach_sources(&vault, &mut report.diagnostics);
     vault.release_texts();
-    opts.trim();
+    if trim {
+        opts.trim();
+    }
     opts.progress.say("writing the deck");
     let next = spool.map(|spool| cache::Next { spool, global, notes: entries, outcomes: cache::outcomes(&lab) });
     let written = Written {

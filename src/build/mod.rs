@@ -369,15 +369,25 @@ fn run_loaded(
         opts.trim();
     }
     report.rebuilt = made.rebuilt;
-    report.diagnostics.extend(lints::summarize(
-        paths.iter().copied().zip(made.made.iter().map(|m| &m.links)),
-        settings.lints.unresolved_links,
-    ));
-    let mut cards: Vec<Card> = Vec::with_capacity(made.made.iter().map(|m| m.cards.len()).sum());
-    for m in made.made {
-        report.diagnostics.extend(m.diagnostics);
-        cards.extend(m.cards);
-    }
+    // The vault's link lints, while every note's cards are gathered into one list.
+    let (links, made_cards): (Vec<_>, Vec<_>) =
+        made.made.into_iter().map(|m| (m.links, (m.diagnostics, m.cards))).unzip();
+    let (summary, cards) = rayon::join(
+        || lints::summarize(paths.iter().copied().zip(&links), settings.lints.unresolved_links),
+        || {
+            let mut cards: Vec<Card> = Vec::with_capacity(made_cards.iter().map(|(_, c)| c.len()).sum());
+            let mut diagnostics = Vec::new();
+            for (diags, note_cards) in made_cards {
+                diagnostics.extend(diags);
+                cards.extend(note_cards);
+            }
+            (cards, diagnostics)
+        },
+    );
+    let (mut cards, diagnostics) = cards;
+    report.diagnostics.extend(summary);
+    report.diagnostics.extend(diagnostics);
+    rayon::spawn(move || drop(links));
     let mut entries = made.entries;
     // Each entry keeps its note's stamp, if it can tell the next build that the note is unchanged.
     for ((key, _), stamp) in entries.iter_mut().zip(&vault.stamps) {

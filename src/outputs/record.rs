@@ -75,15 +75,21 @@ pub fn stamps<'a>(
     notes: impl IntoIterator<Item = (&'a str, &'a Stamp)>,
     listed: i128,
 ) -> Option<String> {
-    let mut parts: Vec<Vec<u8>> = vec![global.to_vec()];
-    for (rel, stamp) in notes {
+    // Each stamp as 48 bytes, in one buffer: formatting a string per note cost a quarter of a
+    // nothing-changed build.
+    let notes: Vec<(&str, &Stamp)> = notes.into_iter().collect();
+    let mut stamps = Vec::with_capacity(notes.len() * 48);
+    for (_, stamp) in &notes {
         if !settled(stamp, listed) {
             return None;
         }
-        parts.push(rel.as_bytes().to_vec());
-        parts.push(format!("{stamp:?}").into_bytes());
+        stamps.extend(stamp.0.to_le_bytes());
+        stamps.extend(stamp.1.to_le_bytes());
+        stamps.extend(stamp.2.to_le_bytes());
+        stamps.extend(stamp.3.to_le_bytes());
     }
-    Some(hex(&cache::digest(parts.iter().map(Vec::as_slice))))
+    let parts = notes.iter().zip(stamps.chunks_exact(48)).flat_map(|((rel, _), stamp)| [rel.as_bytes(), stamp]);
+    Some(hex(&cache::digest(std::iter::once(global.as_slice()).chain(parts))))
 }
 
 /// Whether a file whose stamp is `stamp` when the vault is listed at `listed` (ns since the

@@ -92,49 +92,51 @@ pub(super) fn write_outputs(
     let apkg_path = staging.path(&apkg_name);
     // The state as the next build finds it: in the vault (or --state), or in the output set.
     let state_now = state::Place::new(&vault.root, opts.state.as_deref(), Some(&staging.path("")));
-    // The package and the text export are independent of the rest: the package on one core, the
-    // text, the identity state and the cache (which keeps a copy of that state) on the other.
-    // All of them are written before the commit.
-    let (apkg, (saved, txt)) = rayon::join(
-        || {
-            let keep = apkg::Keep { old: out, new: &staging.path("") };
-            apkg::write(&apkg_path, &report.cards, w.models, &media, w.templates, opts.now, Some(keep))
-                .with_context(|| format!("cannot write `{apkg_name}`"))
-        },
-        || {
-            rayon::join(
-                // The state first, and dropped once written: a large vault's is megabytes, and
-                // the deck's collection is built meanwhile.
-                || {
-                    let new_lock = new_lock;
-                    let saved = save_state(opts, out, state, (&new_lock, changed))?;
-                    if saved.0 {
-                        staging.stream(state::IN_OUT, |out| new_lock.write_json(out))?;
-                    }
-                    let print = state_now.print_known(w.state.as_slice());
-                    let cached = match w.cache.lock().ok().and_then(|mut c| c.take()) {
-                        Some(next) => {
-                            let path = staging.path(cache::FILE);
-                            let state = print.as_ref().map(|p| (p, &new_lock));
-                            next.write_to(&path, state).with_context(|| format!("cannot write `{}`", path.display()))
-                        }
-                        None => Ok(()),
-                    };
-                    Ok::<_, anyhow::Error>((saved.1, print, cached))
-                },
-                || {
-                    let previous = text::Previous::load(out);
-                    let mut index = None;
-                    staging.stream(text::FILE, |f| {
-                        index = Some(text::write(f, &report.cards, w.models, previous.as_ref())?);
-                        Ok(())
-                    })?;
-                    // Without its index the next build writes every line; the file is complete either way.
-                    index.map_or(Ok(()), |i| i.save(&staging.path("")))
-                },
-            )
-        },
-    );
+    // The identity state, then the cache (which keeps a copy of it), on a thread of their own:
+    // the state is flushed to disk before the deck may be committed, and while that waits, the
+    // package and the text export have both cores. All of them are written before the commit.
+    let (apkg, (saved, txt)) = std::thread::scope(|s| {
+        let state_job = s.spawn(|| {
+            // Dropped once written: a large vault's state is megabytes.
+            let new_lock = new_lock;
+            let saved = save_state(opts, out, state, (&new_lock, changed))?;
+            if saved.0 {
+                staging.stream(state::IN_OUT, |out| new_lock.write_json(out))?;
+            }
+            // The file just written is known by the print made as it was written.
+            let known: Vec<&state::Print> = saved.2.iter().chain(w.state).collect();
+            let print = state_now.print_known(&known);
+            let cached = match w.cache.lock().ok().and_then(|mut c| c.take()) {
+                Some(next) => {
+                    let path = staging.path(cache::FILE);
+                    let state = print.as_ref().map(|p| (p, &new_lock));
+                    next.write_to(&path, state).with_context(|| format!("cannot write `{}`", path.display()))
+                }
+                None => Ok(()),
+            };
+            Ok::<_, anyhow::Error>((saved.1, print, cached))
+        });
+        let (apkg, txt) = rayon::join(
+            || {
+                let keep = apkg::Keep { old: out, new: &staging.path("") };
+                apkg::write(&apkg_path, &report.cards, w.models, &media, w.templates, opts.now, Some(keep))
+                    .with_context(|| format!("cannot write `{apkg_name}`"))
+            },
+            || {
+                let previous = text::Previous::load(out);
+                let mut index = None;
+                staging.stream(text::FILE, |f| {
+                    index = Some(text::write(f, &report.cards, w.models, previous.as_ref())?);
+                    Ok(())
+                })?;
+                // Without its index the next build writes every line; the file is complete either way.
+                index.map_or(Ok(()), |i| i.save(&staging.path("")))
+            },
+        );
+        let saved =
+            state_job.join().unwrap_or_else(|_| Err(anyhow::anyhow!("writing the identity state failed unexpectedly")));
+        (apkg, (saved, txt))
+    });
     let (saved, print, cached) = saved?;
     report.diagnostics.extend(saved);
     report.deck = apkg?;
@@ -161,13 +163,13 @@ pub(super) fn write_outputs(
 /// the deck does no harm, but a deck whose cards the state forgot would get new GUIDs on the next
 /// build. `changed` says whether it differs from the state the build read. Returns whether it
 /// must go into the output set instead (the vault cannot be written, and no `--state`), with the
-/// warning that says so.
+/// warning that says so, and the print of the file it wrote.
 fn save_state(
     opts: &Options,
     out: &Path,
     state: &state::Place,
     (new_lock, changed): (&identity::Lock, bool),
-) -> anyhow::Result<(bool, Option<Diagnostic>)> {
+) -> anyhow::Result<(bool, Option<Diagnostic>, Option<state::Print>)> {
     let (target, why_not) = state.target();
     let source = state.source();
     if let state::Target::File(path) = &target
@@ -177,16 +179,14 @@ fn save_state(
         atomic::remove_stale(dir);
     }
     Ok(match target {
-        state::Target::File(path) if changed || source.as_ref() != Some(&path) => {
-            match atomic::write_with(&path, |out| new_lock.write_json(out)) {
-                Ok(()) => (false, None),
-                Err(e) if opts.state.is_some() => return Err(e),
-                Err(e) => (true, Some(state_warning(out, &format!("{e:#}")))),
-            }
-        }
-        state::Target::File(_) => (false, None),
+        state::Target::File(path) if changed || source.as_ref() != Some(&path) => match state::write(&path, new_lock) {
+            Ok(print) => (false, None, Some(print)),
+            Err(e) if opts.state.is_some() => return Err(e),
+            Err(e) => (true, Some(state_warning(out, &format!("{e:#}"))), None),
+        },
+        state::Target::File(_) => (false, None, None),
         state::Target::Out => {
-            (true, Some(state_warning(out, why_not.as_deref().unwrap_or("the vault cannot be written"))))
+            (true, Some(state_warning(out, why_not.as_deref().unwrap_or("the vault cannot be written"))), None)
         }
     })
 }

@@ -97,8 +97,12 @@ impl Lock {
     /// Writes the lock as pretty JSON to `out`, without holding it in memory: a large vault's lock
     /// is megabytes of text.
     pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, self)?;
-        out.write_all(b"\n")
+        use std::io::Write as _;
+        // JSON comes a token at a time: buffered here, `out` is called once per 64 KiB.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        serde_json::to_writer_pretty(&mut out, self)?;
+        out.write_all(b"\n")?;
+        out.flush()
     }
 }
 

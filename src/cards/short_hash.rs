@@ -56,13 +56,18 @@ impl ShortHash {
 
     /// Its 16 hex digits.
     pub fn hex(self) -> String {
-        // Without `format!`: every card's GUID is written this way on every build.
+        self.hex_digits().iter().map(|&b| char::from(b)).collect()
+    }
+
+    /// The 16 hex digits, without a `String`: every card's GUID and hashes are written on every
+    /// build.
+    fn hex_digits(self) -> [u8; 16] {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut hex = [0u8; 16];
         for (i, digit) in hex.iter_mut().enumerate() {
             *digit = DIGITS[(self.0 >> (60 - 4 * i)) as usize & 0xf];
         }
-        hex.iter().map(|&b| char::from(b)).collect()
+        hex
     }
 
     /// The hash written as `hex`, if it is 16 hex digits.
@@ -127,7 +132,12 @@ impl std::fmt::Display for ShortHash {
 
 impl Serialize for ShortHash {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if s.is_human_readable() { s.serialize_str(&self.hex()) } else { s.serialize_u64(self.0) }
+        if s.is_human_readable() {
+            let digits = self.hex_digits();
+            s.serialize_str(std::str::from_utf8(&digits).map_err(serde::ser::Error::custom)?)
+        } else {
+            s.serialize_u64(self.0)
+        }
     }
 }
 

@@ -104,11 +104,7 @@ impl Place {
         let path = self.source()?;
         // The stamp is taken before the file is read: a file changed while it is read gets
         // another stamp afterwards, and is read again next time.
-        let stamp = std::fs::symlink_metadata(&path)
-            .ok()
-            .filter(std::fs::Metadata::is_file)
-            .map(|m| crate::vault::stamp(&m))
-            .filter(|s| s.1 % 1_000_000_000 != 0);
+        let stamp = trusted_stamp(&path);
         if let Some(stamp) = stamp
             && let Some(print) = known.iter().find(|k| k.path == path && k.stamp == Some(stamp))
         {
@@ -150,6 +146,46 @@ impl Place {
     fn vault_state_is_link(&self) -> bool {
         std::fs::symlink_metadata(self.vault.join(".studygen")).is_ok_and(|m| m.file_type().is_symlink())
     }
+}
+
+/// Writes `lock` to the file `path` (atomically), and returns its print, hashed as it was
+/// written: the build then need not read back the megabytes it just wrote.
+pub fn write(path: &Path, lock: &Lock) -> anyhow::Result<Print> {
+    use sha2::Digest as _;
+    /// Hashes what passes through it.
+    struct Hashing<'w> {
+        out: &'w mut dyn std::io::Write,
+        hash: sha2::Sha256,
+    }
+    impl std::io::Write for Hashing<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            let n = self.out.write(bytes)?;
+            self.hash.update(bytes.get(..n).unwrap_or_default());
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.out.flush()
+        }
+    }
+    let mut digest = None;
+    crate::outputs::atomic::write_with(path, |out| {
+        let mut hashing = Hashing { out, hash: sha2::Sha256::new() };
+        lock.write_json(&mut hashing)?;
+        digest = Some(hashing.hash.finalize().into());
+        Ok(())
+    })?;
+    let digest = digest.ok_or_else(|| anyhow::anyhow!("the identity state was not written"))?;
+    Ok(Print { path: path.to_owned(), digest, stamp: trusted_stamp(path) })
+}
+
+/// The stamp of the regular file `path`, where the file system keeps more than whole seconds (a
+/// stamp that can tell the file changed).
+fn trusted_stamp(path: &Path) -> Option<crate::vault::Stamp> {
+    std::fs::symlink_metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| crate::vault::stamp(&m))
+        .filter(|s| s.1 % 1_000_000_000 != 0)
 }
 
 /// A state file as it is: its path and the SHA-256 of its bytes.
@@ -211,5 +247,28 @@ mod tests {
         let now = place.print_known(&[&known, &read]).unwrap();
         assert_eq!(now.digest, <[u8; 32]>::from(sha2::Sha256::digest(b"{ }")));
         assert_ne!(now.stamp, read.stamp);
+    }
+
+    #[test]
+    fn a_written_state_is_printed_as_reading_it_would() {
+        let vault = tempfile::tempdir().unwrap();
+        let place = Place::new(vault.path(), None, None);
+        let file = vault.path().join(LOCK_PATH);
+        let entry = crate::cards::identity::Entry {
+            guid: crate::cards::identity::ShortHash(0x0123_4567_89ab_cdef),
+            front: Default::default(),
+            back: Default::default(),
+            content: Default::default(),
+            modified: 7,
+        };
+        let mut lock = Lock { version: 1, ..Lock::default() };
+        lock.notes.insert("a \"quoted\" note.md".into(), vec![entry]);
+        let written = write(&file, &lock).unwrap();
+        let mut json = Vec::new();
+        lock.write_json(&mut json).unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), json);
+        assert_eq!(std::fs::read_to_string(&file).unwrap().matches("\"0123456789abcdef\"").count(), 1);
+        assert_eq!(Some(written.clone()), place.print(), "the same digest and stamp as reading the file gives");
+        assert_eq!(written.path, file);
     }
 }

@@ -74,10 +74,16 @@ struct Fixture {
 
 impl Fixture {
     fn new() -> Self {
+        Self::with(|_| {})
+    }
+
+    /// The fixture, with what `more` writes into the vault.
+    fn with(more: impl Fn(&Path)) -> Self {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().to_owned();
         let vault = root.join("vault");
         write_vault(&vault);
+        more(&vault);
         // Long enough for the notes' stamps to settle: the next build takes an unchanged note's
         // bytes from the cache by its stamp, and reads it only if it needs its text.
         std::thread::sleep(std::time::Duration::from_millis(50));
@@ -158,6 +164,40 @@ fn an_edited_note_is_the_only_one_rebuilt() {
     std::fs::remove_file(f.vault.join("Filler/0.md")).unwrap();
     let r = f.rebuild_and_compare("a card added and one removed");
     assert!(r.deck.incremental, "{:?}", r.deck);
+}
+
+/// After a small edit, the update of the kept collection says which of its pages it wrote, and the
+/// package reads and deflates only the pieces that hold them; every other piece is copied from the
+/// previous deck unread. The deck's collection is still, byte for byte, the kept one.
+#[test]
+fn an_edit_reads_only_the_pieces_of_the_collection_it_wrote() {
+    let f = Fixture::with(|vault| {
+        let words = "the Hessian of a deep network's loss has many eigenvalues near zero ".repeat(12);
+        for i in 0..400 {
+            let text = format!("START\nBasic\nLong question {i}: {words}\nBack: long answer {i}: {words}\nEND\n");
+            let path = vault.join(format!("Long/{i:03}.md"));
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+    });
+    assert!(f.first.deck.pieces >= 4, "a collection of several pieces: {:?}", f.first.deck);
+    f.edit("Long/123.md", "long answer 123", "a longer answer 123");
+    let r = f.rebuild_and_compare("an edit in a larger vault");
+    assert!(r.deck.incremental, "{:?}", r.deck);
+    assert!(r.deck.pieces_read >= 1, "the pieces holding the written pages are read: {:?}", r.deck);
+    assert!(r.deck.pieces_read < r.deck.pieces, "untouched pieces are not read: {:?}", r.deck);
+    assert!(r.deck.pieces_reused >= r.deck.pieces - r.deck.pieces_read, "{:?}", r.deck);
+    let kept = std::fs::read(f.out.join(studygen::outputs::apkg::COLLECTION)).unwrap();
+    let mut packed = Vec::new();
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(apkg_in(&f.out)).unwrap()).unwrap();
+    std::io::Read::read_to_end(&mut zip.by_name("collection.anki2").unwrap(), &mut packed).unwrap();
+    assert!(packed == kept, "the deck holds the kept collection's bytes");
+    let left: Vec<String> = std::fs::read_dir(&f.out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("-wal") || n.contains("-shm") || n.contains("-journal"))
+        .collect();
+    assert!(left.is_empty(), "no SQLite file is left beside the collection: {left:?}");
 }
 
 #[test]

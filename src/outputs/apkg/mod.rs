@@ -10,6 +10,7 @@ mod collection;
 mod kept;
 mod package;
 mod seek_buffer;
+mod touched;
 
 use std::path::Path;
 
@@ -46,7 +47,16 @@ pub struct Update {
     pub pieces: usize,
     /// Of those, how many were copied from the previous package.
     pub pieces_reused: usize,
+    /// How many pieces were read from the collection: after a small update, only those holding a
+    /// page it wrote ([`touched`]).
+    #[serde(default)]
+    pub pieces_read: usize,
 }
+
+/// When at most this share of the rows changed, the update records which pages it wrote, so that
+/// the package reads only the pieces that hold them. A larger update writes most pages anyway, and
+/// its log would be written twice.
+const FEW_CHANGED: f64 = 0.01;
 
 /// When more rows than this share changed, the collection is built anew: that is faster than
 /// updating it, and leaves no free pages.
@@ -76,29 +86,41 @@ pub fn write(
         let file = atomic::begin(path)?;
         let written = create(file.path(), &rows)?;
         let packed = package::write(path, file.path(), None, media)?;
-        return Ok(Update { incremental: false, rows: written, pieces: packed.pieces.len(), pieces_reused: 0 });
+        let pieces = packed.pieces.len();
+        return Ok(Update { incremental: false, rows: written, pieces, pieces_reused: 0, pieces_read: pieces });
     };
     let (old_collection, collection) = (keep.old.join(COLLECTION), keep.new.join(COLLECTION));
     let previous = old.as_ref().map(|o| collection::Previous { notes: &o.notes, cards: &o.cards });
-    let small = previous.as_ref().filter(|p| (rows.changes(p) as f64) <= MOST_CHANGED * rows.len() as f64);
+    let changes = previous.as_ref().map(|p| rows.changes(p) as f64 / rows.len().max(1) as f64);
+    let small = previous.as_ref().filter(|_| changes.is_some_and(|c| c <= MOST_CHANGED));
+    let track = changes.is_some_and(|c| c <= FEW_CHANGED);
     let updated = match small {
         // A kept collection that cannot be updated (damaged behind the index's back) is built anew.
-        Some(previous) => update(&old_collection, &collection, &rows, previous).unwrap_or(None),
+        Some(previous) => update(&old_collection, &collection, &rows, previous, track).unwrap_or(None),
         None => None,
     };
-    let (incremental, written) = match updated {
-        Some(written) => (true, written),
-        None => (false, create(&collection, &rows)?),
+    let (incremental, written, touched) = match updated {
+        Some((written, touched)) => (true, written, touched),
+        None => (false, create(&collection, &rows)?, None),
     };
     let old_package = old.as_ref().and_then(|o| o.package(keep.old));
-    let old_pieces =
-        old.as_ref().zip(old_package.as_deref()).map(|(o, package)| package::Previous { package, pieces: &o.pieces });
+    let old_pieces = old.as_ref().zip(old_package.as_deref()).map(|(o, package)| package::Previous {
+        package,
+        pieces: &o.pieces,
+        touched: touched.as_ref(),
+    });
     // The kept collection goes to disk while the package is written from the page cache.
     let packed = std::thread::scope(|s| {
         s.spawn(|| std::fs::File::open(&collection).and_then(|f| f.sync_all()));
         package::write(path, &collection, old_pieces.as_ref(), media)
     })?;
-    let update = Update { incremental, rows: written, pieces: packed.pieces.len(), pieces_reused: packed.reused };
+    let update = Update {
+        incremental,
+        rows: written,
+        pieces: packed.pieces.len(),
+        pieces_reused: packed.reused,
+        pieces_read: packed.read,
+    };
     // Without its index the kept collection is not used; the deck is complete either way.
     let (notes, cards) = rows.into_kept();
     if let Some(index) = kept::Index::new(&collection, path, notes, cards, packed.pieces) {
@@ -119,7 +141,8 @@ fn create(path: &Path, rows: &collection::Rows<'_>) -> anyhow::Result<usize> {
 }
 
 /// Takes over the previous collection `from` as `to` and updates it to hold `rows`; returns the
-/// rows written, or `None` when it has so many free pages that it is better built anew.
+/// rows written and, with `track`, the pages written ([`touched`]), or `None` when it has so many
+/// free pages that it is better built anew.
 ///
 /// The previous file itself becomes `to`, by a link, and is changed in place: the previous set is
 /// replaced as a whole when this one is committed, and until then only its kept collection
@@ -131,7 +154,8 @@ fn update(
     to: &Path,
     rows: &collection::Rows<'_>,
     previous: &collection::Previous<'_>,
-) -> anyhow::Result<Option<usize>> {
+    track: bool,
+) -> anyhow::Result<Option<(usize, Option<touched::Touched>)>> {
     if std::fs::hard_link(from, to).is_err() {
         std::fs::copy(from, to).with_context(|| format!("cannot copy `{}`", from.display()))?;
     }
@@ -139,7 +163,12 @@ fn update(
     if collection::mostly_free(&db)? {
         return Ok(None);
     }
+    let logged = track && touched::begin(&db);
+    if !logged {
+        db.execute_batch("PRAGMA journal_mode=OFF;")?;
+    }
     let written = collection::update(&mut db, rows, previous)?;
+    let touched = if logged { touched::finish(&db, to)? } else { None };
     db.close().map_err(|(_, e)| e)?;
-    Ok(Some(written))
+    Ok(Some((written, touched)))
 }

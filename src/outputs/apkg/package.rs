@@ -4,7 +4,8 @@
 //! Each piece of [`PIECE`] bytes is deflated on its own and ends byte-aligned (a sync flush), so
 //! the pieces joined, with a final empty block after the last, are one deflate stream. A piece
 //! whose bytes are those of the previous deck's piece (by length, CRC-32 and 128-bit XXH3) is
-//! copied from that deck, not deflated again.
+//! copied from that deck, not deflated again. When the update of the collection says which pages
+//! it wrote ([`Touched`]), a piece holding none of them is copied without being read.
 //! The collection's zip entry is written here, since the zip crate only stores data it compressed
 //! itself; the zip crate then appends the media to the archive, through a buffer that holds its
 //! seeks ([`SeekBuffer`]).
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::{Media, atomic};
 use super::seek_buffer::SeekBuffer;
+use super::touched::Touched;
 
 /// The size of a piece of the collection.
 const PIECE: u64 = 256 << 10;
@@ -55,12 +57,17 @@ pub(super) struct Piece {
 pub(super) struct Previous<'a> {
     pub(super) package: &'a Path,
     pub(super) pieces: &'a [Piece],
+    /// The pages written since the previous package was made from the collection, when known:
+    /// every other byte of the collection is as it was then.
+    pub(super) touched: Option<&'a Touched>,
 }
 
-/// What [`write`] did: the pieces of the collection, and how many came from the previous package.
+/// What [`write`] did: the pieces of the collection, how many came from the previous package, and
+/// how many were read from the collection.
 pub(super) struct Packed {
     pub(super) pieces: Vec<Piece>,
     pub(super) reused: usize,
+    pub(super) read: usize,
 }
 
 /// Writes the package `path`, atomically: the collection (the SQLite file `collection`) and the
@@ -83,7 +90,7 @@ pub(super) fn write(
         zip.start_file("collection.anki2", deflate().large_file(true))?;
         std::io::copy(&mut File::open(collection)?, &mut zip)?;
         append_media(zip, media)?;
-        Packed { pieces: Vec::new(), reused: 0 }
+        Packed { pieces: Vec::new(), reused: 0, read: 1 }
     };
     atomic::commit(tmp, path)?;
     Ok(packed)
@@ -137,11 +144,11 @@ fn write_collection(
 ) -> anyhow::Result<Packed> {
     let source = File::open(collection).with_context(|| format!("cannot read `{}`", collection.display()))?;
     // The previous files are only read from; one that cannot be opened is not reused.
-    let previous = previous.and_then(|p| Some((File::open(p.package).ok()?, p.pieces)));
+    let previous = previous.and_then(|p| Some((File::open(p.package).ok()?, p.pieces, p.touched)));
     let mut out = BufWriter::with_capacity(1 << 20, &mut *file);
     out.write_all(&local_header(0, 0, 0))?;
     let header_len = out.stream_position()?;
-    let mut packed = Packed { pieces: Vec::new(), reused: 0 };
+    let mut packed = Packed { pieces: Vec::new(), reused: 0, read: 0 };
     let mut crc = crc32fast::Hasher::new();
     let mut offset = header_len;
     let indexes: Vec<u64> = (0..raw_len.div_ceil(PIECE)).collect();
@@ -150,28 +157,41 @@ fn write_collection(
             .par_iter()
             .map(|&i| {
                 let start = i * PIECE;
-                let mut raw = vec![0; usize::try_from(PIECE.min(raw_len - start)).unwrap_or(0)];
+                let len = PIECE.min(raw_len - start);
+                let old = previous.as_ref().and_then(|(package, pieces, touched)| {
+                    Some((package, pieces.get(usize::try_from(i).ok()?)?, *touched))
+                });
+                // A piece the update did not write is the previous one, if it had this length.
+                let untouched = old.filter(|(_, piece, touched)| {
+                    u64::from(piece.raw_len) == len && touched.is_some_and(|t| !t.any_in(start, len))
+                });
+                let unread =
+                    untouched.and_then(|(package, piece, _)| Some((piece, packed_bytes(piece, package).ok()??)));
+                if let Some((piece, bytes)) = unread {
+                    let Piece { crc, hash, raw_len, packed_crc, .. } = *piece;
+                    return Ok(Deflated { bytes, crc, hash, raw_len, packed_crc, reused: true, read: false });
+                }
+                let mut raw = vec![0; usize::try_from(len).unwrap_or(0)];
                 read_at(&source, &mut raw, start)?;
                 let (crc, hash) = (crc32fast::hash(&raw), xxhash_rust::xxh3::xxh3_128(&raw));
-                let old = previous.as_ref().and_then(|(package, pieces)| {
-                    let piece = pieces.get(usize::try_from(i).ok()?)?;
-                    reuse(piece, raw.len(), crc, hash, package).ok().flatten()
-                });
+                let old =
+                    old.and_then(|(package, piece, _)| reuse(piece, raw.len(), crc, hash, package).ok().flatten());
                 let reused = old.is_some();
                 let bytes = match old {
                     Some(bytes) => bytes,
                     None => compress(&raw)?,
                 };
                 let raw_len = u32::try_from(raw.len()).map_err(std::io::Error::other)?;
-                Ok(Deflated { packed_crc: crc32fast::hash(&bytes), bytes, crc, hash, raw_len, reused })
+                Ok(Deflated { packed_crc: crc32fast::hash(&bytes), bytes, crc, hash, raw_len, reused, read: true })
             })
             .collect();
         for piece in done {
-            let Deflated { bytes, crc: raw_crc, hash, raw_len, packed_crc, reused } = piece?;
+            let Deflated { bytes, crc: raw_crc, hash, raw_len, packed_crc, reused, read } = piece?;
             out.write_all(&bytes)?;
             let len = u32::try_from(bytes.len())?;
             packed.pieces.push(Piece { raw_len, crc: raw_crc, hash, offset, len, packed_crc });
             packed.reused += usize::from(reused);
+            packed.read += usize::from(read);
             crc.combine(&crc32fast::Hasher::new_with_initial_len(raw_crc, u64::from(raw_len)));
             offset += u64::from(len);
         }
@@ -204,6 +224,8 @@ struct Deflated {
     packed_crc: u32,
     /// Whether `bytes` came from the previous package.
     reused: bool,
+    /// Whether the piece was read from the collection.
+    read: bool,
 }
 
 /// The previous package's deflated bytes for a piece of `raw_len` bytes whose CRC-32 and XXH3 are
@@ -216,10 +238,18 @@ fn reuse(
     raw_hash: u128,
     package: &File,
 ) -> std::io::Result<Option<Vec<u8>>> {
-    // A piece deflates to little more than its length; an index that says otherwise is not read.
-    let plausible = u64::from(piece.len) <= PIECE + PIECE / 8;
     let same = usize::try_from(piece.raw_len).ok() == Some(raw_len) && piece.crc == raw_crc && piece.hash == raw_hash;
-    if !same || !plausible {
+    if !same {
+        return Ok(None);
+    }
+    packed_bytes(piece, package)
+}
+
+/// The previous package's deflated bytes for `piece`, if they are what the piece says (by their
+/// CRC-32).
+fn packed_bytes(piece: &Piece, package: &File) -> std::io::Result<Option<Vec<u8>>> {
+    // A piece deflates to little more than its length; an index that says otherwise is not read.
+    if u64::from(piece.len) > PIECE + PIECE / 8 {
         return Ok(None);
     }
     let mut bytes = vec![0; usize::try_from(piece.len).unwrap_or(0)];
@@ -352,17 +382,27 @@ mod tests {
         assert_eq!(names.len(), 3, "the collection, the media map and one media file: {names:?}");
 
         let second = sample(tmp.path(), "second", "another tail");
-        let previous = Previous { package: &deck, pieces: &packed.pieces };
+        let previous = Previous { package: &deck, pieces: &packed.pieces, touched: None };
         let deck2 = tmp.path().join("b.apkg");
         let again = write(&deck2, &second, Some(&previous), &media).unwrap();
         assert_eq!(again.reused, 3, "only the last piece changed");
         assert_eq!(unpack(&deck2).0, std::fs::read(&second).unwrap());
 
+        // Told which pages were written since (here, one in the last piece), the pieces before are
+        // copied without being read.
+        let touched = Touched::of(4096, vec![u32::try_from(3 * PIECE / 4096 + 1).unwrap()]);
+        let told = Previous { package: &deck, pieces: &packed.pieces, touched: Some(&touched) };
+        let deck5 = tmp.path().join("e.apkg");
+        let fast = write(&deck5, &second, Some(&told), &media).unwrap();
+        assert_eq!((fast.reused, fast.read), (3, 1));
+        assert_eq!(unpack(&deck5).0, std::fs::read(&second).unwrap());
+        assert_eq!(fast.pieces, again.pieces, "the same pieces as when every piece was read");
+
         // A piece is the same only by its length, CRC-32 and XXH3 together: here the first piece's
         // XXH3 differs, as if other bytes had the same CRC.
         let mut pieces = packed.pieces.clone();
         pieces[0].hash ^= 1;
-        let other = Previous { package: &deck, pieces: &pieces };
+        let other = Previous { package: &deck, pieces: &pieces, touched: None };
         let deck4 = tmp.path().join("d.apkg");
         assert_eq!(write(&deck4, &second, Some(&other), &media).unwrap().reused, 2);
         assert_eq!(unpack(&deck4).0, std::fs::read(&second).unwrap());

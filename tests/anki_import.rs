@@ -209,6 +209,47 @@ fn reimport_updates_exactly_what_changed_and_keeps_reviews() {
     assert!(arr(&before["notes"]).iter().any(|n| n["guid"] == edited_note["guid"]), "same GUID as before the edit");
 }
 
+/// A small edit in a larger vault: the kept collection's update names the pages it wrote, and the
+/// deck reuses every other piece of the previous deck unread. Real Anki takes that deck as an
+/// update of exactly the edited note, and keeps every review.
+#[test]
+fn a_deck_whose_unwritten_pieces_were_copied_unread_reimports_cleanly() {
+    let (_tmp, vault) = copy_vault(&repo().join("notes"), "notes");
+    let words = "the Hessian of a deep network's loss has many eigenvalues near zero ".repeat(12);
+    for i in 0..400 {
+        let text = format!("START\nBasic\nLong question {i}: {words}\nBack: long answer {i}: {words}\nEND\n");
+        let path = vault.join(format!("Long/{i:03}.md"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let out = vault.parent().unwrap().join("out");
+    build_ok(&vault, &out);
+    let anki = Anki::new();
+    anki.import_apkg(&apkg_in(&out));
+    anki.run("review", None);
+    let before = anki.inspect();
+
+    let note = vault.join("Long/200.md");
+    let text = std::fs::read_to_string(&note).unwrap();
+    std::fs::write(&note, text.replacen("long answer 200", "a longer answer 200", 1)).unwrap();
+    build_ok(&vault, &out);
+    let record: Value = serde_json::from_slice(&std::fs::read(out.join(".studygen-build.json")).unwrap()).unwrap();
+    let deck = &record["report"]["deck"];
+    assert_eq!(deck["incremental"], true, "{deck}");
+    assert!(deck["pieces_read"].as_u64() < deck["pieces"].as_u64(), "pieces were copied unread: {deck}");
+    let log = anki.import_apkg(&apkg_in(&out));
+    assert_eq!(
+        (log["new"].as_u64(), log["updated"].as_u64(), log["conflicting"].as_u64()),
+        (Some(0), Some(1), Some(0))
+    );
+    let after = anki.inspect();
+    assert_eq!(schedule(&after), schedule(&before), "every card keeps its scheduling and review log");
+    let edited = arr(&after["notes"])
+        .iter()
+        .filter(|n| n["fields"]["Back"].as_str().is_some_and(|f| f.contains("a longer answer 200")));
+    assert_eq!(edited.count(), 1);
+}
+
 #[test]
 fn text_export_imports_with_the_same_guids() {
     let (_tmp, vault) = copy_vault(&repo().join("notes"), "notes");

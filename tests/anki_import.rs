@@ -215,13 +215,7 @@ fn reimport_updates_exactly_what_changed_and_keeps_reviews() {
 #[test]
 fn a_deck_whose_unwritten_pieces_were_copied_unread_reimports_cleanly() {
     let (_tmp, vault) = copy_vault(&repo().join("notes"), "notes");
-    let words = "the Hessian of a deep network's loss has many eigenvalues near zero ".repeat(12);
-    for i in 0..400 {
-        let text = format!("START\nBasic\nLong question {i}: {words}\nBack: long answer {i}: {words}\nEND\n");
-        let path = vault.join(format!("Long/{i:03}.md"));
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+    common::write_long_notes(&vault, 400);
     let out = vault.parent().unwrap().join("out");
     build_ok(&vault, &out);
     let anki = Anki::new();

@@ -171,15 +171,7 @@ fn an_edited_note_is_the_only_one_rebuilt() {
 /// previous deck unread. The deck's collection is still, byte for byte, the kept one.
 #[test]
 fn an_edit_reads_only_the_pieces_of_the_collection_it_wrote() {
-    let f = Fixture::with(|vault| {
-        let words = "the Hessian of a deep network's loss has many eigenvalues near zero ".repeat(12);
-        for i in 0..400 {
-            let text = format!("START\nBasic\nLong question {i}: {words}\nBack: long answer {i}: {words}\nEND\n");
-            let path = vault.join(format!("Long/{i:03}.md"));
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-    });
+    let f = Fixture::with(|vault| common::write_long_notes(vault, 400));
     assert!(f.first.deck.pieces >= 4, "a collection of several pieces: {:?}", f.first.deck);
     f.edit("Long/123.md", "long answer 123", "a longer answer 123");
     let r = f.rebuild_and_compare("an edit in a larger vault");

@@ -50,6 +50,19 @@ pub fn copy_vault(src: &Path, name: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 /// Builds `vault` into `out` with the binary, asserting success; returns stderr.
+/// Writes `Long/000.md` ... into `vault`: `count` notes of one card each, about 1.8 KB of text
+/// apiece, so that the deck's collection has several of the package's 256 KiB pieces and one
+/// edited note is under 1 % of its rows. Note `i`'s back holds `long answer {i}`.
+pub fn write_long_notes(vault: &Path, count: usize) {
+    let words = "the Hessian of a deep network's loss has many eigenvalues near zero ".repeat(12);
+    for i in 0..count {
+        let text = format!("START\nBasic\nLong question {i}: {words}\nBack: long answer {i}: {words}\nEND\n");
+        let path = vault.join(format!("Long/{i:03}.md"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
 /// A new vault `v` in a temporary folder, holding `notes` (vault-relative path, text).
 #[allow(dead_code)]
 pub fn vault_of(notes: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {

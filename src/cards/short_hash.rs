@@ -61,7 +61,7 @@ impl ShortHash {
 
     /// The 16 hex digits, without a `String`: every card's GUID and hashes are written on every
     /// build.
-    fn hex_digits(self) -> [u8; 16] {
+    pub fn hex_digits(self) -> [u8; 16] {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut hex = [0u8; 16];
         for (i, digit) in hex.iter_mut().enumerate() {

@@ -18,6 +18,8 @@
 //! A renamed or moved note keeps its cards' GUIDs when the identity file still lists the old path:
 //! the cards of a note the vault no longer has are matched by front, then back.
 
+mod json;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
@@ -94,15 +96,10 @@ impl Lock {
         }
     }
 
-    /// Writes the lock as pretty JSON to `out`, without holding it in memory: a large vault's lock
-    /// is megabytes of text.
+    /// Writes the lock as pretty JSON to `out` (the bytes `serde_json`'s pretty printer gives,
+    /// and a line break), without holding it in memory: a large vault's lock is megabytes of text.
     pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        use std::io::Write as _;
-        // JSON comes a token at a time: buffered here, `out` is called once per 64 KiB.
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-        serde_json::to_writer_pretty(&mut out, self)?;
-        out.write_all(b"\n")?;
-        out.flush()
+        json::write(self, out)
     }
 }
 

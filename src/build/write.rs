@@ -36,7 +36,7 @@ pub(super) struct Written<'a> {
 }
 
 /// Writes the identity state, then stages the deck, `cards.txt`, the figures and the build record,
-/// and commits them to `out` as one set.
+/// and commits them to `out` as one set. The caller holds the build lock ([`outputs::lock`]).
 pub(super) fn write_outputs(
     vault: &Vault,
     opts: &Options,
@@ -46,8 +46,6 @@ pub(super) fn write_outputs(
     w: &Written<'_>,
     report: &mut Report,
 ) -> anyhow::Result<()> {
-    // Builds that share the output folder or the vault's state take turns.
-    let _held = outputs::lock::acquire(&vault.root, out)?;
     if is_deck_file(out) {
         return write_deck_file(vault, opts, out, state, (&new_lock, changed), w, report);
     }

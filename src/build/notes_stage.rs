@@ -114,10 +114,6 @@ pub(super) struct Outcome {
     pub(super) type_diagnostics: Vec<Diagnostic>,
 }
 
-/// One note's [`Made`], its key and place in the next cache, and whether it was built (not taken
-/// from the cache).
-type Done = (Made, (Key, cache::Slot), bool);
-
 /// One note's step through the stage. Nearly every note is `Made`, so that variant is not boxed.
 #[allow(clippy::large_enum_variant)]
 enum Step {
@@ -126,6 +122,8 @@ enum Step {
     /// Its parse, kept until every note is parsed: its cards are of a type whose fields come from
     /// the whole vault's blocks of that type. (Boxed: a parse is large, and few notes defer.)
     Deferred(Box<Parse>),
+    /// A deferred note while the types are inferred from the parses taken out of their steps.
+    Pending,
 }
 
 /// Every note's [`Made`]: from the cache when its entry still holds, built otherwise. A note is
@@ -144,31 +142,35 @@ pub(super) fn make(i: &Inputs<'_, '_>) -> anyhow::Result<Outcome> {
         })
         .collect::<anyhow::Result<_>>()?;
 
-    // The deferred notes, now that every block of their types is known.
+    // The deferred notes, now that every block of their types is known. Each step is changed in
+    // its place: the steps are a few hundred bytes a note, and are moved once, below.
+    let mut steps = steps;
     let mut deferred: Vec<(usize, Box<Parse>)> = Vec::new();
-    let mut done: Vec<Option<Done>> = steps
-        .into_iter()
-        .enumerate()
-        .map(|(n, step)| match step {
-            Step::Made(made, entry, built) => Some((made, entry, built)),
-            Step::Deferred(parse) => {
-                deferred.push((n, parse));
-                None
-            }
-        })
-        .collect();
+    for (n, step) in steps.iter_mut().enumerate() {
+        if matches!(step, Step::Deferred(_))
+            && let Step::Deferred(parse) = std::mem::replace(step, Step::Pending)
+        {
+            deferred.push((n, parse));
+        }
+    }
     let mut inferring: Vec<&mut Note> = deferred.iter_mut().filter_map(|(_, p)| p.0.as_mut()).collect();
     let (types, type_diagnostics) = notes::resolve_custom_types(&mut inferring, i.settings);
     for (n, parse) in &deferred {
         let (made, key) = build(i, *n, parse, true)?;
-        if let Some(slot) = done.get_mut(*n) {
-            *slot = Some((made, (key, spool(&[])), true));
+        if let Some(step) = steps.get_mut(*n) {
+            *step = Step::Made(made, (key, spool(&[])), true);
         }
     }
 
-    let rebuilt = done.iter().flatten().filter(|(_, _, built)| *built).count();
-    let (made, entries): (Vec<Made>, Vec<(Key, cache::Slot)>) =
-        done.into_iter().flatten().map(|(made, entry, _)| (made, entry)).unzip();
+    let (mut made, mut entries) = (Vec::with_capacity(steps.len()), Vec::with_capacity(steps.len()));
+    let mut rebuilt = 0;
+    for step in steps {
+        if let Step::Made(m, entry, built) = step {
+            rebuilt += usize::from(built);
+            made.push(m);
+            entries.push(entry);
+        }
+    }
     Ok(Outcome { made, entries, rebuilt, types, type_diagnostics })
 }
 

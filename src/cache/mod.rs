@@ -308,6 +308,17 @@ struct StateWire<'a> {
     gone: std::borrow::Cow<'a, [crate::cards::identity::Gone]>,
 }
 
+/// The identity state as the cache holds it, encoded into a buffer made as large as the encoding
+/// can be: a large vault's state is megabytes, and a buffer that grows copies what it holds each time.
+fn encode_state(wire: &StateWire<'_>) -> std::io::Result<Vec<u8>> {
+    // Postcard writes a 64-bit number in at most 10 bytes, and a string as a length and its bytes.
+    const ENTRY: usize = 5 * 10;
+    let notes: usize = wire.notes.iter().map(|(path, entries)| 20 + path.len() + entries.len() * ENTRY).sum();
+    let gone: usize = wire.gone.iter().map(|g| 30 + g.guid.len() + g.note.len()).sum();
+    let buffer = Vec::with_capacity(32 + notes + gone);
+    postcard::to_extend(wire, buffer).map_err(std::io::Error::other)
+}
+
 /// The bytes of `slot` in `file`, if they are still those written there.
 fn read_slot(file: &std::fs::File, slot: &Slot) -> Option<Vec<u8>> {
     let bytes = read_at(file, slot.start, usize::try_from(slot.len).ok()?)?;
@@ -531,7 +542,7 @@ impl Spool {
                     notes: std::borrow::Cow::Borrowed(&lock.notes),
                     gone: std::borrow::Cow::Borrowed(&lock.gone),
                 };
-                Some((print.clone(), put(&postcard::to_stdvec(&wire).map_err(std::io::Error::other)?)))
+                Some((print.clone(), put(&encode_state(&wire)?)))
             }
             None => None,
         };

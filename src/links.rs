@@ -5,8 +5,6 @@
 //! ambiguous and reported, never silently resolved to the first. Lookups only ever return files of
 //! the vault, so a link can never read outside it.
 
-use std::collections::HashMap;
-
 use unicode_normalization::UnicodeNormalization;
 
 /// A parsed `[[target#heading#sub|alias]]` or `[[target#^block]]`.
@@ -84,8 +82,8 @@ pub enum Resolution {
 /// Every note's names, built once per vault.
 #[derive(Debug, Default)]
 pub struct Index {
-    by_name: HashMap<String, Vec<String>>,
-    by_path: HashMap<String, String>,
+    by_name: foldhash::HashMap<String, Vec<String>>,
+    by_path: foldhash::HashMap<String, String>,
 }
 
 impl Index {

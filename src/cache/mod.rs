@@ -170,7 +170,7 @@ pub struct Cache {
     /// Every note's key and where what it made is, in the order the index lists them.
     notes: Vec<(Key, Slot)>,
     /// Where each note is in `notes`, by its path.
-    positions: HashMap<String, usize>,
+    positions: foldhash::HashMap<String, usize>,
     outcomes: Vec<(Digest, Slot)>,
     state: Option<(Print, Slot)>,
 }

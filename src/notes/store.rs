@@ -3,7 +3,6 @@
 //! else. A parse is kept only when it is asked for through the store; a build parses most notes
 //! [apart](Store::parse_apart) and drops each when its cards are made.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::Note;
@@ -25,7 +24,8 @@ pub struct Store<'v> {
     // of unboxed slots is megabytes of memory touched for nothing.
     slots: Vec<OnceLock<Box<Parse>>>,
     surveys: Vec<OnceLock<Box<Survey>>>,
-    by_path: HashMap<&'v str, usize>,
+    /// Each note's place, by its path (looked up for every note an entry of the cache read).
+    by_path: foldhash::HashMap<&'v str, usize>,
 }
 
 impl<'v> Store<'v> {

@@ -9,7 +9,6 @@
 //! only the others. The index is used only while the file has the size and modification time it
 //! records.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io::{BufWriter, Read as _, Seek as _, SeekFrom, Write};
@@ -58,7 +57,7 @@ pub struct Index {
 pub struct Previous {
     file: File,
     /// Each note's segment, with its offset in the file.
-    by_note: HashMap<String, (u64, Segment)>,
+    by_note: foldhash::HashMap<String, (u64, Segment)>,
 }
 
 impl Previous {
@@ -69,7 +68,7 @@ impl Previous {
         let file = File::open(dir.join(FILE)).ok()?;
         (stamp(&file) == Some(index.stamp)).then_some(())?;
         let mut offset = index.header;
-        let mut by_note = HashMap::with_capacity(index.segments.len());
+        let mut by_note = foldhash::HashMap::with_capacity_and_hasher(index.segments.len(), Default::default());
         for s in index.segments {
             let end = offset.checked_add(s.len)?;
             by_note.insert(s.note.clone(), (offset, s));
@@ -159,9 +158,9 @@ fn copy(out: &mut Counting<'_>, previous: Option<&Previous>, run: Option<(u64, u
 /// card's GUID, deck, note type, and content and row hashes (its type, fields and tags; see
 /// [`crate::cards::identity::Keys`]), or its fields and tags themselves when it has no keys.
 fn signature(cards: &[Card], n_fields: usize) -> std::io::Result<u64> {
-    // The standard library's hash, the same in every run of one build of studygen: the index is
-    // read only by the next build, and a different hash there would only mean lines written anew.
-    let mut h = std::hash::DefaultHasher::new();
+    // A hash with a fixed seed, the same in every run of one build of studygen: the index is read
+    // only by the next build, and a different hash there would only mean lines written anew.
+    let mut h = std::hash::BuildHasher::build_hasher(&foldhash::fast::FixedState::default());
     n_fields.hash(&mut h);
     for card in cards {
         card.guid.hash(&mut h);

@@ -16,6 +16,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// the bindings do not name.
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
+/// `mi_option_destroy_on_exit`, likewise.
+const DESTROY_ON_EXIT: libmimalloc_sys::mi_option_t = 22;
+
 /// Gives the memory a build freed back to the system, between its stages (`Options::trim`).
 /// mimalloc returns a thread's free pages when that thread next allocates; rayon's workers sit
 /// idle between stages, holding what they freed. Measured on the 100,000-note bench vault, the
@@ -40,6 +43,12 @@ fn main() -> ExitCode {
     // 108 MiB; 100,000 notes peak at 851 MiB instead of 839 MiB.
     // SAFETY: sets a plain integer option; no memory is handed over.
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 100) };
+    // When the process ends, mimalloc would first collect every page the main thread freed and
+    // give them back to the system, which is about to take back the whole address space: above 1,
+    // this option skips that. Measured after one edit on the 10,000-note bench vault (alternating,
+    // 20 runs each): 4.5 ms less CPU, on the main thread, at the very end.
+    // SAFETY: as above.
+    unsafe { libmimalloc_sys::mi_option_set(DESTROY_ON_EXIT, 2) };
     // mimalloc asks for transparent huge pages: the kernel then zeroes 2 MiB at a time as the heap
     // grows, and a page stays whole while any of it is live. Measured on the 10,000-note bench
     // vault, a cold build takes 12 % less time and 6 % less memory without them.

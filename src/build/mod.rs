@@ -409,7 +409,7 @@ fn run_loaded(
 
     opts.progress.say(&format!("giving {} cards their identity", cards.len()));
     let lock = lock.wait()?;
-    let present: HashSet<&str> = vault.notes.iter().map(|n| n.rel.as_str()).collect();
+    let present: foldhash::HashSet<&str> = vault.notes.iter().map(|n| n.rel.as_str()).collect();
     let (mut new_lock, diags) = identity::assign(&mut cards, &present, &lock, opts.now);
     report.diagnostics.extend(diags);
     let live: Vec<&str> = cards.iter().map(|c| c.guid.as_str()).collect();

@@ -56,8 +56,11 @@ pub struct Index {
 /// The previous build's file and its index, whose lines a new file may copy.
 pub struct Previous {
     file: File,
-    /// Each note's segment, with its offset in the file.
-    by_note: foldhash::HashMap<String, (u64, Segment)>,
+    /// Each note's segment, with its offset in the file, in the file's order.
+    segments: Vec<(u64, Segment)>,
+    /// Where each note's segment is in `segments`, by its note: made only when a note is not
+    /// where the previous note's successor is (a note was added, removed or renamed).
+    by_note: std::cell::OnceCell<foldhash::HashMap<String, usize>>,
 }
 
 impl Previous {
@@ -68,13 +71,28 @@ impl Previous {
         let file = File::open(dir.join(FILE)).ok()?;
         (stamp(&file) == Some(index.stamp)).then_some(())?;
         let mut offset = index.header;
-        let mut by_note = foldhash::HashMap::with_capacity_and_hasher(index.segments.len(), Default::default());
+        let mut segments = Vec::with_capacity(index.segments.len());
         for s in index.segments {
             let end = offset.checked_add(s.len)?;
-            by_note.insert(s.note.clone(), (offset, s));
+            segments.push((offset, s));
             offset = end;
         }
-        (offset == index.stamp.0).then_some(Previous { file, by_note })
+        (offset == index.stamp.0).then_some(Previous { file, segments, by_note: std::cell::OnceCell::new() })
+    }
+
+    /// The segment of `note`, if the previous file has one. Notes come in the same order as
+    /// before, mostly: `next` is where the one after the last note found is, and is moved past
+    /// this one.
+    fn find(&self, note: &str, next: &mut usize) -> Option<&(u64, Segment)> {
+        let at = match self.segments.get(*next) {
+            Some((_, s)) if s.note == note => *next,
+            _ => *self
+                .by_note
+                .get_or_init(|| self.segments.iter().enumerate().map(|(i, (_, s))| (s.note.clone(), i)).collect())
+                .get(note)?,
+        };
+        *next = at + 1;
+        self.segments.get(at)
     }
 }
 
@@ -113,10 +131,11 @@ pub fn write(
     let mut index = Index { header: out.len, ..Index::default() };
     // The run of copied notes not yet copied: where it starts in the previous file, and its length.
     let mut run: Option<(u64, u64)> = None;
+    let mut next = 0;
     for note in cards.chunk_by(|a, b| a.note == b.note) {
         let signature = signature(note, n_fields)?;
         let name = note.first().map(|c| &*c.note).unwrap_or_default();
-        let old = previous.and_then(|p| p.by_note.get(name)).filter(|(_, s)| s.signature == signature);
+        let old = previous.and_then(|p| p.find(name, &mut next)).filter(|(_, s)| s.signature == signature);
         if let Some((offset, segment)) = old {
             run = match run {
                 Some((start, len)) if start + len == *offset => Some((start, len + segment.len)),
@@ -302,12 +321,17 @@ mod tests {
         // size and time kept), the mark is copied, while the edited note's lines are written anew.
         let path = dir.path().join(FILE);
         let time = std::fs::metadata(&path).unwrap().modified().unwrap();
-        let marked = third.replacen("front 3\t", "FRONT 3\t", 1).replacen("edited", "EDITED", 1);
+        // A note after the gone one and the swapped pair, too: found where it is, then copied.
+        let marked = third.replacen("front 3\t", "FRONT 3\t", 1).replacen("front 35\t", "FRONT 35\t", 1);
+        let marked = marked.replacen("edited", "EDITED", 1);
         std::fs::write(&path, &marked).unwrap();
         std::fs::File::options().write(true).open(&path).unwrap().set_modified(time).unwrap();
         cards.iter_mut().filter(|c| &*c.note == "n17.md").for_each(|c| c.guid.push('y'));
         let (fourth, _) = build(dir.path(), &cards);
-        assert!(fourth.contains("FRONT 3\t") && !fourth.contains("EDITED"), "{fourth}");
+        assert!(
+            fourth.contains("FRONT 3\t") && fourth.contains("FRONT 35\t") && !fourth.contains("EDITED"),
+            "{fourth}"
+        );
     }
 
     /// A missing or foreign index, or a file that is not the one it describes, is not used.

@@ -179,7 +179,7 @@ pub(crate) fn row_hash(card: &Card, fields: &[Field]) -> ShortHash {
 /// `cards` are grouped by note, in file order; `present` holds every note path of the vault
 /// (including notes without cards). `now` is the time, in seconds, given to new and changed cards.
 /// Returns the new lock and diagnostics (duplicate ids).
-pub fn assign(cards: &mut [Card], present: &HashSet<&str>, lock: &Lock, now: i64) -> (Lock, Vec<Diagnostic>) {
+pub fn assign(cards: &mut [Card], present: &foldhash::HashSet<&str>, lock: &Lock, now: i64) -> (Lock, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut orphans = Orphans::new(lock, present);
     // Every GUID given so far, with the note (by its place in `paths`) and line that has it.
@@ -271,7 +271,7 @@ struct Orphans {
 }
 
 impl Orphans {
-    fn new(lock: &Lock, present: &HashSet<&str>) -> Self {
+    fn new(lock: &Lock, present: &foldhash::HashSet<&str>) -> Self {
         let mut o = Orphans { by_front: HashMap::new(), by_back: HashMap::new(), used: HashSet::new() };
         for (path, entries) in &lock.notes {
             if present.contains(path.as_str()) {

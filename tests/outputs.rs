@@ -165,6 +165,54 @@ fn a_build_killed_at_any_moment_leaves_the_old_set_or_the_new_one() {
     assert!(new_seen > 0, "some builds finished before the kill");
 }
 
+/// A build takes the build lock before it reads the identity state: what another build wrote there
+/// meanwhile is what this one starts from, and is not lost when it writes its own.
+#[test]
+fn a_build_reads_the_identity_state_once_it_holds_the_build_lock() {
+    use std::io::{BufRead as _, Read as _};
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v");
+    std::fs::create_dir_all(&vault).unwrap();
+    let note = vault.join("saddle.md");
+    std::fs::write(&note, "#flashcards\n\nWhat is a saddle point?::A critical point that is no extremum\n").unwrap();
+    let out = tmp.path().join("out");
+    let first = build(&vault, &out, &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let state_file = vault.join(".studygen/identity.json");
+    let state = std::fs::read_to_string(&state_file).unwrap();
+    let ours = state.split("\"guid\": \"").nth(1).and_then(|s| s.get(..16)).unwrap().to_owned();
+    // The state another build left: the same card, remembered under another GUID.
+    let theirs = "00000000000000aa";
+    // An edit to the card's back, so that the next build has work to do (the card keeps its front).
+    std::fs::write(&note, "#flashcards\n\nWhat is a saddle point?::A critical point where the gradient vanishes\n")
+        .unwrap();
+    let held = studygen::outputs::lock::acquire(&vault, &out).unwrap();
+    let mut child = studygen()
+        .arg("build")
+        .arg(&vault)
+        .arg("--out")
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("waiting for another studygen build") {
+        line.clear();
+        assert!(err.read_line(&mut line).unwrap() > 0, "the build ended without waiting for the lock");
+    }
+    std::fs::write(&state_file, state.replace(&ours, theirs)).unwrap();
+    drop(held);
+    let mut rest = String::new();
+    err.read_to_string(&mut rest).unwrap();
+    assert!(child.wait().unwrap().success(), "{rest}");
+    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    assert!(cards.contains(theirs) && !cards.contains(&ours), "the state as it was when the lock was taken: {cards}");
+    let state = std::fs::read_to_string(&state_file).unwrap();
+    assert!(state.contains(theirs) && !state.contains(&ours), "{state}");
+}
+
 #[test]
 fn concurrent_builds_into_one_folder_leave_one_complete_set() {
     let (tmp1, v1) = copy_vault(&repo().join("notes"), "notes");

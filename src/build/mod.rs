@@ -297,7 +297,7 @@ fn run_loaded(
     let set_out = cache_folder(opts);
     // The previous build left the state it wrote in the cache too, by the hash of the file: that
     // copy is decoded, or else the file is read, on its own thread while the notes are built.
-    let copy = print.as_ref().and_then(|p| cache.state_copy(&p.digest));
+    let copy = print.as_ref().and_then(|p| cache.state_copy(p.digest));
     let place = state.clone();
     let lock = StateRead(std::thread::spawn(move || match copy.as_deref().and_then(cache::decode_state) {
         Some(lock) => Ok(lock),

@@ -49,7 +49,7 @@ use crate::vault::Stamp;
 pub const FILE: &str = ".studygen-cache";
 
 /// The first bytes of the file: its format, with a version.
-const MAGIC: &[u8; 16] = b"studygen-cache\x00\x0a";
+const MAGIC: &[u8; 16] = b"studygen-cache\x00\x0b";
 
 /// The largest cache file read: a cache is about 1.2 times the size of the vault's notes.
 const MAX_FILE: u64 = 16 << 30;
@@ -157,7 +157,7 @@ struct Index {
     notes: Vec<(Key, Slot)>,
     /// Every experiment's spec hash, and where its outcome is.
     experiments: Vec<(Digest, Slot)>,
-    /// The identity state the build left, by its file (whose bytes' SHA-256 says which state it
+    /// The identity state the build left, by its file (whose bytes' hash says which state it
     /// holds), and where it is.
     state: Option<(Print, Slot)>,
 }
@@ -273,8 +273,8 @@ impl Cache {
     /// The identity state in a file whose bytes hash to `digest`, as the build that wrote both
     /// left it, still encoded (its bytes checked): [`decode_state`] makes it a [`Lock`], much
     /// quicker than parsing the file's JSON, and a build does that on a thread of its own.
-    pub fn state_copy(&self, digest: &Digest) -> Option<Vec<u8>> {
-        let (_, slot) = self.state.as_ref().filter(|(p, _)| p.digest == *digest)?;
+    pub fn state_copy(&self, digest: u128) -> Option<Vec<u8>> {
+        let (_, slot) = self.state.as_ref().filter(|(p, _)| p.digest == digest)?;
         self.read(slot)
     }
 
@@ -372,7 +372,7 @@ pub struct Next {
 
 impl Next {
     /// Writes the whole cache as the new file `path`, with `state` (the identity state, and the
-    /// SHA-256 of the file that holds it) when given. The file is not flushed to disk: what a
+    /// print of the file that holds it) when given. The file is not flushed to disk: what a
     /// power cut damages in it, its CRCs catch, and the next build rebuilds.
     ///
     /// A spool that [continues](Spool::continuing) the previous cache holds only what follows that
@@ -464,7 +464,7 @@ struct Base {
     len: u64,
     /// Where its identity state is, by the hash of the state's file: the same state is not
     /// written again.
-    state: Option<(Digest, Slot)>,
+    state: Option<(u128, Slot)>,
 }
 
 #[derive(Debug)]
@@ -526,7 +526,7 @@ impl Spool {
         notes: Vec<(Key, Slot)>,
         outcomes: &[(Digest, Vec<u8>)],
         state: Option<(&Print, &Lock)>,
-        kept_state: Option<(Digest, Slot)>,
+        kept_state: Option<(u128, Slot)>,
     ) -> std::io::Result<std::fs::File> {
         let mut inner = self.inner.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut put = |bytes: &[u8]| Slot { crc: crc32fast::hash(bytes), ..inner.append(bytes) };
@@ -595,13 +595,13 @@ mod tests {
     }
 
     /// The identity state `cache` holds for the file whose bytes hash to `digest`, decoded.
-    fn state(cache: &Cache, digest: &Digest) -> Option<Lock> {
+    fn state(cache: &Cache, digest: u128) -> Option<Lock> {
         decode_state(&cache.state_copy(digest)?)
     }
 
     /// The print of an identity file whose bytes hash to `[d; 32]`.
     fn print(d: u8) -> Print {
-        Print { path: "identity.json".into(), digest: [d; 32], stamp: Some((1, 2, 3, 4)) }
+        Print { path: "identity.json".into(), digest: u128::from(d), stamp: Some((1, 2, 3, 4)) }
     }
 
     fn written(global: &Digest) -> Vec<u8> {
@@ -630,8 +630,8 @@ mod tests {
             .write_to(&path, Some((&print(7), &lock)))
             .unwrap();
         let cache = decode(&std::fs::read(&path).unwrap(), &[3; 32]).unwrap();
-        assert_eq!(state(&cache, &[7; 32]).as_ref(), Some(&lock));
-        assert_eq!(state(&cache, &[8; 32]), None, "a file with other bytes is read, not the copy");
+        assert_eq!(state(&cache, 7).as_ref(), Some(&lock));
+        assert_eq!(state(&cache, 8), None, "a file with other bytes is read, not the copy");
         // With cards that left the vault too.
         lock.gone.push(Gone { guid: "0123456789abcdef".into(), note: "b.md".into(), since: 9 });
         let spool = Spool::new(dir.path()).unwrap();
@@ -639,7 +639,7 @@ mod tests {
             .write_to(&path, Some((&print(7), &lock)))
             .unwrap();
         let cache = decode(&std::fs::read(&path).unwrap(), &[3; 32]).unwrap();
-        assert_eq!(state(&cache, &[7; 32]), Some(lock));
+        assert_eq!(state(&cache, 7), Some(lock));
     }
 
     #[test]
@@ -725,7 +725,7 @@ mod tests {
             let new = Cache::load(&sets(n), &[3; 32]);
             assert_eq!(new.made("a.md").unwrap().0.diagnostics[0].line, 1);
             assert_eq!(new.made("b.md").unwrap().0.diagnostics[0].line, n + 1);
-            assert_eq!(state(&new, &[7; 32]).as_ref(), Some(&lock));
+            assert_eq!(state(&new, 7).as_ref(), Some(&lock));
             // The state was the same: it is not written again.
             let state_len = old.state.unwrap().1.len;
             let grown = len(n) - len(n - 1) + u64::from(n == 2);

@@ -290,9 +290,9 @@ fn run_loaded(
     // Builds that share the output folder or the vault's state take turns, from before the state
     // is read to after the new one is written: one build's state is not lost to another's.
     let _held = opts.out.as_deref().map(|out| outputs::lock::acquire(&vault.root, out)).transpose()?;
-    // A build that held the lock meanwhile may have written the state: its print is taken again
-    // (by its stamp, the file is not read unless it changed).
-    let print = print.and_then(|before| state.print_known(&[&before]));
+    // A build that held the lock meanwhile may have written the state, or made the first one: its
+    // print is taken again (by its stamp, a file as it was is not read again).
+    let print = opts.out.as_ref().and_then(|_| state.print_known(&print.iter().collect::<Vec<_>>()));
     let templates = Templates::load(&vault.root)?;
     let set_out = cache_folder(opts);
     // The previous build left the state it wrote in the cache too, by the hash of the file: that

@@ -35,11 +35,12 @@ fn links_of(note: &Note) -> Vec<Found> {
                 if !wiki {
                     continue;
                 }
-                (dest_url.to_string(), false, true)
+                (markdown::wikilink_dest(&dest_url).to_owned(), false, true)
             }
-            Event::Start(Tag::Image { link_type, dest_url, .. }) => {
-                (dest_url.to_string(), true, matches!(link_type, LinkType::WikiLink { .. }))
-            }
+            Event::Start(Tag::Image { link_type, dest_url, .. }) => match link_type {
+                LinkType::WikiLink { .. } => (markdown::wikilink_dest(&dest_url).to_owned(), true, true),
+                _ => (dest_url.to_string(), true, false),
+            },
             _ => continue,
         };
         if dest.contains("://") {

@@ -137,3 +137,30 @@ fn notes_that_all_embed_each_other_are_checked_and_built_quickly() {
     // Without a budget, each card would expand 11^10 embeds.
     assert!(cards < 20_000_000, "embeds are expanded within a budget: cards.txt is {cards} bytes");
 }
+
+#[test]
+fn a_wikilink_in_a_table_escapes_its_pipe_and_resolves_as_obsidian_resolves_it() {
+    // Obsidian's own help vault writes aliased links in tables this way: `[[note#heading\|alias]]`.
+    let (_tmp, vault) = common::vault_of(&[
+        ("Target.md", "# Target\n\n## Newton step\n\nThe step. ^blk\n\n## How large can it be?\n\nSmall.\n"),
+        (
+            "Table.md",
+            "| link | figure |\n| --- | --- |\n| [[Target#Newton step\\|the step]] | ![[fig.png\\|300]] |\n| [[Target#^blk\\|block]] | [[Gone\\|gone]] |\n| [[Target#No such\\|nope]] | ![[lost.png\\|100]] |\n\nAs Obsidian writes a link to a heading with a question mark: [[Target#How large can it be]].\n",
+        ),
+    ]);
+    std::fs::write(vault.join("fig.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let messages: Vec<&str> = err.lines().filter(|l| l.contains("]: ")).collect();
+    assert!(!messages.iter().any(|l| l.contains('\\')), "no target keeps the escape's backslash: {err}");
+    for (msg, place) in [
+        ("info[link-unresolved]: unresolved link `[[Gone]]`: no note is called `Gone`", "Table.md:4:28"),
+        ("warning[section-missing]: link `[[Target#No such]]`: `Target.md` has no heading `No such`", "Table.md:5:3"),
+        ("warning[attachment-missing]: missing image or attachment `lost.png`", "Table.md:5:30"),
+    ] {
+        let at = err.find(msg).unwrap_or_else(|| panic!("no `{msg}` in:\n{err}"));
+        assert!(err[at..].lines().nth(1).unwrap().ends_with(place), "`{msg}` at {place}:\n{err}");
+    }
+    assert_eq!(err.matches("-->").count(), 3, "the links that resolve are not reported: {err}");
+}

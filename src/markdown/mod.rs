@@ -31,6 +31,14 @@ pub fn parser(md: &str) -> Parser<'_> {
     Parser::new_ext(md, options())
 }
 
+/// A wikilink's destination as Obsidian reads it. In a table a wikilink's `|` is written `\|`
+/// (`[[note\|alias]]`, `![[figure.png\|300]]`), and pulldown-cmark leaves that backslash at the
+/// end of the destination. No note or attachment name ends with one (Obsidian does not allow `\`
+/// in file names), so it is dropped wherever the link is written.
+pub fn wikilink_dest(dest: &str) -> &str {
+    dest.strip_suffix('\\').unwrap_or(dest)
+}
+
 /// What the renderer asks of the vault.
 pub trait Resolve {
     /// The vault's name, for `obsidian://` links.
@@ -145,6 +153,7 @@ fn render_protected(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
             Event::InlineMath(m) => out.push(Event::InlineHtml(math(m, false, style).into())),
             Event::DisplayMath(m) => out.push(Event::InlineHtml(math(m, true, style).into())),
             Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole }, dest_url, .. }) => {
+                let dest_url = wikilink_dest(dest_url);
                 let (inner, next) = inner_text(&events, i, |e| matches!(e, Event::End(TagEnd::Link)));
                 let shown = if *has_pothole { inner } else { display_text(dest_url) };
                 // `[[#Heading]]` opens the heading in the note that holds the link.
@@ -165,7 +174,8 @@ fn render_protected(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
             Event::Start(Tag::Image { link_type, dest_url, title, .. }) => {
                 let (inner, next) = inner_text(&events, i, |e| matches!(e, Event::End(TagEnd::Image)));
                 let wiki = matches!(link_type, LinkType::WikiLink { .. });
-                let html = image(dest_url, &inner, title, wiki, vault, &mut media);
+                let dest = if wiki { wikilink_dest(dest_url) } else { dest_url };
+                let html = image(dest, &inner, title, wiki, vault, &mut media);
                 // The paragraph is closed around an embedded block, and reopened after it.
                 let html = if in_paragraph && html.starts_with("<div") { format!("</p>{html}<p>") } else { html };
                 out.push(Event::InlineHtml(html.into()));
@@ -463,6 +473,15 @@ mod tests {
         assert_eq!(html("a ==b c== d == e"), "<p>a <mark>b c</mark> d == e</p>");
         assert_eq!(html("==a *b* c=="), "<p><mark>a <em>b</em> c</mark></p>");
         assert_eq!(html("```python\nx = 1\n```"), "<pre><code class=\"language-python\">x = 1\n</code></pre>");
+    }
+
+    #[test]
+    fn a_wikilink_in_a_table_escapes_its_pipe_as_obsidian_does() {
+        let h = html("| what | where |\n| --- | --- |\n| [[Saddle points#Newton\\|the step]] | ![[fig.png\\|300]] |");
+        let href = escape(&obsidian_url("My Vault", "Saddle points#Newton"));
+        assert!(h.contains(&format!("href=\"{href}\">the step</a>")), "{h}");
+        assert!(h.contains("<img src=\"fig.png\" alt=\"fig.png\" width=\"300\">"), "{h}");
+        assert!(!h.contains('\\'), "{h}");
     }
 
     #[test]

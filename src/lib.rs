@@ -9,6 +9,12 @@
 //! Each stage is a plain function from data to data. [`diagnostics`] flow alongside every stage and
 //! are collected, never panicked. [`build::run`] strings the stages together.
 
+/// This studygen: its version and a hash of its sources (see `build.rs`). The build cache and the
+/// build record name it, and are trusted only by the same studygen: one whose code changed (a new
+/// release, or a build between releases) builds every note again rather than reuse what another
+/// made.
+pub const BUILD: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("STUDYGEN_SOURCE_HASH"));
+
 pub mod build;
 pub mod cache;
 pub mod callouts;

@@ -4,9 +4,9 @@
 //!
 //! A note's entry is used only when all of these are as they were:
 //! - the note's own bytes (SHA-256);
-//! - the build's context: studygen's version, the settings, templates and options, the
-//!   attachments, every note's path and aliases (which links resolve to), and the experiments'
-//!   results and figures ([`crate::build`] computes it);
+//! - the build's context: studygen's version and sources ([`crate::BUILD`]), the settings,
+//!   templates and options, the attachments, every note's path and aliases (which links resolve
+//!   to), and the experiments' results and figures ([`crate::build`] computes it);
 //! - every other note whose text its cards or lints read: embedded notes, at any depth, and notes
 //!   whose headings or blocks it links to.
 //!
@@ -203,7 +203,7 @@ impl Cache {
             return None;
         }
         let index: Index = postcard::from_bytes(&index).ok()?;
-        if index.studygen != env!("CARGO_PKG_VERSION") || index.global != *global {
+        if index.studygen != crate::BUILD || index.global != *global {
             return None;
         }
         let inside =
@@ -546,8 +546,7 @@ impl Spool {
             }
             None => None,
         };
-        let index =
-            Index { studygen: env!("CARGO_PKG_VERSION").to_owned(), global: *global, notes, experiments, state };
+        let index = Index { studygen: crate::BUILD.to_owned(), global: *global, notes, experiments, state };
         let index = postcard::to_stdvec(&index).map_err(std::io::Error::other)?;
         let index_len = (index.len() as u64).to_le_bytes();
         let mut crc = crc32fast::Hasher::new();
@@ -764,6 +763,25 @@ mod tests {
         let mut file = tempfile::tempfile().unwrap();
         file.write_all(bytes).unwrap();
         Cache::decode(file, global)
+    }
+
+    #[test]
+    fn a_cache_another_build_of_studygen_wrote_is_not_trusted() {
+        let bytes = written(&[3; 32]);
+        let at = bytes.windows(crate::BUILD.len()).rposition(|w| w == crate::BUILD.as_bytes()).unwrap();
+        // The same version number, other sources: as a build between releases would write it.
+        let other = format!("{}+{:016x}", env!("CARGO_PKG_VERSION"), 0xfeed_u64);
+        assert_eq!(other.len(), crate::BUILD.len());
+        assert_ne!(other, crate::BUILD);
+        let mut forged = bytes.clone();
+        forged[at..at + other.len()].copy_from_slice(other.as_bytes());
+        // Its index's CRC-32 made again, as that studygen would have made it.
+        let tail = forged.len() - 12;
+        let index_len = u64::from_le_bytes(forged[tail..tail + 8].try_into().unwrap()) as usize;
+        let crc = crc32fast::hash(&forged[tail - index_len..tail + 8]);
+        forged[tail + 8..].copy_from_slice(&crc.to_le_bytes());
+        assert!(decode(&bytes, &[3; 32]).is_some());
+        assert!(decode(&forged, &[3; 32]).is_none(), "a cache another studygen wrote is ignored");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub struct Record {
 /// template overrides and settings files.
 pub fn global(root: &Path, attachments: &BTreeMap<String, Vec<String>>, opts: &Options) -> Digest {
     let mut parts: Vec<Vec<u8>> = vec![
-        env!("CARGO_PKG_VERSION").into(),
+        crate::BUILD.into(),
         root.to_string_lossy().as_bytes().to_vec(),
         vec![u8::from(opts.force), opts.report as u8],
     ];

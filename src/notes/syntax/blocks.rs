@@ -234,7 +234,9 @@ fn block(lines: &[&str], start: usize, first_line: usize, cx: Context<'_>, out: 
         );
         return end;
     }
-    if end_raw != b.end_note {
+    // The plugin finds the end marker at the start of a line, whatever follows it (trailing
+    // spaces too): only one that does not start its line is unseen there.
+    if !end_raw.starts_with(b.end_note.as_str()) {
         out.diagnostics.push(
             Diagnostic::warning(Code::BlockIndentedEnd,
                 file,
@@ -399,6 +401,13 @@ mod tests {
                 (9, false, "ID 99 belongs to no card"),
             ]
         );
+    }
+
+    #[test]
+    fn an_end_marker_with_trailing_spaces_ends_its_block_as_the_plugin_reads_it() {
+        let s = scan_str("START\nBasic\nq\nBack: a\nEND  \n\nSTART\nBasic\nr\nBack: b\nEND\t\n");
+        assert_eq!(s.cards.len(), 2);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
     }
 
     #[test]

@@ -82,6 +82,32 @@ pub fn heading_key(heading: &str) -> String {
     out
 }
 
+/// A link target as the note `from` (vault-relative) wrote it, as a path from the vault's root.
+/// A target with `.` or `..` parts names a file from the note's folder, as Obsidian reads the
+/// links it writes with "Relative path to file" (`![[../Assets/figure.png]]` in
+/// `Notes/Topic.md` is `Assets/figure.png`); any other target is as written. `None` when the path
+/// climbs out of the vault, or starts at the file system's root: such a link is never followed.
+pub fn from_note<'t>(from: &str, target: &'t str) -> Option<std::borrow::Cow<'t, str>> {
+    if target.starts_with(['/', '\\']) {
+        return None;
+    }
+    if !target.split(['/', '\\']).any(|p| p == "." || p == "..") {
+        return Some(std::borrow::Cow::Borrowed(target));
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in target.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    Some(std::borrow::Cow::Owned(parts.join("/")))
+}
+
 /// What a target resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
@@ -318,6 +344,23 @@ mod tests {
         }
         assert!(outline.has_section(&["a".into(), "c".into()], None), "case and nesting");
         assert!(!outline.has_section(&["D".into(), "C".into()], None), "C is not under D");
+    }
+
+    #[test]
+    fn relative_targets_are_read_from_the_notes_folder_and_never_leave_the_vault() {
+        let cases = [
+            ("Notes/Topic.md", "../Assets/figure.png", Some("Assets/figure.png")),
+            ("Notes/Topic.md", "./Sub/Other", Some("Notes/Sub/Other")),
+            ("Notes/Deep/Topic.md", "..\\..\\x.png", Some("x.png")),
+            ("Notes/Topic.md", "Other note", Some("Other note")),
+            ("Notes/Topic.md", "folder/Other note", Some("folder/Other note")),
+            ("Notes/Topic.md", "../../etc/passwd", None),
+            ("Topic.md", "../x.png", None),
+            ("Notes/Topic.md", "/etc/hosts", None),
+        ];
+        for (from, target, expected) in cases {
+            assert_eq!(from_note(from, target).as_deref(), expected, "{target:?} from {from:?}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use pulldown_cmark::{Event, LinkType, Tag};
 use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic, LineCursor, Severity};
-use crate::links::{Index, Outline, Reference, Resolution};
+use crate::links::{self, Index, Outline, Reference, Resolution};
 use crate::markdown::{self, extension};
 use crate::notes::Note;
 use crate::settings::Level;
@@ -185,15 +185,19 @@ pub fn check_note<'n>(
             Diagnostic::warning(code, &note.path, f.line, f.col, msg).with_hint(hint)
         };
         let dest = f.dest.replace("%20", " ");
-        let r = Reference::parse(&dest);
+        let mut r = Reference::parse(&dest);
         let kind = if f.embed { "embed" } else { "link" };
-        if r.target.starts_with('/') || r.target.split(['/', '\\']).any(|p| p == "..") {
-            diags.push(at(
-                Code::LinkOutsideVault,
-                format!("{kind} `{}` points outside the vault; it is not followed", f.dest),
-                "links and embeds may only name files inside the vault",
-            ));
-            continue;
+        match links::from_note(&note.path, &r.target) {
+            Some(std::borrow::Cow::Owned(target)) => r.target = target,
+            Some(std::borrow::Cow::Borrowed(_)) => {}
+            None => {
+                diags.push(at(
+                    Code::LinkOutsideVault,
+                    format!("{kind} `{}` points outside the vault; it is not followed", f.dest),
+                    "links and embeds may only name files inside the vault",
+                ));
+                continue;
+            }
         }
         let ext = extension(&r.target);
         let is_file = ATTACHMENT_EXT.contains(&ext.as_str()) || (!ext.is_empty() && ext != "md" && media(&r.target));

@@ -94,7 +94,8 @@ impl Resolve for VaultMedia<'_> {
         let path = if r.target.is_empty() {
             self.current_path()?.to_owned()
         } else {
-            let links::Resolution::Found(path) = self.shared.index.resolve(&r.target) else { return None };
+            let target = links::from_note(self.current_path()?, &r.target)?;
+            let links::Resolution::Found(path) = self.shared.index.resolve(&target) else { return None };
             path
         };
         // The chain holds what is being rendered: a note, or a section or block of one.

@@ -164,3 +164,31 @@ fn a_wikilink_in_a_table_escapes_its_pipe_and_resolves_as_obsidian_resolves_it()
     }
     assert_eq!(err.matches("-->").count(), 3, "the links that resolve are not reported: {err}");
 }
+
+#[test]
+fn relative_links_are_read_from_the_notes_folder_as_obsidian_writes_them() {
+    // Obsidian's "Relative path to file" link format writes `../Assets/figure.png` from a note in
+    // `Notes/`: the file is inside the vault, and the link works there.
+    let (tmp, vault) = common::vault_of(&[
+        ("Other/Saddles.md", "# Saddles\n\n## Escape\n\nNegative curvature lets descent leave.\n"),
+        (
+            "Notes/Topic.md",
+            "See [[../Other/Saddles#Escape]] and ![[../Assets/figure.png]] and ![plot](./../Assets/figure.png).\n\nSTART\nBasic\nHow does descent leave a saddle?\nBack: ![[../Other/Saddles#Escape]] ![[../Assets/figure.png|200]]\nEND\n\nNot this: [[../../outside]].\n",
+        ),
+    ]);
+    std::fs::create_dir_all(vault.join("Assets")).unwrap();
+    std::fs::write(vault.join("Assets/figure.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning[link-outside-vault]: link `../../outside` points outside the vault"), "{err}");
+    assert_eq!(err.matches("-->").count(), 1, "every relative link inside the vault resolves: {err}");
+    let out = tmp.path().join("out");
+    common::build_ok(&vault, &out);
+    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    assert!(cards.contains("Negative curvature lets descent leave."), "the embed is rendered: {cards}");
+    assert!(
+        cards.contains("src=\"\"figure.png\"\" alt=\"\"figure.png\"\" width=\"\"200\"\""),
+        "the image is packed: {cards}"
+    );
+}

@@ -159,7 +159,8 @@ fn render_protected(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
                 // `[[#Heading]]` opens the heading in the note that holds the link.
                 let target = match vault.current_note() {
                     Some(note) if dest_url.starts_with('#') => format!("{note}{dest_url}"),
-                    _ => dest_url.to_string(),
+                    Some(note) => crate::links::from_note(note, dest_url).unwrap_or(dest_url.into()).into_owned(),
+                    None => dest_url.to_string(),
                 };
                 out.push(Event::InlineHtml(
                     format!(
@@ -175,7 +176,12 @@ fn render_protected(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
                 let (inner, next) = inner_text(&events, i, |e| matches!(e, Event::End(TagEnd::Image)));
                 let wiki = matches!(link_type, LinkType::WikiLink { .. });
                 let dest = if wiki { wikilink_dest(dest_url) } else { dest_url };
-                let html = image(dest, &inner, title, wiki, vault, &mut media);
+                // A relative path is read from the note's folder (see `links::from_note`).
+                let dest = match vault.current_note() {
+                    Some(note) if !dest.contains("://") => crate::links::from_note(note, dest).unwrap_or(dest.into()),
+                    _ => dest.into(),
+                };
+                let html = image(&dest, &inner, title, wiki, vault, &mut media);
                 // The paragraph is closed around an embedded block, and reopened after it.
                 let html = if in_paragraph && html.starts_with("<div") { format!("</p>{html}<p>") } else { html };
                 out.push(Event::InlineHtml(html.into()));

@@ -110,7 +110,7 @@ pub struct CustomRegex {
     /// The regex as the user wrote it.
     pub source: String,
     /// The four variants the plugin tries, in its order: with tags and ID, with ID, with tags, bare.
-    pub variants: Vec<(fancy_regex::Regex, bool, bool)>,
+    pub variants: Vec<custom_regex::Variant>,
 }
 
 /// obsidian-spaced-repetition's syntax settings.

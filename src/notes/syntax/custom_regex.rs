@@ -31,10 +31,23 @@ pub fn scan(text: &str, cx: Context<'_>) -> Scanned {
             );
             continue;
         };
-        for (re, with_tags, with_id) in &custom.variants {
+        // Where the engine first gave up a search for this type (past its step limit), if it did.
+        let mut gave_up: Option<usize> = None;
+        for variant in custom.variants.iter().filter(|v| v.may_match(text)) {
+            let (re, with_tags, with_id) = (&variant.regex, &variant.with_tags, &variant.with_id);
             let mut at = 0;
             while at <= text.len() {
-                let Ok(Some(c)) = re.captures_from_pos(text, at) else { break };
+                let c = match re.captures_from_pos(text, at) {
+                    Ok(Some(c)) => c,
+                    Ok(None) => break,
+                    // Too many steps: this variant finds nothing more in the note, and the
+                    // warning says from where.
+                    Err(_) => {
+                        let line = lines.line_col(text, at).0;
+                        gave_up = Some(gave_up.map_or(line, |g| g.min(line)));
+                        break;
+                    }
+                };
                 let Some(m) = c.get(0) else { break };
                 at = if m.end() > m.start() { m.end() } else { next_char(text, m.end()) };
                 if contained(m.start(), m.end(), &claimed) {
@@ -94,6 +107,21 @@ pub fn scan(text: &str, cx: Context<'_>) -> Scanned {
                     }
                 }
             }
+        }
+        if let Some(line) = gave_up {
+            out.diagnostics.push(
+                Diagnostic::warning(
+                    Code::CustomRegexInvalid,
+                    cx.file,
+                    line,
+                    1,
+                    format!(
+                        "custom regex of note type `{}` takes too many steps to search from here; cards it would match after this line may be missing",
+                        custom.note_type
+                    ),
+                )
+                .with_hint("a repetition that can match the same text in many ways, such as `(?:[^\\n][\\n]?)+`, makes every search slow; write it so that it matches a text one way only, such as `[^\\n]+(?:\\n[^\\n]+)*`"),
+            );
         }
     }
     out
@@ -188,6 +216,44 @@ mod tests {
 
     fn run(text: &str, s: &Settings) -> Scanned {
         scan(text, Context { file: "t.md", settings: s, spaced_repetition: false, obsidian_to_anki: true })
+    }
+
+    /// A regex whose front can match a paragraph in many ways, as users write them: its searches
+    /// are long, but every card keeps the ID the plugin wrote after it.
+    #[test]
+    fn a_slow_regex_still_finds_every_card_and_its_id() {
+        let s = settings(&[("Basic", r"((?:[^\n][\n]?)+) #flashcard ?\n*((?:\n(?:^.{1,3}$|^.{4}(?<!<!--).*))+)")]);
+        let mut text = String::from("Notes on descent, not a card.\n\n");
+        for i in 0..40 {
+            text.push_str(&format!("Why does descent slow near saddle {i}? #flashcard\n"));
+            for _ in 0..3 {
+                text.push_str(&"The gradient shrinks while the curvature stays mixed, so steps shrink too. ".repeat(3));
+                text.push('\n');
+            }
+            text.push_str(&format!("<!--ID: {}-->\n\n", 1_700_000_000_000_u64 + i));
+        }
+        let out = run(&text, &s);
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        let ids: Vec<Option<u64>> = out.cards.iter().map(|c| c.anchor).collect();
+        assert_eq!(ids, (0..40).map(|i| Some(1_700_000_000_000 + i)).collect::<Vec<_>>());
+    }
+
+    /// A regex that backtracks without end gives up after its step limit, says so at its line, and
+    /// the scan ends: the note is not a hang.
+    #[test]
+    fn a_regex_that_never_finishes_gives_up_and_says_where() {
+        let s = settings(&[("Basic", r"^((?:a|a)+)(?<!b)::(.*)")]);
+        let text = format!("intro\n{}\nlast::card\n", "a".repeat(60));
+        let out = run(&text, &s);
+        let warnings: Vec<_> = out.diagnostics.iter().map(|d| (d.code, d.line, d.message.as_str())).collect();
+        assert_eq!(
+            warnings,
+            [(
+                Code::CustomRegexInvalid,
+                1,
+                "custom regex of note type `Basic` takes too many steps to search from here; cards it would match after this line may be missing"
+            )]
+        );
     }
 
     #[test]

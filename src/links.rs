@@ -1,9 +1,10 @@
 //! Links: wikilink references as a type, and name lookup as Obsidian does it.
 //!
 //! A target matches a note by file name without `.md` or by vault-relative path, case-insensitively
-//! and after Unicode NFC normalization, or by a frontmatter alias. A name that two notes share is
-//! ambiguous and reported, never silently resolved to the first. Lookups only ever return files of
-//! the vault, so a link can never read outside it.
+//! and after Unicode NFC normalization, or by a frontmatter alias. A name that several notes share
+//! resolves as in Obsidian: to the one in the linking note's folder, or else to the shortest path,
+//! and the lints report it then, since the link may not mean that one. Lookups only ever return
+//! files of the vault, so a link can never read outside it.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -115,8 +116,34 @@ pub enum Resolution {
     Found(String),
     /// No note has this name.
     Missing,
-    /// Several notes have this name.
+    /// Several notes have this name and none is in the linking note's folder. Obsidian opens the
+    /// one with the shortest path, which is first here; the others follow.
     Ambiguous(Vec<String>),
+}
+
+impl Resolution {
+    /// The note Obsidian opens: the one found, or the first of several.
+    pub fn note(&self) -> Option<&str> {
+        match self {
+            Resolution::Found(p) => Some(p),
+            Resolution::Ambiguous(paths) => paths.first().map(String::as_str),
+            Resolution::Missing => None,
+        }
+    }
+}
+
+/// Obsidian's choice among notes that share a name, for a link in the note `from` (observed with
+/// its `getFirstLinkpathDest`): the one in `from`'s own folder; otherwise every candidate, the
+/// shortest path first (then in path order, so that a tie always resolves alike).
+fn choose(from: &str, mut paths: Vec<String>) -> Resolution {
+    let folder = |p: &str| p.rsplit_once('/').map_or("", |(f, _)| f).to_owned();
+    let own = folder(from);
+    let mut here = paths.iter().filter(|p| folder(p) == own);
+    if let (Some(one), None) = (here.next(), here.next()) {
+        return Resolution::Found(one.clone());
+    }
+    paths.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    Resolution::Ambiguous(paths)
 }
 
 /// Every note's names, built once per vault.
@@ -146,7 +173,7 @@ impl Index {
     }
 
     /// Resolves a note target. Paths win over names; `..` never leaves the vault.
-    pub fn resolve(&self, target: &str) -> Resolution {
+    pub fn resolve(&self, from: &str, target: &str) -> Resolution {
         let k = key(target);
         if k.split('/').any(|p| p == "..") || k.starts_with('/') {
             return Resolution::Missing;
@@ -164,11 +191,11 @@ impl Index {
                 match fit.as_slice() {
                     [one] => Resolution::Found(one.clone()),
                     [] => Resolution::Missing,
-                    _ => Resolution::Ambiguous(fit),
+                    _ => choose(from, fit),
                 }
             }
             Some([]) | None => Resolution::Missing,
-            Some(many) => Resolution::Ambiguous(many.to_vec()),
+            Some(many) => choose(from, many.to_vec()),
         }
     }
 }
@@ -392,15 +419,39 @@ mod tests {
             ("y/dup.md", none.as_slice()),
             ("curv.md", aliases.as_slice()),
         ]);
-        assert_eq!(idx.resolve("saddle points"), Resolution::Found("a/Saddle Points.md".into()));
-        assert_eq!(idx.resolve("Café"), Resolution::Found("b/Cafe\u{301}.md".into()));
-        assert_eq!(idx.resolve("a/saddle points.md"), Resolution::Found("a/Saddle Points.md".into()));
-        assert_eq!(idx.resolve("hessian"), Resolution::Found("curv.md".into()));
-        assert_eq!(idx.resolve("dup"), Resolution::Ambiguous(vec!["x/dup.md".into(), "y/dup.md".into()]));
-        assert_eq!(idx.resolve("y/dup"), Resolution::Found("y/dup.md".into()));
-        assert_eq!(idx.resolve("../../etc/passwd"), Resolution::Missing);
-        assert_eq!(idx.resolve("/etc/passwd"), Resolution::Missing);
-        assert_eq!(idx.resolve("nothing"), Resolution::Missing);
+        assert_eq!(idx.resolve("n.md", "saddle points"), Resolution::Found("a/Saddle Points.md".into()));
+        assert_eq!(idx.resolve("n.md", "Café"), Resolution::Found("b/Cafe\u{301}.md".into()));
+        assert_eq!(idx.resolve("n.md", "a/saddle points.md"), Resolution::Found("a/Saddle Points.md".into()));
+        assert_eq!(idx.resolve("n.md", "hessian"), Resolution::Found("curv.md".into()));
+        assert_eq!(idx.resolve("n.md", "dup"), Resolution::Ambiguous(vec!["x/dup.md".into(), "y/dup.md".into()]));
+        assert_eq!(
+            idx.resolve("y/n.md", "dup"),
+            Resolution::Found("y/dup.md".into()),
+            "the linking note's folder wins"
+        );
+        assert_eq!(idx.resolve("x/dup.md", "dup"), Resolution::Found("x/dup.md".into()), "a note linking its own name");
+        assert_eq!(idx.resolve("n.md", "y/dup"), Resolution::Found("y/dup.md".into()));
+        assert_eq!(idx.resolve("n.md", "../../etc/passwd"), Resolution::Missing);
+        assert_eq!(idx.resolve("n.md", "/etc/passwd"), Resolution::Missing);
+        assert_eq!(idx.resolve("n.md", "nothing"), Resolution::Missing);
+    }
+
+    #[test]
+    fn several_notes_of_one_name_resolve_as_obsidian_resolves_them() {
+        let none: Vec<String> = vec![];
+        let idx = Index::new(
+            ["Note.md", "a/b/Note.md", "zzzz/Note.md", "b/Note.md", "zzzz/deep/Other.md"].map(|p| (p, none.as_slice())),
+        );
+        // An exact path wins; then the linking note's own folder; then the shortest path.
+        assert_eq!(idx.resolve("b/x.md", "Note"), Resolution::Found("Note.md".into()));
+        assert_eq!(idx.resolve("b/x.md", "b/Note"), Resolution::Found("b/Note.md".into()));
+        let idx = Index::new(
+            ["a/b/Note.md", "zzzz/Note.md", "b/Note.md", "zzzz/deep/Other.md"].map(|p| (p, none.as_slice())),
+        );
+        assert_eq!(idx.resolve("a/b/x.md", "Note"), Resolution::Found("a/b/Note.md".into()));
+        let deep = idx.resolve("zzzz/deep/Other.md", "Note");
+        assert_eq!(deep.note(), Some("b/Note.md"), "an ancestor folder counts for nothing");
+        assert_eq!(deep, Resolution::Ambiguous(vec!["b/Note.md".into(), "a/b/Note.md".into(), "zzzz/Note.md".into()]));
     }
 
     #[test]

@@ -215,7 +215,7 @@ pub fn check_note<'n>(
         let target_note = if r.target.is_empty() {
             Some(note.path.clone())
         } else {
-            match index.resolve(&r.target) {
+            match index.resolve(&note.path, &r.target) {
                 Resolution::Found(p) => Some(p),
                 Resolution::Missing if f.embed => {
                     diags.push(at(
@@ -235,17 +235,21 @@ pub fn check_note<'n>(
                     None
                 }
                 Resolution::Ambiguous(paths) => {
+                    let opened = paths.first().cloned();
+                    let mut listed = paths;
+                    listed.sort();
                     diags.push(at(
                         Code::LinkAmbiguous,
                         format!(
-                            "ambiguous {kind} `[[{}]]`: {} notes are called that: {}",
+                            "ambiguous {kind} `[[{}]]`: {} notes are called that: {}; Obsidian opens `{}`, the shortest path, and so does studygen",
                             f.dest,
-                            paths.len(),
-                            paths.join(", ")
+                            listed.len(),
+                            listed.join(", "),
+                            opened.as_deref().unwrap_or_default()
                         ),
-                        "write the path, such as `[[folder/name]]`",
+                        "write the path, such as `[[folder/name]]`, to name the one you mean",
                     ));
-                    None
+                    opened
                 }
             }
         };

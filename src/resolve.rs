@@ -94,9 +94,9 @@ impl Resolve for VaultMedia<'_> {
         let path = if r.target.is_empty() {
             self.current_path()?.to_owned()
         } else {
-            let target = links::from_note(self.current_path()?, &r.target)?;
-            let links::Resolution::Found(path) = self.shared.index.resolve(&target) else { return None };
-            path
+            let from = self.current_path()?;
+            let target = links::from_note(from, &r.target)?;
+            self.shared.index.resolve(from, &target).note()?.to_owned()
         };
         // The chain holds what is being rendered: a note, or a section or block of one.
         let key = embed_key(&path, &r);

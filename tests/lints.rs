@@ -192,3 +192,28 @@ fn relative_links_are_read_from_the_notes_folder_as_obsidian_writes_them() {
         "the image is packed: {cards}"
     );
 }
+
+#[test]
+fn a_name_several_notes_share_resolves_as_obsidian_resolves_it() {
+    // Obsidian opens the note in the linking note's own folder; else the one with the shortest path.
+    let (tmp, vault) = common::vault_of(&[
+        ("cards/Adverbs.md", "# Adverbs\n\nSee [[Adverbs]] and [[Verbs]].\n"),
+        ("wiki/grammar/Adverbs.md", "# Adverbs\n\nThe wiki's page.\n"),
+        ("cards/Verbs.md", "# Verbs\n\nText.\n"),
+        ("wiki/Verbs.md", "# Verbs\n\nOther text.\n"),
+        ("long-folder-name/Saddle.md", "# Saddle\n\n## Escape\n\nThe long one.\n"),
+        ("b/Saddle.md", "# Saddle\n\n## Escape\n\nNegative curvature lets descent leave.\n"),
+        ("deck.md", "START\nBasic\nHow does descent leave a saddle?\nBack: ![[Saddle#Escape]]\nEND\n"),
+    ]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(err.matches("-->").count(), 1, "only the link from another folder is reported: {err}");
+    assert!(
+        err.contains("warning[link-ambiguous]: ambiguous embed `[[Saddle#Escape]]`: 2 notes are called that: b/Saddle.md, long-folder-name/Saddle.md; Obsidian opens `b/Saddle.md`, the shortest path, and so does studygen\n  --> deck.md:4:7"),
+        "{err}"
+    );
+    let out = tmp.path().join("out");
+    common::build_ok(&vault, &out);
+    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    assert!(cards.contains("Negative curvature lets descent leave."), "the card embeds that note's section: {cards}");
+}

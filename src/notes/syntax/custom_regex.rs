@@ -4,7 +4,9 @@
 //! `Tags:` line and an ID, with an ID, with tags, bare). A match that lies inside text already
 //! claimed (±1 character) is skipped: blocks, inline blocks, the deck and tags lines, math, code,
 //! and every earlier match. Capture group *i* fills the type's field *i*. A match of a type whose
-//! name contains "Cloze" without a deletion is not a card, and its text is released again.
+//! name contains "Cloze" without a deletion is not a card, and its text is released again. A
+//! variant whose `Tags:` or ID group cannot match the note is not searched, and a search that
+//! takes more steps than the engine allows gives up and is reported at the line it started from.
 
 use fancy_regex::Regex;
 use std::sync::LazyLock;

@@ -4,10 +4,10 @@
 /// in a browser's engine, which has no such limit: a regex whose repetitions can match the same
 /// text in many ways is slow there too, but it finishes. Measured on a real vault whose regex is
 /// `((?:[^\n][\n]?)+) #flashcard …` (46 notes): with 200,000 steps the engine gave up in 30 notes,
-/// 2 of its 471 cards were missing and 35 more lost their plugin IDs. With 5,000,000 (and the forms
-/// that cannot match not searched, [`Variant::may_match`]) it gives up in 3 notes but finds every
-/// card and ID that 50,000,000 steps find, in 0.8 s instead of 0.3 s. A regex that backtracks
-/// without end costs about 0.1 s a note.
+/// 2 of its 471 cards were missing and 35 more lost their plugin IDs. With 5,000,000, and no search
+/// where a match cannot be ([`Variant::may_match`]), it gives up nowhere and finds every card and
+/// ID that 50,000,000 steps find, in 0.09 s. A regex that backtracks without end costs at most
+/// about 0.1 s a note.
 pub const STEP_LIMIT: usize = 5_000_000;
 
 /// One of the four forms of a custom regex.
@@ -19,14 +19,16 @@ pub struct Variant {
     pub with_tags: bool,
     /// Whether it ends with an ID group.
     pub with_id: bool,
+    /// Texts every match holds ([`required_literals`], and the suffix's `Tags: ` and `ID: `).
+    required: Vec<String>,
 }
 
 impl Variant {
-    /// Whether it can match in `text` at all: its `Tags:` and ID groups each need their words
-    /// there. A form that cannot is not searched, which spares the slowest searches, those that
-    /// match nowhere (most notes have no `Tags:` line).
+    /// Whether it can match in `text` at all: every text a match must hold is there. A form that
+    /// cannot match is not searched, which spares the slowest searches, those that match nowhere
+    /// (most notes have no `Tags:` line, and many no `#flashcard`).
     pub fn may_match(&self, text: &str) -> bool {
-        (!self.with_tags || text.contains("Tags: ")) && (!self.with_id || text.contains("ID: "))
+        self.required.iter().all(|r| text.contains(r.as_str()))
     }
 }
 
@@ -37,6 +39,7 @@ pub fn compile_custom(source: &str) -> Result<Vec<Variant>, String> {
     const TAG: &str = r"(Tags: .*)";
     const ID: &str = r"\n?(?:<!--)?(?:ID: (\d+).*)";
     let re = from_javascript(source);
+    let required = required_literals(&re);
     let mut out = Vec::new();
     for (suffix, with_tags, with_id) in [
         (format!("{TAG}{ID}"), true, true),
@@ -47,9 +50,86 @@ pub fn compile_custom(source: &str) -> Result<Vec<Variant>, String> {
         let full = format!("(?m){re}{suffix}");
         let regex =
             fancy_regex::RegexBuilder::new(&full).backtrack_limit(STEP_LIMIT).build().map_err(|e| e.to_string())?;
-        out.push(Variant { regex, with_tags, with_id });
+        let mut required = required.clone();
+        required.extend(with_tags.then(|| "Tags: ".to_owned()));
+        required.extend(with_id.then(|| "ID: ".to_owned()));
+        out.push(Variant { regex, with_tags, with_id, required });
     }
     Ok(out)
+}
+
+/// Texts every match of the pattern `re` holds: the runs of plain characters at its top level,
+/// outside groups, classes and lookarounds, less a character a repetition makes optional. None
+/// when the pattern has a top-level `|`, or sets flags of its own (`(?i)`): a run is then not
+/// required as written. It errs only by finding fewer.
+fn required_literals(re: &str) -> Vec<String> {
+    let chars: Vec<char> = re.chars().collect();
+    let (mut out, mut run) = (Vec::new(), String::new());
+    let flush = |run: &mut String, out: &mut Vec<String>| {
+        if !run.is_empty() {
+            out.push(std::mem::take(run));
+        }
+    };
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '\\' => {
+                match chars.get(i + 1) {
+                    Some(&n) if depth == 0 && n.is_ascii_punctuation() => run.push(n),
+                    _ => flush(&mut run, &mut out),
+                }
+                i += 2;
+                continue;
+            }
+            '[' => {
+                flush(&mut run, &mut out);
+                // To the class's end: `]` first in a class is a literal, and escapes are skipped.
+                i += 1;
+                if chars.get(i) == Some(&'^') {
+                    i += 1;
+                }
+                if chars.get(i) == Some(&']') {
+                    i += 1;
+                }
+                while let Some(&k) = chars.get(i) {
+                    match k {
+                        '\\' => i += 1,
+                        ']' => break,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+            }
+            '(' => {
+                if chars.get(i + 1) == Some(&'?') && !matches!(chars.get(i + 2), Some(':' | '=' | '!' | '<')) {
+                    return Vec::new();
+                }
+                flush(&mut run, &mut out);
+                depth += 1;
+            }
+            ')' => {
+                flush(&mut run, &mut out);
+                depth = depth.saturating_sub(1);
+            }
+            '|' if depth == 0 => return Vec::new(),
+            '?' | '*' | '+' | '{' => {
+                // The character before is optional, or repeated: the run ends before it. (A `{`
+                // left unescaped by `from_javascript` opens a repetition's counts.)
+                run.pop();
+                flush(&mut run, &mut out);
+                if c == '{' {
+                    i = chars.iter().skip(i).position(|&k| k == '}').map_or(chars.len(), |p| i + p);
+                }
+            }
+            '.' | '^' | '$' | '|' => flush(&mut run, &mut out),
+            _ if depth == 0 => run.push(c),
+            _ => {}
+        }
+        i += 1;
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 /// Rewrites what JavaScript regexes accept and Rust's do not: a `{` or `}` that is not part of a
@@ -119,5 +199,33 @@ mod tests {
             assert!(compile_custom(re).is_ok(), "{re}: {:?}", compile_custom(re).err());
         }
         assert_eq!(from_javascript(r"a{2,3}{x}[{]\/"), r"a{2,3}\{x\}[{]/");
+    }
+
+    #[test]
+    fn the_texts_every_match_holds() {
+        let cases: [(&str, &[&str]); 9] = [
+            (r"((?:[^\n][\n]?)+) #flashcard ?\n*((?:\n(?:^.{1,3}$|^.{4}(?<!<!--).*))+)", &[" #flashcard"]),
+            (r"^Q: (.+)\nA: (.+)", &["Q: ", "A: "]),
+            (r"^(.+) \#card\?$", &[" #card?"]),
+            (r"Q[:;] (.+)", &["Q", " "]),
+            (r"ab*c", &["a", "c"]),
+            (r"(?i)question: (.+)", &[]),
+            (r"one|two", &[]),
+            (r"(a|b)::(.+)", &["::"]),
+            (r"x{2}y", &["y"]),
+        ];
+        for (re, expected) in cases {
+            assert_eq!(required_literals(&from_javascript(re)), expected, "{re}");
+        }
+        // Each holds in every match of its pattern, and a note without them has none.
+        let text = "Q: What is a saddle?\nA: A point of mixed curvature.\n";
+        for (re, _) in cases {
+            let variants = compile_custom(re).unwrap();
+            let bare = variants.last().unwrap();
+            if let Ok(Some(m)) = bare.regex.find(text) {
+                assert!(bare.may_match(m.as_str()), "{re} matched {:?}", m.as_str());
+            }
+        }
+        assert!(!compile_custom(r"^Q: (.+)\nA: (.+)").unwrap()[3].may_match("no question here"));
     }
 }

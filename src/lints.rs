@@ -15,7 +15,10 @@ use crate::settings::Level;
 /// One link or embed found in a note.
 #[derive(Debug, Clone)]
 struct Found {
+    /// The destination to resolve (a markdown link's percent-decoded).
     dest: String,
+    /// The link as messages show it: `[[dest]]`, or a markdown link's `(dest)` as written.
+    shown: String,
     embed: bool,
     wiki: bool,
     line: usize,
@@ -29,16 +32,22 @@ fn links_of(note: &Note) -> Vec<Found> {
     let body = text.get(body_start..).unwrap_or("");
     let mut out = Vec::new();
     for (ev, range) in markdown::parser(body).into_offset_iter() {
-        let (dest, embed, wiki) = match ev {
-            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
-                let wiki = matches!(link_type, LinkType::WikiLink { .. });
-                if !wiki {
-                    continue;
+        let (dest, embed, wiki) = match &ev {
+            Event::Start(Tag::Link { link_type: LinkType::WikiLink { .. }, dest_url, .. }) => {
+                (markdown::wikilink_dest(dest_url).to_owned(), false, true)
+            }
+            // A markdown link into the vault (`[text](Other%20note.md#Part)`) is checked as a
+            // wikilink is.
+            Event::Start(Tag::Link { link_type, dest_url, .. })
+                if !matches!(link_type, LinkType::Autolink | LinkType::Email) =>
+            {
+                match markdown::internal_link(dest_url) {
+                    Some(dest) => (dest, false, false),
+                    None => continue,
                 }
-                (markdown::wikilink_dest(&dest_url).to_owned(), false, true)
             }
             Event::Start(Tag::Image { link_type, dest_url, .. }) => match link_type {
-                LinkType::WikiLink { .. } => (markdown::wikilink_dest(&dest_url).to_owned(), true, true),
+                LinkType::WikiLink { .. } => (markdown::wikilink_dest(dest_url).to_owned(), true, true),
                 _ => (dest_url.to_string(), true, false),
             },
             _ => continue,
@@ -46,8 +55,12 @@ fn links_of(note: &Note) -> Vec<Found> {
         if dest.contains("://") {
             continue;
         }
+        let shown = match &ev {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) if !wiki => format!("({dest_url})"),
+            _ => format!("[[{dest}]]"),
+        };
         let (line, col) = lines.line_col(body_start + range.start);
-        out.push(Found { dest, embed, wiki, line, col });
+        out.push(Found { dest, shown, embed, wiki, line, col });
     }
     out
 }
@@ -117,7 +130,7 @@ pub fn summarize<'a>(
                     path,
                     u.line,
                     u.col,
-                    format!("unresolved link `[[{}]]`: no note is called `{}`", u.dest, u.target),
+                    format!("unresolved link `{}`: no note is called `{}`", u.dest, u.target),
                 )
                 .with_hint(
                     "create the note, or fix the name; set [lints] unresolved_links in studygen.toml to change how loud this is",
@@ -163,7 +176,7 @@ pub struct NoteLinks {
 struct Unresolved {
     /// The target, as written.
     target: String,
-    /// The whole destination, as written.
+    /// The link, as messages show it.
     dest: String,
     line: usize,
     col: usize,
@@ -201,7 +214,9 @@ pub fn check_note<'n>(
         }
         let ext = extension(&r.target);
         let is_file = ATTACHMENT_EXT.contains(&ext.as_str()) || (!ext.is_empty() && ext != "md" && media(&r.target));
-        if is_file || !f.wiki {
+        // An image, and a file a link names, need only be in the vault; a markdown link to a
+        // note is resolved as a wikilink is.
+        if is_file || (f.embed && !f.wiki) {
             if !media(&r.target) {
                 let what = if f.embed { "image or attachment" } else { "attachment" };
                 diags.push(at(
@@ -220,7 +235,7 @@ pub fn check_note<'n>(
                 Resolution::Missing if f.embed => {
                     diags.push(at(
                         Code::EmbedMissing,
-                        format!("missing embed `[[{}]]`: no note is called `{}`", f.dest, r.target),
+                        format!("missing embed `{}`: no note is called `{}`", f.shown, r.target),
                         "check the name, or create the note; the card shows a link instead",
                     ));
                     None
@@ -228,7 +243,7 @@ pub fn check_note<'n>(
                 Resolution::Missing => {
                     unresolved.push(Unresolved {
                         target: r.target.clone(),
-                        dest: f.dest.clone(),
+                        dest: f.shown.clone(),
                         line: f.line,
                         col: f.col,
                     });
@@ -241,8 +256,8 @@ pub fn check_note<'n>(
                     diags.push(at(
                         Code::LinkAmbiguous,
                         format!(
-                            "ambiguous {kind} `[[{}]]`: {} notes are called that: {}; Obsidian opens `{}`, the shortest path, and so does studygen",
-                            f.dest,
+                            "ambiguous {kind} `{}`: {} notes are called that: {}; Obsidian opens `{}`, the shortest path, and so does studygen",
+                            f.shown,
                             listed.len(),
                             listed.join(", "),
                             opened.as_deref().unwrap_or_default()
@@ -264,7 +279,7 @@ pub fn check_note<'n>(
                 .map_or_else(|| format!("heading `{}`", r.headings.join("#")), |b| format!("block `^{b}`"));
             diags.push(at(
                 Code::SectionMissing,
-                format!("{kind} `[[{}]]`: `{path}` has no {part}", f.dest),
+                format!("{kind} `{}`: `{path}` has no {part}", f.shown),
                 "check the heading or block id",
             ));
         }

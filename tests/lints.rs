@@ -217,3 +217,32 @@ fn a_name_several_notes_share_resolves_as_obsidian_resolves_it() {
     let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
     assert!(cards.contains("Negative curvature lets descent leave."), "the card embeds that note's section: {cards}");
 }
+
+#[test]
+fn markdown_links_into_the_vault_are_checked_as_wikilinks_are() {
+    // With "Use [[Wikilinks]]" off, Obsidian writes `[text](Other%20note.md#Heading)`.
+    let (_tmp, vault) = common::vault_of(&[
+        ("sub/Other note.md", "# Other note\n\n## Part two\n\nText.\n"),
+        (
+            "links.md",
+            "[ok](sub/Other%20note.md#Part%20two), [by name](Other%20note.md), [no part](Other%20note.md#Part%20three), [gone](Nowhere.md), [web](https://example.com), [mail](mailto:a@b.c)\n",
+        ),
+    ]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    for (msg, place) in [
+        (
+            "warning[section-missing]: link `(Other%20note.md#Part%20three)`: `sub/Other note.md` has no heading `Part three`",
+            "links.md:1:67",
+        ),
+        ("info[link-unresolved]: unresolved link `(Nowhere.md)`: no note is called `Nowhere.md`", "links.md:1:108"),
+    ] {
+        let at = err.find(msg).unwrap_or_else(|| panic!("no `{msg}` in:\n{err}"));
+        assert!(err[at..].lines().nth(1).unwrap().ends_with(place), "`{msg}` at {place}:\n{err}");
+    }
+    assert_eq!(
+        err.matches("-->").count(),
+        2,
+        "the links that resolve, and links out of the vault, are not reported: {err}"
+    );
+}

@@ -39,6 +39,39 @@ pub fn wikilink_dest(dest: &str) -> &str {
     dest.strip_suffix('\\').unwrap_or(dest)
 }
 
+/// The vault target of a markdown link `[text](dest)`, as Obsidian reads it: percent-decoded
+/// (`Saddle%20points.md#Newton` is `Saddle points.md#Newton`). `None` for a link with a scheme
+/// (`https:`, `mailto:`, `obsidian:`), which leaves the vault, or an empty one.
+pub fn internal_link(dest: &str) -> Option<String> {
+    let scheme = dest.split_once(':').is_some_and(|(s, _)| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if dest.is_empty() || scheme {
+        return None;
+    }
+    let bytes = dest.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(v) if b == b'%' => {
+                out.push(v);
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
 /// What the renderer asks of the vault.
 pub trait Resolve {
     /// The vault's name, for `obsidian://` links.
@@ -171,6 +204,27 @@ fn render_protected(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
                     .into(),
                 ));
                 i = next;
+            }
+            // A markdown link into the vault opens the note in Obsidian, as a wikilink does; its
+            // text keeps its formatting.
+            Event::Start(Tag::Link { link_type, dest_url, title, id })
+                if !matches!(link_type, LinkType::Autolink | LinkType::Email)
+                    && let Some(target) = internal_link(dest_url) =>
+            {
+                let target = match vault.current_note() {
+                    Some(note) if target.starts_with('#') => format!("{note}{target}"),
+                    Some(note) => crate::links::from_note(note, &target).map_or(target.clone(), |t| t.into_owned()),
+                    None => target,
+                };
+                let (path, part) = target.split_once('#').map_or((target.as_str(), None), |(p, h)| (p, Some(h)));
+                let path = path.strip_suffix(".md").unwrap_or(path);
+                let target = part.map_or_else(|| path.to_owned(), |h| format!("{path}#{h}"));
+                out.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url: obsidian_url(vault.vault_name(), &target).into(),
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, .. }) => {
                 let (inner, next) = inner_text(&events, i, |e| matches!(e, Event::End(TagEnd::Image)));
@@ -479,6 +533,20 @@ mod tests {
         assert_eq!(html("a ==b c== d == e"), "<p>a <mark>b c</mark> d == e</p>");
         assert_eq!(html("==a *b* c=="), "<p><mark>a <em>b</em> c</mark></p>");
         assert_eq!(html("```python\nx = 1\n```"), "<pre><code class=\"language-python\">x = 1\n</code></pre>");
+    }
+
+    #[test]
+    fn a_markdown_link_into_the_vault_opens_the_note_in_obsidian() {
+        let h =
+            html("[the **step**](Saddle%20points.md#Newton%20step), [web](https://example.com), [mail](mailto:a@b.c)");
+        let href = escape(&obsidian_url("My Vault", "Saddle points#Newton step"));
+        assert!(h.contains(&format!("<a href=\"{href}\">the <strong>step</strong></a>")), "{h}");
+        assert!(h.contains("<a href=\"https://example.com\">web</a>"), "{h}");
+        assert!(h.contains("<a href=\"mailto:a@b.c\">mail</a>"), "{h}");
+        assert_eq!(internal_link("a%2Fb%C3%A9.md"), Some("a/bé.md".to_owned()));
+        assert_eq!(internal_link("100%.md"), Some("100%.md".to_owned()), "a % that starts no escape stays");
+        assert_eq!(internal_link("obsidian://open?file=x"), None);
+        assert_eq!(internal_link(""), None);
     }
 
     #[test]

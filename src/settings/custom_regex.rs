@@ -75,11 +75,34 @@ fn required_literals(re: &str) -> Vec<String> {
     while let Some(&c) = chars.get(i) {
         match c {
             '\\' => {
-                match chars.get(i + 1) {
-                    Some(&n) if depth == 0 && n.is_ascii_punctuation() => run.push(n),
-                    _ => flush(&mut run, &mut out),
-                }
                 i += 2;
+                match chars.get(i - 1) {
+                    Some(&n) if n.is_ascii_punctuation() => {
+                        if depth == 0 {
+                            run.push(n);
+                        }
+                    }
+                    // A class (`\d`, `\n`), or a code with its argument (`\x41`, `\u00e9`, `\u{e9}`,
+                    // `\cJ`, `\p{L}`, `\k<name>`, a back-reference `\12`), which is skipped.
+                    escape => {
+                        flush(&mut run, &mut out);
+                        let skip = |i: usize, n: usize, ok: fn(&char) -> bool| {
+                            i + chars.iter().skip(i).take(n).take_while(|k| ok(k)).count()
+                        };
+                        let to = |i: usize, close: char| {
+                            chars.iter().skip(i).position(|&k| k == close).map_or(chars.len(), |p| i + p + 1)
+                        };
+                        i = match (escape, chars.get(i)) {
+                            (Some('u' | 'p' | 'P'), Some('{')) => to(i, '}'),
+                            (Some('k'), Some('<')) => to(i, '>'),
+                            (Some('x'), _) => skip(i, 2, char::is_ascii_hexdigit),
+                            (Some('u'), _) => skip(i, 4, char::is_ascii_hexdigit),
+                            (Some('c'), _) => skip(i, 1, char::is_ascii_alphabetic),
+                            (Some(d), _) if d.is_ascii_digit() => skip(i, usize::MAX, char::is_ascii_digit),
+                            _ => i,
+                        };
+                    }
+                }
                 continue;
             }
             '[' => {
@@ -203,7 +226,10 @@ mod tests {
 
     #[test]
     fn the_texts_every_match_holds() {
-        let cases: [(&str, &[&str]); 9] = [
+        let cases: [(&str, &[&str]); 12] = [
+            (r"caf\u00e9: (.+)", &["caf", ": "]),
+            (r"\x41bc \d+ x(.+)", &["bc ", " x"]),
+            (r"(a)\1b (.+)", &["b "]),
             (r"((?:[^\n][\n]?)+) #flashcard ?\n*((?:\n(?:^.{1,3}$|^.{4}(?<!<!--).*))+)", &[" #flashcard"]),
             (r"^Q: (.+)\nA: (.+)", &["Q: ", "A: "]),
             (r"^(.+) \#card\?$", &[" #card?"]),

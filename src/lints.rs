@@ -48,7 +48,10 @@ fn links_of(note: &Note) -> Vec<Found> {
             }
             Event::Start(Tag::Image { link_type, dest_url, .. }) => match link_type {
                 LinkType::WikiLink { .. } => (markdown::wikilink_dest(dest_url).to_owned(), true, true),
-                _ => (dest_url.to_string(), true, false),
+                _ => match markdown::internal_link(dest_url) {
+                    Some(dest) => (dest, true, false),
+                    None => continue,
+                },
             },
             _ => continue,
         };
@@ -197,8 +200,7 @@ pub fn check_note<'n>(
         let at = |code: Code, msg: String, hint: &str| {
             Diagnostic::warning(code, &note.path, f.line, f.col, msg).with_hint(hint)
         };
-        let dest = f.dest.replace("%20", " ");
-        let mut r = Reference::parse(&dest);
+        let mut r = Reference::parse(&f.dest);
         let kind = if f.embed { "embed" } else { "link" };
         match links::from_note(&note.path, &r.target) {
             Some(std::borrow::Cow::Owned(target)) => r.target = target,

@@ -225,9 +225,11 @@ fn markdown_links_into_the_vault_are_checked_as_wikilinks_are() {
         ("sub/Other note.md", "# Other note\n\n## Part two\n\nText.\n"),
         (
             "links.md",
-            "[ok](sub/Other%20note.md#Part%20two), [by name](Other%20note.md), [no part](Other%20note.md#Part%20three), [gone](Nowhere.md), [web](https://example.com), [mail](mailto:a@b.c)\n",
+            "[ok](sub/Other%20note.md#Part%20two), [by name](Other%20note.md), [no part](Other%20note.md#Part%20three), [gone](Nowhere.md), [web](https://example.com), [mail](mailto:a@b.c)\n\n![plot](img/Pasted%20image%201.png) ![lost](Lost%20image.png) ![web](https://example.com/x%20y.png)\n",
         ),
     ]);
+    std::fs::create_dir_all(vault.join("img")).unwrap();
+    std::fs::write(vault.join("img/Pasted image 1.png"), b"\x89PNG\r\n\x1a\n").unwrap();
     let o = studygen(&["check", vault.to_str().unwrap()]);
     let err = stderr(&o);
     for (msg, place) in [
@@ -236,13 +238,14 @@ fn markdown_links_into_the_vault_are_checked_as_wikilinks_are() {
             "links.md:1:67",
         ),
         ("info[link-unresolved]: unresolved link `(Nowhere.md)`: no note is called `Nowhere.md`", "links.md:1:108"),
+        ("warning[attachment-missing]: missing image or attachment `Lost image.png`", "links.md:3:37"),
     ] {
         let at = err.find(msg).unwrap_or_else(|| panic!("no `{msg}` in:\n{err}"));
         assert!(err[at..].lines().nth(1).unwrap().ends_with(place), "`{msg}` at {place}:\n{err}");
     }
     assert_eq!(
         err.matches("-->").count(),
-        2,
-        "the links that resolve, and links out of the vault, are not reported: {err}"
+        3,
+        "the links and images that resolve, and those out of the vault, are not reported: {err}"
     );
 }

@@ -229,11 +229,18 @@ fn render_protected(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
             Event::Start(Tag::Image { link_type, dest_url, title, .. }) => {
                 let (inner, next) = inner_text(&events, i, |e| matches!(e, Event::End(TagEnd::Image)));
                 let wiki = matches!(link_type, LinkType::WikiLink { .. });
-                let dest = if wiki { wikilink_dest(dest_url) } else { dest_url };
+                // A markdown image's path is percent-encoded (`Pasted%20image.png`), as Obsidian
+                // writes it; one with a scheme (`https:`) is left as it is.
+                let dest: std::borrow::Cow<'_, str> = match wiki {
+                    true => wikilink_dest(dest_url).into(),
+                    false => internal_link(dest_url).map_or(dest_url.as_ref().into(), Into::into),
+                };
                 // A relative path is read from the note's folder (see `links::from_note`).
                 let dest = match vault.current_note() {
-                    Some(note) if !dest.contains("://") => crate::links::from_note(note, dest).unwrap_or(dest.into()),
-                    _ => dest.into(),
+                    Some(note) if !dest.contains("://") => {
+                        crate::links::from_note(note, &dest).map_or(dest.clone(), |d| d.into_owned().into())
+                    }
+                    _ => dest,
                 };
                 let html = image(&dest, &inner, title, wiki, vault, &mut media);
                 // The paragraph is closed around an embedded block, and reopened after it.
@@ -471,7 +478,7 @@ mod tests {
             "My Vault"
         }
         fn media(&self, target: &str) -> Option<String> {
-            ["fig.png", "a/clip.mp3", "p.webp", "p.avif", "p.gif", "p.jpeg"]
+            ["fig.png", "a/clip.mp3", "p.webp", "p.avif", "p.gif", "p.jpeg", "Pasted image 1.png"]
                 .contains(&target)
                 .then(|| target.replace('/', "_"))
         }
@@ -543,6 +550,12 @@ mod tests {
         assert!(h.contains(&format!("<a href=\"{href}\">the <strong>step</strong></a>")), "{h}");
         assert!(h.contains("<a href=\"https://example.com\">web</a>"), "{h}");
         assert!(h.contains("<a href=\"mailto:a@b.c\">mail</a>"), "{h}");
+        let img = html("![plot](Pasted%20image%201.png) ![web](https://example.com/a%20b.png)");
+        assert!(
+            img.contains("<img src=\"Pasted image 1.png\" alt=\"plot\">"),
+            "a markdown image's path is decoded: {img}"
+        );
+        assert!(img.contains("<img src=\"https://example.com/a%20b.png\""), "{img}");
         assert_eq!(internal_link("a%2Fb%C3%A9.md"), Some("a/bé.md".to_owned()));
         assert_eq!(internal_link("100%.md"), Some("100%.md".to_owned()), "a % that starts no escape stays");
         assert_eq!(internal_link("obsidian://open?file=x"), None);

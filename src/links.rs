@@ -83,21 +83,23 @@ pub fn heading_key(heading: &str) -> String {
     out
 }
 
-/// A link target as the note `from` (vault-relative) wrote it, as a path from the vault's root.
-/// A target with `.` or `..` parts names a file from the note's folder, as Obsidian reads the
-/// links it writes with "Relative path to file" (`![[../Assets/figure.png]]` in
-/// `Notes/Topic.md` is `Assets/figure.png`); any other target is as written. `None` when the path
-/// climbs out of the vault, or starts at the file system's root: such a link is never followed.
+/// A link target as the note `from` (vault-relative) wrote it, as a path from the vault's root,
+/// as Obsidian reads it. A target with `.` or `..` parts names a file from the note's folder (the
+/// links Obsidian writes with "Relative path to file": `![[../Assets/figure.png]]` in
+/// `Notes/Topic.md` is `Assets/figure.png`); one that starts with `/` names it from the vault's
+/// root (`![](/img/figure.png)` is `img/figure.png`); any other target is as written. `None` when
+/// the path climbs out of the vault: such a link is never followed.
 pub fn from_note<'t>(from: &str, target: &'t str) -> Option<std::borrow::Cow<'t, str>> {
-    if target.starts_with(['/', '\\']) {
-        return None;
+    let rooted = target.trim_start_matches(['/', '\\']);
+    let dotted = rooted.split(['/', '\\']).any(|p| p == "." || p == "..");
+    if !dotted {
+        return Some(std::borrow::Cow::Borrowed(rooted));
     }
-    if !target.split(['/', '\\']).any(|p| p == "." || p == "..") {
-        return Some(std::borrow::Cow::Borrowed(target));
+    let mut parts: Vec<&str> = if rooted.len() < target.len() { Vec::new() } else { from.split('/').collect() };
+    if rooted.len() == target.len() {
+        parts.pop();
     }
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for part in target.split(['/', '\\']) {
+    for part in rooted.split(['/', '\\']) {
         match part {
             "" | "." => {}
             ".." => {
@@ -374,7 +376,7 @@ mod tests {
     }
 
     #[test]
-    fn relative_targets_are_read_from_the_notes_folder_and_never_leave_the_vault() {
+    fn relative_and_rooted_targets_are_read_as_obsidian_reads_them_and_never_leave_the_vault() {
         let cases = [
             ("Notes/Topic.md", "../Assets/figure.png", Some("Assets/figure.png")),
             ("Notes/Topic.md", "./Sub/Other", Some("Notes/Sub/Other")),
@@ -383,7 +385,10 @@ mod tests {
             ("Notes/Topic.md", "folder/Other note", Some("folder/Other note")),
             ("Notes/Topic.md", "../../etc/passwd", None),
             ("Topic.md", "../x.png", None),
-            ("Notes/Topic.md", "/etc/hosts", None),
+            ("Notes/Topic.md", "/img/figure.png", Some("img/figure.png")),
+            ("Notes/Topic.md", "/etc/hosts", Some("etc/hosts")),
+            ("Notes/Topic.md", "/../x.png", None),
+            ("Notes/Topic.md", "//a/./b/../c.md", Some("a/c.md")),
         ];
         for (from, target, expected) in cases {
             assert_eq!(from_note(from, target).as_deref(), expected, "{target:?} from {from:?}");

@@ -203,8 +203,10 @@ pub fn check_note<'n>(
         let mut r = Reference::parse(&f.dest);
         let kind = if f.embed { "embed" } else { "link" };
         match links::from_note(&note.path, &r.target) {
-            Some(std::borrow::Cow::Owned(target)) => r.target = target,
-            Some(std::borrow::Cow::Borrowed(_)) => {}
+            Some(target) => {
+                let target = target.into_owned();
+                r.target = target;
+            }
             None => {
                 diags.push(at(
                     Code::LinkOutsideVault,

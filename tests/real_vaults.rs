@@ -190,3 +190,24 @@ fn a_vault_whose_state_cannot_be_written_still_builds() {
     assert!(out.join(".studygen-identity.json").is_file(), "the state went into the output set");
     assert!(apkg_in(&out).is_file());
 }
+
+#[test]
+fn notes_in_obsidians_template_folders_are_templates_not_notes() {
+    // Templates hold placeholders that are neither YAML, links nor cards; Obsidian's Templates
+    // plugin and Templater each name their folder.
+    let (_tmp, vault) = common::vault_of(&[
+        (".obsidian/templates.json", r#"{"folder": "Templates"}"#),
+        (".obsidian/plugins/templater-obsidian/data.json", r#"{"templates_folder": "Meta/Tpl/"}"#),
+        ("Templates/Daily.md", "---\ncreated: {{date}} {{time}}\n---\n# {{title}}\n\nSTART\nBasic\n\nBack:\nEND\n"),
+        ("Meta/Tpl/Task.md", "---\ndeadline: <% tp.date.now() %>\n---\n[[{{title}}]]\n"),
+        ("Saddles.md", "START\nBasic\nWhat is a saddle?\nBack: A point of mixed curvature; see [[Daily]].\nEND\n"),
+    ]);
+    let o = common::studygen(&["check", vault.to_str().unwrap()]);
+    let err = common::stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("settings: read .obsidian/templates.json, .obsidian/plugins/templater-obsidian/data.json"),
+        "{err}"
+    );
+    assert!(err.contains("3 files: 1 notes (1 blocks), 1 cards: 0 errors, 0 warnings\n"), "{err}");
+}

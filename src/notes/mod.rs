@@ -143,6 +143,10 @@ pub fn parse_surveyed(
     settings: &Settings,
     surveyed: Option<&survey::Survey>,
 ) -> (Option<Note>, Vec<Diagnostic>) {
+    // A template for new notes (in Obsidian's template folder) is not a note.
+    if settings.scope.template(&src.rel) {
+        return (None, Vec::new());
+    }
     let mut diags = Vec::new();
     let text = match prelude(src) {
         Ok((text, open_comment)) => {

@@ -14,6 +14,7 @@ pub mod obsidian_to_anki;
 pub mod scope;
 pub mod spaced_repetition;
 pub mod studygen_toml;
+pub mod templates;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -214,7 +215,13 @@ pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
     let ota = plugin(dir, obsidian_to_anki::PATH, &ota_path, obsidian_to_anki::parse, &mut read, &mut diags);
     let osr_path = shown(spaced_repetition::PATH);
     let osr = plugin(dir, spaced_repetition::PATH, &osr_path, spaced_repetition::parse, &mut read, &mut diags);
+    let core_path = shown(templates::CORE_PATH);
+    let core = plugin(dir, templates::CORE_PATH, &core_path, templates::parse_core, &mut read, &mut diags);
+    let templater_path = shown(templates::TEMPLATER_PATH);
+    let templater =
+        plugin(dir, templates::TEMPLATER_PATH, &templater_path, templates::parse_templater, &mut read, &mut diags);
     let mut settings = resolve(toml, ota, osr, &mut diags, &prefix);
+    settings.scope.templates = core.into_iter().chain(templater).flatten().collect();
     for d in &mut diags {
         if d.file == obsidian_to_anki::PATH {
             d.file = shown(obsidian_to_anki::PATH);
@@ -233,6 +240,8 @@ pub fn files(root: &Path) -> Vec<PathBuf> {
     if let (Some(dir), _) = obsidian_root(root) {
         out.push(dir.join(obsidian_to_anki::PATH));
         out.push(dir.join(spaced_repetition::PATH));
+        out.push(dir.join(templates::CORE_PATH));
+        out.push(dir.join(templates::TEMPLATER_PATH));
     }
     // Whatever is there counts, a link or a FIFO too: it changes what a build reports.
     out.retain(|p| std::fs::symlink_metadata(p).is_ok());
@@ -394,6 +403,7 @@ fn resolve(
         osr_ignored: osr.ignore.as_ref().and_then(|g| scope::globs(g, spaced_repetition::PATH, diags)),
         folders_to_decks: osr.folders_to_decks.unwrap_or(false),
         vault_name: String::new(),
+        templates: Vec::new(),
     };
     let mut tags = toml.tags.clone();
     tags.extend(ota.tag.clone());

@@ -1,5 +1,6 @@
 //! Which notes each plugin reads: Obsidian_to_Anki's scan directory and ignored globs,
-//! obsidian-spaced-repetition's ignored folders and folders-as-decks.
+//! obsidian-spaced-repetition's ignored folders and folders-as-decks, and which files are Obsidian
+//! templates rather than notes.
 
 use crate::diagnostics::Diagnostic;
 
@@ -19,6 +20,8 @@ pub struct Scope {
     pub folders_to_decks: bool,
     /// The Obsidian vault's name: the folder that holds `.obsidian` (or the vault's own folder).
     pub vault_name: String,
+    /// The template folders of Obsidian's Templates plugin and of Templater ([`super::templates`]).
+    pub(super) templates: Vec<String>,
 }
 
 impl Scope {
@@ -33,6 +36,13 @@ impl Scope {
         let in_dir =
             self.scan_directory.as_ref().is_none_or(|d| path.starts_with(&format!("{}/", d.trim_matches('/'))));
         in_dir && !self.ota_ignored.as_ref().is_some_and(|g| g.is_match(&path))
+    }
+
+    /// Whether the note at vault path `rel` is a template, in a template folder: no cards are made
+    /// of it, and nothing in it is reported.
+    pub fn template(&self, rel: &str) -> bool {
+        let path = self.path(rel);
+        self.templates.iter().any(|d| path.strip_prefix(d.as_str()).is_some_and(|rest| rest.starts_with('/')))
     }
 
     /// Whether obsidian-spaced-repetition skips the note at vault path `rel`.

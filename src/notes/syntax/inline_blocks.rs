@@ -12,6 +12,14 @@ pub fn parse(raw: &str, lineno: usize, cx: Context<'_>, diags: &mut Vec<Diagnost
     let start = raw.find(b.begin_inline.as_str())?;
     let body_start = start + b.begin_inline.len();
     let Some(end) = raw.get(body_start..).and_then(|r| r.find(b.end_inline.as_str())).map(|e| e + body_start) else {
+        // The plugin sees no card here either; only a marker that stands as a word is a card left
+        // open, not one inside a longer word (`STARTING SCORE = 100`).
+        let before = raw.get(..start).and_then(|r| r.chars().next_back());
+        let after = raw.get(body_start..).and_then(|r| r.chars().next());
+        let word = !before.is_some_and(char::is_alphanumeric) && after.is_none_or(|c| c.is_whitespace() || c == '[');
+        if !word {
+            return None;
+        }
         diags.push(
             Diagnostic::error(
                 Code::InlineUnclosed,
@@ -86,5 +94,10 @@ mod tests {
         assert_eq!((c.kind, c.fields[0].as_str()), (NoteKind::Cloze, "A {{c1::cloze}}"));
         assert!(parse("STARTI no end", 5, cx, &mut d).is_none());
         assert_eq!(d[0].message, "STARTI without ENDI on the same line");
+        // A longer word that begins with the marker is text, as the plugin reads it.
+        for text in ["STARTING SCORE = 100", "RESTARTING the run", "a STARTI_x name"] {
+            assert!(parse(text, 6, cx, &mut d).is_none());
+        }
+        assert_eq!(d.len(), 1, "{d:?}");
     }
 }

@@ -258,7 +258,24 @@ pub fn check(claims: &[Claim], lab: &Lab) -> (Vec<Verdict>, Vec<Diagnostic>) {
     (verdicts, diags)
 }
 
-/// Literate values: `` `= id.name` `` in a note's text, with their 1-based line and column.
+/// Whether the inline code `` `= inner` `` cites an experiment's result: `inner` is `id.name`,
+/// names of letters, digits, `_` and `-` joined by dots. Anything else there is another plugin's
+/// (Dataview's inline queries share the syntax: `` `= this.file.name` ``, `` `= date(today)` ``,
+/// `` `= 10800` ``), and is inline code to studygen.
+pub fn is_citation(inner: &str) -> bool {
+    let name = inner.trim();
+    let mut parts = name.split('.');
+    let id = parts.next().unwrap_or("");
+    let word = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    word(id)
+        && id != "this"
+        && id.starts_with(|c: char| c.is_alphabetic() || c == '_')
+        && name.contains('.')
+        && parts.all(word)
+}
+
+/// Literate values: `` `= id.name` `` in a note's text ([`is_citation`]), with their 1-based line
+/// and column.
 pub fn cited_values(text: &str) -> Vec<(String, usize, usize)> {
     let mut out = Vec::new();
     // Most notes cite nothing: one search of the whole text says so.
@@ -282,7 +299,9 @@ pub fn cited_values(text: &str) -> Vec<(String, usize, usize)> {
             let Some(end) = after.find('`') else { break };
             let name = after[..end].trim();
             let col = line[..offset + at].chars().count() + 1;
-            out.push((name.to_owned(), i + 1, col));
+            if is_citation(name) {
+                out.push((name.to_owned(), i + 1, col));
+            }
             offset += at + 3 + end + 1;
             rest = &rest[at + 3 + end + 1..];
         }
@@ -353,5 +372,16 @@ mod tests {
     fn cited_values_outside_code() {
         let t = "a `= x.y` b `= z.w`\n```\n`= no.no`\n```\n`code`";
         assert_eq!(cited_values(t), [("x.y".into(), 1, 3), ("z.w".into(), 1, 13)]);
+    }
+
+    #[test]
+    fn dataviews_inline_queries_are_not_citations() {
+        for cited in ["saddle.gd.escape_step", "rh.frac_neg", "my-run_2.loss", " x.y "] {
+            assert!(is_citation(cited), "{cited}");
+        }
+        for query in ["10800", "this.file.name", "date(today)", "1 + 2", "[[Note]].field", "x", "x.", ".y", "3d.loss"] {
+            assert!(!is_citation(query), "{query}");
+        }
+        assert!(cited_values("`= this.file.name` and `= 10800`").is_empty());
     }
 }

@@ -248,7 +248,7 @@ fn render_protected(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
                 out.push(Event::InlineHtml(html.into()));
                 i = next;
             }
-            Event::Code(c) if c.starts_with("= ") => {
+            Event::Code(c) if c.starts_with("= ") && crate::claims::is_citation(&c[2..]) => {
                 let name = c[2..].trim();
                 let html = match vault.value(name) {
                     Some(v) => format!("<span class=\"value\" title=\"{}\">{}</span>", escape(name), escape(&v)),
@@ -495,6 +495,11 @@ mod tests {
         );
         assert!(html("`= s.nope`").contains("value missing"));
         assert_eq!(html("`code`"), "<p><code>code</code></p>");
+        // Dataview's inline queries share the syntax, and stay code.
+        assert_eq!(
+            html("`= this.file.name` and `= 10800`"),
+            "<p><code>= this.file.name</code> and <code>= 10800</code></p>"
+        );
     }
 
     /// Renders `md` with the test vault: also used by the math tests.

@@ -38,10 +38,8 @@ fn links_of(note: &Note) -> Vec<Found> {
             }
             // A markdown link into the vault (`[text](Other%20note.md#Part)`) is checked as a
             // wikilink is.
-            Event::Start(Tag::Link { link_type, dest_url, .. })
-                if !matches!(link_type, LinkType::Autolink | LinkType::Email) =>
-            {
-                match markdown::internal_link(dest_url) {
+            Event::Start(Tag::Link { link_type, dest_url, .. }) => {
+                match markdown::markdown_link_target(*link_type, dest_url) {
                     Some(dest) => (dest, false, false),
                     None => continue,
                 }

@@ -39,6 +39,15 @@ pub fn wikilink_dest(dest: &str) -> &str {
     dest.strip_suffix('\\').unwrap_or(dest)
 }
 
+/// The vault target of a markdown link (not a wikilink, nor an `<autolink>`): [`internal_link`]
+/// of its destination. The cards and the lints read a link's target through this one function.
+pub fn markdown_link_target(link_type: LinkType, dest: &str) -> Option<String> {
+    match link_type {
+        LinkType::WikiLink { .. } | LinkType::Autolink | LinkType::Email => None,
+        _ => internal_link(dest),
+    }
+}
+
 /// The vault target of a markdown link `[text](dest)`, as Obsidian reads it: percent-decoded
 /// (`Saddle%20points.md#Newton` is `Saddle points.md#Newton`). `None` for a link with a scheme
 /// (`https:`, `mailto:`, `obsidian:`), which leaves the vault, or an empty one.
@@ -208,8 +217,7 @@ fn render_protected(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
             // A markdown link into the vault opens the note in Obsidian, as a wikilink does; its
             // text keeps its formatting.
             Event::Start(Tag::Link { link_type, dest_url, title, id })
-                if !matches!(link_type, LinkType::Autolink | LinkType::Email)
-                    && let Some(target) = internal_link(dest_url) =>
+                if let Some(target) = markdown_link_target(*link_type, dest_url) =>
             {
                 let target = match vault.current_note() {
                     Some(note) if target.starts_with('#') => format!("{note}{target}"),

@@ -111,6 +111,12 @@ pub fn from_note<'t>(from: &str, target: &'t str) -> Option<std::borrow::Cow<'t,
     Some(std::borrow::Cow::Owned(parts.join("/")))
 }
 
+/// Whether the note at `path` is an Excalidraw drawing (`Name.excalidraw.md`, which Obsidian finds
+/// by the name `Name.excalidraw`): its text is the drawing's data, not prose to show.
+pub fn is_drawing(path: &str) -> bool {
+    path.len() >= 14 && path.get(path.len() - 14..).is_some_and(|end| end.eq_ignore_ascii_case(".excalidraw.md"))
+}
+
 /// What a target resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
@@ -151,7 +157,10 @@ fn choose(from: &str, mut paths: Vec<String>) -> Resolution {
 /// Every note's names, built once per vault.
 #[derive(Debug, Default)]
 pub struct Index {
+    /// Notes by file name (without `.md`).
     by_name: foldhash::HashMap<String, Vec<String>>,
+    /// Notes by frontmatter alias: a name no file has.
+    by_alias: foldhash::HashMap<String, Vec<String>>,
     by_path: foldhash::HashMap<String, String>,
 }
 
@@ -165,7 +174,7 @@ impl Index {
             let stem = k.rsplit('/').next().unwrap_or(&k).to_owned();
             idx.by_name.entry(stem).or_default().push(path.to_owned());
             for a in aliases {
-                let list = idx.by_name.entry(key(a)).or_default();
+                let list = idx.by_alias.entry(key(a)).or_default();
                 if !list.iter().any(|p| p == path) {
                     list.push(path.to_owned());
                 }
@@ -174,7 +183,8 @@ impl Index {
         idx
     }
 
-    /// Resolves a note target. Paths win over names; `..` never leaves the vault.
+    /// Resolves a note target. Paths win over file names, and file names over aliases; `..` never
+    /// leaves the vault.
     pub fn resolve(&self, from: &str, target: &str) -> Resolution {
         let k = key(target);
         if k.split('/').any(|p| p == "..") || k.starts_with('/') {
@@ -184,7 +194,10 @@ impl Index {
             return Resolution::Found(p.clone());
         }
         let name = k.rsplit('/').next().unwrap_or(&k);
-        match self.by_name.get(name).map(Vec::as_slice) {
+        // A file of that name wins over any note that has it as an alias: Obsidian itself resolves
+        // links by file name only.
+        let named = self.by_name.get(name).or_else(|| self.by_alias.get(name));
+        match named.map(Vec::as_slice) {
             Some([one]) => Resolution::Found(one.clone()),
             Some(many) if k.contains('/') => {
                 // A partial path: keep the notes whose path ends with it.
@@ -428,6 +441,11 @@ mod tests {
         assert_eq!(idx.resolve("n.md", "Café"), Resolution::Found("b/Cafe\u{301}.md".into()));
         assert_eq!(idx.resolve("n.md", "a/saddle points.md"), Resolution::Found("a/Saddle Points.md".into()));
         assert_eq!(idx.resolve("n.md", "hessian"), Resolution::Found("curv.md".into()));
+        // A file's name wins over another note's alias (the alias is not a second candidate).
+        let alias = vec!["Modulo".to_owned()];
+        let idx2 = Index::new([("z/moduli.md", alias.as_slice()), ("a/long/folder/Modulo.md", none.as_slice())]);
+        assert_eq!(idx2.resolve("n.md", "modulo"), Resolution::Found("a/long/folder/Modulo.md".into()));
+        assert_eq!(idx2.resolve("n.md", "moduli"), Resolution::Found("z/moduli.md".into()));
         assert_eq!(idx.resolve("n.md", "dup"), Resolution::Ambiguous(vec!["x/dup.md".into(), "y/dup.md".into()]));
         assert_eq!(
             idx.resolve("y/n.md", "dup"),

@@ -218,7 +218,26 @@ pub fn check_note<'n>(
         let is_file = ATTACHMENT_EXT.contains(&ext.as_str()) || (!ext.is_empty() && ext != "md" && media(&r.target));
         // An image, and a file a link names, need only be in the vault; a markdown link to a
         // note is resolved as a wikilink is.
+        let drawing = |path: &str| {
+            at(
+                Code::EmbedDrawing,
+                format!("embed `{}` is an Excalidraw drawing (`{path}`); the card shows a link to it", f.shown),
+                "studygen cannot draw it: export it as an SVG or PNG (Excalidraw's Export image, or its auto-export setting) and embed that image",
+            )
+        };
         if is_file || (f.embed && !f.wiki) {
+            // An Excalidraw drawing is the note `Name.excalidraw.md`, which Obsidian finds by the
+            // name `Name.excalidraw`.
+            let note_of_drawing = (ext == "excalidraw" && f.wiki && !media(&r.target))
+                .then(|| index.resolve(&note.path, &r.target).note().map(str::to_owned))
+                .flatten()
+                .filter(|p| links::is_drawing(p));
+            if let Some(path) = note_of_drawing {
+                if f.embed {
+                    diags.push(drawing(&path));
+                }
+                continue;
+            }
             if !media(&r.target) {
                 let what = if f.embed { "image or attachment" } else { "attachment" };
                 diags.push(at(
@@ -271,6 +290,10 @@ pub fn check_note<'n>(
             }
         };
         let Some(path) = target_note else { continue };
+        if f.embed && links::is_drawing(&path) {
+            diags.push(drawing(&path));
+            continue;
+        }
         if (!r.headings.is_empty() || r.block.is_some())
             && let Some(target) = outline(path.as_str())
             && !target.has_section(&r.headings, r.block.as_deref())

@@ -98,6 +98,10 @@ impl Resolve for VaultMedia<'_> {
             let target = links::from_note(from, &r.target)?;
             self.shared.index.resolve(from, &target).note()?.to_owned()
         };
+        // A drawing's text is its data: the card shows a link to it.
+        if links::is_drawing(&path) {
+            return None;
+        }
         // The chain holds what is being rendered: a note, or a section or block of one.
         let key = embed_key(&path, &r);
         if self.chain.contains(&key) || self.chain.len() >= MAX_EMBED_DEPTH {

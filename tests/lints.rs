@@ -250,3 +250,61 @@ fn markdown_links_into_the_vault_are_checked_as_wikilinks_are() {
         "the links and images that resolve, and those out of the vault, are not reported: {err}"
     );
 }
+
+#[test]
+fn an_excalidraw_drawing_is_a_link_on_the_card_not_its_data() {
+    // The Excalidraw plugin keeps a drawing as the note `Name.excalidraw.md`, whose text is the
+    // drawing's data; Obsidian finds it by the name `Name.excalidraw`.
+    let drawing = "---\nexcalidraw-plugin: parsed\ntags: [excalidraw]\n---\n==⚠  Switch to EXCALIDRAW VIEW in the MORE OPTIONS menu of this document. ⚠==\n\n# Text Elements\ngas ^DlPvAJnE\n\n%%\n# Drawing\n```json\n{\"type\": \"excalidraw\", \"elements\": []}\n```\n%%\n";
+    let (tmp, vault) = common::vault_of(&[
+        ("Excalidraw/Gas work.excalidraw.md", drawing),
+        (
+            "Thermo.md",
+            "START\nBasic\nWhat work does a gas do?\nBack: $p\\,dV$, drawn in ![[Gas work.excalidraw]]\nEND\n\nAlso ![[Gas work.excalidraw.md]] and [[Gas work.excalidraw|the drawing]]; but ![[Lost.excalidraw]].\n",
+        ),
+    ]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    for place in ["Thermo.md:4:25", "Thermo.md:7:6"] {
+        let at = err.find(&format!("--> {place}")).unwrap_or_else(|| panic!("nothing at {place}:\n{err}"));
+        let before = &err[..at];
+        assert!(
+            before.rsplit("warning[").next().unwrap().starts_with("embed-drawing]: embed `"),
+            "a drawing at {place}:\n{err}"
+        );
+    }
+    assert_eq!(err.matches("warning[embed-drawing]").count(), 2, "the link is no embed: {err}");
+    assert!(err.contains("missing image or attachment `Lost.excalidraw`"), "{err}");
+    assert!(
+        !err.contains("`Gas work.excalidraw` is missing") && !err.contains("missing image or attachment `Gas"),
+        "{err}"
+    );
+    let out = tmp.path().join("out");
+    common::build_ok(&vault, &out);
+    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    assert!(!cards.contains("EXCALIDRAW VIEW") && !cards.contains("Text Elements"), "no drawing data: {cards}");
+    assert!(cards.contains("file=Gas%20work.excalidraw\"\">Gas work.excalidraw</a>"), "a link to the drawing: {cards}");
+}
+
+#[test]
+fn a_file_of_the_name_wins_over_another_notes_alias() {
+    // Obsidian finds a link's note by file name; an alias is only studygen's fallback.
+    let (tmp, vault) = common::vault_of(&[
+        ("Geometry/Modulus.md", "# Modulus\n\nThe length of a complex number.\n"),
+        ("Sw/modules.md", "---\naliases: modulus\n---\n# Modules\n\nParts of a design.\n"),
+        (
+            "Circuits.md",
+            "START\nBasic\nWhat is balanced?\nBack: the same ![[Modulus]] in every phase; see [[Modules]]\nEND\n",
+        ),
+    ]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(!err.contains("ambiguous"), "the file wins: {err}");
+    let out = tmp.path().join("out");
+    common::build_ok(&vault, &out);
+    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    assert!(cards.contains("The length of a complex number."), "the file is embedded: {cards}");
+    assert!(!cards.contains("Parts of a design."), "{cards}");
+}

@@ -125,6 +125,10 @@ pub struct Rendered {
 
 const IMAGE_EXT: [&str; 8] = ["png", "jpg", "jpeg", "gif", "webp", "svg", "avif", "bmp"];
 const AUDIO_EXT: [&str; 6] = ["mp3", "wav", "ogg", "m4a", "flac", "webm"];
+/// Video Anki plays as it plays sound, with `[sound:…]`.
+const VIDEO_EXT: [&str; 5] = ["mp4", "mov", "mkv", "ogv", "3gp"];
+/// Images browsers show besides [`IMAGE_EXT`], which only a note's prose names.
+const OTHER_IMAGE_EXT: [&str; 3] = ["tif", "tiff", "ico"];
 
 /// The extension of `name`, lower-cased.
 pub fn extension(name: &str) -> String {
@@ -402,11 +406,23 @@ fn image(dest: &str, inner: &str, title: &str, wiki: bool, vault: &dyn Resolve, 
         _ if size.parse::<u32>().is_ok() => format!(" width=\"{size}\""),
         _ => String::new(),
     };
+    let shown_as_image = |name: &str| {
+        ext.is_empty()
+            || IMAGE_EXT.contains(&ext.as_str())
+            || OTHER_IMAGE_EXT.contains(&ext.as_str())
+            || vault.is_figure(name)
+    };
     match packed {
-        Some(name) if AUDIO_EXT.contains(&ext.as_str()) => {
+        Some(name) if AUDIO_EXT.contains(&ext.as_str()) || VIDEO_EXT.contains(&ext.as_str()) => {
             media.push(name.clone());
             format!("[sound:{name}]")
         }
+        // A PDF, a canvas or any other file a card cannot show: a link that opens it in Obsidian.
+        Some(name) if !shown_as_image(&name) => format!(
+            "<a class=\"embed\" href=\"{}\">{}</a>",
+            escape(&obsidian_url(vault.vault_name(), dest)),
+            escape(dest.rsplit('/').next().unwrap_or(dest))
+        ),
         Some(name) => {
             media.push(name.clone());
             let alt = if alt.is_empty() { dest.rsplit('/').next().unwrap_or(dest).to_owned() } else { alt };
@@ -486,9 +502,20 @@ mod tests {
             "My Vault"
         }
         fn media(&self, target: &str) -> Option<String> {
-            ["fig.png", "a/clip.mp3", "p.webp", "p.avif", "p.gif", "p.jpeg", "Pasted image 1.png"]
-                .contains(&target)
-                .then(|| target.replace('/', "_"))
+            [
+                "fig.png",
+                "a/clip.mp3",
+                "p.webp",
+                "p.avif",
+                "p.gif",
+                "p.jpeg",
+                "Pasted image 1.png",
+                "talk.mp4",
+                "notes/lecture.pdf",
+                "map.canvas",
+            ]
+            .contains(&target)
+            .then(|| target.replace('/', "_"))
         }
         fn value(&self, name: &str) -> Option<String> {
             (name == "s.gd.steps").then(|| "102".to_owned())
@@ -593,6 +620,20 @@ mod tests {
         assert!(r.html.contains("class=\"embed\""));
         assert!(r.html.contains("<span class=\"missing-media\">gone.png</span>"));
         assert!(!r.html.contains("[["));
+    }
+
+    /// A card shows a video as Anki plays one, and a file it cannot show (a PDF, a canvas) as a link
+    /// that opens it in Obsidian, without packing it.
+    #[test]
+    fn videos_play_and_other_files_are_links() {
+        let r = render("![[talk.mp4]] ![[notes/lecture.pdf]] ![[map.canvas]]", Style::default(), &V);
+        assert_eq!(r.media, ["talk.mp4"]);
+        assert!(r.html.contains("[sound:talk.mp4]"), "{}", r.html);
+        for (dest, shown) in [("notes/lecture.pdf", "lecture.pdf"), ("map.canvas", "map.canvas")] {
+            let href = escape(&obsidian_url("My Vault", dest));
+            assert!(r.html.contains(&format!("<a class=\"embed\" href=\"{href}\">{shown}</a>")), "{}", r.html);
+        }
+        assert!(!r.html.contains("<img"), "{}", r.html);
     }
 
     #[test]

@@ -30,7 +30,10 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
             continue;
         }
         let opener = fence_opener(line);
-        let structural = line.is_empty() || line.starts_with('#') || opener.is_some() || line == b.begin_note;
+        // A heading ends a paragraph (and begins the next); a line of tags does not, as the
+        // spaced-repetition plugin reads them: `## Term` over `#tag` over `?` asks `Term`.
+        let structural =
+            line.is_empty() || spaced_repetition::is_heading(line) || opener.is_some() || line == b.begin_note;
         if structural {
             sr.end_paragraph(lines, first_line, &mut out);
         }

@@ -112,6 +112,19 @@ impl<'a> Reader<'a> {
             .map(|l| if is_heading(l.trim()) { l.trim().trim_start_matches('#').trim() } else { l })
             .collect();
         if front.iter().all(|l| l.trim().is_empty()) {
+            // A blank line between the question and the separator ends the question: the plugin
+            // makes no card of either.
+            let blank_above = at > 0
+                && lines.get(at - 1).is_some_and(|l| l.trim().is_empty())
+                && lines.get(..at).is_some_and(|above| above.iter().any(|l| !l.trim().is_empty()));
+            let hint = if blank_above {
+                format!(
+                    "a blank line ends a card's text: remove the blank line just above `{}`, so the paragraph above is the question",
+                    sr.multi
+                )
+            } else {
+                format!("write the question on the lines just above `{}`", sr.multi)
+            };
             out.diagnostics.push(
                 Diagnostic::error(
                     Code::CardEmptyFront,
@@ -120,7 +133,7 @@ impl<'a> Reader<'a> {
                     1,
                     format!("empty front: nothing above the `{}` line", sr.multi),
                 )
-                .with_hint(format!("write the question on the lines just above `{}`", sr.multi)),
+                .with_hint(hint),
             );
             return next;
         }
@@ -255,7 +268,7 @@ impl<'a> Reader<'a> {
 }
 
 /// A Markdown heading (`## Title`), not a `#tag` line.
-fn is_heading(line: &str) -> bool {
+pub(super) fn is_heading(line: &str) -> bool {
     let level = line.chars().take_while(|c| *c == '#').count();
     (1..=6).contains(&level) && line.get(level..).is_some_and(|r| r.starts_with(' '))
 }
@@ -364,6 +377,45 @@ mod tests {
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(s.cards[0].fields, ["What is a saddle?", "A critical point with mixed curvature."]);
         assert_eq!(s.cards[0].line, 2);
+        // A line of tags between them, as real vaults write it, is no paragraph of its own: the
+        // plugin ends a card's text at a blank line only.
+        let s = run(
+            "#flashcards
+
+## 2.2 Lambda syntax
+#clue 
+?
+capture list, parameters, body
+
+First line
+#tag
+second line
+?
+answer
+",
+            &Settings::default(),
+            true,
+        );
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let fronts: Vec<&str> = s.cards.iter().map(|c| c.fields[0].as_str()).collect();
+        assert_eq!(fronts, ["2.2 Lambda syntax", "First line\nsecond line"]);
+        assert_eq!(s.cards.iter().map(|c| c.line).collect::<Vec<_>>(), [3, 8]);
+        // A blank line above the separator ends the question: no card, and the hint says why.
+        let s = run(
+            "#flashcards
+
+What is a saddle?
+
+?
+
+A critical point.
+",
+            &Settings::default(),
+            true,
+        );
+        assert!(s.cards.is_empty());
+        assert_eq!(s.diagnostics.len(), 1, "{:?}", s.diagnostics);
+        assert!(s.diagnostics[0].hint.as_deref().unwrap_or_default().contains("remove the blank line just above `?`"));
     }
 
     #[test]

@@ -411,7 +411,7 @@ fn obsidian_to_anki_extras(cards: &mut [CardSpec], lines: &[&str], first_line: u
 /// One hint per note whose lines would be spaced-repetition cards if it carried a flashcard tag.
 pub fn untagged_hints<'n>(notes: impl IntoIterator<Item = &'n Note>, settings: &Settings) -> Vec<Diagnostic> {
     let sr = &settings.spaced_repetition;
-    let Some(tag) = sr.tags.first() else { return Vec::new() };
+    let Some(tag) = sr.tags.first().filter(|_| sr.in_use) else { return Vec::new() };
     notes
         .into_iter()
         .filter_map(|n| {
@@ -614,6 +614,19 @@ mod tests {
     fn tags_keep_combining_marks_and_become_nfc() {
         let (n, _) = parse_default(&src("n.md", "See #cafe\u{301} here.\n".as_bytes()), "V");
         assert_eq!(n.unwrap().tags, ["caf\u{e9}"]);
+    }
+
+    /// A note whose lines read as cards but lacks the flashcard tag gets one hint, unless the
+    /// vault does not use the spaced-repetition syntaxes (C++'s `std::any` is no card then).
+    #[test]
+    fn an_untagged_note_gets_a_hint_only_where_the_syntax_is_in_use() {
+        let mut settings = Settings::default();
+        let (n, _) = parse(&src("cpp.md", b"Type erasure: std::any holds any value.\n"), "V", &settings);
+        let n = n.unwrap();
+        assert!(n.cards.is_empty());
+        assert_eq!(untagged_hints([&n], &settings).len(), 1);
+        settings.spaced_repetition.in_use = false;
+        assert!(untagged_hints([&n], &settings).is_empty());
     }
 
     #[test]

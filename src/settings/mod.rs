@@ -134,6 +134,11 @@ pub struct SpacedRepetition {
     /// Cloze deletion patterns in the plugin's notation: `answer` is the hidden text, `[...]` an
     /// optional part holding `123` (the deletion's number) or `hint`, such as `==[123;;]answer[;;hint]==`.
     pub clozes: Vec<String>,
+    /// Whether the vault uses these syntaxes, so that lines that read as cards in a note without
+    /// the flashcard tag are worth a hint: unless Obsidian's list of community plugins leaves the
+    /// plugin out and neither its settings nor studygen.toml set any. In a vault that does not
+    /// use it, `std::any` or `Term::` are no forgotten cards.
+    pub in_use: bool,
 }
 
 /// Note types: what studygen knows of each, and what to do with others.
@@ -220,7 +225,10 @@ pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
     let templater_path = shown(templates::TEMPLATER_PATH);
     let templater =
         plugin(dir, templates::TEMPLATER_PATH, &templater_path, templates::parse_templater, &mut read, &mut diags);
+    let configured = osr.is_some() || toml.spaced_repetition.is_set();
     let mut settings = resolve(toml, ota, osr, &mut diags, &prefix);
+    settings.spaced_repetition.in_use =
+        configured || community_plugins(dir).is_none_or(|list| list.iter().any(|p| p == spaced_repetition::ID));
     settings.scope.templates = core.into_iter().chain(templater).flatten().collect();
     for d in &mut diags {
         if d.file == obsidian_to_anki::PATH {
@@ -234,6 +242,15 @@ pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
     (settings, diags)
 }
 
+/// Obsidian's list of the community plugins a vault turned on, if it has one that reads.
+fn community_plugins(dir: Option<&Path>) -> Option<Vec<String>> {
+    let bytes = crate::vault::read_own_file(&dir?.join(COMMUNITY_PLUGINS), 1 << 20).ok()??;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// Obsidian's list of turned-on community plugins, in the vault.
+const COMMUNITY_PLUGINS: &str = ".obsidian/community-plugins.json";
+
 /// Every settings file a build of the vault at `root` may read, for the build's fingerprint.
 pub fn files(root: &Path) -> Vec<PathBuf> {
     let mut out = vec![root.join(studygen_toml::FILE)];
@@ -242,6 +259,7 @@ pub fn files(root: &Path) -> Vec<PathBuf> {
         out.push(dir.join(spaced_repetition::PATH));
         out.push(dir.join(templates::CORE_PATH));
         out.push(dir.join(templates::TEMPLATER_PATH));
+        out.push(dir.join(COMMUNITY_PLUGINS));
     }
     // Whatever is there counts, a link or a FIFO too: it changes what a build reports.
     out.retain(|p| std::fs::symlink_metadata(p).is_ok());
@@ -381,6 +399,8 @@ fn resolve(
         multi_reversed: pick(&sr.multiline_reversed_separator, &osr.multi_reversed, "??"),
         multi_end: pick(&sr.multiline_end, &osr.multi_end, ""),
         clozes,
+        // Set by [`load`], which knows the vault's plugins.
+        in_use: true,
     };
 
     // Folder keys are relative to the folder that holds `.obsidian`; re-key them to the vault.
@@ -453,6 +473,30 @@ mod tests {
         assert_eq!(s.note_types.known["Vocab"].fields, ["Word", "Meaning"]);
         assert_eq!(s.folder_decks.get("sub").map(String::as_str), Some("Sub"));
         assert_eq!(s.read, ["studygen.toml", format!("../{}", obsidian_to_anki::PATH).as_str()]);
+    }
+
+    /// The spaced-repetition syntaxes are in use unless Obsidian's plugin list leaves the plugin out
+    /// and nothing configures them.
+    #[test]
+    fn spaced_repetition_is_in_use_unless_the_vaults_plugins_say_otherwise() {
+        let in_use = |plugins: Option<&str>, toml: Option<&str>| {
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::create_dir_all(dir.path().join(".obsidian")).unwrap();
+            if let Some(list) = plugins {
+                std::fs::write(dir.path().join(COMMUNITY_PLUGINS), list).unwrap();
+            }
+            if let Some(text) = toml {
+                std::fs::write(dir.path().join(studygen_toml::FILE), text).unwrap();
+            }
+            load(dir.path()).0.spaced_repetition.in_use
+        };
+        assert!(in_use(None, None), "no list of plugins: a vault of studygen's own");
+        assert!(in_use(Some(r#"["obsidian-git", "obsidian-spaced-repetition"]"#), None));
+        assert!(!in_use(Some(r#"["obsidian-git", "quickadd"]"#), None));
+        assert!(in_use(Some(r#"["obsidian-git"]"#), Some("[spaced_repetition]\ntags = [\"cards\"]\n")));
+        assert!(!in_use(Some(r#"["obsidian-git"]"#), Some("deck = \"D\"\n")));
+        assert!(in_use(Some("not json"), None), "an unreadable list says nothing");
+        assert!(Settings::default().spaced_repetition.in_use);
     }
 
     #[test]

@@ -8,6 +8,9 @@ use serde_json::Value;
 /// Where the file sits below the folder that holds `.obsidian`.
 pub const PATH: &str = ".obsidian/plugins/obsidian-spaced-repetition/data.json";
 
+/// The plugin's id, as Obsidian's list of community plugins names it.
+pub const ID: &str = "obsidian-spaced-repetition";
+
 /// The keys that decide which cards exist, each `None` when the file leaves it out.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Data {

@@ -134,6 +134,31 @@ pub struct SpacedRepetition {
     pub curly_clozes: Option<bool>,
 }
 
+impl SpacedRepetition {
+    /// Whether the table sets anything.
+    pub fn is_set(&self) -> bool {
+        let SpacedRepetition {
+            tag,
+            tags,
+            ignore_tags,
+            separator,
+            reversed_separator,
+            multiline_separator,
+            multiline_reversed_separator,
+            multiline_end,
+            highlight_clozes,
+            bold_clozes,
+            curly_clozes,
+        } = self;
+        [tag, separator, reversed_separator, multiline_separator, multiline_reversed_separator, multiline_end]
+            .iter()
+            .any(|v| v.is_some())
+            || tags.is_some()
+            || ignore_tags.is_some()
+            || [highlight_clozes, bold_clozes, curly_clozes].iter().any(|v| v.is_some())
+    }
+}
+
 /// Settings of heading-as-front cards.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]

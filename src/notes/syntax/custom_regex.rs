@@ -220,6 +220,26 @@ mod tests {
         scan(text, Context { file: "t.md", settings: s, spaced_repetition: false, obsidian_to_anki: true })
     }
 
+    /// A regex may end its cards with the block end marker (a real vault's `…\nEND$`): that line is
+    /// no `END` without a `START`, but one outside every card still is.
+    #[test]
+    fn an_end_marker_that_ends_a_regex_card_is_not_a_stray_one() {
+        let s = settings(&[("Basic", r"^#{3,}(.+)\n*([\s\S]*?)\nEND$")]);
+        let text = "### What is RMSNorm?\nA normalization by the root mean square.\nEND\n\nEND\n";
+        let lines: Vec<&str> = text.lines().collect();
+        let cx = Context { file: "t.md", settings: &s, spaced_repetition: false, obsidian_to_anki: true };
+        let out = crate::notes::syntax::scan(text, &lines, 1, cx);
+        assert_eq!(out.cards.len(), 1, "{:?}", out.diagnostics);
+        assert_eq!(out.cards[0].fields, ["What is RMSNorm?", "A normalization by the root mean square."]);
+        let stray: Vec<usize> = out
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == crate::diagnostics::Code::BlockUnclosed)
+            .map(|d| d.line)
+            .collect();
+        assert_eq!(stray, [5]);
+    }
+
     /// A regex whose front can match a paragraph in many ways, as users write them: its searches
     /// are long, but every card keeps the ID the plugin wrote after it.
     #[test]

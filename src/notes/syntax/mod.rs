@@ -200,6 +200,14 @@ pub fn scan(text: &str, lines: &[&str], first_line: usize, cx: Context<'_>) -> S
     let mut out = blocks::scan(lines, first_line, cx);
     if !cx.settings.regexes.is_empty() && cx.obsidian_to_anki {
         let regex = custom_regex::scan(text, cx);
+        // A custom regex may end its cards with the end marker (`…\nEND$`): such an end marker
+        // closes a regex card, not a block, and is no stray one.
+        let end_marker = format!("{} without a {}", cx.settings.blocks.end_note, cx.settings.blocks.begin_note);
+        out.diagnostics.retain(|d| {
+            d.code != Code::BlockUnclosed
+                || d.message != end_marker
+                || !regex.cards.iter().any(|c| (c.line..=c.end_line).contains(&d.line))
+        });
         out.diagnostics.extend(regex.diagnostics);
         let claimed: Vec<u64> = regex.cards.iter().filter_map(|c| c.anchor).collect();
         out.loose_ids.retain(|(_, id)| !claimed.contains(id));

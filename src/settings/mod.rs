@@ -350,6 +350,17 @@ fn resolve(
     let mut regexes = Vec::new();
     for (note_type, source) in &ota.custom_regexps {
         match compile_custom(source) {
+            // A match of a regex without groups gives no field: every one would be an empty card.
+            Ok(variants) if variants.last().is_some_and(|v| v.regex.captures_len() <= 1) => diags.push(
+                Diagnostic::warning(
+                    Code::CustomRegexInvalid,
+                    obsidian_to_anki::PATH,
+                    0,
+                    0,
+                    format!("custom regex of note type `{note_type}` (`{source}`) has no group, so its matches give no field; it is skipped"),
+                )
+                .with_hint("a custom regex captures each field in a group, such as `^Q: (.+)\\nA: (.+)`; clear the regex in the plugin's settings if the type needs none"),
+            ),
             Ok(variants) => {
                 regexes.push(CustomRegex { note_type: note_type.clone(), source: source.clone(), variants })
             }
@@ -497,6 +508,23 @@ mod tests {
         assert!(!in_use(Some(r#"["obsidian-git"]"#), Some("deck = \"D\"\n")));
         assert!(in_use(Some("not json"), None), "an unreadable list says nothing");
         assert!(Settings::default().spaced_repetition.in_use);
+    }
+
+    /// A custom regex without a group (a real vault typed its note types' names there) gives no
+    /// field: it is skipped with one warning, not an empty card at every match.
+    #[test]
+    fn a_custom_regex_without_a_group_is_skipped_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let ota = dir.path().join(obsidian_to_anki::PATH);
+        std::fs::create_dir_all(ota.parent().unwrap()).unwrap();
+        let data =
+            r#"{"settings": {"CUSTOM_REGEXPS": {"School": "School", "Basic": "^Q: (.+)\nA: (.+)", "Cloze": ""}}}"#;
+        std::fs::write(&ota, data).unwrap();
+        let (s, d) = load(dir.path());
+        assert_eq!(s.regexes.iter().map(|r| r.note_type.as_str()).collect::<Vec<_>>(), ["Basic"]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("`School` (`School`) has no group"), "{}", d[0]);
+        assert!(!d[0].is_error());
     }
 
     #[test]

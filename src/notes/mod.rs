@@ -279,6 +279,14 @@ pub fn parse_surveyed(
         claims,
         untagged_cards: scanned.untagged_cards,
     };
+    // Unreadable frontmatter is an error where it may put cards in the wrong deck or miss their
+    // tags. A note that makes no card and runs nothing depends on it for nothing: Obsidian shows
+    // its properties as invalid, and so does a warning here.
+    if note.cards.is_empty() && note.experiments.is_empty() && note.claims.is_empty() {
+        for d in diags.iter_mut().filter(|d| d.code == Code::FrontmatterInvalid) {
+            d.severity = crate::diagnostics::Severity::Warning;
+        }
+    }
     (Some(note), diags)
 }
 
@@ -645,6 +653,15 @@ mod tests {
         assert_eq!(n.cards[0].line, 4);
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("unreadable frontmatter"), "{}", d[0]);
+        assert!(d[0].is_error(), "the card's deck and tags may be wrong");
+        // A note that makes no card depends on its frontmatter for nothing: a warning (real
+        // vaults hold `Aliases: , x` and `alias` alone in notes without cards).
+        for text in [&b"---\nAliases: , x\n---\nProse.\n"[..], b"---\nalias\n---\nProse.\n"] {
+            let (n, d) = parse_default(&src("n.md", text), "V");
+            assert!(n.unwrap().cards.is_empty());
+            assert_eq!(d.len(), 1, "{d:?}");
+            assert_eq!((d[0].code, d[0].is_error()), (Code::FrontmatterInvalid, false), "{}", d[0]);
+        }
     }
 
     #[test]

@@ -26,14 +26,15 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
             if line.starts_with(f.as_str()) && line.trim_start_matches(f.chars().next().unwrap_or('`')).is_empty() {
                 fence = None;
             }
+            sr.code_line(i);
             i += 1;
             continue;
         }
         let opener = fence_opener(line);
-        // A heading ends a paragraph (and begins the next); a line of tags does not, as the
-        // spaced-repetition plugin reads them: `## Term` over `#tag` over `?` asks `Term`.
-        let structural =
-            line.is_empty() || spaced_repetition::is_heading(line) || opener.is_some() || line == b.begin_note;
+        // A heading ends a paragraph (and begins the next); a line of tags or a code block does
+        // not, as the spaced-repetition plugin reads them: `## Term` over `#tag` over `?` asks
+        // `Term`, and a question may hold code.
+        let structural = line.is_empty() || spaced_repetition::is_heading(line) || line == b.begin_note;
         if structural {
             sr.end_paragraph(lines, first_line, &mut out);
         }
@@ -51,8 +52,10 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
             // Obsidian_to_Anki reads cards inside ```anki fences: scan their lines, skip the fence lines.
             let lang = line.trim_start_matches(['`', '~']).trim();
             if lang.eq_ignore_ascii_case("anki") {
+                sr.end_paragraph(lines, first_line, &mut out);
                 anki_fence = Some(f);
             } else {
+                sr.code_line(i);
                 fence = Some(f);
             }
             i += 1;

@@ -19,6 +19,8 @@ pub struct Reader<'a> {
     cx: Context<'a>,
     /// Indices of the plain lines of the current paragraph (a question, or a cloze paragraph).
     para: Vec<usize>,
+    /// Of those, the lines of fenced code blocks: part of a question, never read for clozes.
+    code: Vec<usize>,
     clozes: Vec<Regex>,
 }
 
@@ -26,12 +28,21 @@ impl<'a> Reader<'a> {
     /// A reader for one note.
     pub fn new(cx: Context<'a>) -> Self {
         let clozes = cx.settings.spaced_repetition.clozes.iter().filter_map(|p| cloze_regex(p)).collect();
-        Reader { cx, para: Vec::new(), clozes }
+        Reader { cx, para: Vec::new(), code: Vec::new(), clozes }
+    }
+
+    /// Takes the line `i` of a fenced code block (its fences too) into the current paragraph: as in
+    /// the plugin, a question may show code, `What does this print?` over a block, then `?`.
+    pub fn code_line(&mut self, i: usize) {
+        self.para.push(i);
+        self.code.push(i);
     }
 
     /// Ends the current paragraph, which becomes a cloze card if it has deletions.
     pub fn end_paragraph(&mut self, lines: &[&str], first_line: usize, out: &mut Scanned) {
         let para = std::mem::take(&mut self.para);
+        let code = std::mem::take(&mut self.code);
+        let para: Vec<usize> = para.into_iter().filter(|i| !code.contains(i)).collect();
         if para.is_empty() {
             return;
         }
@@ -51,6 +62,7 @@ impl<'a> Reader<'a> {
         let lineno = first_line + i;
         if !line.is_empty() && (line == sr.multi || line == sr.multi_reversed) {
             let para = std::mem::take(&mut self.para);
+            self.code.clear();
             return self.multi_line(lines, i, &para, first_line, out);
         }
         if let Some(card) = self.inline(raw, lineno, &mut out.diagnostics) {
@@ -400,6 +412,22 @@ answer
         let fronts: Vec<&str> = s.cards.iter().map(|c| c.fields[0].as_str()).collect();
         assert_eq!(fronts, ["2.2 Lambda syntax", "First line\nsecond line"]);
         assert_eq!(s.cards.iter().map(|c| c.line).collect::<Vec<_>>(), [3, 8]);
+        // A question may hold a code block, as the plugin reads it (a real vault's JavaScript
+        // quiz); code is never read for cloze deletions.
+        let s = run(
+            "#flashcards\n\nWhat does this print?\n```javascript\nconsole.log(3 === '3');\n```\n?\n```console\nfalse\n```\n\n```\nx ==a== y\n```\nThe ==Hessian== is symmetric.\n",
+            &Settings::default(),
+            true,
+        );
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let fields: Vec<&[String]> = s.cards.iter().map(|c| c.fields.as_slice()).collect();
+        assert_eq!(fields.len(), 2, "{fields:?}");
+        assert_eq!(
+            fields[0],
+            ["What does this print?\n```javascript\nconsole.log(3 === '3');\n```", "```console\nfalse\n```"]
+        );
+        assert_eq!(s.cards[0].line, 3);
+        assert_eq!(fields[1][0], "The {{c1::Hessian}} is symmetric.");
         // A blank line above the separator ends the question: no card, and the hint says why.
         let s = run(
             "#flashcards

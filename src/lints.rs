@@ -31,7 +31,7 @@ fn links_of(note: &Note) -> Vec<Found> {
     let body_start = text.split_inclusive('\n').take(note.body_line).map(str::len).sum::<usize>();
     let body = text.get(body_start..).unwrap_or("");
     let mut out = Vec::new();
-    for (ev, range) in markdown::parser(body).into_offset_iter() {
+    for (ev, range) in markdown::events(body) {
         let (dest, embed, wiki) = match &ev {
             Event::Start(Tag::Link { link_type: LinkType::WikiLink { .. }, dest_url, .. }) => {
                 (markdown::wikilink_dest(dest_url).to_owned(), false, true)

@@ -308,3 +308,23 @@ fn a_file_of_the_name_wins_over_another_notes_alias() {
     assert!(cards.contains("The length of a complex number."), "the file is embedded: {cards}");
     assert!(!cards.contains("Parts of a design."), "{cards}");
 }
+
+#[test]
+fn a_file_whose_name_starts_with_a_bracket_is_linked_as_obsidian_links_it() {
+    // Course material is often named `[Lecture 7-1] ….pdf`; Obsidian links it `[[[Lecture 7-1] ….pdf]]`.
+    let (tmp, vault) = common::vault_of(&[(
+        "Networks.md",
+        "See ![[[Lecture 7-1] Networks.pdf#page=8|p. 8]] and [[[Lecture 7-2] Gone.pdf|the next one]].\n\nSTART\nBasic\nWhat is a neuron?\nBack: ![[[Lecture 7-1] Networks.pdf#page=9]]\nEND\n",
+    )]);
+    std::fs::write(vault.join("[Lecture 7-1] Networks.pdf"), b"%PDF-1.4\n").unwrap();
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("missing attachment `[Lecture 7-2] Gone.pdf`\n  --> Networks.md:1:53"), "{err}");
+    assert_eq!(err.matches("-->").count(), 1, "the file that exists is found: {err}");
+    let out = tmp.path().join("out");
+    common::build_ok(&vault, &out);
+    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    assert!(cards.contains("file=%5BLecture%207-1%5D%20Networks.pdf"), "a link to the file: {cards}");
+    assert!(!cards.contains("<p>!["), "no stray brackets: {cards}");
+}

@@ -7,9 +7,11 @@
 
 use std::sync::LazyLock;
 
+mod events;
 mod math;
 mod tags;
 
+pub use events::events;
 use tags::tag_spans;
 pub use tags::{inline_tags, may_hold_tag};
 
@@ -147,7 +149,7 @@ pub fn render(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
 }
 
 fn render_protected(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
-    let events: Vec<Event<'_>> = parser(md).collect();
+    let events: Vec<Event<'_>> = events(md).into_iter().map(|(e, _)| e).collect();
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut media = Vec::new();
     let mut text = String::new();

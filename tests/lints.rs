@@ -255,7 +255,7 @@ fn markdown_links_into_the_vault_are_checked_as_wikilinks_are() {
 fn an_excalidraw_drawing_is_a_link_on_the_card_not_its_data() {
     // The Excalidraw plugin keeps a drawing as the note `Name.excalidraw.md`, whose text is the
     // drawing's data; Obsidian finds it by the name `Name.excalidraw`.
-    let drawing = "---\nexcalidraw-plugin: parsed\ntags: [excalidraw]\n---\n==⚠  Switch to EXCALIDRAW VIEW in the MORE OPTIONS menu of this document. ⚠==\n\n# Text Elements\ngas ^DlPvAJnE\n\n%%\n# Drawing\n```json\n{\"type\": \"excalidraw\", \"elements\": []}\n```\n%%\n";
+    let drawing = "---\nexcalidraw-plugin: parsed\ntags: [excalidraw]\n---\n==⚠  Switch to EXCALIDRAW VIEW in the MORE OPTIONS menu of this document. ⚠==\n\n# Text Elements\ngas ^DlPvAJnE\n\n%%\n# Drawing\n```json\n{\"type\": \"excalidraw\", \"elements\": []}\n```\n\nSTART\nBasic\nNot a card\nBack: data\nEND\n";
     let (tmp, vault) = common::vault_of(&[
         ("Excalidraw/Gas work.excalidraw.md", drawing),
         (
@@ -275,6 +275,9 @@ fn an_excalidraw_drawing_is_a_link_on_the_card_not_its_data() {
         );
     }
     assert_eq!(err.matches("warning[embed-drawing]").count(), 2, "the link is no embed: {err}");
+    // The drawing is no note: its open `%%` comment and its text are not read for cards.
+    assert!(!err.contains("comment-unclosed") && !err.contains("Gas work.excalidraw.md:"), "{err}");
+    assert!(err.contains("1 notes (1 blocks), 1 cards"), "{err}");
     assert!(err.contains("missing image or attachment `Lost.excalidraw`"), "{err}");
     assert!(
         !err.contains("`Gas work.excalidraw` is missing") && !err.contains("missing image or attachment `Gas"),

@@ -143,8 +143,9 @@ pub fn parse_surveyed(
     settings: &Settings,
     surveyed: Option<&survey::Survey>,
 ) -> (Option<Note>, Vec<Diagnostic>) {
-    // A template for new notes (in Obsidian's template folder) is not a note.
-    if settings.scope.template(&src.rel) {
+    // A template for new notes (in Obsidian's template folder) is not a note, nor is an Excalidraw
+    // drawing (its text is the drawing's data, with a `%%` comment it leaves open).
+    if settings.scope.template(&src.rel) || crate::links::is_drawing(&src.rel) {
         return (None, Vec::new());
     }
     let mut diags = Vec::new();

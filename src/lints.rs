@@ -218,6 +218,8 @@ pub fn check_note<'n>(
         let is_file = ATTACHMENT_EXT.contains(&ext.as_str()) || (!ext.is_empty() && ext != "md" && media(&r.target));
         // An image, and a file a link names, need only be in the vault; a markdown link to a
         // note is resolved as a wikilink is.
+        // Only a card shows the drawing as a link: in prose, the embed is Obsidian's alone.
+        let in_card = note.cards.iter().any(|c| (c.line..=c.end_line).contains(&f.line));
         let drawing = |path: &str| {
             at(
                 Code::EmbedDrawing,
@@ -233,7 +235,7 @@ pub fn check_note<'n>(
                 .flatten()
                 .filter(|p| links::is_drawing(p));
             if let Some(path) = note_of_drawing {
-                if f.embed {
+                if f.embed && in_card {
                     diags.push(drawing(&path));
                 }
                 continue;
@@ -291,7 +293,9 @@ pub fn check_note<'n>(
         };
         let Some(path) = target_note else { continue };
         if f.embed && links::is_drawing(&path) {
-            diags.push(drawing(&path));
+            if in_card {
+                diags.push(drawing(&path));
+            }
             continue;
         }
         if (!r.headings.is_empty() || r.block.is_some())

@@ -260,13 +260,13 @@ fn an_excalidraw_drawing_is_a_link_on_the_card_not_its_data() {
         ("Excalidraw/Gas work.excalidraw.md", drawing),
         (
             "Thermo.md",
-            "START\nBasic\nWhat work does a gas do?\nBack: $p\\,dV$, drawn in ![[Gas work.excalidraw]]\nEND\n\nAlso ![[Gas work.excalidraw.md]] and [[Gas work.excalidraw|the drawing]]; but ![[Lost.excalidraw]].\n",
+            "START\nBasic\nWhat work does a gas do?\nBack: $p\\,dV$, drawn in ![[Gas work.excalidraw]]\nEND\n\nSTART\nBasic\nAnd drawn whole?\nBack: ![[Gas work.excalidraw.md]]\nEND\n\nAlso ![[Gas work.excalidraw]] in prose, which no card shows, and [[Gas work.excalidraw|the drawing]]; but ![[Lost.excalidraw]].\n",
         ),
     ]);
     let o = studygen(&["check", vault.to_str().unwrap()]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
-    for place in ["Thermo.md:4:25", "Thermo.md:7:6"] {
+    for place in ["Thermo.md:4:25", "Thermo.md:10:7"] {
         let at = err.find(&format!("--> {place}")).unwrap_or_else(|| panic!("nothing at {place}:\n{err}"));
         let before = &err[..at];
         assert!(
@@ -274,10 +274,10 @@ fn an_excalidraw_drawing_is_a_link_on_the_card_not_its_data() {
             "a drawing at {place}:\n{err}"
         );
     }
-    assert_eq!(err.matches("warning[embed-drawing]").count(), 2, "the link is no embed: {err}");
+    assert_eq!(err.matches("warning[embed-drawing]").count(), 2, "the link and the prose are no card's: {err}");
     // The drawing is no note: its open `%%` comment and its text are not read for cards.
     assert!(!err.contains("comment-unclosed") && !err.contains("Gas work.excalidraw.md:"), "{err}");
-    assert!(err.contains("1 notes (1 blocks), 1 cards"), "{err}");
+    assert!(err.contains("(2 blocks), 2 cards"), "{err}");
     assert!(err.contains("missing image or attachment `Lost.excalidraw`"), "{err}");
     assert!(
         !err.contains("`Gas work.excalidraw` is missing") && !err.contains("missing image or attachment `Gas"),

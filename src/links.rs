@@ -257,6 +257,20 @@ impl Outline {
         outline
     }
 
+    /// The heading (as its [`heading_key`]) whose GitHub anchor `fragment` may be: GitHub makes a
+    /// heading's anchor by dropping punctuation and joining words with `-` (`## 2.3 Tool List!`
+    /// is `#23-tool-list`), and markdown copied from GitHub links headings so. The two are
+    /// compared by their letters and digits alone. Obsidian does not follow such anchors.
+    pub fn github_anchor(&self, fragment: &str) -> Option<&str> {
+        let alnum =
+            |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect() };
+        let wanted = alnum(fragment);
+        if wanted.is_empty() || !fragment.contains('-') {
+            return None;
+        }
+        self.headings.iter().map(|(_, key)| key.as_str()).find(|key| alnum(key) == wanted)
+    }
+
     /// Whether the body has the section or block that [`section`] would cut out: the same walk
     /// as `section_lines`, over the heading lines alone (no other line starts or ends one).
     pub fn has_section(&self, headings: &[String], block: Option<&str>) -> bool {
@@ -330,6 +344,21 @@ mod tests {
         for name in ["Saddle Points", " dir\\Note.MD ", "note.md", "Ünïcode Café", "e\u{301}tude", "A.md.md", ""] {
             assert_eq!(key(name), slow(name), "{name:?}");
         }
+    }
+
+    #[test]
+    fn a_github_anchor_names_its_heading() {
+        let outline = Outline::of(
+            "# Intro - Before OSCP\n## 2.3.4 — Memory Architecture: Von Neumann vs Harvard\n## Tool List\n",
+        );
+        assert_eq!(outline.github_anchor("intro---before-oscp"), Some("intro - before oscp"));
+        assert_eq!(
+            outline.github_anchor("234--memory-architecture-von-neumann-vs-harvard"),
+            Some("2 3 4 — memory architecture von neumann vs harvard")
+        );
+        assert_eq!(outline.github_anchor("tool-list"), Some("tool list"));
+        assert_eq!(outline.github_anchor("tool-lists"), None);
+        assert_eq!(outline.github_anchor("toollist"), None, "an anchor joins words with `-`");
     }
 
     #[test]

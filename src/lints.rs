@@ -306,11 +306,33 @@ pub fn check_note<'n>(
                 .block
                 .as_ref()
                 .map_or_else(|| format!("heading `{}`", r.headings.join("#")), |b| format!("block `^{b}`"));
-            diags.push(at(
-                Code::SectionMissing,
-                format!("{kind} `{}`: `{path}` has no {part}", f.shown),
-                "check the heading or block id",
-            ));
+            // Markdown copied from GitHub links headings by GitHub's anchors: the heading is there,
+            // and the message says how Obsidian would find it (an info, not a warning).
+            let github = match (f.wiki, r.headings.as_slice(), &r.block) {
+                (false, [one], None) => target.github_anchor(one),
+                _ => None,
+            };
+            diags.push(match github {
+                Some(heading) => Diagnostic::info(
+                    Code::SectionMissing,
+                    &note.path,
+                    f.line,
+                    f.col,
+                    format!(
+                        "{kind} `{}`: `{path}` has no {part}; it is GitHub's anchor for the heading `{heading}`",
+                        f.shown
+                    ),
+                )
+                .with_hint(format!(
+                    "Obsidian finds a heading by its text, not by GitHub's anchor: write `#{}`",
+                    heading.replace(' ', "%20")
+                )),
+                None => at(
+                    Code::SectionMissing,
+                    format!("{kind} `{}`: `{path}` has no {part}", f.shown),
+                    "check the heading or block id",
+                ),
+            });
         }
         // A section or block of the note itself renders once and is no cycle.
         let part_of_self = path == note.path && (!r.headings.is_empty() || r.block.is_some());

@@ -331,3 +331,26 @@ fn a_file_whose_name_starts_with_a_bracket_is_linked_as_obsidian_links_it() {
     assert!(cards.contains("file=%5BLecture%207-1%5D%20Networks.pdf"), "a link to the file: {cards}");
     assert!(!cards.contains("<p>!["), "no stray brackets: {cards}");
 }
+
+#[test]
+fn a_github_anchor_to_a_heading_that_exists_is_an_info_with_the_link_obsidian_follows() {
+    // Markdown copied from GitHub links its headings by GitHub's anchors, which Obsidian does not
+    // follow: the heading is there, so it is an info; a heading that is not there is a warning.
+    let (_tmp, vault) = common::vault_of(&[(
+        "README.md",
+        "## Contents\n\n- [Tool list](#tool-list)\n- [Gone](#no-such-part)\n- [Obsidian's way](#Tool%20List)\n\n## Tool List\n\nnmap\n",
+    )]);
+    let o = studygen(&["check", vault.to_str().unwrap(), "--deny-warnings"]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("info[section-missing]: link `(#tool-list)`: `README.md` has no heading `tool-list`; it is GitHub's anchor for the heading `tool list`\n  --> README.md:3:3"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: Obsidian finds a heading by its text, not by GitHub's anchor: write `#tool%20list`"),
+        "{err}"
+    );
+    assert!(err.contains("warning[section-missing]: link `(#no-such-part)`"), "{err}");
+    assert_eq!(err.matches("section-missing").count(), 2, "Obsidian's own link resolves: {err}");
+    assert_eq!(o.status.code(), Some(1), "the missing heading is still a warning: {err}");
+}

@@ -240,6 +240,21 @@ mod tests {
         assert_eq!(stray, [5]);
     }
 
+    /// One card written for both plugins (a Russian vault's regex and spaced-repetition separator
+    /// are both a line of `—`) is one card, the regex's; a spaced-repetition card elsewhere stays.
+    #[test]
+    fn a_card_both_plugins_read_is_one_card() {
+        let mut s = settings(&[("Basic", r"((?:[^\n][\n]?)+\n)—{1,}((?:\n(?:^.{1,3}$|^.{4}(?<!<!--).*))*)")]);
+        s.spaced_repetition.multi = "—".to_owned();
+        let text = "What is a saddle?\n—\nA critical point of mixed curvature.\n<!--ID: 1700000000001-->\n\nTerm::definition\n";
+        let lines: Vec<&str> = text.lines().collect();
+        let cx = Context { file: "t.md", settings: &s, spaced_repetition: true, obsidian_to_anki: true };
+        let out = crate::notes::syntax::scan(text, &lines, 1, cx);
+        let cards: Vec<(Syntax, &str)> = out.cards.iter().map(|c| (c.syntax, c.fields[0].as_str())).collect();
+        assert_eq!(cards, [(Syntax::Regex, "What is a saddle?"), (Syntax::SpacedRepetition, "Term")]);
+        assert_eq!(out.cards[0].anchor, Some(1_700_000_000_001));
+    }
+
     /// A regex whose front can match a paragraph in many ways, as users write them: its searches
     /// are long, but every card keeps the ID the plugin wrote after it.
     #[test]

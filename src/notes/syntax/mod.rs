@@ -211,6 +211,13 @@ pub fn scan(text: &str, lines: &[&str], first_line: usize, cx: Context<'_>) -> S
         out.diagnostics.extend(regex.diagnostics);
         let claimed: Vec<u64> = regex.cards.iter().filter_map(|c| c.anchor).collect();
         out.loose_ids.retain(|(_, id)| !claimed.contains(id));
+        // A vault may write one card for both plugins (a custom regex and the spaced-repetition
+        // separator on the same lines): it is one card, the regex's, which Obsidian_to_Anki put
+        // in Anki.
+        let spans: Vec<(usize, usize)> = regex.cards.iter().map(|c| (c.line, c.end_line)).collect();
+        out.cards.retain(|c| {
+            c.syntax != Syntax::SpacedRepetition || !spans.iter().any(|&(a, b)| c.line <= b && a <= c.end_line)
+        });
         out.cards.extend(regex.cards);
         out.cards.sort_by_key(|c| c.line);
     }

@@ -327,11 +327,22 @@ pub fn check_note<'n>(
                     "Obsidian finds a heading by its text, not by GitHub's anchor: write `#{}`",
                     heading.replace(' ', "%20")
                 )),
-                None => at(
-                    Code::SectionMissing,
-                    format!("{kind} `{}`: `{path}` has no {part}", f.shown),
-                    "check the heading or block id",
-                ),
+                None => {
+                    // `[[#Topic]]` where a note is called `Topic`: a section that became a note
+                    // of its own (Obsidian's "extract this heading") and kept its links.
+                    let note_named = match (r.target.is_empty(), r.headings.as_slice(), &r.block) {
+                        (true, [one], None) => index.resolve(&note.path, one).note().map(str::to_owned),
+                        _ => None,
+                    };
+                    let hint = match note_named {
+                        Some(named) => format!(
+                            "the note `{named}` has that name: link the note, `[[{}]]`",
+                            r.headings.first().map_or("", String::as_str)
+                        ),
+                        None => "check the heading or block id".to_owned(),
+                    };
+                    at(Code::SectionMissing, format!("{kind} `{}`: `{path}` has no {part}", f.shown), &hint)
+                }
             });
         }
         // A section or block of the note itself renders once and is no cycle.

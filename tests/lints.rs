@@ -354,3 +354,21 @@ fn a_github_anchor_to_a_heading_that_exists_is_an_info_with_the_link_obsidian_fo
     assert_eq!(err.matches("section-missing").count(), 2, "Obsidian's own link resolves: {err}");
     assert_eq!(o.status.code(), Some(1), "the missing heading is still a warning: {err}");
 }
+
+#[test]
+fn a_link_to_a_heading_that_became_a_note_names_the_note() {
+    // Obsidian's "extract this heading" moves a section into a note of its own and leaves
+    // `[[#Topic]]` links behind: the hint names the note to link instead.
+    let (_tmp, vault) = common::vault_of(&[
+        ("CSS/Coordinates.md", "3D coordinates add z to [[#2D coordinates]]; see also [[#Nowhere]].\n"),
+        ("CSS/2D coordinates.md", "Two lengths, x and y.\n"),
+    ]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("hint: the note `CSS/2D coordinates.md` has that name: link the note, `[[2D coordinates]]`"),
+        "{err}"
+    );
+    let nowhere = err.find("[[#Nowhere]]").unwrap_or_else(|| panic!("{err}"));
+    assert!(err[nowhere..].contains("hint: check the heading or block id"), "{err}");
+}

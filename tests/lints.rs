@@ -12,6 +12,21 @@ fn check_embeds(extra: &[&str]) -> (Option<i32>, String) {
     (o.status.code(), stderr(&o))
 }
 
+/// `studygen check` of `vault`, which must pass (warnings and infos alone); its stderr.
+fn check_passes(vault: &std::path::Path) -> String {
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    err
+}
+
+/// `cards.txt` of a build of `vault` into `tmp/out`.
+fn cards_of(tmp: &tempfile::TempDir, vault: &std::path::Path) -> String {
+    let out = tmp.path().join("out");
+    common::build_ok(vault, &out);
+    std::fs::read_to_string(out.join("cards.txt")).unwrap()
+}
+
 #[test]
 fn broken_ambiguous_missing_and_escaping_links_are_warnings_at_their_place() {
     let (code, err) = check_embeds(&[]);
@@ -150,9 +165,7 @@ fn a_wikilink_in_a_table_escapes_its_pipe_and_resolves_as_obsidian_resolves_it()
         ),
     ]);
     std::fs::write(vault.join("fig.png"), b"\x89PNG\r\n\x1a\n").unwrap();
-    let o = studygen(&["check", vault.to_str().unwrap()]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(0), "{err}");
+    let err = check_passes(&vault);
     let messages: Vec<&str> = err.lines().filter(|l| l.contains("]: ")).collect();
     assert!(!messages.iter().any(|l| l.contains('\\')), "no target keeps the escape's backslash: {err}");
     for (msg, place) in [
@@ -179,14 +192,10 @@ fn relative_links_are_read_from_the_notes_folder_as_obsidian_writes_them() {
     ]);
     std::fs::create_dir_all(vault.join("Assets")).unwrap();
     std::fs::write(vault.join("Assets/figure.png"), b"\x89PNG\r\n\x1a\n").unwrap();
-    let o = studygen(&["check", vault.to_str().unwrap()]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(0), "{err}");
+    let err = check_passes(&vault);
     assert!(err.contains("warning[link-outside-vault]: link `../../outside` points outside the vault"), "{err}");
     assert_eq!(err.matches("-->").count(), 1, "every relative link inside the vault resolves: {err}");
-    let out = tmp.path().join("out");
-    common::build_ok(&vault, &out);
-    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    let cards = cards_of(&tmp, &vault);
     assert!(cards.contains("Negative curvature lets descent leave."), "the embed is rendered: {cards}");
     assert!(
         cards.contains("src=\"\"figure.png\"\" alt=\"\"figure.png\"\" width=\"\"200\"\""),
@@ -213,9 +222,7 @@ fn a_name_several_notes_share_resolves_as_obsidian_resolves_it() {
         err.contains("warning[link-ambiguous]: ambiguous embed `[[Saddle#Escape]]`: 2 notes are called that: b/Saddle.md, long-folder-name/Saddle.md; Obsidian opens `b/Saddle.md`, the shortest path, and so does studygen\n  --> deck.md:4:7"),
         "{err}"
     );
-    let out = tmp.path().join("out");
-    common::build_ok(&vault, &out);
-    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    let cards = cards_of(&tmp, &vault);
     assert!(cards.contains("Negative curvature lets descent leave."), "the card embeds that note's section: {cards}");
 }
 
@@ -263,9 +270,7 @@ fn an_excalidraw_drawing_is_a_link_on_the_card_not_its_data() {
             "START\nBasic\nWhat work does a gas do?\nBack: $p\\,dV$, drawn in ![[Gas work.excalidraw]]\nEND\n\nSTART\nBasic\nAnd drawn whole?\nBack: ![[Gas work.excalidraw.md]]\nEND\n\nAlso ![[Gas work.excalidraw]] in prose, which no card shows, and [[Gas work.excalidraw|the drawing]]; but ![[Lost.excalidraw]].\n",
         ),
     ]);
-    let o = studygen(&["check", vault.to_str().unwrap()]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(0), "{err}");
+    let err = check_passes(&vault);
     for place in ["Thermo.md:4:25", "Thermo.md:10:7"] {
         let at = err.find(&format!("--> {place}")).unwrap_or_else(|| panic!("nothing at {place}:\n{err}"));
         let before = &err[..at];
@@ -283,9 +288,7 @@ fn an_excalidraw_drawing_is_a_link_on_the_card_not_its_data() {
         !err.contains("`Gas work.excalidraw` is missing") && !err.contains("missing image or attachment `Gas"),
         "{err}"
     );
-    let out = tmp.path().join("out");
-    common::build_ok(&vault, &out);
-    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    let cards = cards_of(&tmp, &vault);
     assert!(!cards.contains("EXCALIDRAW VIEW") && !cards.contains("Text Elements"), "no drawing data: {cards}");
     assert!(cards.contains("file=Gas%20work.excalidraw\"\">Gas work.excalidraw</a>"), "a link to the drawing: {cards}");
 }
@@ -301,13 +304,9 @@ fn a_file_of_the_name_wins_over_another_notes_alias() {
             "START\nBasic\nWhat is balanced?\nBack: the same ![[Modulus]] in every phase; see [[Modules]]\nEND\n",
         ),
     ]);
-    let o = studygen(&["check", vault.to_str().unwrap()]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(0), "{err}");
+    let err = check_passes(&vault);
     assert!(!err.contains("ambiguous"), "the file wins: {err}");
-    let out = tmp.path().join("out");
-    common::build_ok(&vault, &out);
-    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    let cards = cards_of(&tmp, &vault);
     assert!(cards.contains("The length of a complex number."), "the file is embedded: {cards}");
     assert!(!cards.contains("Parts of a design."), "{cards}");
 }
@@ -320,14 +319,10 @@ fn a_file_whose_name_starts_with_a_bracket_is_linked_as_obsidian_links_it() {
         "See ![[[Lecture 7-1] Networks.pdf#page=8|p. 8]] and [[[Lecture 7-2] Gone.pdf|the next one]].\n\nSTART\nBasic\nWhat is a neuron?\nBack: ![[[Lecture 7-1] Networks.pdf#page=9]]\nEND\n",
     )]);
     std::fs::write(vault.join("[Lecture 7-1] Networks.pdf"), b"%PDF-1.4\n").unwrap();
-    let o = studygen(&["check", vault.to_str().unwrap()]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(0), "{err}");
+    let err = check_passes(&vault);
     assert!(err.contains("missing attachment `[Lecture 7-2] Gone.pdf`\n  --> Networks.md:1:53"), "{err}");
     assert_eq!(err.matches("-->").count(), 1, "the file that exists is found: {err}");
-    let out = tmp.path().join("out");
-    common::build_ok(&vault, &out);
-    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    let cards = cards_of(&tmp, &vault);
     assert!(cards.contains("file=%5BLecture%207-1%5D%20Networks.pdf"), "a link to the file: {cards}");
     assert!(!cards.contains("<p>!["), "no stray brackets: {cards}");
 }

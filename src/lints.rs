@@ -216,17 +216,18 @@ pub fn check_note<'n>(
         }
         let ext = extension(&r.target);
         let is_file = ATTACHMENT_EXT.contains(&ext.as_str()) || (!ext.is_empty() && ext != "md" && media(&r.target));
-        // An image, and a file a link names, need only be in the vault; a markdown link to a
-        // note is resolved as a wikilink is.
-        // Only a card shows the drawing as a link: in prose, the embed is Obsidian's alone.
-        let in_card = note.cards.iter().any(|c| (c.line..=c.end_line).contains(&f.line));
+        // An embedded drawing is reported where a card holds it: in prose, the embed is
+        // Obsidian's alone.
         let drawing = |path: &str| {
-            at(
+            let in_card = note.cards.iter().any(|c| (c.line..=c.end_line).contains(&f.line));
+            (f.embed && in_card).then(|| at(
                 Code::EmbedDrawing,
                 format!("embed `{}` is an Excalidraw drawing (`{path}`); the card shows a link to it", f.shown),
                 "studygen cannot draw it: export it as an SVG or PNG (Excalidraw's Export image, or its auto-export setting) and embed that image",
-            )
+            ))
         };
+        // An image, and a file a link names, need only be in the vault; a markdown link to a
+        // note is resolved as a wikilink is.
         if is_file || (f.embed && !f.wiki) {
             // An Excalidraw drawing is the note `Name.excalidraw.md`, which Obsidian finds by the
             // name `Name.excalidraw`.
@@ -235,9 +236,7 @@ pub fn check_note<'n>(
                 .flatten()
                 .filter(|p| links::is_drawing(p));
             if let Some(path) = note_of_drawing {
-                if f.embed && in_card {
-                    diags.push(drawing(&path));
-                }
+                diags.extend(drawing(&path));
                 continue;
             }
             if !media(&r.target) {
@@ -293,57 +292,14 @@ pub fn check_note<'n>(
         };
         let Some(path) = target_note else { continue };
         if f.embed && links::is_drawing(&path) {
-            if in_card {
-                diags.push(drawing(&path));
-            }
+            diags.extend(drawing(&path));
             continue;
         }
         if (!r.headings.is_empty() || r.block.is_some())
             && let Some(target) = outline(path.as_str())
             && !target.has_section(&r.headings, r.block.as_deref())
         {
-            let part = r
-                .block
-                .as_ref()
-                .map_or_else(|| format!("heading `{}`", r.headings.join("#")), |b| format!("block `^{b}`"));
-            // Markdown copied from GitHub links headings by GitHub's anchors: the heading is there,
-            // and the message says how Obsidian would find it (an info, not a warning).
-            let github = match (f.wiki, r.headings.as_slice(), &r.block) {
-                (false, [one], None) => target.github_anchor(one),
-                _ => None,
-            };
-            diags.push(match github {
-                Some(heading) => Diagnostic::info(
-                    Code::SectionMissing,
-                    &note.path,
-                    f.line,
-                    f.col,
-                    format!(
-                        "{kind} `{}`: `{path}` has no {part}; it is GitHub's anchor for the heading `{heading}`",
-                        f.shown
-                    ),
-                )
-                .with_hint(format!(
-                    "Obsidian finds a heading by its text, not by GitHub's anchor: write `#{}`",
-                    heading.replace(' ', "%20")
-                )),
-                None => {
-                    // `[[#Topic]]` where a note is called `Topic`: a section that became a note
-                    // of its own (Obsidian's "extract this heading") and kept its links.
-                    let note_named = match (r.target.is_empty(), r.headings.as_slice(), &r.block) {
-                        (true, [one], None) => index.resolve(&note.path, one).note().map(str::to_owned),
-                        _ => None,
-                    };
-                    let hint = match note_named {
-                        Some(named) => format!(
-                            "the note `{named}` has that name: link the note, `[[{}]]`",
-                            r.headings.first().map_or("", String::as_str)
-                        ),
-                        None => "check the heading or block id".to_owned(),
-                    };
-                    at(Code::SectionMissing, format!("{kind} `{}`: `{path}` has no {part}", f.shown), &hint)
-                }
-            });
+            diags.push(section_missing(note, &f, &r, &path, target, index));
         }
         // A section or block of the note itself renders once and is no cycle.
         let part_of_self = path == note.path && (!r.headings.is_empty() || r.block.is_some());
@@ -352,6 +308,44 @@ pub fn check_note<'n>(
         }
     }
     NoteLinks { diagnostics: diags, unresolved, embeds }
+}
+
+/// The warning for a link to a heading or block the note `path` (whose outline is `target`) lacks.
+/// A markdown link by GitHub's anchor to a heading that is there is an info with the link Obsidian
+/// follows; `[[#Topic]]` where a note is called `Topic` names that note.
+fn section_missing(note: &Note, f: &Found, r: &Reference, path: &str, target: &Outline, index: &Index) -> Diagnostic {
+    let kind = if f.embed { "embed" } else { "link" };
+    let part =
+        r.block.as_ref().map_or_else(|| format!("heading `{}`", r.headings.join("#")), |b| format!("block `^{b}`"));
+    let message = format!("{kind} `{}`: `{path}` has no {part}", f.shown);
+    // Markdown copied from GitHub links headings by GitHub's anchors.
+    let github = match (f.wiki, r.headings.as_slice(), &r.block) {
+        (false, [one], None) => target.github_anchor(one),
+        _ => None,
+    };
+    if let Some(heading) = github {
+        return Diagnostic::info(
+            Code::SectionMissing,
+            &note.path,
+            f.line,
+            f.col,
+            format!("{message}; it is GitHub's anchor for the heading `{heading}`"),
+        )
+        .with_hint(format!(
+            "Obsidian finds a heading by its text, not by GitHub's anchor: write `#{}`",
+            heading.replace(' ', "%20")
+        ));
+    }
+    // A section that became a note of its own (Obsidian's "extract this heading") keeps its links.
+    let named = match (r.target.is_empty(), r.headings.as_slice(), &r.block) {
+        (true, [one], None) => index.resolve(&note.path, one).note().map(|n| (n.to_owned(), one)),
+        _ => None,
+    };
+    let hint = match named {
+        Some((named, name)) => format!("the note `{named}` has that name: link the note, `[[{name}]]`"),
+        None => "check the heading or block id".to_owned(),
+    };
+    Diagnostic::warning(Code::SectionMissing, &note.path, f.line, f.col, message).with_hint(hint)
 }
 
 /// Embed cycles: one per group of notes that embed each other (a strongly connected component),

@@ -42,7 +42,8 @@ impl<'a> Reader<'a> {
     pub fn end_paragraph(&mut self, lines: &[&str], first_line: usize, out: &mut Scanned) {
         let para = std::mem::take(&mut self.para);
         let code = std::mem::take(&mut self.code);
-        let para: Vec<usize> = para.into_iter().filter(|i| !code.contains(i)).collect();
+        // Lines come in order: a search keeps a long code block from costing its length squared.
+        let para: Vec<usize> = para.into_iter().filter(|i| code.binary_search(i).is_err()).collect();
         if para.is_empty() {
             return;
         }

@@ -35,6 +35,8 @@ pub fn scan(text: &str, cx: Context<'_>) -> Scanned {
         };
         // Where the engine first gave up a search for this type (past its step limit), if it did.
         let mut gave_up: Option<usize> = None;
+        // Matches whose first field is empty: the first one's line, and how many.
+        let mut empty: Option<(usize, usize)> = None;
         for variant in custom.variants.iter().filter(|v| v.may_match(text)) {
             let (re, with_tags, with_id) = (&variant.regex, &variant.with_tags, &variant.with_id);
             let mut at = 0;
@@ -103,12 +105,37 @@ pub fn scan(text: &str, cx: Context<'_>) -> Scanned {
                     }
                     // A cloze type's match without a deletion was not a card: its text stays free.
                     None if cloze => {}
+                    // A match with nothing in its first field is text the regex should not have
+                    // matched (a list item, say): Anki cannot add such a note, so the plugin makes
+                    // none either. One warning for them all, below.
+                    None if diags.iter().any(|d| d.code == Code::CardEmptyFront) => {
+                        claimed.push((m.start(), m.end()));
+                        let (first, count) = empty.unwrap_or((line, 0));
+                        empty = Some((first.min(line), count + 1));
+                        out.diagnostics.extend(diags.into_iter().filter(|d| d.code != Code::CardEmptyFront));
+                    }
                     None => {
                         claimed.push((m.start(), m.end()));
                         out.diagnostics.extend(diags);
                     }
                 }
             }
+        }
+        if let Some((line, count)) = empty {
+            let matches = if count == 1 { "1 match".to_owned() } else { format!("{count} matches") };
+            out.diagnostics.push(
+                Diagnostic::warning(
+                    Code::CardEmptyFront,
+                    cx.file,
+                    line,
+                    1,
+                    format!(
+                        "{matches} of the custom regex of note type `{}` leave the first field empty: Anki cannot add such a note, so they make no card (the first is here)",
+                        custom.note_type
+                    ),
+                )
+                .with_hint("the regex matches text that is no card; make it stricter, so that its first group always holds the question"),
+            );
         }
         if let Some(line) = gave_up {
             out.diagnostics.push(
@@ -253,6 +280,25 @@ mod tests {
         let cards: Vec<(Syntax, &str)> = out.cards.iter().map(|c| (c.syntax, c.fields[0].as_str())).collect();
         assert_eq!(cards, [(Syntax::Regex, "What is a saddle?"), (Syntax::SpacedRepetition, "Term")]);
         assert_eq!(out.cards[0].anchor, Some(1_700_000_000_001));
+    }
+
+    /// Matches that leave the first field empty (a Taiwanese vault's regex for `- question` over an
+    /// indented answer also matches `-   item` list lines) are no cards, as Anki cannot add them:
+    /// one warning per note and type, with their count, not an error each.
+    #[test]
+    fn matches_with_an_empty_first_field_are_no_cards_and_one_warning() {
+        let s = settings(&[(
+            "Basic",
+            r"^\- ((?:.+\n)*?)\n*[\t ]+((\- )?.+(?:\n(?:^.{4}(?<!<!--)(?<!\- ..).*))*)(?:\n^$)?",
+        )]);
+        let text = "- What is a class selector?\n\t`.name`, a dot and the class's name\n\nRules:\n\n-   may use letters\n-   may start with `-`\n";
+        let out = run(text, &s);
+        assert_eq!(out.cards.len(), 1, "{:?}", out.diagnostics);
+        assert_eq!(out.cards[0].fields[0], "What is a class selector?");
+        assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+        let d = &out.diagnostics[0];
+        assert_eq!((d.code, d.is_error(), d.line), (crate::diagnostics::Code::CardEmptyFront, false, 6));
+        assert!(d.message.starts_with("2 matches of the custom regex of note type `Basic`"), "{}", d.message);
     }
 
     /// A regex whose front can match a paragraph in many ways, as users write them: its searches

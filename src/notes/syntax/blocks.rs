@@ -103,16 +103,8 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
             continue;
         }
         if line == b.end_note {
-            out.diagnostics.push(
-                Diagnostic::error(
-                    Code::BlockUnclosed,
-                    cx.file,
-                    lineno,
-                    1,
-                    format!("{} without a {}", b.end_note, b.begin_note),
-                )
-                .with_hint(format!("every card block opens with a line that holds only {}", b.begin_note)),
-            );
+            // Reported once the custom regexes had their say: one may end its cards with it.
+            out.stray_ends.push(lineno);
             i += 1;
             continue;
         }

@@ -175,6 +175,9 @@ pub struct Scanned {
     pub diagnostics: Vec<Diagnostic>,
     /// `<!--ID: n-->` lines outside any block: (line, id). Custom regex cards claim some.
     pub loose_ids: Vec<(usize, u64)>,
+    /// Lines holding only the end marker outside any block. Custom regex cards claim some (a
+    /// regex may end its cards with it, `…\nEND$`); the rest are errors.
+    pub stray_ends: Vec<usize>,
     /// Lines that look like spaced-repetition cards in a note without the flashcard tag.
     pub untagged_cards: Vec<usize>,
     /// `FROZEN - Type:` blocks: the type, and (field, text) to append to its cards.
@@ -200,14 +203,7 @@ pub fn scan(text: &str, lines: &[&str], first_line: usize, cx: Context<'_>) -> S
     let mut out = blocks::scan(lines, first_line, cx);
     if !cx.settings.regexes.is_empty() && cx.obsidian_to_anki {
         let regex = custom_regex::scan(text, cx);
-        // A custom regex may end its cards with the end marker (`…\nEND$`): such an end marker
-        // closes a regex card, not a block, and is no stray one.
-        let end_marker = format!("{} without a {}", cx.settings.blocks.end_note, cx.settings.blocks.begin_note);
-        out.diagnostics.retain(|d| {
-            d.code != Code::BlockUnclosed
-                || d.message != end_marker
-                || !regex.cards.iter().any(|c| (c.line..=c.end_line).contains(&d.line))
-        });
+        out.stray_ends.retain(|line| !regex.cards.iter().any(|c| (c.line..=c.end_line).contains(line)));
         out.diagnostics.extend(regex.diagnostics);
         let claimed: Vec<u64> = regex.cards.iter().filter_map(|c| c.anchor).collect();
         out.loose_ids.retain(|(_, id)| !claimed.contains(id));
@@ -220,6 +216,19 @@ pub fn scan(text: &str, lines: &[&str], first_line: usize, cx: Context<'_>) -> S
         });
         out.cards.extend(regex.cards);
         out.cards.sort_by_key(|c| c.line);
+    }
+    let b = &cx.settings.blocks;
+    for &line in &out.stray_ends {
+        out.diagnostics.push(
+            Diagnostic::error(
+                Code::BlockUnclosed,
+                cx.file,
+                line,
+                1,
+                format!("{} without a {}", b.end_note, b.begin_note),
+            )
+            .with_hint(format!("every card block opens with a line that holds only {}", b.begin_note)),
+        );
     }
     blocks::apply_frozen(&mut out);
     // Anki numbers deletions from 1; a number it cannot make a card of leaves the card out.

@@ -193,7 +193,7 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
         let card = Card {
             kind: spec.kind,
             fields: fields.into(),
-            deck: deck.clone(),
+            deck: spec.deck.as_deref().map_or_else(|| deck.clone(), Into::into),
             tags,
             media,
             note: path.clone(),

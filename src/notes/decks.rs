@@ -1,7 +1,9 @@
 //! The deck and the tags of a note's cards: folder settings, deck names Anki can hold, and
 //! Obsidian tags in Anki's form.
 
+use super::syntax::{CardSpec, Syntax};
 use crate::diagnostics::{Code, Diagnostic};
+use crate::settings::Settings;
 
 /// The values a folder setting gives a note: from its outermost folder to its innermost.
 pub(super) fn folder_setting<'a>(map: &'a std::collections::BTreeMap<String, String>, rel: &str) -> Vec<&'a str> {
@@ -99,3 +101,76 @@ pub fn dedup_keep_order(items: &mut Vec<String>) {
     let mut seen = std::collections::HashSet::new();
     items.retain(|t| !t.is_empty() && seen.insert(t.clone()));
 }
+
+/// obsidian-spaced-repetition's decks, which come from its flashcard tags: a card under
+/// `#flashcards/quant/algebra` goes to `root::quant::algebra`. As in the plugin, a card's tag is
+/// the tag its first line starts with, or else the last line of flashcard tags above it (outside
+/// every card), or else the frontmatter's, or else the note's first. The first flashcard tag of
+/// that line is taken (a card is in one Anki deck), and the part below the flashcard tag names the
+/// deck: a card under `#flashcards` alone stays in the note's deck, and so do all of them when the
+/// plugin makes decks of folders (`convertFoldersToDecks`), or when the note names its deck.
+pub(super) fn spaced_repetition_decks(
+    cards: &mut [CardSpec],
+    body: (&[&str], usize),
+    frontmatter_tags: &[String],
+    settings: &Settings,
+    (file, root_deck): (&str, &str),
+    diags: &mut Vec<Diagnostic>,
+) {
+    let sr = &settings.spaced_repetition;
+    let (body_lines, first_line) = body;
+    if settings.scope.folders_to_decks || !cards.iter().any(|c| c.syntax == Syntax::SpacedRepetition) {
+        return;
+    }
+    // The parts below the flashcard tag `tag` is, or under; `None` for any other tag.
+    let below = |tag: &str| -> Option<Vec<String>> {
+        let tag = tag.trim_start_matches('#');
+        let rest = sr
+            .tags
+            .iter()
+            .filter_map(|t| if tag == t { Some("") } else { tag.strip_prefix(t.as_str())?.strip_prefix('/') })
+            .min_by_key(|rest| rest.len())?;
+        Some(rest.split('/').filter(|p| !p.is_empty()).map(str::to_owned).collect())
+    };
+    // Every line that holds a flashcard tag, with the first one, and whether a card holds the line.
+    let in_card = |n: usize| cards.iter().any(|c| (c.line..=c.end_line).contains(&n));
+    let mut tag_lines: Vec<(usize, Vec<String>, bool)> = Vec::new();
+    let mut fence: Option<&str> = None;
+    for (i, raw) in body_lines.iter().enumerate() {
+        let t = raw.trim_start();
+        if let Some(marker) = ["```", "~~~"].into_iter().find(|m| t.starts_with(m)) {
+            fence = match fence {
+                None => Some(marker),
+                Some(open) if open == marker => None,
+                open => open,
+            };
+            continue;
+        }
+        if fence.is_some() || !crate::markdown::may_hold_tag(raw) {
+            continue;
+        }
+        if let Some(parts) = crate::markdown::inline_tags(raw).iter().find_map(|t| below(t)) {
+            tag_lines.push((first_line + i, parts, in_card(first_line + i)));
+        }
+    }
+    let front_matter = frontmatter_tags.iter().find_map(|t| below(t));
+    let first = front_matter.clone().or_else(|| tag_lines.first().map(|(_, p, _)| p.clone()));
+    for card in cards.iter_mut().filter(|c| c.syntax == Syntax::SpacedRepetition) {
+        let own = body_lines
+            .get(card.line.saturating_sub(first_line))
+            .map(|l| l.trim_start())
+            .map(|l| l.strip_prefix("- ").or_else(|| l.strip_prefix("* ")).unwrap_or(l).trim_start())
+            .and_then(|l| LEADING_TAG.find(l))
+            .and_then(|m| below(m.as_str()));
+        let above = || tag_lines.iter().rev().find(|(n, _, held)| !held && *n < card.line).map(|(_, p, _)| p.clone());
+        let parts = own.or_else(above).or_else(|| front_matter.clone()).or_else(|| first.clone()).unwrap_or_default();
+        if !parts.is_empty() {
+            let deck = format!("{root_deck}::{}", parts.join("::"));
+            card.deck = Some(checked_deck(deck, file, card.line, root_deck, diags));
+        }
+    }
+}
+
+/// The tag a spaced-repetition card's text starts with, as the plugin finds it.
+pub(crate) static LEADING_TAG: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"^#[^\s#]+").expect("valid regex"));

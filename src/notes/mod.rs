@@ -9,6 +9,8 @@ pub mod store;
 pub mod survey;
 pub mod syntax;
 
+pub(crate) use decks::LEADING_TAG;
+use decks::spaced_repetition_decks;
 pub use decks::{anki_tag, dedup_keep_order, folder_deck};
 use decks::{checked_deck, folder_setting};
 
@@ -209,6 +211,13 @@ pub fn parse_surveyed(
 
     if settings.blocks.add_context || settings.blocks.add_file_link {
         obsidian_to_anki_extras(&mut scanned.cards, body_lines, body_line + 1, &src.rel, settings);
+    }
+    // A deck the note names is every card's; else the spaced-repetition cards' flashcard tags may
+    // name theirs.
+    if frontmatter.deck.is_none() && scanned.target_deck.is_none() {
+        let body = (body_lines, body_line + 1);
+        let place = (src.rel.as_str(), root_deck);
+        spaced_repetition_decks(&mut scanned.cards, body, &frontmatter.tags, settings, place, &mut diags);
     }
     let deck_line = if frontmatter.deck.is_some() { 2 } else { scanned.target_deck_line };
     let deck = frontmatter
@@ -483,6 +492,46 @@ mod tests {
 
     fn src(rel: &str, text: &[u8]) -> SourceFile {
         SourceFile::new(rel, text.to_vec())
+    }
+
+    /// obsidian-spaced-repetition's decks come from its flashcard tags, as the plugin finds a
+    /// card's tag: the one its line starts with, else the last line of them above (outside
+    /// cards), else the frontmatter's.
+    #[test]
+    fn spaced_repetition_cards_go_to_the_decks_their_flashcard_tags_name() {
+        let text = "---\ntags: [flashcards/fm, other]\n---\nQ0::A0\n\n#flashcards/quant/algebra #flashcards/x\nQ1::A1\n\n\
+                    #flashcards/other Q2::A2\nQ3::A3\n```\n#flashcards/code\n```\nQ4::A4\n\n#flashcards\nQ5::A5\n\n\
+                    #flashcardsx\nQ6::A6\n- #flashcards/listed Q7::A7\n\nSTART\nBasic\nOtA\nBack: card\nEND\n";
+        let decks = |settings: &Settings, text: &str| -> Vec<(String, String)> {
+            let (n, d) = parse(&src("a/n.md", text.as_bytes()), "V", settings);
+            assert!(d.is_empty(), "{d:?}");
+            let n = n.unwrap();
+            n.cards.iter().map(|c| (c.fields[0].clone(), c.deck.clone().unwrap_or_else(|| n.deck.clone()))).collect()
+        };
+        let settings = Settings::default();
+        let want = [
+            ("Q0", "V::fm"),
+            ("Q1", "V::quant::algebra"),
+            ("Q2", "V::other"),
+            ("Q3", "V::quant::algebra"),
+            ("Q4", "V::quant::algebra"),
+            ("Q5", "V::a"),
+            ("Q6", "V::a"),
+            ("Q7", "V::listed"),
+            ("OtA", "V::a"),
+        ];
+        let want: Vec<(String, String)> = want.iter().map(|(f, d)| ((*f).to_owned(), (*d).to_owned())).collect();
+        assert_eq!(decks(&settings, text), want);
+
+        // A deck the note names is every card's, and with decks from folders the tags name none.
+        let named = text.replacen("tags:", "deck: Named\ntags:", 1);
+        assert!(decks(&settings, &named).iter().all(|(_, d)| d == "Named"));
+        let mut folders = Settings::default();
+        folders.scope.folders_to_decks = true;
+        assert!(decks(&folders, text).iter().all(|(_, d)| d == "V::a"));
+        // Without the frontmatter's flashcard tag, the first card takes the note's first one.
+        let first = text.replacen("flashcards/fm, ", "", 1);
+        assert_eq!(decks(&settings, &first)[0], ("Q0".to_owned(), "V::quant::algebra".to_owned()));
     }
 
     #[test]

@@ -115,6 +115,9 @@ pub struct CardSpec {
     /// Markdown to append to fields by name, after the fields are known: Obsidian_to_Anki's
     /// context and file link.
     pub append: Vec<(String, String)>,
+    /// Its own deck, when it is not the note's: a spaced-repetition card under a flashcard subtag
+    /// (see the README's obsidian-spaced-repetition section).
+    pub deck: Option<String>,
 }
 
 impl CardSpec {
@@ -144,6 +147,7 @@ impl CardSpec {
             syntax,
             custom: None,
             append: Vec::new(),
+            deck: None,
         }
     }
 }

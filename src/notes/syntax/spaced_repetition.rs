@@ -234,19 +234,12 @@ impl<'a> Reader<'a> {
         let front = raw.get(..at)?.trim();
         let back = SR_COMMENT.replace_all(raw.get(at + len..)?, "").trim().to_owned();
         let front = front.strip_prefix("- ").or_else(|| front.strip_prefix("* ")).unwrap_or(front).trim();
-        // A flashcard tag before the question (`#flashcards/science Question::Answer`) picks its deck
-        // in the plugin; it is not part of the question.
-        let mut front = front;
-        while let Some((word, rest)) =
-            front.strip_prefix('#').map(|r| r.split_once(char::is_whitespace).unwrap_or((r, "")))
-        {
-            let is_flashcard_tag =
-                sr.tags.iter().any(|t| word == t || word.strip_prefix(t.as_str()).is_some_and(|r| r.starts_with('/')));
-            if !is_flashcard_tag {
-                break;
-            }
-            front = rest.trim_start();
-        }
+        // A tag the question starts with (`#flashcards/science Question::Answer`) is not part of it:
+        // the plugin takes it for the card's deck (see `notes::decks`), and shows the rest.
+        let front = match crate::notes::LEADING_TAG.find(front) {
+            Some(tag) => front.get(tag.end()..).unwrap_or_default().trim_start(),
+            None => front,
+        };
         if !self.cx.spaced_repetition {
             return Some(CardSpec::new(NoteKind::Basic, Vec::new(), lineno, Syntax::SpacedRepetition));
         }
@@ -496,10 +489,12 @@ A critical point.
     }
 
     #[test]
-    fn a_flashcard_tag_before_the_question_is_not_part_of_it() {
-        let s = run("#flashcards/science Question ::Answer\n#other Q2::A2\n", &Settings::default(), true);
+    fn a_tag_before_the_question_is_not_part_of_it() {
+        // As in the plugin, one tag of any kind: the first it starts with.
+        let text = "#flashcards/science Question ::Answer\n#other Q2::A2\n- #a #b Q3::A3\nC# or F#::languages\n";
+        let s = run(text, &Settings::default(), true);
         let fronts: Vec<_> = s.cards.iter().map(|c| c.fields[0].as_str()).collect();
-        assert_eq!(fronts, ["Question", "#other Q2"]);
+        assert_eq!(fronts, ["Question", "Q2", "#b Q3", "C# or F#"]);
     }
 
     #[test]

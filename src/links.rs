@@ -230,14 +230,36 @@ pub fn section(body: &str, headings: &[String], block: Option<&str>) -> Option<S
     }
 }
 
+/// The `id` and `name` attributes of the `<a>` tags on `line`.
+fn html_anchors(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (at, _) in line.match_indices("<a ") {
+        let tag = line.get(at..).unwrap_or_default();
+        let tag = tag.get(..tag.find('>').unwrap_or(tag.len())).unwrap_or_default();
+        for attr in ["id=", "name="] {
+            let Some(value) = tag.match_indices(attr).find(|(i, _)| tag[..*i].ends_with(char::is_whitespace)) else {
+                continue;
+            };
+            let value = tag.get(value.0 + attr.len()..).unwrap_or_default();
+            let (quote, rest) = value.split_at(value.chars().next().map_or(0, char::len_utf8));
+            if let ("\"" | "'", Some(end)) = (quote, rest.find(quote)) {
+                out.push(rest[..end].to_owned());
+            }
+        }
+    }
+    out
+}
+
 /// What section links need of a note's body: its ATX headings in order (each by its level and
 /// [`heading_key`]), and the words a block id
-/// could end (each line's last word, from its first `^`, when it holds one). A fraction of the
-/// note's size, so every note's can be kept.
+/// could end (each line's last word, from its first `^`, when it holds one); and, for the hint of
+/// a link that finds neither, the HTML anchors (`<a id="x">`) it sets. A fraction of the note's
+/// size, so every note's can be kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outline {
     headings: Vec<(usize, String)>,
     carets: Vec<String>,
+    anchors: Vec<String>,
 }
 
 impl Outline {
@@ -253,8 +275,17 @@ impl Outline {
             if let Some(at) = last.find('^') {
                 outline.carets.push(last[at..].to_owned());
             }
+            if line.contains("<a ") {
+                outline.anchors.extend(html_anchors(line));
+            }
         }
         outline
+    }
+
+    /// Whether the body sets the HTML anchor `name` (`<a id="name">` or `<a name="name">`), which
+    /// markdown editors other than Obsidian link to by `#name`.
+    pub fn has_html_anchor(&self, name: &str) -> bool {
+        self.anchors.iter().any(|a| a == name)
     }
 
     /// The heading (as its [`heading_key`]) whose GitHub anchor `fragment` may be: GitHub makes a
@@ -359,6 +390,19 @@ mod tests {
         assert_eq!(outline.github_anchor("tool-list"), Some("tool list"));
         assert_eq!(outline.github_anchor("tool-lists"), None);
         assert_eq!(outline.github_anchor("toollist"), None, "an anchor joins words with `-`");
+    }
+
+    #[test]
+    fn html_anchors_are_read_from_a_tags() {
+        let outline = Outline::of(
+            "# Java\n><a id=\"jvm-todo\"></a>\ntext <a name='old'>x</a> and <a href=\"#y\" id=\"both\">\n<abbr id=\"no\">\n",
+        );
+        assert!(outline.has_html_anchor("jvm-todo"));
+        assert!(outline.has_html_anchor("old"));
+        assert!(outline.has_html_anchor("both"));
+        assert!(!outline.has_html_anchor("y"), "an href names no anchor");
+        assert!(!outline.has_html_anchor("no"), "only <a> tags");
+        assert!(!outline.has_html_anchor("java"));
     }
 
     #[test]

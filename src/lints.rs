@@ -228,7 +228,9 @@ pub fn check_note<'n>(
         };
         // An image, and a file a link names, need only be in the vault; a markdown link to a
         // note is resolved as a wikilink is.
-        if is_file || (f.embed && !f.wiki) {
+        // A markdown embed of a note (`![](Other.md)`, `![](#^block)`) embeds it as `![[...]]` does.
+        let note_embed = f.embed && !f.wiki && (r.target.is_empty() || ext == "md");
+        if is_file || (f.embed && !f.wiki && !note_embed) {
             // An Excalidraw drawing is the note `Name.excalidraw.md`, which Obsidian finds by the
             // name `Name.excalidraw`.
             let note_of_drawing = (ext == "excalidraw" && f.wiki && !media(&r.target))
@@ -341,6 +343,21 @@ fn section_missing(note: &Note, f: &Found, r: &Reference, path: &str, target: &O
         (true, [one], None) => index.resolve(&note.path, one).note().map(|n| (n.to_owned(), one)),
         _ => None,
     };
+    // An HTML anchor, as Typora and GitHub follow them.
+    let html = match (r.headings.as_slice(), &r.block) {
+        ([one], None) => target.has_html_anchor(one).then_some(one),
+        _ => None,
+    };
+    if let Some(anchor) = html {
+        return Diagnostic::info(
+            Code::SectionMissing,
+            &note.path,
+            f.line,
+            f.col,
+            format!("{message}; it names the HTML anchor `<a id=\"{anchor}\">`, which Obsidian does not follow"),
+        )
+        .with_hint("Obsidian links to headings and block ids: link the heading above the anchor, or end its paragraph with a block id `^id` and link `#^id`");
+    }
     let hint = match named {
         Some((named, name)) => format!("the note `{named}` has that name: link the note, `[[{name}]]`"),
         None => "check the heading or block id".to_owned(),

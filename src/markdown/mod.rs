@@ -132,6 +132,13 @@ const VIDEO_EXT: [&str; 5] = ["mp4", "mov", "mkv", "ogv", "3gp"];
 /// Images browsers show besides [`IMAGE_EXT`], which only a note's prose names.
 const OTHER_IMAGE_EXT: [&str; 3] = ["tif", "tiff", "ico"];
 
+/// Whether a markdown embed's `dest` names a note, which it embeds as `![[...]]` does: a path
+/// ending in `.md`, or a place in the same note (`#^block`).
+fn markdown_note(dest: &str) -> bool {
+    let path = dest.split('#').next().unwrap_or_default();
+    path.is_empty() || extension(path) == "md"
+}
+
 /// The extension of `name`, lower-cased.
 pub fn extension(name: &str) -> String {
     let file = name.rsplit('/').next().unwrap_or(name);
@@ -435,7 +442,10 @@ fn image(dest: &str, inner: &str, title: &str, wiki: bool, vault: &dyn Resolve, 
             let t = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
             format!("<img src=\"{}\" alt=\"{}\"{t}>", escape(dest), escape(&alt))
         }
-        None if wiki && !IMAGE_EXT.contains(&ext.as_str()) && !AUDIO_EXT.contains(&ext.as_str()) => {
+        None if (wiki || markdown_note(dest))
+            && !IMAGE_EXT.contains(&ext.as_str())
+            && !AUDIO_EXT.contains(&ext.as_str()) =>
+        {
             if let Some(r) = vault.embed(dest) {
                 media.extend(r.media);
                 return format!("<div class=\"embed\">{}</div>", r.html);

@@ -252,7 +252,7 @@ impl<'a> Reader<'a> {
                     1,
                     format!("empty front: nothing before `{}`", sr.single),
                 )
-                .with_hint(format!("write the question before `{}`, as in `question{}answer`", sr.single, sr.single)),
+                .with_hint(empty_front_hint(raw, sr)),
             );
             return None;
         }
@@ -270,6 +270,18 @@ impl<'a> Reader<'a> {
         }
         let kind = if reversed { NoteKind::Reversed } else { NoteKind::Basic };
         Some(CardSpec::new(kind, vec![front.to_owned(), back], lineno, Syntax::SpacedRepetition))
+    }
+}
+
+/// The hint for a `question::answer` line with nothing before the separator. A line holding the
+/// separator alone was meant to split the lines around it, as the multi-line separator does.
+fn empty_front_hint(raw: &str, sr: &crate::settings::SpacedRepetition) -> String {
+    let pairs = [(&sr.single, &sr.multi), (&sr.single_reversed, &sr.multi_reversed)];
+    match pairs.into_iter().find(|(single, multi)| raw.trim() == single.as_str() && !multi.is_empty()) {
+        Some((single, multi)) => format!(
+            "`{single}` joins a question and an answer on one line; to split the lines above from the lines below, write `{multi}` on this line instead"
+        ),
+        _ => format!("write the question before `{}`, as in `question{}answer`", sr.single, sr.single),
     }
 }
 
@@ -495,6 +507,15 @@ A critical point.
         let s = run(text, &Settings::default(), true);
         let fronts: Vec<_> = s.cards.iter().map(|c| c.fields[0].as_str()).collect();
         assert_eq!(fronts, ["Question", "Q2", "#b Q3", "C# or F#"]);
+    }
+
+    #[test]
+    fn a_separator_alone_on_its_line_is_an_empty_front_whose_hint_names_the_multi_line_one() {
+        let s = run("Question above\n::\nAnswer below\n\n::answer\n", &Settings::default(), true);
+        let hints: Vec<_> = s.diagnostics.iter().map(|d| (d.line, d.hint.clone().unwrap_or_default())).collect();
+        assert_eq!(hints.len(), 2, "{hints:?}");
+        assert!(hints[0].0 == 2 && hints[0].1.contains("write `?` on this line instead"), "{hints:?}");
+        assert!(hints[1].0 == 5 && hints[1].1.contains("write the question before `::`"), "{hints:?}");
     }
 
     #[test]

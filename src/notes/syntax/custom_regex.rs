@@ -280,6 +280,13 @@ mod tests {
         let cards: Vec<(Syntax, &str)> = out.cards.iter().map(|c| (c.syntax, c.fields[0].as_str())).collect();
         assert_eq!(cards, [(Syntax::Regex, "What is a saddle?"), (Syntax::SpacedRepetition, "Term")]);
         assert_eq!(out.cards[0].anchor, Some(1_700_000_000_001));
+
+        // A card both read with nothing below the separator has an empty back, said once.
+        let text = "**A**\n—\n\nTerm::definition\n";
+        let lines: Vec<&str> = text.lines().collect();
+        let out = crate::notes::syntax::scan(text, &lines, 1, cx);
+        let empty: Vec<(usize, Code)> = out.diagnostics.iter().map(|d| (d.line, d.code)).collect();
+        assert_eq!(empty, [(1, Code::CardEmptyBack)], "{:?}", out.diagnostics);
     }
 
     /// Matches that leave the first field empty (a Taiwanese vault's regex for `- question` over an
@@ -322,11 +329,12 @@ mod tests {
     }
 
     /// A regex that backtracks without end gives up after its step limit, says so at its line, and
-    /// the scan ends: the note is not a hang.
+    /// the scan ends: the note is not a hang. (Its regular part, `a+::`, matches the line of `a`s,
+    /// so that line is searched; the look-behind never holds.)
     #[test]
     fn a_regex_that_never_finishes_gives_up_and_says_where() {
-        let s = settings(&[("Basic", r"^((?:a|a)+)(?<!b)::(.*)")]);
-        let text = format!("intro\n{}\nlast::card\n", "a".repeat(60));
+        let s = settings(&[("Basic", r"^((?:a|a)+)(?<=b)::(.*)")]);
+        let text = format!("intro\n{}::x\nlast::card\n", "a".repeat(60));
         let out = run(&text, &s);
         let warnings: Vec<_> = out.diagnostics.iter().map(|d| (d.code, d.line, d.message.as_str())).collect();
         assert_eq!(

@@ -208,16 +208,19 @@ pub fn scan(text: &str, lines: &[&str], first_line: usize, cx: Context<'_>) -> S
     if !cx.settings.regexes.is_empty() && cx.obsidian_to_anki {
         let regex = custom_regex::scan(text, cx);
         out.stray_ends.retain(|line| !regex.cards.iter().any(|c| (c.line..=c.end_line).contains(line)));
-        out.diagnostics.extend(regex.diagnostics);
         let claimed: Vec<u64> = regex.cards.iter().filter_map(|c| c.anchor).collect();
         out.loose_ids.retain(|(_, id)| !claimed.contains(id));
         // A vault may write one card for both plugins (a custom regex and the spaced-repetition
         // separator on the same lines): it is one card, the regex's, which Obsidian_to_Anki put
-        // in Anki.
+        // in Anki. What the other reading found wrong with it (an empty back) is said once, by
+        // the regex's reading.
         let spans: Vec<(usize, usize)> = regex.cards.iter().map(|c| (c.line, c.end_line)).collect();
+        let held = |line: usize| spans.iter().any(|&(a, b)| (a..=b).contains(&line));
         out.cards.retain(|c| {
             c.syntax != Syntax::SpacedRepetition || !spans.iter().any(|&(a, b)| c.line <= b && a <= c.end_line)
         });
+        out.diagnostics.retain(|d| !(matches!(d.code, Code::CardEmptyBack | Code::CardEmptyFront) && held(d.line)));
+        out.diagnostics.extend(regex.diagnostics);
         out.cards.extend(regex.cards);
         out.cards.sort_by_key(|c| c.line);
     }

@@ -529,6 +529,13 @@ mod tests {
         let mut folders = Settings::default();
         folders.scope.folders_to_decks = true;
         assert!(decks(&folders, text).iter().all(|(_, d)| d == "V::a"));
+        // A multi-line question that starts with a flashcard tag is in its deck, and the line is
+        // the card's, not a line of tags for the cards below.
+        let multi = "#flashcards/a\n\n#flashcards/b/c What is X?\n?\nThe answer.\n\nQ::A\n";
+        assert_eq!(
+            decks(&settings, multi),
+            [("What is X?".to_owned(), "V::b::c".to_owned()), ("Q".to_owned(), "V::a".to_owned())]
+        );
         // Without the frontmatter's flashcard tag, the first card takes the note's first one.
         let first = text.replacen("flashcards/fm, ", "", 1);
         assert_eq!(decks(&settings, &first)[0], ("Q0".to_owned(), "V::quant::algebra".to_owned()));

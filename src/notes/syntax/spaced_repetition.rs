@@ -76,7 +76,9 @@ impl<'a> Reader<'a> {
             // A heading starts a new paragraph and belongs to it: `## What is X?` right above a `?`
             // line is the question, as the plugin reads it.
             self.para.push(i);
-        } else if !line.is_empty() && !line.starts_with('#') {
+        } else if !line.is_empty() && !is_tag_line(line) {
+            // A line of tags alone is left out; one that goes on after its tags
+            // (`#flashcards/optics What is a lens?`) is text, whose first tag the card leaves out.
             self.para.push(i);
         }
         i + 1
@@ -119,11 +121,15 @@ impl<'a> Reader<'a> {
             out.untagged_cards.push(first_line + start);
             return next;
         }
-        // A heading as the question shows as its text.
-        let front: Vec<&str> = front
+        // A heading as the question shows as its text, and the tag the question starts with is
+        // left out of it, as in the plugin (it names the card's deck).
+        let mut front: Vec<&str> = front
             .iter()
             .map(|l| if is_heading(l.trim()) { l.trim().trim_start_matches('#').trim() } else { l })
             .collect();
+        if let Some(first) = front.first_mut() {
+            *first = without_leading_tag(first);
+        }
         if front.iter().all(|l| l.trim().is_empty()) {
             // A blank line between the question and the separator ends the question: the plugin
             // makes no card of either.
@@ -181,7 +187,10 @@ impl<'a> Reader<'a> {
         let para: Vec<usize> =
             para.iter().copied().filter(|&j| lines.get(j).is_some_and(|l| !is_heading(l.trim()))).collect();
         let para = para.as_slice();
-        let text: Vec<&str> = para.iter().filter_map(|&j| lines.get(j).copied()).collect();
+        let mut text: Vec<&str> = para.iter().filter_map(|&j| lines.get(j).copied()).collect();
+        if let Some(first) = text.first_mut() {
+            *first = without_leading_tag(first);
+        }
         let text = text.join("\n");
         if text.trim_start().starts_with(['>', '|']) || !self.clozes.iter().any(|re| re.is_match(&text)) {
             return None;
@@ -236,10 +245,7 @@ impl<'a> Reader<'a> {
         let front = front.strip_prefix("- ").or_else(|| front.strip_prefix("* ")).unwrap_or(front).trim();
         // A tag the question starts with (`#flashcards/science Question::Answer`) is not part of it:
         // the plugin takes it for the card's deck (see `notes::decks`), and shows the rest.
-        let front = match crate::notes::LEADING_TAG.find(front) {
-            Some(tag) => front.get(tag.end()..).unwrap_or_default().trim_start(),
-            None => front,
-        };
+        let front = without_leading_tag(front);
         if !self.cx.spaced_repetition {
             return Some(CardSpec::new(NoteKind::Basic, Vec::new(), lineno, Syntax::SpacedRepetition));
         }
@@ -283,6 +289,20 @@ fn empty_front_hint(raw: &str, sr: &crate::settings::SpacedRepetition) -> String
         ),
         _ => format!("write the question before `{}`, as in `question{}answer`", sr.single, sr.single),
     }
+}
+
+/// `text` without the tag it starts with, if it starts with one, as the plugin reads a question.
+fn without_leading_tag(text: &str) -> &str {
+    let trimmed = text.trim_start();
+    match crate::notes::LEADING_TAG.find(trimmed) {
+        Some(tag) => trimmed.get(tag.end()..).unwrap_or_default().trim_start(),
+        None => text,
+    }
+}
+
+/// Whether `line` (trimmed) holds tags and nothing else: `#clue #en`.
+fn is_tag_line(line: &str) -> bool {
+    line.starts_with('#') && line.split_whitespace().all(|word| word.starts_with('#'))
 }
 
 /// A Markdown heading (`## Title`), not a `#tag` line.
@@ -516,6 +536,21 @@ A critical point.
         assert_eq!(hints.len(), 2, "{hints:?}");
         assert!(hints[0].0 == 2 && hints[0].1.contains("write `?` on this line instead"), "{hints:?}");
         assert!(hints[1].0 == 5 && hints[1].1.contains("write the question before `::`"), "{hints:?}");
+    }
+
+    /// As in the plugin, a multi-line question or a cloze paragraph may start with a tag, which
+    /// is left out of it; a line of tags alone is no part of a question.
+    #[test]
+    fn a_multi_line_question_or_cloze_may_start_with_a_tag() {
+        let text = "#flashcards/optics What is a lens?\n?\nA curved glass.\n\n#clue #en\nWhat bends light?\n?\nA prism.\n\n\
+                    #important The ==Hessian== is symmetric.\n";
+        let s = run(text, &Settings::default(), true);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let cards: Vec<(usize, &str)> = s.cards.iter().map(|c| (c.line, c.fields[0].as_str())).collect();
+        assert_eq!(
+            cards,
+            [(1, "What is a lens?"), (6, "What bends light?"), (10, "The {{c1::Hessian}} is symmetric.")]
+        );
     }
 
     #[test]

@@ -111,7 +111,8 @@ pub fn parse(text: &str) -> Result<(Data, Vec<String>), String> {
             None => problems.push("`fields_dict` is not an object".to_owned()),
         }
     }
-    if settings.is_none() && !root.contains_key("fields_dict") {
+    // An empty object is a plugin not set up yet, which fills in its defaults when it next loads.
+    if settings.is_none() && !root.contains_key("fields_dict") && !root.is_empty() {
         return Err("it has neither `settings` nor `fields_dict`".to_owned());
     }
     Ok((data, problems))
@@ -161,7 +162,10 @@ mod tests {
     fn bad_shapes_are_reported() {
         assert!(parse("not json").unwrap_err().contains("JSON"));
         assert!(parse("[1]").is_err());
-        assert!(parse("{}").is_err());
+        assert!(parse(r#"{"other": 1}"#).is_err());
+        // A plugin not set up yet: its defaults, and nothing to report.
+        let (data, problems) = parse("{}").unwrap();
+        assert_eq!((data, problems), (Data::default(), Vec::new()));
         let (_, problems) = parse(r#"{"settings": {"CUSTOM_REGEXPS": [1]}, "fields_dict": {"X": 3}}"#).unwrap();
         assert_eq!(problems.len(), 2, "{problems:?}");
     }

@@ -320,44 +320,40 @@ fn section_missing(note: &Note, f: &Found, r: &Reference, path: &str, target: &O
     let part =
         r.block.as_ref().map_or_else(|| format!("heading `{}`", r.headings.join("#")), |b| format!("block `^{b}`"));
     let message = format!("{kind} `{}`: `{path}` has no {part}", f.shown);
+    // The link opens the note, only not at the place: an info, which says why and what to write.
+    let info = |why: String, hint: String| {
+        Diagnostic::info(Code::SectionMissing, &note.path, f.line, f.col, format!("{message}; {why}")).with_hint(hint)
+    };
     // Markdown copied from GitHub links headings by GitHub's anchors.
     let github = match (f.wiki, r.headings.as_slice(), &r.block) {
         (false, [one], None) => target.github_anchor(one),
         _ => None,
     };
     if let Some(heading) = github {
-        return Diagnostic::info(
-            Code::SectionMissing,
-            &note.path,
-            f.line,
-            f.col,
-            format!("{message}; it is GitHub's anchor for the heading `{heading}`"),
-        )
-        .with_hint(format!(
-            "Obsidian finds a heading by its text, not by GitHub's anchor: write `#{}`",
-            heading.replace(' ', "%20")
-        ));
+        return info(
+            format!("it is GitHub's anchor for the heading `{heading}`"),
+            format!(
+                "Obsidian finds a heading by its text, not by GitHub's anchor: write `#{}`",
+                heading.replace(' ', "%20")
+            ),
+        );
     }
-    // A section that became a note of its own (Obsidian's "extract this heading") keeps its links.
-    let named = match (r.target.is_empty(), r.headings.as_slice(), &r.block) {
-        (true, [one], None) => index.resolve(&note.path, one).note().map(|n| (n.to_owned(), one)),
-        _ => None,
-    };
     // An HTML anchor, as Typora and GitHub follow them.
     let html = match (r.headings.as_slice(), &r.block) {
         ([one], None) => target.has_html_anchor(one).then_some(one),
         _ => None,
     };
     if let Some(anchor) = html {
-        return Diagnostic::info(
-            Code::SectionMissing,
-            &note.path,
-            f.line,
-            f.col,
-            format!("{message}; it names the HTML anchor `<a id=\"{anchor}\">`, which Obsidian does not follow"),
-        )
-        .with_hint("Obsidian links to headings and block ids: link the heading above the anchor, or end its paragraph with a block id `^id` and link `#^id`");
+        return info(
+            format!("it names the HTML anchor `<a id=\"{anchor}\">`, which Obsidian does not follow"),
+            "Obsidian links to headings and block ids: link the heading above the anchor, or end its paragraph with a block id `^id` and link `#^id`".to_owned(),
+        );
     }
+    // A section that became a note of its own (Obsidian's "extract this heading") keeps its links.
+    let named = match (r.target.is_empty(), r.headings.as_slice(), &r.block) {
+        (true, [one], None) => index.resolve(&note.path, one).note().map(|n| (n.to_owned(), one)),
+        _ => None,
+    };
     let hint = match named {
         Some((named, name)) => format!("the note `{named}` has that name: link the note, `[[{name}]]`"),
         None => "check the heading or block id".to_owned(),

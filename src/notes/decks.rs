@@ -1,6 +1,7 @@
 //! The deck and the tags of a note's cards: folder settings, deck names Anki can hold, and
 //! Obsidian tags in Anki's form.
 
+use super::syntax::spaced_repetition::question_tag;
 use super::syntax::{CardSpec, Syntax};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::settings::Settings;
@@ -156,12 +157,7 @@ pub(super) fn spaced_repetition_decks(
     let front_matter = frontmatter_tags.iter().find_map(|t| below(t));
     let first = front_matter.clone().or_else(|| tag_lines.first().map(|(_, p, _)| p.clone()));
     for card in cards.iter_mut().filter(|c| c.syntax == Syntax::SpacedRepetition) {
-        let own = body_lines
-            .get(card.line.saturating_sub(first_line))
-            .map(|l| l.trim_start())
-            .map(|l| l.strip_prefix("- ").or_else(|| l.strip_prefix("* ")).unwrap_or(l).trim_start())
-            .and_then(|l| LEADING_TAG.find(l))
-            .and_then(|m| below(m.as_str()));
+        let own = body_lines.get(card.line.saturating_sub(first_line)).and_then(|l| question_tag(l)).and_then(below);
         let above = || tag_lines.iter().rev().find(|(n, _, held)| !held && *n < card.line).map(|(_, p, _)| p.clone());
         let parts = own.or_else(above).or_else(|| front_matter.clone()).or_else(|| first.clone()).unwrap_or_default();
         if !parts.is_empty() {
@@ -170,7 +166,3 @@ pub(super) fn spaced_repetition_decks(
         }
     }
 }
-
-/// The tag a spaced-repetition card's text starts with, as the plugin finds it.
-pub(crate) static LEADING_TAG: std::sync::LazyLock<regex::Regex> =
-    std::sync::LazyLock::new(|| regex::Regex::new(r"^#[^\s#]+").expect("valid regex"));

@@ -9,7 +9,6 @@ pub mod store;
 pub mod survey;
 pub mod syntax;
 
-pub(crate) use decks::LEADING_TAG;
 use decks::spaced_repetition_decks;
 pub use decks::{anki_tag, dedup_keep_order, folder_deck};
 use decks::{checked_deck, folder_setting};

@@ -291,13 +291,24 @@ fn empty_front_hint(raw: &str, sr: &crate::settings::SpacedRepetition) -> String
     }
 }
 
+/// The tag a question starts with, as the plugin finds it (`#` and what follows up to white space
+/// or another `#`): it is left out of the question, and names the card's deck.
+static LEADING_TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^#[^\s#]+").expect("valid regex"));
+
 /// `text` without the tag it starts with, if it starts with one, as the plugin reads a question.
 fn without_leading_tag(text: &str) -> &str {
     let trimmed = text.trim_start();
-    match crate::notes::LEADING_TAG.find(trimmed) {
+    match LEADING_TAG.find(trimmed) {
         Some(tag) => trimmed.get(tag.end()..).unwrap_or_default().trim_start(),
         None => text,
     }
+}
+
+/// The tag the card whose first line is `line` starts with, after a list marker (`- `), if any.
+pub(crate) fn question_tag(line: &str) -> Option<&str> {
+    let line = line.trim_start();
+    let line = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")).unwrap_or(line).trim_start();
+    LEADING_TAG.find(line).map(|m| m.as_str())
 }
 
 /// Whether `line` (trimmed) holds tags and nothing else: `#clue #en`.

@@ -288,18 +288,27 @@ impl Outline {
         self.anchors.iter().any(|a| a == name)
     }
 
-    /// The heading (as its [`heading_key`]) whose GitHub anchor `fragment` may be: GitHub makes a
-    /// heading's anchor by dropping punctuation and joining words with `-` (`## 2.3 Tool List!`
-    /// is `#23-tool-list`), and markdown copied from GitHub links headings so. The two are
-    /// compared by their letters and digits alone. Obsidian does not follow such anchors.
-    pub fn github_anchor(&self, fragment: &str) -> Option<&str> {
+    /// The heading (as its [`heading_key`]) whose web anchor `fragment` may be, and whose anchor it
+    /// is. Markdown copied from the web links headings by the site's anchors: GitHub drops
+    /// punctuation and joins lower-case words with `-` (`## 2.3 Tool List!` is `#23-tool-list`),
+    /// Wikipedia (kept by web clippers) joins words with `_` and keeps their case
+    /// (`#Präsens_(Presente)`). The two are compared by their letters and digits alone. Obsidian
+    /// follows neither.
+    pub fn web_anchor(&self, fragment: &str) -> Option<(&str, &'static str)> {
         let alnum =
             |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect() };
         let wanted = alnum(fragment);
-        if wanted.is_empty() || !fragment.contains('-') {
+        let site = if fragment.contains('_') && (!fragment.contains('-') || fragment.chars().any(char::is_uppercase)) {
+            "Wikipedia's"
+        } else if fragment.contains('-') {
+            "GitHub's"
+        } else {
+            return None;
+        };
+        if wanted.is_empty() {
             return None;
         }
-        self.headings.iter().map(|(_, key)| key.as_str()).find(|key| alnum(key) == wanted)
+        self.headings.iter().map(|(_, key)| key.as_str()).find(|key| alnum(key) == wanted).map(|key| (key, site))
     }
 
     /// Whether the body has the section or block that [`section`] would cut out: the same walk
@@ -378,18 +387,23 @@ mod tests {
     }
 
     #[test]
-    fn a_github_anchor_names_its_heading() {
+    fn a_web_anchor_names_its_heading_and_its_site() {
         let outline = Outline::of(
-            "# Intro - Before OSCP\n## 2.3.4 — Memory Architecture: Von Neumann vs Harvard\n## Tool List\n",
+            "# Intro - Before OSCP\n## 2.3.4 — Memory Architecture: Von Neumann vs Harvard\n## Tool List\n### Präsens (Presente de subjuntivo)\n",
         );
-        assert_eq!(outline.github_anchor("intro---before-oscp"), Some("intro - before oscp"));
+        let github = |key| Some((key, "GitHub's"));
+        assert_eq!(outline.web_anchor("intro---before-oscp"), github("intro - before oscp"));
         assert_eq!(
-            outline.github_anchor("234--memory-architecture-von-neumann-vs-harvard"),
-            Some("2 3 4 — memory architecture von neumann vs harvard")
+            outline.web_anchor("234--memory-architecture-von-neumann-vs-harvard"),
+            github("2 3 4 — memory architecture von neumann vs harvard")
         );
-        assert_eq!(outline.github_anchor("tool-list"), Some("tool list"));
-        assert_eq!(outline.github_anchor("tool-lists"), None);
-        assert_eq!(outline.github_anchor("toollist"), None, "an anchor joins words with `-`");
+        assert_eq!(outline.web_anchor("tool-list"), github("tool list"));
+        assert_eq!(outline.web_anchor("tool-lists"), None);
+        assert_eq!(outline.web_anchor("toollist"), None, "an anchor joins words with `-` or `_`");
+        let wikipedia = |key| Some((key, "Wikipedia's"));
+        assert_eq!(outline.web_anchor("Präsens_(Presente_de_subjuntivo)"), wikipedia("präsens presente de subjuntivo"));
+        assert_eq!(outline.web_anchor("Tool_List"), wikipedia("tool list"));
+        assert_eq!(outline.web_anchor("Tool_Lists"), None);
     }
 
     #[test]

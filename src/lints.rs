@@ -313,7 +313,7 @@ pub fn check_note<'n>(
 }
 
 /// The warning for a link to a heading or block the note `path` (whose outline is `target`) lacks.
-/// A markdown link by GitHub's anchor to a heading that is there is an info with the link Obsidian
+/// A markdown link by GitHub's or Wikipedia's anchor to a heading that is there is an info with the link Obsidian
 /// follows; `[[#Topic]]` where a note is called `Topic` names that note.
 fn section_missing(note: &Note, f: &Found, r: &Reference, path: &str, target: &Outline, index: &Index) -> Diagnostic {
     let kind = if f.embed { "embed" } else { "link" };
@@ -324,16 +324,16 @@ fn section_missing(note: &Note, f: &Found, r: &Reference, path: &str, target: &O
     let info = |why: String, hint: String| {
         Diagnostic::info(Code::SectionMissing, &note.path, f.line, f.col, format!("{message}; {why}")).with_hint(hint)
     };
-    // Markdown copied from GitHub links headings by GitHub's anchors.
-    let github = match (f.wiki, r.headings.as_slice(), &r.block) {
-        (false, [one], None) => target.github_anchor(one),
+    // Markdown copied from GitHub or Wikipedia links headings by the site's anchors.
+    let web = match (f.wiki, r.headings.as_slice(), &r.block) {
+        (false, [one], None) => target.web_anchor(one),
         _ => None,
     };
-    if let Some(heading) = github {
+    if let Some((heading, site)) = web {
         return info(
-            format!("it is GitHub's anchor for the heading `{heading}`"),
+            format!("it is {site} anchor for the heading `{heading}`"),
             format!(
-                "Obsidian finds a heading by its text, not by GitHub's anchor: write `#{}`",
+                "Obsidian finds a heading by its text, not by {site} anchor: write `#{}`",
                 heading.replace(' ', "%20")
             ),
         );

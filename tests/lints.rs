@@ -351,61 +351,22 @@ fn a_github_anchor_to_a_heading_that_exists_is_an_info_with_the_link_obsidian_fo
 }
 
 #[test]
-fn a_link_to_an_html_anchor_is_an_info_that_says_obsidian_does_not_follow_it() {
-    // Notes written in Typora or for GitHub set `<a id="x"></a>` anchors and link them as `#x`:
-    // Obsidian opens the note without finding the place, so it is an info with the way Obsidian
-    // links a place; an anchor that is not there either is a warning.
-    let (_tmp, vault) = common::vault_of(&[
-        ("Java.md", "# Setup\n\n><a id=\"jvm-todo\"></a>\n> Install the JVM.\n"),
-        ("todo.md", "- [JVM](Java.md#jvm-todo)\n- [gone](Java.md#gc-todo)\n"),
-    ]);
+fn a_wikipedia_anchor_in_a_clipped_page_is_an_info_with_the_link_obsidian_follows() {
+    // A web clipper keeps Wikipedia's anchors (words joined by `_`, their case kept); the headings
+    // are there, so each is an info that names its heading.
+    let (_tmp, vault) = common::vault_of(&[(
+        "raw/Subjuntivo – Wikipedia.md",
+        "- [Presente](#Präsens_\\(Presente_de_subjuntivo\\)): **hable**\n- [Gone](#Futur_II)\n\n### Präsens (Presente de subjuntivo)\n\nhable\n",
+    )]);
     let o = studygen(&["check", vault.to_str().unwrap()]);
     let err = stderr(&o);
     assert!(
-        err.contains("info[section-missing]: link `(Java.md#jvm-todo)`: `Java.md` has no heading `jvm-todo`; it names the HTML anchor `<a id=\"jvm-todo\">`, which Obsidian does not follow\n  --> todo.md:1:3"),
+        err.contains("info[section-missing]: link `(#Präsens_(Presente_de_subjuntivo))`: `raw/Subjuntivo – Wikipedia.md` has no heading `Präsens_(Presente_de_subjuntivo)`; it is Wikipedia's anchor for the heading `präsens presente de subjuntivo`\n  --> raw/Subjuntivo – Wikipedia.md:1:3"),
         "{err}"
     );
-    assert!(err.contains("hint: Obsidian links to headings and block ids"), "{err}");
-    assert!(err.contains("warning[section-missing]: link `(Java.md#gc-todo)`"), "{err}");
-    assert_eq!(err.matches("section-missing").count(), 2, "{err}");
-}
-
-#[test]
-fn a_markdown_embed_of_a_note_or_block_embeds_it_as_a_wikilink_embed_does() {
-    // `![](Other.md)` and `![](#^block)` embed a note and a block of the same note in Obsidian,
-    // as `![[Other]]` and `![[#^block]]` do: no missing image, and the card shows them.
-    let (tmp, vault) = common::vault_of(&[
-        (
-            "Notes/A.md",
-            "#flashcards\n\nWhat is embedded?::![](./B.md)\nAnd the block?::![](#^blk)\n\nQuoted text ^blk\n\nGone?::![](#^gone)\n",
-        ),
-        ("Notes/B.md", "B's own text.\n"),
-    ]);
-    let o = studygen(&["check", vault.to_str().unwrap()]);
-    let err = stderr(&o);
-    assert!(!err.contains("attachment-missing"), "{err}");
-    assert!(err.contains("warning[section-missing]: embed `(#^gone)`: `Notes/A.md` has no block `^gone`"), "{err}");
-    assert_eq!(err.matches("warning[").count(), 1, "{err}");
-    let cards = cards_of(&tmp, &vault);
-    let line = |front: &str| cards.lines().find(|l| l.contains(front)).unwrap_or_default().to_owned();
-    assert!(line("What is embedded?").contains("<div class=\"\"embed\"\"><p>B's own text.</p>"), "{cards}");
-    assert!(line("And the block?").contains("Quoted text"), "{cards}");
-}
-
-#[test]
-fn a_link_to_a_heading_that_became_a_note_names_the_note() {
-    // Obsidian's "extract this heading" moves a section into a note of its own and leaves
-    // `[[#Topic]]` links behind: the hint names the note to link instead.
-    let (_tmp, vault) = common::vault_of(&[
-        ("CSS/Coordinates.md", "3D coordinates add z to [[#2D coordinates]]; see also [[#Nowhere]].\n"),
-        ("CSS/2D coordinates.md", "Two lengths, x and y.\n"),
-    ]);
-    let o = studygen(&["check", vault.to_str().unwrap()]);
-    let err = stderr(&o);
     assert!(
-        err.contains("hint: the note `CSS/2D coordinates.md` has that name: link the note, `[[2D coordinates]]`"),
+        err.contains("hint: Obsidian finds a heading by its text, not by Wikipedia's anchor: write `#präsens%20presente%20de%20subjuntivo`"),
         "{err}"
     );
-    let nowhere = err.find("[[#Nowhere]]").unwrap_or_else(|| panic!("{err}"));
-    assert!(err[nowhere..].contains("hint: check the heading or block id"), "{err}");
+    assert!(err.contains("warning[section-missing]: link `(#Futur_II)`"), "a heading that is not there: {err}");
 }

@@ -90,25 +90,44 @@ pub fn heading_key(heading: &str) -> String {
 /// root (`![](/img/figure.png)` is `img/figure.png`); any other target is as written. `None` when
 /// the path climbs out of the vault: such a link is never followed.
 pub fn from_note<'t>(from: &str, target: &'t str) -> Option<std::borrow::Cow<'t, str>> {
+    match walk(from, target) {
+        (path, 0) => Some(path),
+        _ => None,
+    }
+}
+
+/// For a target that climbs out of the vault ([`from_note`] is `None`): how many folders above the
+/// vault it climbs, and the path it names if each of those `..` is left out (links written for
+/// another place of the note, or by a tool that counted its folders wrong).
+pub fn above_vault<'t>(from: &str, target: &'t str) -> (usize, std::borrow::Cow<'t, str>) {
+    let (path, above) = walk(from, target);
+    (above, path)
+}
+
+/// The walk of [`from_note`], which leaves out every `..` above the root and counts them.
+fn walk<'t>(from: &str, target: &'t str) -> (std::borrow::Cow<'t, str>, usize) {
     let rooted = target.trim_start_matches(['/', '\\']);
     let dotted = rooted.split(['/', '\\']).any(|p| p == "." || p == "..");
     if !dotted {
-        return Some(std::borrow::Cow::Borrowed(rooted));
+        return (std::borrow::Cow::Borrowed(rooted), 0);
     }
     let mut parts: Vec<&str> = if rooted.len() < target.len() { Vec::new() } else { from.split('/').collect() };
     if rooted.len() == target.len() {
         parts.pop();
     }
+    let mut above = 0;
     for part in rooted.split(['/', '\\']) {
         match part {
             "" | "." => {}
             ".." => {
-                parts.pop()?;
+                if parts.pop().is_none() {
+                    above += 1;
+                }
             }
             name => parts.push(name),
         }
     }
-    Some(std::borrow::Cow::Owned(parts.join("/")))
+    (std::borrow::Cow::Owned(parts.join("/")), above)
 }
 
 /// Whether the note at `path` is an Excalidraw drawing (`Name.excalidraw.md`, which Obsidian finds
@@ -492,6 +511,17 @@ mod tests {
         ];
         for (from, target, expected) in cases {
             assert_eq!(from_note(from, target).as_deref(), expected, "{target:?} from {from:?}");
+        }
+        // A path that leaves the vault: how far above it climbs, and what it names without that.
+        let above = [
+            ("Notes/Deep/Topic.md", "../../../Assets/x.png", (1, "Assets/x.png")),
+            ("Topic.md", "../../x.png", (2, "x.png")),
+            ("Notes/Topic.md", "../../etc/passwd", (1, "etc/passwd")),
+            ("Notes/Topic.md", "/../x.png", (1, "x.png")),
+            ("Notes/Topic.md", "../x.png", (0, "x.png")),
+        ];
+        for (from, target, (n, path)) in above {
+            assert_eq!(above_vault(from, target), (n, std::borrow::Cow::Borrowed(path)), "{target:?} from {from:?}");
         }
     }
 

@@ -206,10 +206,22 @@ pub fn check_note<'n>(
                 r.target = target;
             }
             None => {
+                // A path with a `..` too many often names a file that is there.
+                let (above, inside) = links::above_vault(&note.path, &r.target);
+                let there =
+                    !inside.is_empty() && (media(&inside) || index.resolve(&note.path, &inside) != Resolution::Missing);
+                let hint = if there {
+                    let folders = if above == 1 { "folder" } else { "folders" };
+                    format!(
+                        "it climbs {above} {folders} above the vault; without {above} of its `../` it names `{inside}`, which is in the vault"
+                    )
+                } else {
+                    "links and embeds may only name files inside the vault".to_owned()
+                };
                 diags.push(at(
                     Code::LinkOutsideVault,
                     format!("{kind} `{}` points outside the vault; it is not followed", f.dest),
-                    "links and embeds may only name files inside the vault",
+                    &hint,
                 ));
                 continue;
             }

@@ -370,3 +370,28 @@ fn a_wikipedia_anchor_in_a_clipped_page_is_an_info_with_the_link_obsidian_follow
     );
     assert!(err.contains("warning[section-missing]: link `(#Futur_II)`"), "a heading that is not there: {err}");
 }
+
+#[test]
+fn a_path_that_climbs_above_the_vault_says_what_it_names_without_the_extra_folders() {
+    // Tools (and notes moved by hand) write one `../` too many; the file is there, and the hint
+    // names it. A path whose file is not there keeps the plain hint.
+    let (_tmp, vault) = common::vault_of(&[
+        (
+            "Notes/Masters/Algorithms.md",
+            "![](../../../Assets/Pasted%20image%201.png)\n\n![](../../../Assets/gone.png)\n",
+        ),
+        ("Assets/Pasted image 1.png", "png"),
+    ]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning[link-outside-vault]: embed `../../../Assets/Pasted image 1.png` points outside the vault; it is not followed\n  --> Notes/Masters/Algorithms.md:1:1"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: it climbs 1 folder above the vault; without 1 of its `../` it names `Assets/Pasted image 1.png`, which is in the vault"),
+        "{err}"
+    );
+    assert!(err.contains("Algorithms.md:3:1"), "{err}");
+    assert_eq!(err.matches("hint: links and embeds may only name files inside the vault").count(), 1, "{err}");
+}

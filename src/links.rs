@@ -202,6 +202,14 @@ impl Index {
         idx
     }
 
+    /// Whether `target` names notes by their aliases alone: no note has it as its path or file
+    /// name, and some note has it as an alias.
+    pub fn alias_only(&self, target: &str) -> bool {
+        let k = key(target);
+        let name = k.rsplit('/').next().unwrap_or(&k);
+        !self.by_path.contains_key(&k) && !self.by_name.contains_key(name) && self.by_alias.contains_key(name)
+    }
+
     /// Resolves a note target. Paths win over file names, and file names over aliases; `..` never
     /// leaves the vault.
     pub fn resolve(&self, from: &str, target: &str) -> Resolution {

@@ -289,17 +289,35 @@ pub fn check_note<'n>(
                     let opened = paths.first().cloned();
                     let mut listed = paths;
                     listed.sort();
-                    diags.push(at(
-                        Code::LinkAmbiguous,
-                        format!(
-                            "ambiguous {kind} `{}`: {} notes are called that: {}; Obsidian opens `{}`, the shortest path, and so does studygen",
-                            f.shown,
-                            listed.len(),
-                            listed.join(", "),
-                            opened.as_deref().unwrap_or_default()
-                        ),
-                        "write the path, such as `[[folder/name]]`, to name the one you mean",
-                    ));
+                    let (n, listed, opened_path) =
+                        (listed.len(), listed.join(", "), opened.as_deref().unwrap_or_default());
+                    // Notes that share the name as an alias: Obsidian, which finds a note by its
+                    // file name alone, opens none of them.
+                    let diag = if index.alias_only(&r.target) {
+                        let stem = opened_path.rsplit('/').next().unwrap_or(opened_path);
+                        let stem = stem.strip_suffix(".md").unwrap_or(stem);
+                        at(
+                            Code::LinkAmbiguous,
+                            format!(
+                                "ambiguous {kind} `{}`: no note is called that, and {n} notes have it as an alias: {listed}; Obsidian finds a note by its file name and opens none of them; studygen opens `{opened_path}`, the shortest path",
+                                f.shown
+                            ),
+                            &format!(
+                                "link the note by its name with the alias shown after `|`, such as `[[{stem}|{}]]`, as Obsidian writes a link to an alias",
+                                r.target
+                            ),
+                        )
+                    } else {
+                        at(
+                            Code::LinkAmbiguous,
+                            format!(
+                                "ambiguous {kind} `{}`: {n} notes are called that: {listed}; Obsidian opens `{opened_path}`, the shortest path, and so does studygen",
+                                f.shown
+                            ),
+                            "write the path, such as `[[folder/name]]`, to name the one you mean",
+                        )
+                    };
+                    diags.push(diag);
                     opened
                 }
             }

@@ -395,3 +395,26 @@ fn a_path_that_climbs_above_the_vault_says_what_it_names_without_the_extra_folde
     assert!(err.contains("Algorithms.md:3:1"), "{err}");
     assert_eq!(err.matches("hint: links and embeds may only name files inside the vault").count(), 1, "{err}");
 }
+
+#[test]
+fn an_alias_two_notes_share_is_ambiguous_and_says_obsidian_opens_neither() {
+    // Obsidian finds a link's note by file name; `[[Relation]]` where two notes have the alias
+    // `Relation` (and no note the name) opens nothing there. studygen links the shortest path and
+    // says how Obsidian links an alias.
+    let (_tmp, vault) = common::vault_of(&[
+        ("Algebra/Relations.md", "---\naliases: [Relation]\n---\n# Relations\n"),
+        ("Databases/Relation instance.md", "---\naliases: [Relation]\n---\n# Instances\n"),
+        ("Physics/State.md", "a [[Relation]] of equality, and [[Relations]]\n"),
+    ]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning[link-ambiguous]: ambiguous link `[[Relation]]`: no note is called that, and 2 notes have it as an alias: Algebra/Relations.md, Databases/Relation instance.md; Obsidian finds a note by its file name and opens none of them; studygen opens `Algebra/Relations.md`, the shortest path\n  --> Physics/State.md:1:3"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: link the note by its name with the alias shown after `|`, such as `[[Relations|Relation]]`, as Obsidian writes a link to an alias"),
+        "{err}"
+    );
+    assert_eq!(err.matches("link-ambiguous").count(), 1, "a file name is not ambiguous: {err}");
+}

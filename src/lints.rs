@@ -68,7 +68,7 @@ fn links_of(note: &Note) -> Vec<Found> {
 
 /// Attachment types: a link whose name ends in one of these names a file, not a note, so
 /// `[[5.5.3 Topic]]` is a note and `[[scan.pdf]]` a file.
-const ATTACHMENT_EXT: [&str; 27] = [
+const ATTACHMENT_EXT: [&str; 40] = [
     "png",
     "jpg",
     "jpeg",
@@ -96,6 +96,19 @@ const ATTACHMENT_EXT: [&str; 27] = [
     "excalidraw",
     "base",
     "3gp",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "odt",
+    "ods",
+    "odp",
+    "rtf",
+    "epub",
+    "zip",
+    "csv",
 ];
 
 /// Checks every link and embed of every note, notes in parallel. `media` says whether an

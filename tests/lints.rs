@@ -418,3 +418,25 @@ fn an_alias_two_notes_share_is_ambiguous_and_says_obsidian_opens_neither() {
     );
     assert_eq!(err.matches("link-ambiguous").count(), 1, "a file name is not ambiguous: {err}");
 }
+
+#[test]
+fn a_missing_office_document_is_a_missing_attachment_not_a_missing_note() {
+    // Course vaults link syllabi and slides by name; a `.docx` that is not there is a file to
+    // add, not a note to write.
+    let (_tmp, vault) = common::vault_of(&[
+        ("Orientation.md", "![[Syllabus in BASC 101A.docx]]\n\n[[Lecture 2.pptx]]\n\n[[Grades.xlsx]]\n"),
+        ("Grades.xlsx", "cells"),
+    ]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning[attachment-missing]: missing image or attachment `Syllabus in BASC 101A.docx`\n  --> Orientation.md:1:1"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[attachment-missing]: missing attachment `Lecture 2.pptx`\n  --> Orientation.md:3:1"),
+        "{err}"
+    );
+    assert!(!err.contains("no note is called"), "{err}");
+    assert_eq!(err.matches("attachment-missing").count(), 2, "the file that is there is found: {err}");
+}

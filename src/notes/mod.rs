@@ -439,22 +439,31 @@ pub fn untagged_hints<'n>(notes: impl IntoIterator<Item = &'n Note>, settings: &
             let first = *n.untagged_cards.first()?;
             let count = n.untagged_cards.len();
             let tags: Vec<String> = sr.tags.iter().map(|t| format!("#{t}")).collect();
-            Some(
-                Diagnostic::info(
-                    Code::NotFlashcardNote,
-                    &n.path,
-                    first,
-                    1,
-                    format!(
-                        "{count} spaced-repetition card{} here made no card: the note has no flashcard tag",
-                        if count == 1 { "" } else { "s" }
-                    ),
-                )
-                .with_hint(format!(
-                    "add #{tag} to the note (the tags are: {}), or `tags: [{tag}]` to its frontmatter",
-                    tags.join(", ")
-                )),
-            )
+            // The note's own tags, which the plugin's settings may have listed once: cards with
+            // review history (`<!--SR:` comments) were flashcards before.
+            let own: Vec<String> = n.tags.iter().map(|t| format!("#{}", t.replace("::", "/"))).collect();
+            let reviewed = n.text.contains("<!--SR:");
+            let mut message = format!(
+                "{count} spaced-repetition card{} here made no card: the note has no flashcard tag",
+                if count == 1 { "" } else { "s" }
+            );
+            if !own.is_empty() {
+                message.push_str(&format!(" (its tags: {})", own.join(", ")));
+            }
+            if reviewed {
+                message
+                    .push_str(", yet it holds review history (`<!--SR:` comments): its cards were reviewed before");
+            }
+            let mut hint = format!(
+                "add #{tag} to the note (the tags are: {}), or `tags: [{tag}]` to its frontmatter",
+                tags.join(", ")
+            );
+            if let Some(first_own) = own.first().filter(|_| reviewed) {
+                hint.push_str(&format!(
+                    "; or list {first_own} among the plugin's flashcard tags (its setting \"Flashcard tags\")"
+                ));
+            }
+            Some(Diagnostic::info(Code::NotFlashcardNote, &n.path, first, 1, message).with_hint(hint))
         })
         .collect()
 }
@@ -604,6 +613,32 @@ mod tests {
         assert_eq!(untagged_hints([&n], &settings).len(), 1);
         settings.spaced_repetition.in_use = false;
         assert!(untagged_hints([&n], &settings).is_empty());
+    }
+
+    /// A note whose cards have review history lost its flashcard tag (or the settings did): the
+    /// info names the note's tags and the hint offers listing one among the flashcard tags.
+    #[test]
+    fn an_untagged_note_with_review_history_names_its_own_tags() {
+        let settings = Settings::default();
+        let text =
+            b"#bsds\n\nName the four views!\n?\ndata, function, organisation, control\n<!--SR:!2025-12-23,1,212-->\n";
+        let (n, _) = parse(&src("BSDS.md", text), "V", &settings);
+        let d = untagged_hints([&n.unwrap()], &settings);
+        let [d] = d.as_slice() else { panic!("{d:?}") };
+        assert_eq!(
+            d.message,
+            "1 spaced-repetition card here made no card: the note has no flashcard tag (its tags: #bsds), yet it holds review history (`<!--SR:` comments): its cards were reviewed before"
+        );
+        let hint = d.hint.as_deref().unwrap_or_default();
+        assert!(
+            hint.ends_with("; or list #bsds among the plugin's flashcard tags (its setting \"Flashcard tags\")"),
+            "{hint}"
+        );
+        // Without review history, the note's tags are named and the hint is the plain one.
+        let (n, _) = parse(&src("n.md", b"#draft\n\nQ::A\n"), "V", &settings);
+        let d = untagged_hints([&n.unwrap()], &settings);
+        assert!(d[0].message.ends_with("the note has no flashcard tag (its tags: #draft)"), "{}", d[0].message);
+        assert!(!d[0].hint.as_deref().unwrap_or_default().contains("plugin's flashcard tags"));
     }
 
     #[test]

@@ -451,8 +451,7 @@ pub fn untagged_hints<'n>(notes: impl IntoIterator<Item = &'n Note>, settings: &
                 message.push_str(&format!(" (its tags: {})", own.join(", ")));
             }
             if reviewed {
-                message
-                    .push_str(", yet it holds review history (`<!--SR:` comments): its cards were reviewed before");
+                message.push_str(", yet it holds review history (`<!--SR:` comments): its cards were reviewed before");
             }
             let mut hint = format!(
                 "add #{tag} to the note (the tags are: {}), or `tags: [{tag}]` to its frontmatter",

@@ -181,6 +181,8 @@ pub struct Index {
     /// Notes by frontmatter alias: a name no file has.
     by_alias: foldhash::HashMap<String, Vec<String>>,
     by_path: foldhash::HashMap<String, String>,
+    /// Symbolic links to notes that are not followed (see [`crate::vault::Symlink`]), by key.
+    unfollowed: foldhash::HashMap<String, (String, crate::vault::Symlink)>,
 }
 
 impl Index {
@@ -200,6 +202,41 @@ impl Index {
             }
         }
         idx
+    }
+
+    /// Adds the vault's symbolic links: one to a note of the vault is found by its path and name
+    /// as that note is (Obsidian opens the note through it); those that are not followed are kept
+    /// to say why a link to them finds nothing ([`Index::unfollowed`]).
+    pub fn add_symlinks(&mut self, symlinks: &std::collections::BTreeMap<String, crate::vault::Symlink>) {
+        for (rel, link) in symlinks {
+            let k = key(rel);
+            if self.by_path.contains_key(&k) {
+                continue;
+            }
+            let stem = k.rsplit('/').next().unwrap_or(&k).to_owned();
+            match link {
+                // An attachment's link is followed by the vault's attachments ([`crate::vault`]).
+                crate::vault::Symlink::Inside(_) if !rel.to_ascii_lowercase().ends_with(".md") => {}
+                crate::vault::Symlink::Inside(target) => {
+                    self.by_path.insert(k, target.clone());
+                    let named = self.by_name.entry(stem).or_default();
+                    if !named.contains(target) {
+                        named.push(target.clone());
+                    }
+                }
+                other => {
+                    self.unfollowed.insert(k.clone(), (rel.clone(), other.clone()));
+                    self.unfollowed.entry(stem).or_insert_with(|| (rel.clone(), other.clone()));
+                }
+            }
+        }
+    }
+
+    /// The symbolic link that `target`, which finds no note or attachment, names (by path, or else
+    /// by name), and what it points to: a link studygen does not follow.
+    pub fn unfollowed(&self, target: &str) -> Option<&(String, crate::vault::Symlink)> {
+        let k = key(target);
+        self.unfollowed.get(&k).or_else(|| self.unfollowed.get(k.rsplit('/').next().unwrap_or(&k)))
     }
 
     /// Whether `target` names notes by their aliases alone: no note has it as its path or file

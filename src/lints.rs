@@ -11,6 +11,7 @@ use crate::links::{self, Index, Outline, Reference, Resolution};
 use crate::markdown::{self, extension};
 use crate::notes::Note;
 use crate::settings::Level;
+use crate::vault::Symlink;
 
 /// One link or embed found in a note.
 #[derive(Debug, Clone)]
@@ -68,7 +69,7 @@ fn links_of(note: &Note) -> Vec<Found> {
 
 /// Attachment types: a link whose name ends in one of these names a file, not a note, so
 /// `[[5.5.3 Topic]]` is a note and `[[scan.pdf]]` a file.
-const ATTACHMENT_EXT: [&str; 40] = [
+const ATTACHMENT_EXT: [&str; 42] = [
     "png",
     "jpg",
     "jpeg",
@@ -83,6 +84,8 @@ const ATTACHMENT_EXT: [&str; 40] = [
     "mp3",
     "wav",
     "ogg",
+    "oga",
+    "opus",
     "m4a",
     "flac",
     "aac",
@@ -144,7 +147,10 @@ pub fn summarize<'a>(
                     path,
                     u.line,
                     u.col,
-                    format!("unresolved link `{}`: no note is called `{}`", u.dest, u.target),
+                    match &u.why {
+                    Some(why) => format!("unresolved link `{}`: {why}", u.dest),
+                    None => format!("unresolved link `{}`: no note is called `{}`", u.dest, u.target),
+                },
                 )
                 .with_hint(
                     "create the note, or fix the name; set [lints] unresolved_links in studygen.toml to change how loud this is",
@@ -194,6 +200,9 @@ struct Unresolved {
     dest: String,
     line: usize,
     col: usize,
+    /// Why nothing is found, when it is more than that no note has the name: the name is a
+    /// symbolic link that is not followed.
+    why: Option<String>,
 }
 
 /// Checks the links and embeds of one note. `outline` gives the outline of another note, whose
@@ -268,11 +277,22 @@ pub fn check_note<'n>(
             }
             if !media(&r.target) {
                 let what = if f.embed { "image or attachment" } else { "attachment" };
-                diags.push(at(
-                    Code::AttachmentMissing,
-                    format!("missing {what} `{}`", r.target),
-                    "put the file anywhere in the vault; it is found by name",
-                ));
+                diags.push(match index.unfollowed(&r.target) {
+                    Some((rel, Symlink::Outside)) => outside_symlink(&at, kind, &f.shown, rel),
+                    Some((rel, Symlink::Broken(to))) => at(
+                        Code::AttachmentMissing,
+                        format!(
+                            "missing {what} `{}`: `{rel}` is a symbolic link to `{to}`, which is no file of the vault",
+                            r.target
+                        ),
+                        "point the link at a file of the vault, or put the file in its place",
+                    ),
+                    _ => at(
+                        Code::AttachmentMissing,
+                        format!("missing {what} `{}`", r.target),
+                        "put the file anywhere in the vault; it is found by name",
+                    ),
+                });
             }
             continue;
         }
@@ -281,21 +301,32 @@ pub fn check_note<'n>(
         } else {
             match index.resolve(&note.path, &r.target) {
                 Resolution::Found(p) => Some(p),
-                Resolution::Missing if f.embed => {
-                    diags.push(at(
-                        Code::EmbedMissing,
-                        format!("missing embed `{}`: no note is called `{}`", f.shown, r.target),
-                        "check the name, or create the note; the card shows a link instead",
-                    ));
-                    None
-                }
                 Resolution::Missing => {
-                    unresolved.push(Unresolved {
-                        target: r.target.clone(),
-                        dest: f.shown.clone(),
-                        line: f.line,
-                        col: f.col,
-                    });
+                    let symlink = index.unfollowed(&r.target);
+                    let why = match symlink {
+                        Some((rel, Symlink::Broken(to))) => {
+                            Some(format!("`{rel}` is a symbolic link to `{to}`, which is no note of the vault"))
+                        }
+                        _ => None,
+                    };
+                    if let Some((rel, Symlink::Outside)) = symlink {
+                        diags.push(outside_symlink(&at, kind, &f.shown, rel));
+                    } else if f.embed {
+                        let why = why.unwrap_or_else(|| format!("no note is called `{}`", r.target));
+                        diags.push(at(
+                            Code::EmbedMissing,
+                            format!("missing embed `{}`: {why}", f.shown),
+                            "check the name, or create the note; the card shows a link instead",
+                        ));
+                    } else {
+                        unresolved.push(Unresolved {
+                            target: r.target.clone(),
+                            dest: f.shown.clone(),
+                            line: f.line,
+                            col: f.col,
+                            why,
+                        });
+                    }
                     None
                 }
                 Resolution::Ambiguous(paths) => {
@@ -353,6 +384,16 @@ pub fn check_note<'n>(
         }
     }
     NoteLinks { diagnostics: diags, unresolved, embeds }
+}
+
+/// The warning for a link or embed (`kind`, shown as `shown`) whose target is `rel`, a symbolic
+/// link out of the vault, made by `at`.
+fn outside_symlink(at: &dyn Fn(Code, String, &str) -> Diagnostic, kind: &str, shown: &str, rel: &str) -> Diagnostic {
+    at(
+        Code::LinkOutsideVault,
+        format!("{kind} `{shown}`: `{rel}` is a symbolic link to a file outside the vault; it is not followed"),
+        "put the file itself in the vault in place of the link: studygen reads nothing outside the vault",
+    )
 }
 
 /// The warning for a link to a heading or block the note `path` (whose outline is `target`) lacks.

@@ -1,7 +1,9 @@
 //! Loading a vault: every note (`.md`) and attachment below the root, indexed by name.
 //!
-//! Hidden folders (`.obsidian/`, `.trash/`, `.git/`, `.studygen/`, ...) are skipped. Symlinks are not
-//! followed, so nothing outside the vault is read.
+//! Hidden folders (`.obsidian/`, `.trash/`, `.git/`, `.studygen/`, ...) are skipped. A file that is
+//! a symbolic link to a note or attachment inside the vault stands for that file, as in Obsidian;
+//! no other link is followed (not to a folder, and nothing outside the vault), so nothing outside
+//! the vault is read.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -130,8 +132,11 @@ pub struct Vault {
     pub name: String,
     /// The notes, sorted by path.
     pub notes: Vec<SourceFile>,
-    /// Attachments by lower-cased file name, each with the vault-relative paths that carry it.
+    /// Attachments by lower-cased file name, each with the vault-relative paths that carry it (a
+    /// symbolic link's name carries the path of the attachment it stands for).
     pub attachments: BTreeMap<String, Vec<String>>,
+    /// The files that are symbolic links, by vault-relative path.
+    pub symlinks: BTreeMap<String, Symlink>,
     /// Files and folders that could not be read: each a diagnostic at its path; the rest is built.
     pub unreadable: Vec<crate::diagnostics::Diagnostic>,
     /// Each note's [`Stamp`] when it was listed, in the order of `notes` (empty for a vault held
@@ -139,6 +144,20 @@ pub struct Vault {
     pub stamps: Vec<Stamp>,
     /// When the vault was listed, in ns since the epoch.
     pub listed: i128,
+}
+
+/// A file of the vault that is a symbolic link. Obsidian shows a link to a note or attachment as
+/// that file, so a link or embed through it finds the file it points to; it is not read as a note
+/// of its own (its cards would be the same cards twice). No other link is followed.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Symlink {
+    /// To the note or attachment at this vault-relative path.
+    Inside(String),
+    /// To a file outside the vault: nothing is read through it.
+    Outside,
+    /// To nothing, to a folder, into a hidden folder, or from a note's name to an attachment (or
+    /// back): Obsidian opens nothing through it either. What it points to, as written.
+    Broken(String),
 }
 
 /// What the file system says of a file without reading it: size, modification and change times
@@ -173,6 +192,8 @@ pub struct Listing {
     pub notes: Vec<(String, PathBuf, Stamp)>,
     /// Attachments by lower-cased file name, each with the vault-relative paths that carry it.
     pub attachments: BTreeMap<String, Vec<String>>,
+    /// The files that are symbolic links, by vault-relative path.
+    pub symlinks: BTreeMap<String, Symlink>,
     /// Files and folders that could not be listed.
     pub unreadable: Vec<crate::diagnostics::Diagnostic>,
     /// When the listing began, in ns since the epoch.
@@ -270,6 +291,7 @@ pub fn scan(root: &Path) -> Result<Listing, VaultError> {
                     continue;
                 }
                 Ok(t) if t.is_file() => found.add(root, &entry),
+                Ok(t) if t.is_symlink() => found.symlinks.push((relative(root, &entry.path()), entry.path())),
                 Ok(_) => continue,
                 Err(e) => found.unreadable(root, &entry.path(), &e),
             },
@@ -289,14 +311,62 @@ pub fn scan(root: &Path) -> Result<Listing, VaultError> {
         })
         .collect();
     let (mut md, mut attachments, mut unreadable) = (Vec::new(), BTreeMap::<String, Vec<String>>::new(), Vec::new());
+    let mut links = Vec::new();
     for f in found {
         md.extend(f.md);
         unreadable.extend(f.unreadable);
+        links.extend(f.symlinks);
         for (name, paths) in f.attachments {
             attachments.entry(name).or_default().extend(paths);
         }
     }
-    Ok(Listing { root: root.to_owned(), notes: md, attachments, unreadable, listed })
+    let symlinks = follow(root, links, &md, &attachments);
+    for (rel, link) in &symlinks {
+        if let Symlink::Inside(target) = link
+            && !is_note(rel)
+        {
+            attachments.entry(file_name(rel).to_lowercase()).or_default().push(target.clone());
+        }
+    }
+    Ok(Listing { root: root.to_owned(), notes: md, attachments, symlinks, unreadable, listed })
+}
+
+/// What each symbolic link (vault-relative path, full path) stands for: a link from a note's name
+/// to a note of the vault, or from an attachment's name to an attachment, is followed. The target
+/// is found by the link's real path, after every link on the way, so a link cannot lead out.
+fn follow(
+    root: &Path,
+    links: Vec<(String, PathBuf)>,
+    notes: &[(String, PathBuf, Stamp)],
+    attachments: &BTreeMap<String, Vec<String>>,
+) -> BTreeMap<String, Symlink> {
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+    let notes: std::collections::HashSet<&str> = notes.iter().map(|(rel, _, _)| rel.as_str()).collect();
+    let listed =
+        |rel: &str| attachments.get(&file_name(rel).to_lowercase()).is_some_and(|paths| paths.iter().any(|p| p == rel));
+    links
+        .into_iter()
+        .map(|(rel, path)| {
+            let written = || std::fs::read_link(&path).map(|t| t.to_string_lossy().into_owned()).unwrap_or_default();
+            let link = match path.canonicalize() {
+                Err(_) => Symlink::Broken(written()),
+                Ok(real) => match real.strip_prefix(&real_root) {
+                    Err(_) => Symlink::Outside,
+                    Ok(inside) => {
+                        let target = relative(Path::new(""), inside);
+                        let found = if is_note(&rel) { notes.contains(target.as_str()) } else { listed(&target) };
+                        if found { Symlink::Inside(target) } else { Symlink::Broken(written()) }
+                    }
+                },
+            };
+            (rel, link)
+        })
+        .collect()
+}
+
+/// Whether a vault-relative path names a note (`.md`, in any case).
+fn is_note(rel: &str) -> bool {
+    rel.to_ascii_lowercase().ends_with(".md")
 }
 
 /// A top-level entry of the vault: a file (or what could not be read of it), or a folder to walk.
@@ -325,6 +395,8 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<std::io::Result<(std::ffi::
 struct Found {
     md: Vec<(String, PathBuf, Stamp)>,
     attachments: BTreeMap<String, Vec<String>>,
+    /// Files that are symbolic links: vault-relative and full path.
+    symlinks: Vec<(String, PathBuf)>,
     unreadable: Vec<crate::diagnostics::Diagnostic>,
 }
 
@@ -356,6 +428,7 @@ impl Found {
                     Err(e) => self.unreadable(root, &entry.path(), &e),
                 },
                 Ok(t) if t.is_file() => self.add(root, &entry),
+                Ok(t) if t.is_symlink() => self.symlinks.push((relative(root, &entry.path()), entry.path())),
                 Ok(_) => {}
                 Err(e) => self.unreadable(root, &entry.path(), &e),
             }
@@ -367,7 +440,7 @@ impl Found {
     fn add(&mut self, root: &Path, entry: &std::fs::DirEntry) {
         let path = entry.path();
         let rel = relative(root, &path);
-        if rel.to_ascii_lowercase().ends_with(".md") {
+        if is_note(&rel) {
             let stamp = entry.metadata().map(|m| stamp(&m)).unwrap_or_default();
             self.md.push((rel, path, stamp));
         } else {
@@ -391,7 +464,7 @@ impl Listing {
     /// Reads every note, in parallel, but those for which `later` is true (given the note's path
     /// and stamp): they are read when first used, if ever (see [`SourceFile::content`]).
     pub fn read_except(self, later: impl Fn(&str, &Stamp) -> bool + Sync) -> Vault {
-        let Listing { root, notes: md, attachments, mut unreadable, listed } = self;
+        let Listing { root, notes: md, attachments, symlinks, mut unreadable, listed } = self;
         let read: Vec<Result<(SourceFile, Stamp), crate::diagnostics::Diagnostic>> = md
             .into_par_iter()
             .map(|(rel, path, stamp)| {
@@ -420,7 +493,7 @@ impl Listing {
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "vault".to_owned());
-        Vault { root, name, notes, attachments, unreadable, stamps, listed }
+        Vault { root, name, notes, attachments, symlinks, unreadable, stamps, listed }
     }
 }
 
@@ -508,6 +581,59 @@ mod tests {
         let mem = SourceFile::new("m.md", b"kept".to_vec());
         mem.release();
         assert_eq!(mem.content().bytes(), b"kept");
+    }
+
+    /// Which symbolic links stand for a file of the vault: to a note or attachment inside it, by a
+    /// relative or absolute path, through another link. Out of the vault, to nothing, to a folder,
+    /// into a hidden folder, or from a note's name to an attachment: not followed.
+    #[test]
+    #[cfg(unix)]
+    fn a_symbolic_link_stands_for_a_file_of_the_vault_and_for_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("v");
+        for d in ["notes", "img", ".hidden", "sub"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        std::fs::write(root.join("notes/A.md"), "# A\n").unwrap();
+        std::fs::write(root.join("img/p.png"), "png").unwrap();
+        std::fs::write(root.join(".hidden/H.md"), "# H\n").unwrap();
+        std::fs::write(dir.path().join("outside.md"), "# O\n").unwrap();
+        let link = |to: &Path, at: &str| std::os::unix::fs::symlink(to, root.join(at)).unwrap();
+        link(Path::new("../notes/A.md"), "sub/To A.md");
+        link(&root.join("notes/A.md"), "Absolute A.md");
+        link(Path::new("sub/To A.md"), "Chain.md");
+        link(Path::new("img/p.png"), "p2.png");
+        link(&dir.path().join("outside.md"), "Out.md");
+        link(Path::new("Nowhere.md"), "Dangling.md");
+        link(Path::new("notes"), "Folder.md");
+        link(Path::new(".hidden/H.md"), "Hidden.md");
+        link(Path::new("img/p.png"), "Picture.md");
+        link(Path::new("Loop 2.md"), "Loop 1.md");
+        link(Path::new("Loop 1.md"), "Loop 2.md");
+        let v = load(&root).unwrap();
+        let inside = |to: &str| Symlink::Inside(to.to_owned());
+        let broken = |to: &str| Symlink::Broken(to.to_owned());
+        let expected: BTreeMap<String, Symlink> = [
+            ("Absolute A.md", inside("notes/A.md")),
+            ("Chain.md", inside("notes/A.md")),
+            ("Dangling.md", broken("Nowhere.md")),
+            ("Folder.md", broken("notes")),
+            ("Hidden.md", broken(".hidden/H.md")),
+            ("Loop 1.md", broken("Loop 2.md")),
+            ("Loop 2.md", broken("Loop 1.md")),
+            ("Out.md", Symlink::Outside),
+            ("Picture.md", broken("img/p.png")),
+            ("p2.png", inside("img/p.png")),
+            ("sub/To A.md", inside("notes/A.md")),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        assert_eq!(v.symlinks, expected);
+        let notes: Vec<&str> = v.notes.iter().map(|n| n.rel.as_str()).collect();
+        assert_eq!(notes, ["notes/A.md"], "a link is no note of its own");
+        assert_eq!(v.attachment("p2.png"), Some("img/p.png"), "the attachment the link stands for");
+        assert_eq!(v.attachment("Picture.md"), None);
     }
 
     #[test]

@@ -345,6 +345,27 @@ fn a_changed_settings_file_rebuilds_every_card() {
 }
 
 #[test]
+#[cfg(unix)]
+fn a_symbolic_link_pointed_elsewhere_rebuilds_the_notes_that_link_through_it() {
+    let f = Fixture::with(|v| {
+        std::fs::write(
+            v.join("Via link.md"),
+            "START\nBasic\nWhat does the link show?\nBack: ![[Spectrum link#Spectrum]]\nEND\n",
+        )
+        .unwrap();
+        std::fs::write(v.join("Other.md"), "# Other\n\n## Spectrum\n\nAnother spectrum.\n").unwrap();
+        std::os::unix::fs::symlink("Definitions/Hessian.md", v.join("Spectrum link.md")).unwrap();
+    });
+    let shown = |r: &Report| card_with(r, "What does the link show?").unwrap().fields().unwrap()[1].clone();
+    assert!(shown(&f.first).contains("Its eigenvalues."), "the embed goes through the link: {}", shown(&f.first));
+    // Only the link changes: every note is as it was.
+    std::fs::remove_file(f.vault.join("Spectrum link.md")).unwrap();
+    std::os::unix::fs::symlink("Other.md", f.vault.join("Spectrum link.md")).unwrap();
+    let r = f.rebuild_and_compare("a symbolic link pointed at another note");
+    assert!(shown(&r).contains("Another spectrum."), "{}", shown(&r));
+}
+
+#[test]
 fn a_deleted_attachment_is_reported_and_unpacked() {
     let f = Fixture::new();
     std::fs::remove_file(f.vault.join("plot.png")).unwrap();

@@ -87,8 +87,60 @@ fn symlinks_that_leave_the_vault_are_not_followed() {
     let o = studygen(&["check", vault.to_str().unwrap()]);
     let err = stderr(&o);
     assert!(err.contains("1 files: 1 notes"), "the linked folder's note is not read: {err}");
-    assert!(err.contains("missing image or attachment `secret.png`"), "{err}");
+    assert!(
+        err.contains("warning[link-outside-vault]: embed `[[secret.png]]`: `secret.png` is a symbolic link to a file outside the vault; it is not followed"),
+        "{err}"
+    );
     assert!(err.contains("unresolved link `[[secret]]`"), "{err}");
+}
+
+/// Links in a vault that stand for files of the vault, as Obsidian follows them: a link to a note
+/// is that note to every link and embed (and is not read as a second copy of its cards), a link to
+/// an attachment is that attachment, also through a link to a link; a link to nothing says so.
+#[test]
+#[cfg(unix)]
+fn a_symbolic_link_to_a_file_of_the_vault_stands_for_that_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let vault = tmp.path().join("v");
+    std::fs::create_dir_all(vault.join("notes")).unwrap();
+    std::fs::create_dir_all(vault.join("img")).unwrap();
+    std::fs::write(
+        vault.join("notes/Hessian.md"),
+        "# Hessian\n\n## Spectrum\n\nIts eigenvalues.\n\nHessian::matrix of second derivatives\n",
+    )
+    .unwrap();
+    std::fs::write(vault.join("img/plot.png"), b"\x89PNG\r\n\x1a\n not really").unwrap();
+    let link = |to: &str, at: &str| std::os::unix::fs::symlink(to, vault.join(at)).unwrap();
+    link("notes/Hessian.md", "Curvature matrix.md");
+    link("img/plot.png", "plot link.png");
+    link("plot link.png", "plot link to a link.png");
+    link("notes/Gone.md", "Dangling.md");
+    std::fs::write(
+        vault.join("n.md"),
+        "#flashcards\n\nSpectrum?::![[Curvature matrix#Spectrum]]\n\nPlot?::![[plot link to a link.png]]\n\nSee [Curvature](Curvature%20matrix.md#No%20such%20part) and [[Dangling]].\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = studygen(&["build", vault.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("2 files: 2 notes"), "a link to a note is not read as a note: {err}");
+    assert!(!err.contains("Curvature matrix#Spectrum"), "the embed through the link to a note resolves: {err}");
+    assert!(!err.contains("missing image"), "the link to an attachment resolves: {err}");
+    assert!(
+        err.contains(
+            "link `(Curvature%20matrix.md#No%20such%20part)`: `notes/Hessian.md` has no heading `No such part`"
+        ),
+        "a section through the link is looked up in the note it stands for: {err}"
+    );
+    assert!(
+        err.contains("unresolved link `[[Dangling]]`: `Dangling.md` is a symbolic link to `notes/Gone.md`, which is no note of the vault"),
+        "{err}"
+    );
+    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    assert!(cards.contains("Its eigenvalues."), "the embed goes through the link: {cards}");
+    assert!(cards.contains("src=\"\"plot.png\"\""), "the image is the attachment the links lead to: {cards}");
+    assert_eq!(cards.matches("matrix of second derivatives").count(), 1, "the note's card is made once: {cards}");
 }
 
 #[test]

@@ -193,12 +193,13 @@ pub fn check_in_memory(notes: impl IntoIterator<Item = (String, Vec<u8>)>) -> an
         name: "vault".into(),
         notes,
         attachments: BTreeMap::new(),
+        symlinks: BTreeMap::new(),
         unreadable: Vec::new(),
         stamps: Vec::new(),
         listed: 0,
     };
     let opts = Options::new(root, None);
-    let global = record::global(&vault.root, &vault.attachments, &opts);
+    let global = record::global(&vault.root, &vault.attachments, &vault.symlinks, &opts);
     run_loaded(vault, global, Cache::default(), &opts, Stopwatch::new())
 }
 
@@ -207,7 +208,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let mut clock = Stopwatch::new();
     opts.progress.say("reading the vault");
     let listing = vault::scan(&opts.vault)?;
-    let global = record::global(&listing.root, &listing.attachments, opts);
+    let global = record::global(&listing.root, &listing.attachments, &listing.symlinks, opts);
     // Nothing changed since the last build, by the notes' stamps: no note needs to be read.
     if let Some(out) = &opts.out
         && !opts.forget_orphans

@@ -66,7 +66,11 @@ pub(super) fn shared<'a>(
         lab,
         figures: lab.figures().into_keys().map(|n| (n.to_lowercase(), n)).collect(),
         notes: store,
-        index: names(store, paths, known),
+        index: {
+            let mut index = names(store, paths, known);
+            index.add_symlinks(&vault.symlinks);
+            index
+        },
     }
 }
 

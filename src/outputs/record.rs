@@ -35,13 +35,21 @@ pub struct Record {
 
 /// A hash of everything a build depends on but the notes and the identity state: studygen's
 /// version, the vault's place, the options, the attachments (path, size and modification time),
-/// template overrides and settings files.
-pub fn global(root: &Path, attachments: &BTreeMap<String, Vec<String>>, opts: &Options) -> Digest {
+/// the symbolic links and what each stands for, template overrides and settings files.
+pub fn global(
+    root: &Path,
+    attachments: &BTreeMap<String, Vec<String>>,
+    symlinks: &BTreeMap<String, vault::Symlink>,
+    opts: &Options,
+) -> Digest {
     let mut parts: Vec<Vec<u8>> = vec![
         crate::BUILD.into(),
         root.to_string_lossy().as_bytes().to_vec(),
         vec![u8::from(opts.force), opts.report as u8],
     ];
+    for (rel, link) in symlinks {
+        parts.push(format!("{rel} -> {link:?}").into_bytes());
+    }
     for rel in attachments.values().flatten() {
         let meta = std::fs::metadata(root.join(rel)).ok();
         parts.push(rel.as_bytes().to_vec());

@@ -17,16 +17,17 @@ pub fn cloze_regex(pattern: &str) -> Option<Regex> {
 /// Translates the plugin's cloze notation to a regex with the groups `seq`, `answer` and `hint`:
 /// `answer` is the hidden text, `[...]` an optional part whose `123` is the deletion's number and
 /// whose `hint` is a hint, `\[` a literal bracket; everything else is literal text.
-/// `==[123;;]answer[;;hint]==` becomes `==(?:(?P<seq>\d+);;)?(?P<answer>…)(?:;;(?P<hint>…))?==`.
+/// `==[123;;]answer[;;hint]==` becomes `==(?:(?P<seq>\d+);;)?(?P<answer>.+?)(?:;;(?P<hint>.+?))?==`:
+/// the answer and hint are the shortest text that completes the pattern, on one line, as the
+/// plugin's (clozecraft's) regexes read them, so `{@{F}@} and {@{G}@}` is two deletions.
 fn pattern_to_regex(pattern: &str) -> Option<String> {
     fn literal_or_tokens(text: &str, out: &mut String) {
         let mut rest = text;
         while !rest.is_empty() {
-            let next =
-                [("answer", r"(?P<answer>[^\s](?:.*?[^\s])?)"), ("hint", r"(?P<hint>.+?)"), ("123", r"(?P<seq>\d+)")]
-                    .iter()
-                    .filter_map(|(tok, re)| rest.find(tok).map(|at| (at, *tok, *re)))
-                    .min_by_key(|(at, _, _)| *at);
+            let next = [("answer", r"(?P<answer>.+?)"), ("hint", r"(?P<hint>.+?)"), ("123", r"(?P<seq>\d+)")]
+                .iter()
+                .filter_map(|(tok, re)| rest.find(tok).map(|at| (at, *tok, *re)))
+                .min_by_key(|(at, _, _)| *at);
             match next {
                 Some((at, tok, re)) => {
                     out.push_str(&regex::escape(&rest[..at]));
@@ -79,5 +80,12 @@ mod tests {
         assert_eq!((&c["seq"], &c["answer"], &c["hint"]), ("2", "Portuguese", "language"));
         assert!(re("**[123;;]answer[;;hint]**").captures("lorem **p\ndolor won**").is_none());
         assert!(pattern_to_regex("no placeholder").is_none());
+        // The shortest answer that completes the pattern: a one-letter answer ends at its own
+        // closing marks, not at the next deletion's.
+        let answers = |p: &str, text: &str| -> Vec<String> {
+            re(p).captures_iter(text).map(|c| c["answer"].to_owned()).collect()
+        };
+        assert_eq!(answers("{@{[123;;]answer[;;hint]}@}", "denoted {@{F}@} and {@{G}@} is"), ["F", "G"]);
+        assert_eq!(answers("==[123;;]answer[;;hint]==", "==a== then ==bb;;hint== and ==c=="), ["a", "bb", "c"]);
     }
 }

@@ -211,3 +211,33 @@ fn notes_in_obsidians_template_folders_are_templates_not_notes() {
     );
     assert!(err.contains("3 files: 1 notes (1 blocks), 1 cards: 0 errors, 0 warnings\n"), "{err}");
 }
+
+/// obsidian-spaced-repetition's cards are what Obsidian renders: there `\(` and `\[` are escaped
+/// brackets, as in CommonMark (a vault clipped from Wikipedia writes `F\(_f_\)` for "F(f)"), and a
+/// deletion ends at its own closing marks, one letter long or not, as the plugin's cloze patterns
+/// read it. An Obsidian_to_Anki block in the same vault keeps `\( … \)` as the plugin does: math.
+#[test]
+fn spaced_repetition_cards_read_brackets_and_short_deletions_as_obsidian_and_the_plugin_do() {
+    let (tmp, vault) = common::vault_of(&[
+        (
+            ".obsidian/plugins/obsidian-spaced-repetition/data.json",
+            r##"{"settings": {"flashcardTags": ["#flashcard/active"], "clozePatterns": ["{@{[123;;]answer[;;hint]}@}"],
+                "singleLineCardSeparator": ":@:", "singleLineReversedCardSeparator": "::@::"}}"##,
+        ),
+        (
+            "Fourier transform.md",
+            "#flashcard/active\n\nThis mapping is denoted {@{F}@} and {@{F\\(_f_\\)}@} is its value.\n\nWhat does \\[1\\] cite?:@:the first source \\(a book\\)\n",
+        ),
+        ("Blocks.md", "START\nBasic\nThe radius \\( r_*x \\) of the ball\nBack: is \\[ r^2 \\]\nEND\n"),
+    ]);
+    let out = tmp.path().join("out");
+    build_ok(&vault, &out);
+    let cards = std::fs::read_to_string(out.join("cards.txt")).unwrap();
+    assert!(
+        cards.contains("<p>This mapping is denoted {{c1::F}} and {{c2::F(<em>f</em>)}} is its value.</p>"),
+        "{cards}"
+    );
+    assert!(cards.contains("<p>What does [1] cite?</p>\t<p>the first source (a book)</p>"), "{cards}");
+    assert!(cards.contains("The radius \\( r_*x \\) of the ball"), "a block keeps its math: {cards}");
+    assert!(cards.contains("is \\[ r^2 \\]"), "{cards}");
+}

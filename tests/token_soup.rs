@@ -149,7 +149,7 @@ fn token_soup_never_panics() {
         for card in &note.cards {
             assert!(card.line >= 1 && card.line <= card.end_line.max(card.line), "{text:?}");
             for field in &card.fields {
-                markdown::render(field, Style { cloze: true }, &V);
+                markdown::render(field, Style { cloze: true, ..Style::default() }, &V);
             }
         }
         markdown::render(&text, Style::default(), &V);

@@ -156,7 +156,10 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
     let (deck, path): (std::sync::Arc<str>, std::sync::Arc<str>) =
         (note.deck.as_str().into(), note.path.as_str().into());
     for spec in &note.cards {
-        let style = Style { cloze: spec.kind == NoteKind::Cloze };
+        let style = Style {
+            cloze: spec.kind == NoteKind::Cloze,
+            dollar_math_only: spec.syntax == notes::Syntax::SpacedRepetition,
+        };
         let mut fields = Vec::with_capacity(spec.fields.len() + 1);
         let mut media = Vec::new();
         let mut field_md: Vec<std::borrow::Cow<'_, str>> = spec.fields.iter().map(|f| f.as_str().into()).collect();
@@ -172,7 +175,7 @@ pub fn render(note: &Note, templates: &Templates, vault: &dyn Resolve) -> anyhow
         for md in &field_md {
             let md: &str = md;
             // Math inside a field with deletions keeps `}}` apart, so Anki's cloze parser does not end early.
-            let style = Style { cloze: style.cloze && crate::notes::syntax::has_cloze(md) };
+            let style = Style { cloze: style.cloze && crate::notes::syntax::has_cloze(md), ..style };
             let r = markdown::render(md, style, vault);
             fields.push(Field::from(r.html));
             media.extend(r.media);

@@ -18,12 +18,14 @@ const CLOSE: char = '\u{E003}';
 /// Math taken out of the markdown: (LaTeX, display).
 pub(super) type Kept = Vec<(String, bool)>;
 
-/// Replaces protected math in `md` with placeholders.
-pub(super) fn protect(md: &str) -> (std::borrow::Cow<'_, str>, Kept) {
+/// Replaces protected math in `md` with placeholders; `\( … \)` and `\[ … \]` only with
+/// `backslash_math` (else they are CommonMark's escaped brackets).
+pub(super) fn protect(md: &str, backslash_math: bool) -> (std::borrow::Cow<'_, str>, Kept) {
     let mut kept = Kept::new();
     // Only `\(`, `\[` and display math that spans a blank line need it: most fields have none.
     let blank_line = md.contains("$$") && md.split('\n').skip(1).any(|l| l.trim().is_empty());
-    if !(md.contains("\\(") || md.contains("\\[") || blank_line) {
+    let backslash = backslash_math && (md.contains("\\(") || md.contains("\\["));
+    if !(backslash || blank_line) {
         return (md.into(), kept);
     }
     let code = code_ranges(md);
@@ -38,9 +40,9 @@ pub(super) fn protect(md: &str) -> (std::borrow::Cow<'_, str>, Kept) {
             continue;
         }
         let rest = &md[i..];
-        let found = if rest.starts_with("\\(") {
+        let found = if backslash && rest.starts_with("\\(") {
             find_close(md, i + 2, "\\)").map(|end| (i + 2, end, end + 2, false))
-        } else if rest.starts_with("\\[") {
+        } else if backslash && rest.starts_with("\\[") {
             find_close(md, i + 2, "\\]").map(|end| (i + 2, end, end + 2, true))
         } else if rest.starts_with("$$") && (i == 0 || bytes[i - 1] != b'\\') {
             // Only display math that spans a blank line is protected: the parser reads the rest

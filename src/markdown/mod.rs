@@ -114,6 +114,10 @@ pub struct Style {
     /// The field holds cloze deletions: `}}` inside math is spaced so that Anki's cloze parser
     /// does not end the deletion early.
     pub cloze: bool,
+    /// Math is written only as Obsidian reads it, between `$` signs: `\(` and `\[` are escaped
+    /// brackets, as CommonMark reads them, not Anki's math. True for obsidian-spaced-repetition's
+    /// cards, which Obsidian renders; Obsidian_to_Anki keeps a `\( … \)` the user wrote as math.
+    pub dollar_math_only: bool,
 }
 
 /// Rendered HTML and the media files it uses.
@@ -147,7 +151,7 @@ pub fn extension(name: &str) -> String {
 
 /// Renders `md` to HTML.
 pub fn render(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
-    let (protected, kept) = math::protect(md);
+    let (protected, kept) = math::protect(md, !style.dollar_math_only);
     let mut r = render_protected(&protected, style, vault);
     if !kept.is_empty() {
         r.html = math::restore(&r.html, &kept, |latex, display| self::math(latex, display, style));
@@ -564,7 +568,7 @@ mod tests {
 
     #[test]
     fn cloze_math_keeps_braces_apart() {
-        let r = render("{{c1::$\\frac{1}{x^{2}}$}}", Style { cloze: true }, &V);
+        let r = render("{{c1::$\\frac{1}{x^{2}}$}}", Style { cloze: true, ..Style::default() }, &V);
         assert_eq!(r.html, "<p>{{c1::\\(\\frac{1}{x^{2} }\\)}}</p>");
     }
 

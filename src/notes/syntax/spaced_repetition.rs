@@ -191,8 +191,11 @@ impl<'a> Reader<'a> {
         if let Some(first) = text.first_mut() {
             *first = without_leading_tag(first);
         }
-        let text = text.join("\n");
-        if text.trim_start().starts_with(['>', '|']) || !self.clozes.iter().any(|re| re.is_match(&text)) {
+        let joined = text.join("\n");
+        // The plugin shows the card's text without its first line's indent (`front.trimStart()`):
+        // a paragraph of an indented list is the list item, not an indented code block.
+        let text = joined.trim_start();
+        if text.starts_with(['>', '|']) || !self.clozes.iter().any(|re| re.is_match(text)) {
             return None;
         }
         // Explicit numbers are kept; the others count up in text order, skipping those.
@@ -200,7 +203,7 @@ impl<'a> Reader<'a> {
             .clozes
             .iter()
             .flat_map(|re| {
-                re.captures_iter(&text).filter_map(|c| c.name("seq")?.as_str().parse().ok()).collect::<Vec<u32>>()
+                re.captures_iter(text).filter_map(|c| c.name("seq")?.as_str().parse().ok()).collect::<Vec<u32>>()
             })
             .collect();
         let mut next = 1;
@@ -209,7 +212,7 @@ impl<'a> Reader<'a> {
         while let Some(c) = self
             .clozes
             .iter()
-            .filter_map(|re| re.captures_at(&text, pos))
+            .filter_map(|re| re.captures_at(text, pos))
             .min_by_key(|c| c.get(0).map_or(usize::MAX, |m| m.start()))
         {
             let Some(m) = c.get(0) else { break };
@@ -481,6 +484,16 @@ A critical point.
         assert!(s.cards.is_empty());
         assert_eq!(s.diagnostics.len(), 1, "{:?}", s.diagnostics);
         assert!(s.diagnostics[0].hint.as_deref().unwrap_or_default().contains("remove the blank line just above `?`"));
+    }
+
+    /// A paragraph of a loose list nested under another item keeps its indent in the note; the
+    /// plugin shows it without its first line's indent, as a list item, not as indented code.
+    #[test]
+    fn an_indented_cloze_paragraph_is_shown_without_its_indent() {
+        let s =
+            run("- Algebra\n\n    - every ==field== has a closure\n      over itself\n", &Settings::default(), true);
+        let clozes: Vec<_> = s.cards.iter().map(|c| c.fields[0].clone()).collect();
+        assert_eq!(clozes, ["- every {{c1::field}} has a closure\n      over itself"]);
     }
 
     #[test]

@@ -294,6 +294,15 @@ pub fn section(body: &str, headings: &[String], block: Option<&str>) -> Option<S
     }
 }
 
+/// The id a heading's text ends with, `{#id}` (or `{#id .class}`), and the text before it.
+fn heading_id(text: &str) -> Option<(String, String)> {
+    let text = text.trim_end();
+    let open = text.rfind("{#")?;
+    let attrs = text.get(open + 2..)?.strip_suffix('}')?;
+    let id = attrs.split_whitespace().next()?;
+    (!id.contains(['{', '}'])).then(|| (id.to_owned(), text.get(..open).unwrap_or_default().trim_end().to_owned()))
+}
+
 /// The `id` and `name` attributes of the `<a>` tags on `line`.
 fn html_anchors(line: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -317,13 +326,16 @@ fn html_anchors(line: &str) -> Vec<String> {
 /// What section links need of a note's body: its ATX headings in order (each by its level and
 /// [`heading_key`]), and the words a block id
 /// could end (each line's last word, from its first `^`, when it holds one); and, for the hint of
-/// a link that finds neither, the HTML anchors (`<a id="x">`) it sets. A fraction of the note's
-/// size, so every note's can be kept.
+/// a link that finds neither, the HTML anchors (`<a id="x">`) and heading ids (`{#x}`) it sets.
+/// A fraction of the note's size, so every note's can be kept.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outline {
     headings: Vec<(usize, String)>,
     carets: Vec<String>,
     anchors: Vec<String>,
+    /// Each heading that ends in an id of its own (`## Title {#id}`): the id, and the heading's
+    /// text without it.
+    ids: Vec<(String, String)>,
 }
 
 impl Outline {
@@ -333,6 +345,9 @@ impl Outline {
         for line in body.lines() {
             if let Some((level, text)) = heading(line) {
                 outline.headings.push((level, heading_key(text)));
+                if let Some(id) = heading_id(text) {
+                    outline.ids.push(id);
+                }
             }
             // A block id holds no white space, so `^id` can only end a line's last word.
             let last = line.trim_end().rsplit(char::is_whitespace).next().unwrap_or("");
@@ -350,6 +365,17 @@ impl Outline {
     /// markdown editors other than Obsidian link to by `#name`.
     pub fn has_html_anchor(&self, name: &str) -> bool {
         self.anchors.iter().any(|a| a == name)
+    }
+
+    /// The heading that sets the id `id` with `{#id}` at its end, as Pandoc, VitePress, Docusaurus
+    /// and Hugo read it (`## Typing computed() {#typing-computed}`): its text without the id, and
+    /// its [`heading_key`] with it, by which Obsidian, which reads the id as part of the text,
+    /// finds it.
+    pub fn heading_with_id(&self, id: &str) -> Option<(&str, String)> {
+        self.ids
+            .iter()
+            .find(|(i, _)| i == id)
+            .map(|(i, text)| (text.as_str(), heading_key(&format!("{text} {{#{i}}}"))))
     }
 
     /// The heading (as its [`heading_key`]) whose web anchor `fragment` may be, and whose anchor it
@@ -468,6 +494,16 @@ mod tests {
         assert_eq!(outline.web_anchor("Präsens_(Presente_de_subjuntivo)"), wikipedia("präsens presente de subjuntivo"));
         assert_eq!(outline.web_anchor("Tool_List"), wikipedia("tool list"));
         assert_eq!(outline.web_anchor("Tool_Lists"), None);
+    }
+
+    #[test]
+    fn a_heading_id_is_read_from_the_end_of_the_heading() {
+        let outline = Outline::of("## Typing `computed()` {#typing-computed}\n### Refs {#refs .unlisted}\n# Set {x}\n");
+        let (text, key) = outline.heading_with_id("typing-computed").unwrap();
+        assert_eq!(text, "Typing `computed()`");
+        assert_eq!(key, heading_key("Typing `computed()` {#typing-computed}"), "the text Obsidian finds it by");
+        assert_eq!(outline.heading_with_id("refs").map(|h| h.0), Some("Refs"));
+        assert!(outline.heading_with_id("x").is_none(), "braces without `#` set no id");
     }
 
     #[test]

@@ -408,6 +408,20 @@ fn section_missing(note: &Note, f: &Found, r: &Reference, path: &str, target: &O
     let info = |why: String, hint: String| {
         Diagnostic::info(Code::SectionMissing, &note.path, f.line, f.col, format!("{message}; {why}")).with_hint(hint)
     };
+    // Markdown from sites built with Pandoc, VitePress, Docusaurus or Hugo sets heading ids.
+    let id = match (r.headings.as_slice(), &r.block) {
+        ([one], None) => target.heading_with_id(one),
+        _ => None,
+    };
+    if let Some((heading, key)) = id {
+        return info(
+            format!(
+                "it is the id the heading `{heading}` sets with `{{#{}}}`, which Obsidian reads as part of the heading's text",
+                r.headings.join("#")
+            ),
+            format!("Obsidian finds a heading by its text: write `#{}`", key.replace(' ', "%20")),
+        );
+    }
     // Markdown copied from GitHub or Wikipedia links headings by the site's anchors.
     let web = match (f.wiki, r.headings.as_slice(), &r.block) {
         (false, [one], None) => target.web_anchor(one),

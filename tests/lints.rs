@@ -424,6 +424,33 @@ fn a_wikipedia_anchor_in_a_clipped_page_is_an_info_with_the_link_obsidian_follow
 }
 
 #[test]
+fn a_heading_id_from_a_documentation_site_is_an_info_with_the_link_obsidian_follows() {
+    // Docs built with VitePress, Docusaurus, Hugo or Pandoc set heading ids with `{#id}` and link
+    // by them; Obsidian reads the id as part of the heading's text. The link that follows it
+    // finds the heading.
+    let (_tmp, vault) = common::vault_of(&[
+        ("guide/computed.md", "See [typing](/guide/typing#typing-computed) and [gone](/guide/typing#no-such-id).\n"),
+        ("guide/typing.md", "## Typing `computed()` {#typing-computed}\n\ntext\n"),
+        ("guide/fixed.md", "See [typing](typing.md#Typing%20computed%20typing-computed).\n"),
+    ]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("info[section-missing]: link `(/guide/typing#typing-computed)`: `guide/typing.md` has no heading `typing-computed`; it is the id the heading `Typing `computed()`` sets with `{#typing-computed}`, which Obsidian reads as part of the heading's text\n  --> guide/computed.md:1:5"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: Obsidian finds a heading by its text: write `#typing%20computed%20typing-computed`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning[section-missing]: link `(/guide/typing#no-such-id)`"),
+        "an id no heading sets: {err}"
+    );
+    assert!(!err.contains("guide/fixed.md"), "the link the hint gives finds the heading: {err}");
+}
+
+#[test]
 fn a_path_that_climbs_above_the_vault_says_what_it_names_without_the_extra_folders() {
     // Tools (and notes moved by hand) write one `../` too many; the file is there, and the hint
     // names it. A path whose file is not there keeps the plain hint.

@@ -68,7 +68,7 @@ codes! {
     EmbedMissing = "embed-missing": "an embed names a note that does not exist",
     LinkUnresolved = "link-unresolved": "a link names a note that does not exist (yet)",
     LinkAmbiguous = "link-ambiguous": "a link's name matches several notes",
-    SectionMissing = "section-missing": "a link or embed names a heading or block the note does not have (an info when it is GitHub's or Wikipedia's anchor for a heading that is there, or an HTML anchor the note sets)",
+    SectionMissing = "section-missing": "a link or embed names a heading or block the note does not have (an info when it is GitHub's or Wikipedia's anchor for a heading that is there, the id a heading sets with `{#id}`, or an HTML anchor the note sets)",
     EmbedCycle = "embed-cycle": "notes embed each other in a cycle; it is cut",
     EmbedBudget = "embed-budget": "a note embeds more than its budget; the rest are shown as links",
     EmbedDrawing = "embed-drawing": "an embed names an Excalidraw drawing, which a card shows as a link",

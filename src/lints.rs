@@ -307,7 +307,12 @@ pub fn check_note<'n>(
                         Some((rel, Symlink::Broken(to))) => {
                             Some(format!("`{rel}` is a symbolic link to `{to}`, which is no note of the vault"))
                         }
-                        _ => None,
+                        _ => web_page_of(index, &note.path, &r.target).map(|found| {
+                            format!(
+                                "no note is called `{}`; the note `{found}` has its name: the link names the web page the note was made from, and `.md` finds the note",
+                                r.target
+                            )
+                        }),
                     };
                     if let Some((rel, Symlink::Outside)) = symlink {
                         diags.push(outside_symlink(&at, kind, &f.shown, rel));
@@ -384,6 +389,15 @@ pub fn check_note<'n>(
         }
     }
     NoteLinks { diagnostics: diags, unresolved, embeds }
+}
+
+/// The note whose name a link to a web page has (`ch04-03-slices.html` for `ch04-03-slices.md`),
+/// as documentation saved from its website links its pages.
+fn web_page_of(index: &Index, from: &str, target: &str) -> Option<String> {
+    let lower = target.to_ascii_lowercase();
+    let stem =
+        [".html", ".htm"].iter().find_map(|ext| lower.ends_with(ext).then(|| &target[..target.len() - ext.len()]))?;
+    index.resolve(from, &format!("{stem}.md")).note().map(str::to_owned)
 }
 
 /// The warning for a link or embed (`kind`, shown as `shown`) whose target is `rel`, a symbolic

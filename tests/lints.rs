@@ -451,6 +451,27 @@ fn a_heading_id_from_a_documentation_site_is_an_info_with_the_link_obsidian_foll
 }
 
 #[test]
+fn a_link_to_the_web_page_a_note_was_saved_from_names_the_note() {
+    // Documentation saved from its website (an mdBook, Sphinx) links its pages as `.html`.
+    let (_tmp, vault) = common::vault_of(&[
+        (
+            "book/ch10-lifetimes.md",
+            "Refer to [slices](ch04-03-slices.html#string-slices) and [std](../std/index.html).\n",
+        ),
+        ("book/ch04-03-slices.md", "# Slices\n"),
+    ]);
+    let err = stderr(&studygen(&["check", vault.to_str().unwrap()]));
+    assert!(
+        err.contains("info[link-unresolved]: unresolved link `(ch04-03-slices.html#string-slices)`: no note is called `ch04-03-slices.html`; the note `book/ch04-03-slices.md` has its name: the link names the web page the note was made from, and `.md` finds the note"),
+        "{err}"
+    );
+    assert!(
+        err.contains("unresolved link `(../std/index.html)`: no note is called `std/index.html`\n"),
+        "no note of that name: {err}"
+    );
+}
+
+#[test]
 fn a_path_that_climbs_above_the_vault_says_what_it_names_without_the_extra_folders() {
     // Tools (and notes moved by hand) write one `../` too many; the file is there, and the hint
     // names it. A path whose file is not there keeps the plain hint.

@@ -98,6 +98,17 @@ pub(crate) fn prelude(src: &SourceFile) -> Result<(std::sync::Arc<str>, Option<D
                 owned = t.into();
                 &owned
             }
+            // A file git-crypt encrypts is its ciphertext in a checkout that is not unlocked (CI).
+            Err(_) if bytes.starts_with(b"\0GITCRYPT\0") => {
+                return Err(Diagnostic::error(
+                    Code::InvalidUtf8,
+                    &src.rel,
+                    1,
+                    1,
+                    "the note is encrypted with git-crypt, and this checkout is locked",
+                )
+                .with_hint("unlock it (`git-crypt unlock`) to build the note's cards; the note was skipped"));
+            }
             Err(e) => {
                 let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
                 let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
@@ -646,6 +657,11 @@ mod tests {
         assert!(n.is_none());
         assert_eq!((d[0].line, d[0].col), (2, 3));
         assert!(d[0].message.contains("invalid UTF-8"));
+        // A note git-crypt encrypted, in a checkout without its key, says so.
+        let (n, d) = parse_default(&src("locked.md", b"\0GITCRYPT\0\x8a\x10J\xf3"), "V");
+        assert!(n.is_none());
+        assert_eq!(d[0].message, "the note is encrypted with git-crypt, and this checkout is locked");
+        assert!(d[0].hint.as_deref().unwrap_or_default().contains("git-crypt unlock"));
     }
 
     #[test]

@@ -262,9 +262,10 @@ impl Index {
         // links by file name only.
         let named = self.by_name.get(name).or_else(|| self.by_alias.get(name));
         match named.map(Vec::as_slice) {
-            Some([one]) => Resolution::Found(one.clone()),
+            Some([one]) if !k.contains('/') => Resolution::Found(one.clone()),
             Some(many) if k.contains('/') => {
-                // A partial path: keep the notes whose path ends with it.
+                // A partial path: keep the notes whose path ends with it. As in Obsidian, a path
+                // whose folders a note of that name is not in finds no note, even the only one.
                 let fit: Vec<String> =
                     many.iter().filter(|p| key(p).ends_with(&format!("/{k}")) || key(p) == k).cloned().collect();
                 match fit.as_slice() {
@@ -573,6 +574,23 @@ mod tests {
         }
         assert!(outline.has_section(&["a".into(), "c".into()], None), "case and nesting");
         assert!(!outline.has_section(&["D".into(), "C".into()], None), "C is not under D");
+    }
+
+    /// A link with folders finds only a note whose path ends with them, as in Obsidian, even when
+    /// one note alone has the name; an alias is found by the name alone.
+    #[test]
+    fn a_path_finds_only_a_note_in_its_folders() {
+        let set = vec!["Set".to_owned()];
+        let none: Vec<String> = Vec::new();
+        let index = Index::new([("README.md", none.as_slice()), ("Notes/Topic.md", set.as_slice())]);
+        let found = |target: &str| index.resolve("x.md", target).note().map(str::to_owned);
+        assert_eq!(found("Topic").as_deref(), Some("Notes/Topic.md"));
+        assert_eq!(found("Notes/Topic").as_deref(), Some("Notes/Topic.md"));
+        assert_eq!(found("notes/topic.md").as_deref(), Some("Notes/Topic.md"));
+        assert_eq!(found("Other/Topic"), None, "not in that folder");
+        assert_eq!(found("Courses/Haskell/README"), None, "the only README is not that one");
+        assert_eq!(found("Set").as_deref(), Some("Notes/Topic.md"));
+        assert_eq!(found("Algebra/Set"), None, "an alias has no folder");
     }
 
     #[test]

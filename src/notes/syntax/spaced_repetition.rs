@@ -144,15 +144,19 @@ impl<'a> Reader<'a> {
             } else {
                 format!("write the question on the lines just above `{}`", sr.multi)
             };
-            out.diagnostics.push(
-                Diagnostic::error(
-                    Code::CardEmptyFront,
-                    self.cx.file,
-                    first_line + at,
-                    1,
-                    format!("empty front: nothing above the `{}` line", sr.multi),
+            // Review history on the card: a plugin before 1.13 made a card with no question of it
+            // (the note's headings, shown above a card, served as one); the plugin now makes none.
+            let history = lines.get(at + 1..end).is_some_and(|l| l.iter().any(|l| l.contains("<!--SR:")));
+            let message = if history {
+                format!(
+                    "empty front: nothing above the `{}` line; its review history (`<!--SR:`) is from a version of the plugin before 1.13, which made a card with no question of it: the plugin makes none now",
+                    sr.multi
                 )
-                .with_hint(hint),
+            } else {
+                format!("empty front: nothing above the `{}` line", sr.multi)
+            };
+            out.diagnostics.push(
+                Diagnostic::error(Code::CardEmptyFront, self.cx.file, first_line + at, 1, message).with_hint(hint),
             );
             return next;
         }
@@ -484,6 +488,19 @@ A critical point.
         assert!(s.cards.is_empty());
         assert_eq!(s.diagnostics.len(), 1, "{:?}", s.diagnostics);
         assert!(s.diagnostics[0].hint.as_deref().unwrap_or_default().contains("remove the blank line just above `?`"));
+        assert!(!s.diagnostics[0].message.contains("review history"));
+        // With review history, the card was one before the plugin's 1.13, and the message says so.
+        let s = run(
+            "# A/B testing\nCreated: 2022-09-27\n\n?\nHalf the users test it.\n<!--SR:!2024-02-27,329,270-->\n",
+            &Settings::default(),
+            true,
+        );
+        assert!(s.cards.is_empty());
+        assert!(
+            s.diagnostics[0].message.ends_with("its review history (`<!--SR:`) is from a version of the plugin before 1.13, which made a card with no question of it: the plugin makes none now"),
+            "{}",
+            s.diagnostics[0].message
+        );
     }
 
     /// A paragraph of a loose list nested under another item keeps its indent in the note; the

@@ -216,7 +216,7 @@ impl Index {
             let stem = k.rsplit('/').next().unwrap_or(&k).to_owned();
             match link {
                 // An attachment's link is followed by the vault's attachments ([`crate::vault`]).
-                crate::vault::Symlink::Inside(_) if !rel.to_ascii_lowercase().ends_with(".md") => {}
+                crate::vault::Symlink::Inside(_) if !crate::vault::is_note(rel) => {}
                 crate::vault::Symlink::Inside(target) => {
                     self.by_path.insert(k, target.clone());
                     let named = self.by_name.entry(stem).or_default();

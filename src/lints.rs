@@ -200,8 +200,8 @@ struct Unresolved {
     dest: String,
     line: usize,
     col: usize,
-    /// Why nothing is found, when it is more than that no note has the name: the name is a
-    /// symbolic link that is not followed.
+    /// Why nothing is found, when there is more to say than that no note has the name: the name
+    /// is a symbolic link that is not followed, or a web page whose name a note has.
     why: Option<String>,
 }
 

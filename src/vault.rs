@@ -365,7 +365,7 @@ fn follow(
 }
 
 /// Whether a vault-relative path names a note (`.md`, in any case).
-fn is_note(rel: &str) -> bool {
+pub(crate) fn is_note(rel: &str) -> bool {
     rel.to_ascii_lowercase().ends_with(".md")
 }
 

@@ -23,6 +23,7 @@ pub mod changes;
 pub mod claims;
 pub mod diagnostics;
 pub mod experiments;
+pub mod lines;
 pub mod links;
 pub mod lints;
 pub mod markdown;

@@ -283,7 +283,7 @@ impl Index {
 /// The markdown of a section: from the heading path `headings` to the next heading of the same or a
 /// higher level; or the paragraph or list item that ends with `^block`; or the whole body.
 pub fn section(body: &str, headings: &[String], block: Option<&str>) -> Option<String> {
-    let lines: Vec<&str> = body.lines().collect();
+    let lines: Vec<&str> = crate::lines::lines(body).collect();
     let (start, end) = section_lines(&lines, headings, block)?;
     let text = lines.get(start..end)?.join("\n");
     match block {
@@ -343,7 +343,9 @@ impl Outline {
     /// The outline of `body`.
     pub fn of(body: &str) -> Self {
         let mut outline = Outline::default();
-        for line in body.lines() {
+        // Most notes set no block id and no HTML anchor: their lines are not searched for one.
+        let (carets, anchors) = (memchr::memchr(b'^', body.as_bytes()).is_some(), body.contains("<a "));
+        for line in crate::lines::lines(body) {
             if let Some((level, text)) = heading(line) {
                 outline.headings.push((level, heading_key(text)));
                 if let Some(id) = heading_id(text) {
@@ -351,11 +353,11 @@ impl Outline {
                 }
             }
             // A block id holds no white space, so `^id` can only end a line's last word.
-            let last = line.trim_end().rsplit(char::is_whitespace).next().unwrap_or("");
+            let last = if carets { line.trim_end().rsplit(char::is_whitespace).next().unwrap_or("") } else { "" };
             if let Some(at) = last.find('^') {
                 outline.carets.push(last[at..].to_owned());
             }
-            if line.contains("<a ") {
+            if anchors && line.contains("<a ") {
                 outline.anchors.extend(html_anchors(line));
             }
         }

@@ -2,6 +2,8 @@
 //! front, back and content). Each is the first 64 bits of a SHA-256, held as a number and written
 //! as 16 hex digits, as the identity file has them.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
@@ -18,16 +20,10 @@ impl Parts {
         self
     }
 
-    /// Adds `text` with every run of white space made one space, and none at the ends, as a part.
+    /// Adds `text` with every run of white space made one space, and none at the ends, as a part:
+    /// the same as `part(&words(text))`.
     pub fn words(&mut self, text: &str) -> &mut Parts {
-        for (i, word) in text.split_whitespace().enumerate() {
-            if i > 0 {
-                self.0.update(b" ");
-            }
-            self.0.update(word.as_bytes());
-        }
-        self.0.update([0x1f]);
-        self
+        self.part(&words(text))
     }
 
     /// The hash.
@@ -37,6 +33,25 @@ impl Parts {
         first.copy_from_slice(&digest[..8]);
         ShortHash(u64::from_be_bytes(first))
     }
+}
+
+/// `text` with every run of white space made one space, and none at the ends. Most text has
+/// nothing to change, and is given back as it is.
+pub(crate) fn words(text: &str) -> Cow<'_, str> {
+    let text = text.trim();
+    // ASCII with no white space but single spaces: as it is (`\t` to `\r` are white space).
+    let plain = text.bytes().all(|b| b.is_ascii() && !(b'\t'..=b'\r').contains(&b)) && !text.contains("  ");
+    if plain {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    Cow::Owned(out)
 }
 
 /// A short stable hash: 16 hex digits in the identity file, a number in memory and in the build
@@ -168,7 +183,8 @@ mod tests {
     /// whole parts do.
     #[test]
     fn parts_hash_as_the_whole_parts() {
-        for text in ["", "a", "  two\t words \n", "x\u{a0}y\u{2003} z", "line\r\nbreak  "] {
+        for text in ["", "a", "  two\t words \n", "x\u{a0}y\u{2003} z", "line\r\nbreak  ", "v\u{b}t", "one two", "é  e"]
+        {
             let single: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(Parts::default().words(text).finish(), ShortHash::of(&[&single]), "{text:?}");
             assert_eq!(
@@ -179,6 +195,16 @@ mod tests {
     }
 
     use super::*;
+
+    proptest::proptest! {
+        /// White space made single is what splitting at every white space and joining with one
+        /// space gives, for ASCII and Unicode white space alike.
+        #[test]
+        fn words_are_the_text_split_at_white_space(text in "[a\u{e9} \t\n\r\u{b}\u{c}\u{a0}\u{2003}]{0,24}") {
+            let expected: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(words(&text), expected);
+        }
+    }
 
     #[test]
     fn a_hash_is_written_and_read_as_16_hex_digits() {

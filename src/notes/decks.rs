@@ -97,10 +97,18 @@ pub fn anki_tag(tag: &str) -> String {
     out
 }
 
-/// Removes repeated items, keeping the first of each.
+/// Removes repeated and empty items, keeping the first of each. A card's few tags are compared
+/// with those kept before them; a long list goes through a set.
 pub fn dedup_keep_order(items: &mut Vec<String>) {
-    let mut seen = std::collections::HashSet::new();
-    items.retain(|t| !t.is_empty() && seen.insert(t.clone()));
+    const FEW: usize = 16;
+    let keep: Vec<bool> = if items.len() <= FEW {
+        items.iter().enumerate().map(|(i, t)| !t.is_empty() && !items[..i].contains(t)).collect()
+    } else {
+        let mut seen = foldhash::HashSet::default();
+        items.iter().map(|t| !t.is_empty() && seen.insert(t.as_str())).collect()
+    };
+    let mut keep = keep.into_iter();
+    items.retain(|_| keep.next().unwrap_or(false));
 }
 
 /// obsidian-spaced-repetition's decks, which come from its flashcard tags: a card under
@@ -163,6 +171,27 @@ pub(super) fn spaced_repetition_decks(
         if !parts.is_empty() {
             let deck = format!("{root_deck}::{}", parts.join("::"));
             card.deck = Some(checked_deck(deck, file, card.line, root_deck, diags));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Short and long lists alike keep the first of each item, in order, and no empty one.
+        #[test]
+        fn dedup_keeps_the_first_of_each_in_order(items in proptest::collection::vec("[ab]{0,2}", 0..40)) {
+            let mut expected: Vec<String> = Vec::new();
+            for t in &items {
+                if !t.is_empty() && !expected.contains(t) {
+                    expected.push(t.clone());
+                }
+            }
+            let mut got = items.clone();
+            dedup_keep_order(&mut got);
+            proptest::prop_assert_eq!(got, expected);
         }
     }
 }

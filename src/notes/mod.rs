@@ -172,7 +172,7 @@ pub fn parse_surveyed(
         }
         Err(d) => return (None, vec![d]),
     };
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = crate::lines::lines(&text).collect();
     let (frontmatter, body_line) = match frontmatter::split(&lines) {
         Some((yaml, body_line)) => {
             match surveyed
@@ -190,11 +190,9 @@ pub fn parse_surveyed(
     };
     let body_lines = lines.get(body_line..).unwrap_or_default();
     // Parsing the body for tags is only needed when some line could hold one.
-    let inline_tags = if body_lines.iter().any(|l| markdown::may_hold_tag(l)) {
-        markdown::inline_tags(&body_lines.join("\n"))
-    } else {
-        Vec::new()
-    };
+    // (A line's end is white space, so the whole body may hold one when one of its lines may.)
+    let body_may_hold_tag = markdown::may_hold_tag(body_of(&text, body_line));
+    let inline_tags = if body_may_hold_tag { markdown::inline_tags(&body_lines.join("\n")) } else { Vec::new() };
     let sr = &settings.spaced_repetition;
     let has_tag = |wanted: &[String]| {
         frontmatter.tags.iter().chain(&inline_tags).any(|t| {
@@ -253,7 +251,8 @@ pub fn parse_surveyed(
     let own_lines = |c: &CardSpec| {
         body_lines.get(c.line.saturating_sub(first)..(c.end_line + 1).saturating_sub(first)).unwrap_or_default()
     };
-    let card_has_tag = scanned.cards.iter().any(|c| own_lines(c).iter().any(|l| markdown::may_hold_tag(l)));
+    let card_has_tag =
+        body_may_hold_tag && scanned.cards.iter().any(|c| own_lines(c).iter().any(|l| markdown::may_hold_tag(l)));
     if card_has_tag || settings.blocks.plugin_tags {
         let in_card = |line: usize| scanned.cards.iter().any(|c| (c.line..=c.end_line).contains(&line));
         if !settings.blocks.plugin_tags {

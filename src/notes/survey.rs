@@ -25,7 +25,7 @@ pub struct Survey {
 /// Surveys `src`. A file that is not text surveys as nothing: its parse reports it.
 pub fn survey(src: &SourceFile) -> Survey {
     let Ok((text, _)) = super::prelude(src) else { return Survey::default() };
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = crate::lines::lines(&text).collect();
     let (read, body_line) = match frontmatter::split(&lines) {
         Some((yaml, body_line)) => (Some(frontmatter::parse(&yaml, &src.rel)), body_line),
         None => (None, 0),

@@ -129,12 +129,13 @@ pub struct Keys {
 impl Keys {
     /// The keys of a card whose front and back were written `front` and `back`.
     pub fn of(card: &Card, fields: &[Field], front: &str, back: &str) -> Keys {
+        let front = super::short_hash::words(front);
         Keys {
-            front: Parts::default().words(front).finish(),
+            front: Parts::default().part(&front).finish(),
             back: Parts::default().words(back).finish(),
             content: content_hash(card, fields),
             row: row_hash(card, fields),
-            fresh: Parts::default().part("card").part(&card.note).words(front).finish(),
+            fresh: Parts::default().part("card").part(&card.note).part(&front).finish(),
         }
     }
 

@@ -346,6 +346,28 @@ fn an_excalidraw_drawing_is_a_link_on_the_card_not_its_data() {
 }
 
 #[test]
+fn a_drawing_named_as_a_note_is_known_by_its_frontmatter() {
+    // Drawings made by older versions of the Excalidraw plugin have a note's name; the plugin,
+    // and Obsidian's view of them, know them by the frontmatter key `excalidraw-plugin`.
+    let drawing = "---\n\nexcalidraw-plugin: parsed\n\n---\n==⚠  Switch to EXCALIDRAW VIEW in the MORE OPTIONS menu of this document. ⚠==\n\n\n# Text Elements\n%%\n# Drawing\n```json\n{\"type\":\"excalidraw\",\"elements\":[]}\n```\nThe question?::Not a card\n";
+    let (tmp, vault) = common::vault_of(&[
+        ("Attachments/Drawing 2021-12-10 14.32.07.md", drawing),
+        (
+            "Topic.md",
+            "---\ntags: [flashcards]\n---\nSTART\nBasic\nWhat does the sketch show?\nBack: ![[Drawing 2021-12-10 14.32.07]]\nEND\n",
+        ),
+        // A note that only names the key in its text is a note.
+        ("Plugin notes.md", "---\ntags: [flashcards]\n---\nWhich key marks a drawing?::`excalidraw-plugin`\n"),
+    ]);
+    let err = check_passes(&vault);
+    assert!(!err.contains("comment-unclosed") && !err.contains("Drawing 2021-12-10 14.32.07.md:"), "{err}");
+    assert!(err.contains("2 cards: 0 errors"), "the block and the spaced-repetition card, none of the drawing: {err}");
+    let cards = cards_of(&tmp, &vault);
+    assert!(!cards.contains("EXCALIDRAW VIEW") && !cards.contains("Not a card"), "no drawing data: {cards}");
+    assert!(cards.contains(">Drawing 2021-12-10 14.32.07</a>"), "a link to the drawing: {cards}");
+}
+
+#[test]
 fn a_file_of_the_name_wins_over_another_notes_alias() {
     // Obsidian finds a link's note by file name; an alias is only studygen's fallback.
     let (tmp, vault) = common::vault_of(&[

@@ -32,6 +32,14 @@ pub fn split(lines: &[&str]) -> Option<(String, usize)> {
     Some((lines.get(1..end)?.join("\n"), end + 1))
 }
 
+/// Whether `yaml` is an Excalidraw drawing's frontmatter: the plugin marks every drawing with the
+/// key `excalidraw-plugin`, and a drawing made before it named them `Name.excalidraw.md` has a
+/// note's name (`Drawing 2021-12-10 14.32.07.md`).
+pub fn is_drawing(yaml: &str) -> bool {
+    crate::lines::lines(yaml)
+        .any(|l| l.strip_prefix("excalidraw-plugin").is_some_and(|r| r.trim_start().starts_with(':')))
+}
+
 /// The deepest nesting and the most aliases a note's YAML may use. Real frontmatter and specs
 /// nest a few levels and use no aliases; the limits keep a hostile note from overflowing the
 /// parser's stack or expanding an alias bomb.

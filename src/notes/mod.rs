@@ -174,6 +174,9 @@ pub fn parse_surveyed(
     };
     let lines: Vec<&str> = crate::lines::lines(&text).collect();
     let (frontmatter, body_line) = match frontmatter::split(&lines) {
+        // A drawing named as a note is no note either: nothing of its data is read, not even its
+        // open `%%` comment.
+        Some((yaml, _)) if frontmatter::is_drawing(&yaml) => return (None, Vec::new()),
         Some((yaml, body_line)) => {
             match surveyed
                 .and_then(survey::Survey::take_frontmatter)

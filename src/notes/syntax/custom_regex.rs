@@ -267,6 +267,33 @@ mod tests {
         assert_eq!(stray, [5]);
     }
 
+    /// Two cards of the plugin's suggested `#flashcard` regex, joined by taking out the blank line
+    /// between them (a Hungarian vault's SQL notes), are one card, as the plugin reads them: the
+    /// first one's ID line is inside it, and the warning says so.
+    #[test]
+    fn an_id_inside_a_regex_card_says_the_card_runs_on_across_it() {
+        let s = settings(&[("Basic", r"((?:[^\n][\n]?)+) #flashcard ?\n*((?:\n(?:^.{1,3}$|^.{4}(?<!<!--).*))+)")]);
+        let text = "## Types #flashcard\nCHAR and DATE\n<!--ID: 1698794492447-->\n## Create #flashcard\nCREATE TABLE\n<!--ID: 1698794492448-->\n\n<!--ID: 1698794492449-->\n";
+        let lines: Vec<&str> = text.lines().collect();
+        let cx = Context { file: "t.md", settings: &s, spaced_repetition: false, obsidian_to_anki: true };
+        let out = crate::notes::syntax::scan(text, &lines, 1, cx);
+        let cards: Vec<(usize, usize, Option<u64>)> =
+            out.cards.iter().map(|c| (c.line, c.end_line, c.anchor)).collect();
+        assert_eq!(cards, [(1, 6, Some(1_698_794_492_448))], "{:?}", out.diagnostics);
+        let orphans: Vec<(usize, &str)> =
+            out.diagnostics.iter().filter(|d| d.code == Code::IdOrphan).map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            orphans,
+            [
+                (
+                    3,
+                    "ID 1698794492447 belongs to no card: it is inside the card at line 1, which the custom regex of `Basic` reads on across it"
+                ),
+                (8, "ID 1698794492449 belongs to no card"),
+            ]
+        );
+    }
+
     /// One card written for both plugins (a Russian vault's regex and spaced-repetition separator
     /// are both a line of `—`) is one card, the regex's; a spaced-repetition card elsewhere stays.
     #[test]

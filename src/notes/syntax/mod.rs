@@ -258,11 +258,29 @@ pub fn scan(text: &str, lines: &[&str], first_line: usize, cx: Context<'_>) -> S
         None => true,
     });
     for (line, id) in &out.loose_ids {
-        out.diagnostics.push(
-            Diagnostic::warning(Code::IdOrphan, cx.file, *line, 1, format!("ID {id} belongs to no card")).with_hint(
-                "an ID line goes inside its card's block, before the end marker; delete it if the card is gone",
+        // A custom regex's card that runs on across an ID line: two cards the plugin once made
+        // apart, since joined (a blank line between them taken out). The plugin updates the
+        // joined card by its own ID, and the Anki note of this one no more.
+        let across = out.cards.iter().find(|c| c.syntax == Syntax::Regex && c.line < *line && *line <= c.end_line);
+        let diagnostic = match across {
+            Some(card) => Diagnostic::warning(
+                Code::IdOrphan,
+                cx.file,
+                *line,
+                1,
+                format!(
+                    "ID {id} belongs to no card: it is inside the card at line {}, which the custom regex of `{}` reads on across it",
+                    card.line,
+                    card.type_name()
+                ),
+            )
+            .with_hint(
+                "end the card above with this ID line, such as by a blank line after it (the regexes the plugin suggests end a card at one); delete the line if its card is gone",
             ),
-        );
+            None => Diagnostic::warning(Code::IdOrphan, cx.file, *line, 1, format!("ID {id} belongs to no card"))
+                .with_hint("an ID line goes inside its card's block, before the end marker; delete it if the card is gone"),
+        };
+        out.diagnostics.push(diagnostic);
     }
     out
 }

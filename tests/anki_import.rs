@@ -349,3 +349,34 @@ fn the_orphans_search_finds_exactly_the_deleted_cards_note_in_real_anki() {
     assert!(!common::stderr(&o).contains("orphans:"), "{}", common::stderr(&o));
     assert!(!out.join("orphans.txt").exists());
 }
+
+#[test]
+fn decks_are_named_as_anki_names_the_decks_the_notes_write() {
+    // Obsidian_to_Anki hands a note's deck to Anki as written; Anki's own reading of each name is
+    // what the imported cards' decks must be.
+    let written = ["Maths :: Algebra Elemental", " Physics::  Waves ", "A::::B", "Lang::Spanish::"];
+    let notes: Vec<(String, String)> = written
+        .iter()
+        .enumerate()
+        .map(|(i, deck)| {
+            (format!("n{i}.md"), format!("TARGET DECK: {deck}\n\nSTART\nBasic\nQuestion {i}?\nBack: answer\nEND\n"))
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = notes.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let (tmp, vault) = common::vault_of(&refs);
+    let out = tmp.path().join("out");
+    build_ok(&vault, &out);
+    let anki = Anki::new();
+    let names_file = tmp.path().join("names.txt");
+    std::fs::write(&names_file, written.join("\n")).unwrap();
+    let anki_names = anki.run("deck-names", Some(&names_file));
+    anki.import_apkg(&apkg_in(&out));
+    let col = anki.inspect();
+    for (i, deck) in written.iter().enumerate() {
+        let card = arr(&col["cards"])
+            .iter()
+            .find(|c| c["question"].as_str().unwrap().contains(&format!("Question {i}?")))
+            .unwrap_or_else(|| panic!("no card {i}: {col}"));
+        assert_eq!(card["deck"], anki_names["names"][*deck], "the deck written `{deck}`");
+    }
+}

@@ -45,7 +45,7 @@ codes! {
     // Notes.
     FrontmatterInvalid = "frontmatter-invalid": "the frontmatter is not readable YAML properties",
     CommentUnclosed = "comment-unclosed": "a `%%` comment is never closed",
-    DeckInvalid = "deck-invalid": "a deck name cannot be used, or has empty parts",
+    DeckInvalid = "deck-invalid": "a deck name cannot be used (error), or has an empty part between `::`, which Anki names `blank` (warning)",
     NotFlashcardNote = "not-flashcard-note": "spaced-repetition cards in a note without the flashcard tag make no card",
     // Card syntax.
     BlockUnclosed = "block-unclosed": "a card block (START … END) is not closed, or END has no START",

@@ -36,10 +36,14 @@ pub(super) fn checked_deck(
     root_deck: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
-    let parts: Vec<&str> = deck.split("::").map(str::trim).filter(|p| !p.is_empty()).collect();
-    let cleaned = parts.join("::");
-    if parts.is_empty() || cleaned.chars().count() > MAX_DECK_NAME {
-        let why = if parts.is_empty() {
+    // As Anki reads a deck name: each part between `::` without the white space around it, and
+    // an empty part named `blank` (`Maths :: Algebra` is `Maths::Algebra`, `A::::B` is
+    // `A::blank::B`). Obsidian_to_Anki hands the name to Anki as written.
+    let parts: Vec<&str> = deck.split("::").map(str::trim).collect();
+    let named = parts.iter().filter(|p| !p.is_empty()).count();
+    let cleaned = parts.iter().map(|p| if p.is_empty() { "blank" } else { p }).collect::<Vec<_>>().join("::");
+    if named == 0 || cleaned.chars().count() > MAX_DECK_NAME {
+        let why = if named == 0 {
             "has no name in it".to_owned()
         } else {
             format!("is longer than {MAX_DECK_NAME} characters")
@@ -56,14 +60,16 @@ pub(super) fn checked_deck(
         );
         return root_deck.to_owned();
     }
-    if cleaned != deck.trim() {
+    if named < parts.len() {
         diags.push(
             Diagnostic::warning(
                 Code::DeckInvalid,
                 file,
                 line,
                 1,
-                format!("deck `{deck}` has empty parts; it is read as `{cleaned}`"),
+                format!(
+                    "deck `{deck}` has an empty part between `::`, which Anki names `blank`; it is read as `{cleaned}`"
+                ),
             )
             .with_hint("write `A::B`, with a name between every `::`"),
         );
@@ -178,6 +184,22 @@ pub(super) fn spaced_repetition_decks(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Deck names read as Anki reads them (checked against the real Anki library by
+    /// `tests/anki_import.rs`): white space around `::` goes, an empty part is `blank`.
+    #[test]
+    fn a_deck_name_is_read_as_anki_reads_it() {
+        let read = |deck: &str| {
+            let mut diags = Vec::new();
+            let name = checked_deck(deck.to_owned(), "n.md", 3, "Root", &mut diags);
+            (name, diags.iter().map(|d| (d.is_error(), d.line)).collect::<Vec<_>>())
+        };
+        assert_eq!(read("Maths :: Algebra Elemental"), ("Maths::Algebra Elemental".to_owned(), vec![]));
+        assert_eq!(read(" X ::Y "), ("X::Y".to_owned(), vec![]));
+        assert_eq!(read("A::::B"), ("A::blank::B".to_owned(), vec![(false, 3)]));
+        assert_eq!(read("A::B::"), ("A::B::blank".to_owned(), vec![(false, 3)]));
+        assert_eq!(read(" :: "), ("Root".to_owned(), vec![(true, 3)]));
+    }
 
     proptest::proptest! {
         /// Short and long lists alike keep the first of each item, in order, and no empty one.

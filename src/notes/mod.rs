@@ -587,7 +587,7 @@ mod tests {
         assert_eq!(n.unwrap().deck, "V");
         assert_eq!((d[0].line, d[0].message.as_str()), (1, "deck `::::` has no name in it"));
         let (n, d) = parse_default(&src("n.md", b"text\nTARGET DECK: A::::B::\n"), "V");
-        assert_eq!(n.unwrap().deck, "A::B");
+        assert_eq!(n.unwrap().deck, "A::blank::B::blank");
         assert_eq!((d[0].line, d[0].is_error()), (2, false));
         let long = format!("TARGET DECK: {}\n", "x".repeat(300));
         let (n, d) = parse_default(&src("n.md", long.as_bytes()), "V");

@@ -7,6 +7,7 @@ Usage: driver.py COLLECTION COMMAND [ARG]
   remove-notes       delete every note (to re-import the same GUIDs from another format)
   inspect            notes, cards, rendered sides, empty cards, media check, review logs
   find-notes QUERY   the notes a search of Anki's browser finds: id and fields
+  deck-names FILE    the name Anki gives a deck named as each line of FILE says
 """
 
 import json
@@ -72,6 +73,12 @@ def find_notes(col, query):
     return {"notes": found}
 
 
+def deck_names(col, path):
+    with open(path, encoding="utf-8") as f:
+        names = f.read().split("\n")
+    return {"names": {name: col.decks.name(col.decks.id(name)) for name in names}}
+
+
 def inspect(col):
     notes = []
     for nid in sorted(col.find_notes("")):
@@ -133,6 +140,7 @@ def main():
             "remove-notes": lambda: remove_notes(col),
             "inspect": lambda: inspect(col),
             "find-notes": lambda: find_notes(col, arg),
+            "deck-names": lambda: deck_names(col, arg),
         }
         out = commands[command]()
     finally:

@@ -346,6 +346,21 @@ fn an_excalidraw_drawing_is_a_link_on_the_card_not_its_data() {
 }
 
 #[test]
+fn an_open_comment_is_reported_where_its_percent_signs_are() {
+    // A percent written twice (`45.9%%`, as a literature export has it) opens a comment that
+    // Obsidian never closes: the rest of the note is hidden, and the warning points at the `%%`.
+    let (tmp, vault) = common::vault_of(&[(
+        "Trial.md",
+        "START\nBasic\nShown?\nBack: yes\nEND\n\nSex: intervention 38.2% female; control: 45.9%% female\n\nSTART\nBasic\nHidden?\nBack: no\nEND\n",
+    )]);
+    let err = check_passes(&vault);
+    assert!(err.contains("warning[comment-unclosed]: this `%%` opens a comment that is never closed"), "{err}");
+    assert!(err.contains("--> Trial.md:7:46"), "at the `%%`: {err}");
+    let cards = cards_of(&tmp, &vault);
+    assert!(cards.contains("Shown?") && !cards.contains("Hidden?"), "{cards}");
+}
+
+#[test]
 fn a_drawing_named_as_a_note_is_known_by_its_frontmatter() {
     // Drawings made by older versions of the Excalidraw plugin have a note's name; the plugin,
     // and Obsidian's view of them, know them by the frontmatter key `excalidraw-plugin`.

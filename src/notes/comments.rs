@@ -3,15 +3,16 @@
 //! numbers stay true. `%%` inside code is not a comment.
 
 /// Returns `text` with every comment blanked out (`None` when it has none, the common case), and
-/// whether a comment was left open.
-pub fn strip(text: &str) -> (Option<String>, bool) {
+/// where the comment left open starts, if one is: its 1-based line and column (in characters).
+pub fn strip(text: &str) -> (Option<String>, Option<(usize, usize)>) {
     if !text.contains("%%") {
-        return (None, false);
+        return (None, None);
     }
     let mut out = String::with_capacity(text.len());
     let mut in_comment = false;
+    let mut opened = (0, 0);
     let mut fence: Option<&str> = None;
-    for line in text.split_inclusive('\n') {
+    for (i, line) in text.split_inclusive('\n').enumerate() {
         let trimmed = line.trim();
         if !in_comment {
             if let Some(f) = fence {
@@ -29,11 +30,14 @@ pub fn strip(text: &str) -> (Option<String>, bool) {
         }
         let mut chars = line.char_indices().peekable();
         let mut code = false;
-        while let Some((_, c)) = chars.next() {
+        while let Some((at, c)) = chars.next() {
             let pair = c == '%' && chars.peek().is_some_and(|(_, n)| *n == '%');
             if pair && !code {
                 chars.next();
                 in_comment = !in_comment;
+                if in_comment {
+                    opened = (i + 1, line.get(..at).map_or(0, |b| b.chars().count()) + 1);
+                }
                 out.push_str("  ");
             } else if in_comment {
                 out.push(if c == '\n' { '\n' } else { ' ' });
@@ -45,7 +49,7 @@ pub fn strip(text: &str) -> (Option<String>, bool) {
             }
         }
     }
-    (Some(out), in_comment)
+    (Some(out), in_comment.then_some(opened))
 }
 
 #[cfg(test)]
@@ -55,7 +59,7 @@ mod tests {
     #[test]
     fn blanks_inline_and_multiline_comments_keeping_lines() {
         let (s, open) = strip("a %%hidden%% b\nc %%x\ny%% d\n");
-        assert!(!open);
+        assert_eq!(open, None);
         let s = s.expect("the text has comments");
         assert_eq!(s.lines().map(str::trim_end).collect::<Vec<_>>(), ["a            b", "c", "    d"]);
         assert_eq!(s.len(), "a %%hidden%% b\nc %%x\ny%% d\n".len());
@@ -65,11 +69,14 @@ mod tests {
     fn code_is_not_a_comment() {
         let text = "`%%a%%`\n```\n%%b%%\n```\n";
         assert_eq!(strip(text).0.as_deref(), Some(text));
-        assert_eq!(strip("no comment here, 100% sure\n"), (None, false));
+        assert_eq!(strip("no comment here, 100% sure\n"), (None, None));
     }
 
     #[test]
-    fn reports_an_open_comment() {
-        assert!(strip("a %% never closed\n").1);
+    fn reports_where_the_open_comment_starts() {
+        assert_eq!(strip("a %% never closed\n").1, Some((1, 3)));
+        // The last `%%` opens it: a closed comment before it, and a `%%` written for a percent.
+        assert_eq!(strip("%%x%%\ncontrol: 45.9%% female\nmore\n").1, Some((2, 14)));
+        assert_eq!(strip("é %%a\nb%% %%\n").1, Some((2, 5)));
     }
 }

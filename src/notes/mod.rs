@@ -131,15 +131,15 @@ pub(crate) fn prelude(src: &SourceFile) -> Result<(std::sync::Arc<str>, Option<D
         (Some(t), _) | (None, Some(t)) => t.into(),
         (None, None) => std::sync::Arc::clone(shared),
     };
-    let open = open_comment.then(|| {
+    let open = open_comment.map(|(line, col)| {
         Diagnostic::warning(
             Code::CommentUnclosed,
             &src.rel,
-            0,
-            0,
-            "a `%%` comment is never closed; the rest of the note is hidden",
+            line,
+            col,
+            "this `%%` opens a comment that is never closed; Obsidian hides the rest of the note, and so does studygen",
         )
-        .with_hint("close the comment with `%%`")
+        .with_hint("close the comment with `%%`; two percent signs in a row (`45.9%%`) open one too")
     });
     Ok((text, open))
 }

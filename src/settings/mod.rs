@@ -94,6 +94,10 @@ pub struct Blocks {
     pub add_context: bool,
     /// Append a link to the note in Obsidian to the type's field in `file_link_fields` (else the first).
     pub add_file_link: bool,
+    /// The plugin writes IDs as `<!--ID: n-->` (its default), so an `ID: n` line outside every
+    /// card is the note's own text, not an ID a card left behind, unless its number is an Anki
+    /// note's.
+    pub id_comments: bool,
     /// `CONTEXT_FIELDS`.
     pub context_fields: BTreeMap<String, String>,
     /// `FILE_LINK_FIELDS`.
@@ -329,6 +333,7 @@ fn resolve(
         add_obsidian_tags: b.add_obsidian_tags.or(ota.add_obsidian_tags).unwrap_or(false),
         add_context: ota.add_context.unwrap_or(false),
         add_file_link: ota.add_file_link.unwrap_or(false),
+        id_comments: ota.id_comments.unwrap_or(true),
         context_fields: ota.context_fields.clone(),
         file_link_fields: ota.file_link_fields.clone(),
         plugin_tags: ota_read,

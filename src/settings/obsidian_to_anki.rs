@@ -31,6 +31,8 @@ pub struct Data {
     pub add_context: Option<bool>,
     /// `Defaults."Add File Link"`.
     pub add_file_link: Option<bool>,
+    /// `Defaults."ID Comments"`: the plugin writes a card's ID as `<!--ID: n-->`, not `ID: n`.
+    pub id_comments: Option<bool>,
     /// `CONTEXT_FIELDS`: note type → the field the context is appended to.
     pub context_fields: BTreeMap<String, String>,
     /// `FILE_LINK_FIELDS`: note type → the field the link is appended to.
@@ -77,6 +79,7 @@ pub fn parse(text: &str) -> Result<(Data, Vec<String>), String> {
             data.add_obsidian_tags = flag("Add Obsidian Tags");
             data.add_context = flag("Add Context");
             data.add_file_link = flag("Add File Link");
+            data.id_comments = flag("ID Comments");
             data.scan_directory = text("Scan Directory");
         }
         data.ignored_globs = settings

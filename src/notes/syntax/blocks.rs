@@ -11,6 +11,10 @@ use super::typed::{At, typed_card};
 use super::{Context, NoteKind, Scanned, fields, inline_blocks, spaced_repetition};
 use crate::diagnostics::{Code, Diagnostic};
 
+/// The least id of an Anki note made since 2001: Anki gives a note the time it was made, in
+/// milliseconds since 1970.
+const ANKI_NOTE_IDS: u64 = 1_000_000_000_000;
+
 /// Scans the body `lines` (`first_line` is the 1-based number of `lines[0]`).
 pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
     let b = &cx.settings.blocks;
@@ -108,7 +112,11 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
             i += 1;
             continue;
         }
-        if let Some(Some(id)) = fields::id_line(raw) {
+        // (An `ID: n` line the plugin did not write in its form, and whose number is no Anki
+        // note's, is the note's own text.)
+        if let Some(Some(id)) = fields::id_line(raw)
+            && (raw.contains("<!--") || !b.id_comments || id >= ANKI_NOTE_IDS)
+        {
             out.loose_ids.push((lineno, id));
             i += 1;
             continue;
@@ -384,6 +392,24 @@ mod tests {
         let s = scan_str("TARGET DECK: A::B\nFILE TAGS\nx, y\n");
         assert_eq!(s.target_deck.as_deref(), Some("A::B"));
         assert_eq!(s.file_tags, ["x", "y"]);
+    }
+
+    /// The plugin writes IDs as `<!--ID: n-->` unless its "ID Comments" is off: a bare `ID: n` line
+    /// outside every card (a customer number in a note) is then the note's own text, unless its
+    /// number is an Anki note's (written while the setting was off). Inside a block, either form
+    /// is the card's ID, as the plugin reads both.
+    #[test]
+    fn a_bare_id_line_is_an_orphan_only_where_the_plugin_writes_ids_bare() {
+        let text = "START\nBasic\nq\nBack: a\nID: 1700000000002\nEND\n\nSperrmüll:\nID: 1206039\n\n<!--ID: 99-->\nID: 1713263558472\n";
+        let orphans = |s: &Scanned| -> Vec<usize> { s.diagnostics.iter().map(|d| d.line).collect() };
+        let s = scan_str(text);
+        assert_eq!(s.cards[0].anchor, Some(1_700_000_000_002));
+        assert_eq!(orphans(&s), [11, 12], "{:?}", s.diagnostics);
+        let mut bare = Settings::default();
+        bare.blocks.id_comments = false;
+        let s = scan_with(text, &bare);
+        assert_eq!(s.cards[0].anchor, Some(1_700_000_000_002));
+        assert_eq!(orphans(&s), [9, 11, 12], "{:?}", s.diagnostics);
     }
 
     #[test]

@@ -51,7 +51,7 @@ codes! {
     BlockUnclosed = "block-unclosed": "a card block (START … END) is not closed, or END has no START",
     BlockIndentedEnd = "block-indented-end": "an indented end marker is read as the end of the block",
     BlockEmpty = "block-empty": "a card block names no note type",
-    BlockDeleted = "block-deleted": "a block is marked for deletion and left out of the deck",
+    BlockDeleted = "block-deleted": "a block is marked for deletion and left out of the deck (warning); a `DELETE` outside every card with no ID deletes nothing (info)",
     InlineUnclosed = "inline-unclosed": "an inline card (STARTI … ENDI) is not closed on its line",
     NoteTypeUnknown = "note-type-unknown": "a card names a note type that is not known",
     FieldUnknown = "field-unknown": "a `Field:` label is not a field of the card's note type",

@@ -101,8 +101,21 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
         }
         if line == b.delete {
             // `DELETE` and an ID line: the plugin deletes that note in Anki. An .apkg cannot.
+            // Without an ID (a template's `DELETE` over an empty `ID:`) it deletes nothing.
             let id = lines.get(i + 1).and_then(|l| fields::id_line(l)).flatten();
-            out.diagnostics.push(deleted(cx, lineno, id));
+            out.diagnostics.push(match id {
+                Some(_) => deleted(cx, lineno, id),
+                None => Diagnostic::info(
+                    Code::BlockDeleted,
+                    cx.file,
+                    lineno,
+                    1,
+                    format!("{} outside every card, with no ID line below it, deletes nothing", b.delete),
+                )
+                .with_hint(
+                    "the plugin deletes the note whose ID line follows the marker; remove the line if it deletes none",
+                ),
+            });
             i += if id.is_some() { 2 } else { 1 };
             continue;
         }
@@ -436,7 +449,7 @@ mod tests {
 
     #[test]
     fn delete_and_frozen_blocks() {
-        let text = "FROZEN - Basic:\nBack: (This is a Test)\n\nSTART\nBasic\nIndia\nBack: a country\nEND\n\nSTART\nBasic\nold card\nDELETE\n<!--ID: 1600000000000-->\nEND\n\nDELETE\n<!--ID: 1600000000001-->\n";
+        let text = "FROZEN - Basic:\nBack: (This is a Test)\n\nSTART\nBasic\nIndia\nBack: a country\nEND\n\nSTART\nBasic\nold card\nDELETE\n<!--ID: 1600000000000-->\nEND\n\nDELETE\n<!--ID: 1600000000001-->\n\nDELETE\nID: \n";
         let s = scan_str(text);
         assert_eq!(s.cards.len(), 1);
         assert_eq!(s.cards[0].fields, ["India", "a country(This is a Test)"]);
@@ -446,8 +459,10 @@ mod tests {
             [
                 (13, "DELETE marks note 1600000000000 for deletion: it is left out of the deck"),
                 (17, "DELETE marks note 1600000000001 for deletion: it is left out of the deck"),
+                (20, "DELETE outside every card, with no ID line below it, deletes nothing"),
             ]
         );
+        assert!(!s.diagnostics[2].is_error() && !s.diagnostics[2].is_warning(), "an info");
         assert!(s.diagnostics[0].hint.as_deref().unwrap().contains("nid:1600000000000"));
         assert!(!s.cards.iter().any(|c| c.fields.iter().any(|f| f.contains("DELETE"))));
     }

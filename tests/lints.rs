@@ -346,6 +346,27 @@ fn an_excalidraw_drawing_is_a_link_on_the_card_not_its_data() {
 }
 
 #[test]
+fn a_sync_services_copy_of_a_note_is_named_in_the_duplicates_it_makes() {
+    // Dropbox, Nextcloud, Synology Drive and their kin keep the other version of a note changed on
+    // two devices beside it: its cards are the note's again, with the same IDs.
+    let card = "START\nBasic\nWhat is a saddle point?\nBack: a critical point of mixed curvature\n<!--ID: 1630675105837-->\nEND\n";
+    let copy = "Optimization/Saddles (Ana's conflicted copy 2021-09-29).md";
+    let (_tmp, vault) = common::vault_of(&[("Optimization/Saddles.md", card), (copy, card)]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "a duplicate id is an error: {err}");
+    assert!(err.contains("error[id-duplicate]"), "{err}");
+    let hint = format!("hint: `{copy}` is a copy a sync service made of the other note (its name says so)");
+    assert!(err.contains("warning[card-duplicate]"), "{err}");
+    assert_eq!(err.matches(&hint).count(), 2, "the id's error and the front's warning name the copy: {err}");
+    // Two notes that merely share a card are told to merge it, as before.
+    let (_tmp, vault) = common::vault_of(&[("Optimization/Saddles.md", card), ("Optimization/Minima.md", card)]);
+    let err = stderr(&studygen(&["check", vault.to_str().unwrap()]));
+    assert!(err.contains("hint: each <!--ID: n--> line must be unique in the vault; remove the copy"), "{err}");
+    assert!(!err.contains("sync service"), "{err}");
+}
+
+#[test]
 fn an_open_comment_is_reported_where_its_percent_signs_are() {
     // A percent written twice (`45.9%%`, as a literature export has it) opens a comment that
     // Obsidian never closes: the rest of the note is hidden, and the warning points at the `%%`.

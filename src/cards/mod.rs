@@ -4,6 +4,7 @@ mod fields;
 pub mod identity;
 pub mod notetypes;
 mod short_hash;
+pub mod sync_copies;
 
 pub use fields::{Fields, Held, Source, Unreadable};
 
@@ -138,7 +139,9 @@ pub fn duplicates(cards: &[Card]) -> Vec<crate::diagnostics::Diagnostic> {
                     1,
                     format!("duplicate card: the same front as {}:{} in deck `{}`", first.note, first.line, card.deck),
                 )
-                .with_hint("merge the two cards, or make the fronts differ; both are in the deck"),
+                .with_hint(sync_copies::hint(&first.note, &card.note).unwrap_or_else(|| {
+                    "merge the two cards, or make the fronts differ; both are in the deck".to_owned()
+                })),
             );
         }
     }

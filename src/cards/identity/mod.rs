@@ -219,7 +219,9 @@ pub fn assign(cards: &mut [Card], present: &foldhash::HashSet<&str>, lock: &Lock
                             1,
                             format!("duplicate card id {id}, also at {file}:{line}"),
                         )
-                        .with_hint("each <!--ID: n--> line must be unique in the vault; remove the copy"),
+                        .with_hint(super::sync_copies::hint(file, &card.note).unwrap_or_else(
+                            || "each <!--ID: n--> line must be unique in the vault; remove the copy".to_owned(),
+                        )),
                     );
                 }
                 // Another card has it (a card with the same front in the same note): the first

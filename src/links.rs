@@ -404,6 +404,11 @@ impl Outline {
         self.headings.iter().map(|(_, key)| key.as_str()).find(|key| alnum(key) == wanted).map(|key| (key, site))
     }
 
+    /// The note's headings, each as its [`heading_key`], in order.
+    pub fn heading_keys(&self) -> impl Iterator<Item = &str> {
+        self.headings.iter().map(|(_, key)| key.as_str())
+    }
+
     /// Whether the body has the section or block that [`section`] would cut out: the same walk
     /// as `section_lines`, over the heading lines alone (no other line starts or ends one).
     pub fn has_section(&self, headings: &[String], block: Option<&str>) -> bool {

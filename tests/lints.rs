@@ -367,6 +367,26 @@ fn a_sync_services_copy_of_a_note_is_named_in_the_duplicates_it_makes() {
 }
 
 #[test]
+fn a_missing_heading_hints_at_the_nearest_one_and_the_hinted_link_finds_it() {
+    let target =
+        "# Saddle points\n\n## Hessian eigenvalues\n\nMixed signs.\n\n## Escaping saddles with noise\n\nNoise helps.\n";
+    let links = |a: &str, b: &str| format!("See [[Saddle points#{a}]] and [[Saddle points#{b}]].\n");
+    let (_tmp, vault) = common::vault_of(&[
+        ("Saddle points.md", target),
+        ("Index.md", &links("Hessian eigenvalue", "Escaping saddles")),
+    ]);
+    let err = check_passes(&vault);
+    let hints: Vec<String> =
+        err.lines().filter_map(|l| l.split_once("link `#")?.1.strip_suffix('`').map(str::to_owned)).collect();
+    assert_eq!(hints, ["hessian eigenvalues", "escaping saddles with noise"], "{err}");
+    assert!(err.contains("the nearest heading there reads `hessian eigenvalues`"), "{err}");
+    // The links the hints give find the headings.
+    std::fs::write(vault.join("Index.md"), links(&hints[0], &hints[1])).unwrap();
+    let err = check_passes(&vault);
+    assert!(!err.contains("section-missing"), "{err}");
+}
+
+#[test]
 fn an_open_comment_is_reported_where_its_percent_signs_are() {
     // A percent written twice (`45.9%%`, as a literature export has it) opens a comment that
     // Obsidian never closes: the rest of the note is hidden, and the warning points at the `%%`.

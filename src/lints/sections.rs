@@ -69,9 +69,107 @@ pub(super) fn section_missing(
         (true, [one], None) => index.resolve(&note.path, one).note().map(|n| (n.to_owned(), one)),
         _ => None,
     };
-    let hint = match named {
-        Some((named, name)) => format!("the note `{named}` has that name: link the note, `[[{name}]]`"),
-        None => "check the heading or block id".to_owned(),
+    let nearest = match (r.headings.last(), &r.block) {
+        (Some(last), None) => nearest_heading(target, last),
+        _ => None,
+    };
+    let hint = match (named, nearest) {
+        (Some((named, name)), _) => format!("the note `{named}` has that name: link the note, `[[{name}]]`"),
+        (None, Some(near)) => format!(
+            "the nearest heading there reads `{near}` (Obsidian compares headings without case or punctuation): link `#{}`",
+            if f.wiki { near.to_owned() } else { near.replace(' ', "%20") }
+        ),
+        (None, None) => "check the heading or block id".to_owned(),
     };
     Diagnostic::warning(Code::SectionMissing, &note.path, f.line, f.col, message).with_hint(hint)
+}
+
+/// The heading of `target` (as its [`heading_key`](crate::links::heading_key)) that a link to
+/// the missing heading `wanted` most likely meant: one a typo away (at most one edit in six
+/// letters, so a short name, or a word of a language that writes one character a word, is not
+/// taken for another), or else the one heading that holds `wanted`'s words in a row, as when
+/// the heading grew words after it was linked.
+fn nearest_heading<'o>(target: &'o Outline, wanted: &str) -> Option<&'o str> {
+    let wanted = crate::links::heading_key(wanted);
+    if wanted.chars().count() < 3 {
+        return None;
+    }
+    let most = wanted.chars().count() / 6;
+    let typo = (most > 0)
+        .then(|| {
+            target
+                .heading_keys()
+                .filter_map(|key| Some((edit_distance(key, &wanted, most)?, key)))
+                .min_by_key(|(distance, _)| *distance)
+                .map(|(_, key)| key)
+        })
+        .flatten();
+    typo.or_else(|| {
+        // (A heading of a few more words: not a sentence that happens to name it.)
+        let (words, count) = (format!(" {wanted} "), wanted.split(' ').count());
+        let mut holding = target
+            .heading_keys()
+            .filter(|key| key.split(' ').count() <= count + MORE_WORDS && format!(" {key} ").contains(&words));
+        match (holding.next(), holding.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        }
+    })
+}
+
+/// How many more words than the link's a heading that holds them may have, to be its nearest.
+const MORE_WORDS: usize = 4;
+
+/// The Levenshtein distance of `a` and `b` in characters, if it is at most `most`.
+fn edit_distance(a: &str, b: &str, most: usize) -> Option<usize> {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().abs_diff(b.len()) > most {
+        return None;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(diagonal + 1);
+        }
+        if row.iter().min().is_some_and(|m| *m > most) {
+            return None;
+        }
+    }
+    row.last().copied().filter(|d| *d <= most)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nearest_heading_is_a_typo_away_or_holds_the_words() {
+        let outline = Outline::of(
+            "# Saddle points\n## Hessian eigenvalues\n## Escaping saddles with noise\n## Escaping plateaus\n## Java run-time constant pool\n## 一元微分\n## Continue for other sections like 多元微分 积分学专题 etc following the same format\n### Ok\n",
+        );
+        let near = |wanted: &str| nearest_heading(&outline, wanted);
+        assert_eq!(near("Hessian eigenvalue"), Some("hessian eigenvalues"), "a letter");
+        assert_eq!(near("Hesian Eigenvalues!"), Some("hessian eigenvalues"), "case and punctuation do not count");
+        assert_eq!(near("Sadle points"), Some("saddle points"), "a letter in twelve");
+        assert_eq!(near("Sadle point"), None, "two letters in eleven are too many");
+        assert_eq!(near("Escaping saddles"), Some("escaping saddles with noise"), "the words begin it");
+        assert_eq!(near("Run-time constant pool"), Some("java run-time constant pool"), "the words end it");
+        assert_eq!(near("Escaping"), None, "two headings hold it");
+        assert_eq!(near("多元微分"), None, "one character of four is a word, and a sentence is no heading of it");
+        assert_eq!(near("Curvature"), None, "nothing near");
+        assert_eq!(near("Ox"), None, "too short to guess");
+    }
+
+    #[test]
+    fn edit_distance_counts_insertions_deletions_and_substitutions_up_to_a_bound() {
+        assert_eq!(edit_distance("kitten", "sitting", 3), Some(3));
+        assert_eq!(edit_distance("kitten", "sitting", 2), None);
+        assert_eq!(edit_distance("", "abc", 3), Some(3));
+        assert_eq!(edit_distance("é", "e", 1), Some(1));
+        assert_eq!(edit_distance("same", "same", 0), Some(0));
+    }
 }

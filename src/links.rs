@@ -345,8 +345,11 @@ impl Outline {
         let mut outline = Outline::default();
         // Most notes set no block id and no HTML anchor: their lines are not searched for one.
         let (carets, anchors) = (memchr::memchr(b'^', body.as_bytes()).is_some(), body.contains("<a "));
-        for line in crate::lines::lines(body) {
-            if let Some((level, text)) = heading(line) {
+        // (Fences are looked for only in a note that has one.)
+        let fenced = body.contains("```") || body.contains("~~~");
+        let may_head = if fenced { headings_of(crate::lines::lines(body)) } else { Vec::new() };
+        for (i, line) in crate::lines::lines(body).enumerate() {
+            if let Some((level, text)) = heading(line).filter(|_| !fenced || may_head.get(i).copied().unwrap_or(true)) {
                 outline.headings.push((level, heading_key(text)));
                 if let Some(id) = heading_id(text) {
                     outline.ids.push(id);
@@ -446,7 +449,10 @@ fn section_lines(lines: &[&str], headings: &[String], block: Option<&str>) -> Op
         };
         return Some((start, at + 1));
     }
-    let line = |i: usize| lines.get(i).copied().unwrap_or("");
+    // A `#` line in a code block is code, not a heading.
+    let headings_at = headings_of(lines.iter().copied());
+    let line =
+        |i: usize| if headings_at.get(i).copied().unwrap_or(false) { lines.get(i).copied().unwrap_or("") } else { "" };
     let (mut lo, mut hi, mut level) = (0, lines.len(), 0usize);
     for h in headings {
         let wanted = heading_key(h);
@@ -459,14 +465,46 @@ fn section_lines(lines: &[&str], headings: &[String], block: Option<&str>) -> Op
     Some((lo, hi))
 }
 
-/// `(level, text)` of an ATX heading line.
+/// `(level, text)` of an ATX heading line: up to three spaces, one to six `#`, and a space or tab
+/// or nothing after them.
 fn heading(line: &str) -> Option<(usize, &str)> {
+    let line =
+        line.strip_prefix("   ").or_else(|| line.strip_prefix("  ")).or_else(|| line.strip_prefix(' ')).unwrap_or(line);
     let level = line.chars().take_while(|c| *c == '#').count();
     if level == 0 || level > 6 {
         return None;
     }
     let rest = &line[level..];
-    (rest.is_empty() || rest.starts_with(' ')).then(|| (level, rest.trim()))
+    (rest.is_empty() || rest.starts_with([' ', '\t'])).then(|| (level, rest.trim()))
+}
+
+/// For each of `lines`, whether it may be a heading: whether it is outside every fenced code block
+/// (the fence lines are inside). A fence opens with three or more backticks or tildes (after up
+/// to three spaces) and closes with as many or more of the same, and nothing else, or at the end.
+fn headings_of<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<bool> {
+    let mut open: Option<(char, usize)> = None;
+    lines
+        .map(|line| {
+            let t = line.trim_start_matches(' ');
+            let indent = line.len() - t.len();
+            let fence = ['`', '~'].into_iter().find_map(|c| {
+                let n = t.chars().take_while(|x| *x == c).count();
+                (indent <= 3 && n >= 3).then_some((c, n))
+            });
+            match (open, fence) {
+                (None, Some((c, n))) if c == '~' || !t[n..].contains('`') => {
+                    open = Some((c, n));
+                    false
+                }
+                (None, _) => true,
+                (Some((c, n)), Some((fc, fn_))) if fc == c && fn_ >= n && t[fn_..].trim().is_empty() => {
+                    open = None;
+                    false
+                }
+                (Some(_), _) => false,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -698,6 +736,24 @@ mod tests {
         let deep = idx.resolve("zzzz/deep/Other.md", "Note");
         assert_eq!(deep.note(), Some("b/Note.md"), "an ancestor folder counts for nothing");
         assert_eq!(deep, Resolution::Ambiguous(vec!["b/Note.md".into(), "a/b/Note.md".into(), "zzzz/Note.md".into()]));
+    }
+
+    /// A `#` line in a fenced code block is code: no heading to link, and no end of the section
+    /// that holds it. A heading may be indented by up to three spaces.
+    #[test]
+    fn code_lines_are_no_headings_and_indented_headings_are() {
+        let body = "# Setup\n```python\n# install first\npip install x\n```\n~~~\n## not one either\n~~~\nafter\n # Indented\n#\tTabbed\n    # code\n";
+        let outline = Outline::of(body);
+        let keys: Vec<&str> = outline.heading_keys().collect();
+        assert_eq!(keys, ["setup", "indented", "tabbed"]);
+        let setup = section(body, &["Setup".to_owned()], None).unwrap();
+        assert!(setup.contains("# install first") && setup.contains("after"), "{setup}");
+        assert!(!setup.contains("Indented"), "{setup}");
+        assert!(outline.has_section(&["Indented".to_owned()], None));
+        assert!(!outline.has_section(&["install first".to_owned()], None));
+        assert_eq!(section(body, &["install first".to_owned()], None), None);
+        // An unclosed fence runs to the end of the note.
+        assert_eq!(Outline::of("# A\n```\n# B\n").heading_keys().collect::<Vec<_>>(), ["a"]);
     }
 
     #[test]

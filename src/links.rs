@@ -345,11 +345,11 @@ impl Outline {
         let mut outline = Outline::default();
         // Most notes set no block id and no HTML anchor: their lines are not searched for one.
         let (carets, anchors) = (memchr::memchr(b'^', body.as_bytes()).is_some(), body.contains("<a "));
-        // (Fences are looked for only in a note that has one.)
-        let fenced = body.contains("```") || body.contains("~~~");
-        let may_head = if fenced { headings_of(crate::lines::lines(body)) } else { Vec::new() };
-        for (i, line) in crate::lines::lines(body).enumerate() {
-            if let Some((level, text)) = heading(line).filter(|_| !fenced || may_head.get(i).copied().unwrap_or(true)) {
+        let mut fences = Fences::default();
+        for line in crate::lines::lines(body) {
+            // (Every line passes through the fences, so that they know where code is.)
+            let code = fences.code(line);
+            if let Some((level, text)) = heading(line).filter(|_| !code) {
                 outline.headings.push((level, heading_key(text)));
                 if let Some(id) = heading_id(text) {
                     outline.ids.push(id);
@@ -450,7 +450,8 @@ fn section_lines(lines: &[&str], headings: &[String], block: Option<&str>) -> Op
         return Some((start, at + 1));
     }
     // A `#` line in a code block is code, not a heading.
-    let headings_at = headings_of(lines.iter().copied());
+    let mut fences = Fences::default();
+    let headings_at: Vec<bool> = lines.iter().map(|l| !fences.code(l)).collect();
     let line =
         |i: usize| if headings_at.get(i).copied().unwrap_or(false) { lines.get(i).copied().unwrap_or("") } else { "" };
     let (mut lo, mut hi, mut level) = (0, lines.len(), 0usize);
@@ -478,33 +479,39 @@ fn heading(line: &str) -> Option<(usize, &str)> {
     (rest.is_empty() || rest.starts_with([' ', '\t'])).then(|| (level, rest.trim()))
 }
 
-/// For each of `lines`, whether it may be a heading: whether it is outside every fenced code block
-/// (the fence lines are inside). A fence opens with three or more backticks or tildes (after up
-/// to three spaces) and closes with as many or more of the same, and nothing else, or at the end.
-fn headings_of<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<bool> {
-    let mut open: Option<(char, usize)> = None;
-    lines
-        .map(|line| {
-            let t = line.trim_start_matches(' ');
-            let indent = line.len() - t.len();
-            let fence = ['`', '~'].into_iter().find_map(|c| {
+/// Where fenced code blocks are, line by line: a fence opens with three or more backticks or
+/// tildes (after up to three spaces) and closes with as many or more of the same and nothing else,
+/// or at the end. A `#` line inside one is code, not a heading.
+#[derive(Default)]
+struct Fences {
+    open: Option<(char, usize)>,
+}
+
+impl Fences {
+    /// Whether `line`, the next line, is code: a fence line, or a line inside a fence.
+    fn code(&mut self, line: &str) -> bool {
+        let t = line.trim_start_matches(' ');
+        let indent = line.len() - t.len();
+        // Most lines start with neither character: no fence is looked for.
+        let fence = t.starts_with(['`', '~']).then(|| {
+            ['`', '~'].into_iter().find_map(|c| {
                 let n = t.chars().take_while(|x| *x == c).count();
                 (indent <= 3 && n >= 3).then_some((c, n))
-            });
-            match (open, fence) {
-                (None, Some((c, n))) if c == '~' || !t[n..].contains('`') => {
-                    open = Some((c, n));
-                    false
-                }
-                (None, _) => true,
-                (Some((c, n)), Some((fc, fn_))) if fc == c && fn_ >= n && t[fn_..].trim().is_empty() => {
-                    open = None;
-                    false
-                }
-                (Some(_), _) => false,
+            })
+        });
+        match (self.open, fence.flatten()) {
+            (None, Some((c, n))) if c == '~' || !t[n..].contains('`') => {
+                self.open = Some((c, n));
+                true
             }
-        })
-        .collect()
+            (None, _) => false,
+            (Some((c, n)), Some((fc, fn_))) if fc == c && fn_ >= n && t[fn_..].trim().is_empty() => {
+                self.open = None;
+                true
+            }
+            (Some(_), _) => true,
+        }
+    }
 }
 
 #[cfg(test)]

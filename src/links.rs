@@ -83,6 +83,13 @@ pub fn heading_key(heading: &str) -> String {
     out
 }
 
+/// `text` with each markdown link `[words](target)` as its words alone, as a page shows it.
+fn link_texts(text: &str) -> std::borrow::Cow<'_, str> {
+    static LINK: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\[([^\]]*)\]\([^)]*\)").expect("a valid regex"));
+    LINK.replace_all(text, "$1")
+}
+
 /// A link target as the note `from` (vault-relative) wrote it, as a path from the vault's root,
 /// as Obsidian reads it. A target with `.` or `..` parts names a file from the note's folder (the
 /// links Obsidian writes with "Relative path to file": `![[../Assets/figure.png]]` in
@@ -337,6 +344,10 @@ pub struct Outline {
     /// Each heading that ends in an id of its own (`## Title {#id}`): the id, and the heading's
     /// text without it.
     ids: Vec<(String, String)>,
+    /// Each heading that holds a markdown link (`### [Why threads?](#why-threads)`, as docs
+    /// sites write their headings' anchors): its key, and the key of its text as a site shows it,
+    /// the links' text without their targets, which the site's anchor is made from.
+    linked: Vec<(String, String)>,
 }
 
 impl Outline {
@@ -351,6 +362,9 @@ impl Outline {
             let code = fences.code(line);
             if let Some((level, text)) = heading(line).filter(|_| !code) {
                 outline.headings.push((level, heading_key(text)));
+                if text.contains("](") {
+                    outline.linked.push((heading_key(text), heading_key(&link_texts(text))));
+                }
                 if let Some(id) = heading_id(text) {
                     outline.ids.push(id);
                 }
@@ -389,22 +403,26 @@ impl Outline {
     /// punctuation and joins lower-case words with `-` (`## 2.3 Tool List!` is `#23-tool-list`),
     /// Wikipedia (kept by web clippers) joins words with `_` and keeps their case
     /// (`#Präsens_(Presente)`). The two are compared by their letters and digits alone. Obsidian
-    /// follows neither.
+    /// follows neither. A heading that links its own anchor, as docs sites write them
+    /// (`### [Why threads?](#why-threads)`), is compared by its text as the site shows it, and is
+    /// found by an anchor of one word too (the site's).
     pub fn web_anchor(&self, fragment: &str) -> Option<(&str, &'static str)> {
         let alnum =
             |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect() };
         let wanted = alnum(fragment);
+        if wanted.is_empty() {
+            return None;
+        }
+        let shown = self.linked.iter().find(|(_, shown)| alnum(shown) == wanted).map(|(key, _)| key.as_str());
         let site = if fragment.contains('_') && (!fragment.contains('-') || fragment.chars().any(char::is_uppercase)) {
             "Wikipedia's"
         } else if fragment.contains('-') {
             "GitHub's"
         } else {
-            return None;
+            return shown.map(|key| (key, "the site's"));
         };
-        if wanted.is_empty() {
-            return None;
-        }
-        self.headings.iter().map(|(_, key)| key.as_str()).find(|key| alnum(key) == wanted).map(|key| (key, site))
+        let key = self.headings.iter().map(|(_, key)| key.as_str()).find(|key| alnum(key) == wanted).or(shown)?;
+        Some((key, site))
     }
 
     /// The note's headings, each as its [`heading_key`], in order.
@@ -547,6 +565,15 @@ mod tests {
         assert_eq!(outline.web_anchor("Präsens_(Presente_de_subjuntivo)"), wikipedia("präsens presente de subjuntivo"));
         assert_eq!(outline.web_anchor("Tool_List"), wikipedia("tool list"));
         assert_eq!(outline.web_anchor("Tool_Lists"), None);
+        // Docs sites link a heading's own anchor from it; the anchor is made from what the page shows.
+        let outline = Outline::of(
+            "### [有了进程为什么还需要线程?](#有了进程为什么还需要线程)\n### [Why use threads?](https://example.org/os.html#why-use-threads)\n",
+        );
+        let key = heading_key("[有了进程为什么还需要线程?](#有了进程为什么还需要线程)");
+        assert_eq!(outline.web_anchor("有了进程为什么还需要线程"), Some((key.as_str(), "the site's")));
+        let key = heading_key("[Why use threads?](https://example.org/os.html#why-use-threads)");
+        assert_eq!(outline.web_anchor("why-use-threads"), Some((key.as_str(), "GitHub's")));
+        assert_eq!(outline.web_anchor("why"), None);
     }
 
     #[test]

@@ -48,7 +48,7 @@ codes! {
     DeckInvalid = "deck-invalid": "a deck name cannot be used (error), or has an empty part between `::`, which Anki names `blank` (warning)",
     NotFlashcardNote = "not-flashcard-note": "spaced-repetition cards in a note without the flashcard tag make no card",
     // Card syntax.
-    BlockUnclosed = "block-unclosed": "a card block (START … END) is not closed, or END has no START",
+    BlockUnclosed = "block-unclosed": "a card block (START … END) is not closed (an error), or END has no START (a warning)",
     BlockIndentedEnd = "block-indented-end": "an indented end marker is read as the end of the block",
     BlockEmpty = "block-empty": "a card block names no note type",
     BlockDeleted = "block-deleted": "a block is marked for deletion and left out of the deck (warning); a `DELETE` outside every card with no ID deletes nothing (info)",

@@ -246,6 +246,31 @@ pub fn load(root: &Path) -> (Settings, Vec<Diagnostic>) {
     (settings, diags)
 }
 
+/// The warning for a custom regex that holds full-width brackets where a character class was
+/// meant (`【^\n】`, as a Chinese or Japanese input method types `[^\n]`): a regex reads them as
+/// the characters themselves, so the type's cards are found nowhere, in the plugin as here.
+fn full_width_brackets(note_type: &str, source: &str) -> Option<Diagnostic> {
+    // Brackets around plain words (`【答案】(.+)`) are text the notes hold; a class negates or
+    // escapes.
+    let class = regex::Regex::new(r"【[^【】]*】").ok()?;
+    let found = class.find_iter(source).map(|m| m.as_str()).find(|m| m.starts_with("【^") || m.contains('\\'))?;
+    let meant = found.replacen('【', "[", 1).replacen('】', "]", 1);
+    Some(
+        Diagnostic::warning(
+            Code::CustomRegexInvalid,
+            obsidian_to_anki::PATH,
+            0,
+            0,
+            format!(
+                "custom regex of note type `{note_type}` holds `{found}`: full-width brackets, which a regex matches as the characters themselves, so this part finds no text"
+            ),
+        )
+        .with_hint(format!(
+            "an input method typed `【】` for `[]`; write `{meant}` in the plugin's settings"
+        )),
+    )
+}
+
 /// Obsidian's list of the community plugins a vault turned on, if it has one that reads.
 fn community_plugins(dir: Option<&Path>) -> Option<Vec<String>> {
     let bytes = crate::vault::read_own_file(&dir?.join(COMMUNITY_PLUGINS), 1 << 20).ok()??;
@@ -367,6 +392,7 @@ fn resolve(
                 .with_hint("a custom regex captures each field in a group, such as `^Q: (.+)\\nA: (.+)`; clear the regex in the plugin's settings if the type needs none"),
             ),
             Ok(variants) => {
+                diags.extend(full_width_brackets(note_type, source));
                 regexes.push(CustomRegex { note_type: note_type.clone(), source: source.clone(), variants })
             }
             Err(e) => diags.push(
@@ -493,6 +519,20 @@ mod tests {
 
     /// The spaced-repetition syntaxes are in use unless Obsidian's plugin list leaves the plugin out
     /// and nothing configures them.
+    #[test]
+    fn a_character_class_typed_with_full_width_brackets_is_named() {
+        let warned = |re: &str| full_width_brackets("Basic", re).map(|d| (d.message, d.hint.unwrap_or_default()));
+        // A real vault's `Basic`, its brackets typed by a Chinese input method.
+        let (message, hint) = warned(r"((?:【^\n】【\n】?)+)\s#flashcard\s?\n*((?:\n(?:^.{1,3}$|^.{4}(?<!<!--).*))+)")
+            .expect("a warning");
+        assert!(message.contains("holds `【^\\n】`"), "{message}");
+        assert!(hint.contains("write `[^\\n]`"), "{hint}");
+        assert!(warned(r"(\d+)【\s,】(\d+)").is_some());
+        // Brackets around words are text: Chinese notes mark questions and answers with them.
+        assert!(warned(r"【问题】(.+)\n【答案】(.+)").is_none());
+        assert!(warned(r"^Q: (.+)\nA: ([^\n]+)").is_none());
+    }
+
     #[test]
     fn spaced_repetition_is_in_use_unless_the_vaults_plugins_say_otherwise() {
         let in_use = |plugins: Option<&str>, toml: Option<&str>| {

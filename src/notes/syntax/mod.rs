@@ -225,16 +225,21 @@ pub fn scan(text: &str, lines: &[&str], first_line: usize, cx: Context<'_>) -> S
         out.cards.sort_by_key(|c| c.line);
     }
     let b = &cx.settings.blocks;
+    // A warning, not an error: no card was begun, and Obsidian_to_Anki passes over the line. It
+    // is worth a look only where a card's START was lost or misspelt.
     for &line in &out.stray_ends {
         out.diagnostics.push(
-            Diagnostic::error(
+            Diagnostic::warning(
                 Code::BlockUnclosed,
                 cx.file,
                 line,
                 1,
-                format!("{} without a {}", b.end_note, b.begin_note),
+                format!("{} without a {}: no card block is open here", b.end_note, b.begin_note),
             )
-            .with_hint(format!("every card block opens with a line that holds only {}", b.begin_note)),
+            .with_hint(format!(
+                "a card block opens with a line that holds only {}; if the lines above are no card, delete the {} line",
+                b.begin_note, b.end_note
+            )),
         );
     }
     blocks::apply_frozen(&mut out);
@@ -277,8 +282,17 @@ pub fn scan(text: &str, lines: &[&str], first_line: usize, cx: Context<'_>) -> S
             .with_hint(
                 "end the card above with this ID line, such as by a blank line after it (the regexes the plugin suggests end a card at one); delete the line if its card is gone",
             ),
+            None if cx.settings.regexes.is_empty() => {
+                Diagnostic::warning(Code::IdOrphan, cx.file, *line, 1, format!("ID {id} belongs to no card"))
+                    .with_hint("an ID line goes inside its card's block, before the end marker; delete it if the card is gone")
+            }
+            // With custom regexes, an ID the plugin wrote after a match the regexes no longer
+            // make (a regex changed since) is the likeliest.
             None => Diagnostic::warning(Code::IdOrphan, cx.file, *line, 1, format!("ID {id} belongs to no card"))
-                .with_hint("an ID line goes inside its card's block, before the end marker; delete it if the card is gone"),
+                .with_hint(format!(
+                    "no custom regex ({}) nor card block reads a card that this line ends: if a regex changed since the plugin wrote the ID, the card stays in Anki but is no longer updated; delete the line if the card is gone",
+                    cx.settings.regexes.iter().map(|r| format!("`{}`", r.note_type)).collect::<Vec<_>>().join(", ")
+                )),
         };
         out.diagnostics.push(diagnostic);
     }

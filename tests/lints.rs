@@ -618,3 +618,22 @@ fn a_missing_office_document_is_a_missing_attachment_not_a_missing_note() {
     assert!(!err.contains("no note is called"), "{err}");
     assert_eq!(err.matches("attachment-missing").count(), 2, "the file that is there is found: {err}");
 }
+
+#[test]
+fn a_line_of_a_zero_width_space_keeps_a_regex_card_and_its_id_together() {
+    // A real vault's answer ends with a line holding only U+200B (pasted from a chat), then the
+    // card's ID. The plugin's `^.{1,3}$` reads that line as part of the answer, so the ID follows
+    // the card; were the space dropped, the line would be blank, the card would end there and its
+    // ID would belong to no card (and the card would come back as a new one).
+    let data = r#"{"settings": {"CUSTOM_REGEXPS": {"Basic": "((?:[^\\n][\\n]?)+) #flashcard ?\\n*((?:\\n(?:^.{1,3}$|^.{4}(?<!<!--).*))+)"}, "Defaults": {"ID Comments": true}}}"#;
+    let note = "What is an event? #flashcard\nA subset of the sample space:\n\u{200b}\n<!--ID: 1751749951784-->\n\n\nWhat is \u{200b}a sample space? #flashcard\nEvery outcome.\n<!--ID: 1751749951785-->\n";
+    let (tmp, vault) =
+        common::vault_of(&[(".obsidian/plugins/obsidian-to-anki-plugin/data.json", data), ("Probability.md", note)]);
+    let err = check_passes(&vault);
+    assert!(!err.contains("id-orphan"), "both IDs belong to their cards: {err}");
+    assert!(err.contains("2 cards: 0 errors, 0 warnings"), "{err}");
+    let cards = cards_of(&tmp, &vault);
+    assert!(cards.contains("A subset of the sample space:"), "{cards}");
+    // A zero-width space inside a line is still dropped.
+    assert!(cards.contains("<p>What is a sample space?</p>"), "{cards}");
+}

@@ -89,6 +89,11 @@ pub fn parse(yaml: &str, file: &str) -> Result<Frontmatter, Diagnostic> {
             .with_hint("frontmatter holds a few plain properties; the note was read without it")
     })?;
     let docs = YamlLoader::load_from_str(yaml).map_err(|e| {
+        if e.info().ends_with("duplicated key in mapping")
+            && let Some(d) = duplicated_key(yaml, file)
+        {
+            return d;
+        }
         let m = e.marker();
         // The marker's line is 1-based within the YAML, which starts on the file's line 2. An
         // error found at the end of input is reported on the last YAML line.
@@ -124,6 +129,39 @@ pub fn parse(yaml: &str, file: &str) -> Result<Frontmatter, Diagnostic> {
     let aliases = ["aliases", "alias"].iter().flat_map(|k| list(&doc[*k])).collect();
     let cards = scalar(&doc["cards"]);
     Ok(Frontmatter { deck, tags, aliases, cards })
+}
+
+/// The error for a top-level key written twice, at its second line: Obsidian's YAML reader (and
+/// so both plugins) refuses such a block whole, and shows the note's properties as invalid.
+fn duplicated_key(yaml: &str, file: &str) -> Option<Diagnostic> {
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    for (i, line) in yaml.lines().enumerate() {
+        if line.starts_with([' ', '\t', '-', '#']) {
+            continue;
+        }
+        let Some((key, _)) = line.split_once(':') else { continue };
+        let key = key.trim_end();
+        if key.is_empty() {
+            continue;
+        }
+        if let Some(&(_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            // The YAML starts on the file's line 2.
+            return Some(
+                Diagnostic::error(
+                    Code::FrontmatterInvalid,
+                    file,
+                    i + 2,
+                    1,
+                    format!("unreadable frontmatter: the key `{key}` is written twice (lines {} and {})", first + 2, i + 2),
+                )
+                .with_hint(format!(
+                    "Obsidian reads no property of a frontmatter that names a key twice, and neither does studygen: keep one `{key}:` line"
+                )),
+            );
+        }
+        seen.push((key, i));
+    }
+    None
 }
 
 fn scalar(y: &Yaml) -> Option<String> {

@@ -69,6 +69,10 @@ pub(crate) fn body_of(text: &str, body_line: usize) -> &str {
 /// `text` without a byte-order mark, with `\n` line endings, and without the zero-width and
 /// non-breaking spaces pasted from the web that would hide `START`, `Back:` and tags from the
 /// scanner (the former dropped, the latter read as spaces); `None` when it has none of them.
+///
+/// A line of nothing but such spaces is left as it is: the plugins (and Obsidian) do not read it
+/// as blank, so that a regex card whose answer ends `…:\n\u{200b}\n<!--ID: n-->` still reaches its
+/// ID, as it does in Obsidian_to_Anki.
 fn normalize(text: &str) -> Option<String> {
     let bom = text.strip_prefix('\u{feff}');
     let text = bom.unwrap_or(text);
@@ -80,9 +84,23 @@ fn normalize(text: &str) -> Option<String> {
     }
     let mut out = if crlf { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_owned() };
     if spaces {
-        out = out.replace(['\u{200b}', '\u{2060}', '\u{feff}'], "").replace('\u{a0}', " ");
+        out = out.split_inclusive('\n').map(without_pasted_spaces).collect();
     }
     Some(out)
+}
+
+/// One line of [`normalize`]: zero-width spaces dropped and non-breaking ones made spaces, unless
+/// the line has nothing else.
+fn without_pasted_spaces(line: &str) -> std::borrow::Cow<'_, str> {
+    const ZERO_WIDTH: [char; 3] = ['\u{200b}', '\u{2060}', '\u{feff}'];
+    if !line.contains(ZERO_WIDTH) && !line.contains('\u{a0}') {
+        return line.into();
+    }
+    let only_spaces = line.chars().all(|c| ZERO_WIDTH.contains(&c) || c == '\u{a0}' || c.is_ascii_whitespace());
+    if only_spaces {
+        return line.into();
+    }
+    line.replace(ZERO_WIDTH, "").replace('\u{a0}', " ").into()
 }
 
 /// A note's text as every reader sees it: [`normalize`]d, comments blanked out, and shared with
@@ -683,6 +701,23 @@ mod tests {
             assert_eq!(d.len(), 1, "{d:?}");
             assert_eq!((d[0].code, d[0].is_error()), (Code::FrontmatterInvalid, false), "{}", d[0]);
         }
+    }
+
+    /// A key written twice (a real vault's `sr-due:`, added again below the first) makes the
+    /// whole block unreadable, in Obsidian too; the message names the key and both its lines.
+    #[test]
+    fn a_key_written_twice_is_named_with_both_its_lines() {
+        let text = b"---\ntags:\n  - Vocabulary\nsr-due: 2025-01-05\nsr-interval: 2\nsr-due: 2025-01-27\n---\nq::a\n";
+        let (n, d) = parse_default(&src("n.md", text), "V");
+        assert_eq!(n.unwrap().cards.len(), 1);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].code, d[0].line, d[0].col), (Code::FrontmatterInvalid, 6, 1), "{}", d[0]);
+        assert!(d[0].message.contains("the key `sr-due` is written twice (lines 4 and 6)"), "{}", d[0]);
+        assert!(d[0].hint.as_deref().is_some_and(|h| h.contains("keep one `sr-due:` line")), "{}", d[0]);
+        // A key written twice deeper in is still reported, as the YAML reader says.
+        let (_, d) = parse_default(&src("n.md", b"---\na:\n  b: 1\n  b: 2\n---\nq::a\n"), "V");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("duplicated key"), "{}", d[0]);
     }
 
     #[test]

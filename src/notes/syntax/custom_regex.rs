@@ -315,6 +315,9 @@ mod tests {
         let out = crate::notes::syntax::scan(text, &lines, 1, cx);
         let empty: Vec<(usize, Code)> = out.diagnostics.iter().map(|d| (d.line, d.code)).collect();
         assert_eq!(empty, [(1, Code::CardEmptyBack)], "{:?}", out.diagnostics);
+        // Its hint speaks of the regex, which has no `Back:` label.
+        let hint = out.diagnostics[0].hint.as_deref().unwrap_or_default();
+        assert!(hint.contains("the custom regex of `Basic` found no text for the answer"), "{hint}");
     }
 
     /// Matches that leave the first field empty (a Taiwanese vault's regex for `- question` over an

@@ -133,7 +133,11 @@ pub fn finish(
     if !cloze && card.fields.iter().skip(1).all(|f| f.trim().is_empty()) {
         diags.push(
             Diagnostic::warning(Code::CardEmptyBack, at.file, at.start_line, 1, "empty back: the card has no answer")
-                .with_hint("add the answer under the second field's label, such as `Back:`"),
+                .with_hint(if card.syntax == Syntax::Regex {
+                    format!("the custom regex of `{type_name}` found no text for the answer here: write the answer where the regex reads it, after the question")
+                } else {
+                    "add the answer under the second field's label, such as `Back:`".to_owned()
+                }),
         );
     }
     Some(card)

@@ -60,6 +60,27 @@ impl Note {
     }
 }
 
+/// Whether the note at `rel` is a template for new notes though no template folder is set (the
+/// template plugins' settings are not in the vault, or name another folder): it sits in a folder
+/// named as template folders are (`Templates`, `99 Templates`, `Plantillas`, `Vorlagen`, `模板`),
+/// and holds what only a template holds, a Templater command (`<% tp.date.now() %>`, `<%* … %>`)
+/// or a Templates placeholder (`{{title}}`, `{{date:YYYY-MM-DD}}`). Such a file is no note, as
+/// in a template folder: its prompts and scripts would be cards, and its placeholders broken links.
+/// A note in such a folder without them (C++ templates, say) is a note.
+fn is_unconfigured_template(rel: &str, text: &str) -> bool {
+    let folders = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let named = folders.split('/').any(|f| {
+        let f = f.to_lowercase();
+        ["template", "plantilla", "vorlage", "modèle", "modele", "模板", "テンプレート"].iter().any(|n| f.contains(n))
+    });
+    if !named {
+        return false;
+    }
+    let templater = text.contains("<%") && text.contains("%>") && (text.contains("tp.") || text.contains("tR"));
+    let placeholder = ["{{title}}", "{{date}}", "{{time}}", "{{date:", "{{time:"].iter().any(|p| text.contains(p));
+    templater || placeholder
+}
+
 /// The part of `text` after its first `body_line` lines.
 pub(crate) fn body_of(text: &str, body_line: usize) -> &str {
     let start = text.split_inclusive('\n').take(body_line).map(str::len).sum::<usize>();
@@ -190,6 +211,9 @@ pub fn parse_surveyed(
         }
         Err(d) => return (None, vec![d]),
     };
+    if is_unconfigured_template(&src.rel, &text) {
+        return (None, Vec::new());
+    }
     let lines: Vec<&str> = crate::lines::lines(&text).collect();
     let (frontmatter, body_line) = match frontmatter::split(&lines) {
         // A drawing named as a note is no note either: nothing of its data is read, not even its
@@ -701,6 +725,28 @@ mod tests {
             assert_eq!(d.len(), 1, "{d:?}");
             assert_eq!((d[0].code, d[0].is_error()), (Code::FrontmatterInvalid, false), "{}", d[0]);
         }
+    }
+
+    /// A template for new notes in a folder named as template folders are, where no template
+    /// folder is set (a real vault's `Templates/`, with Templater's scripts and prompts), is no
+    /// note; a note there without a template's commands is one.
+    #[test]
+    fn a_template_outside_the_set_folders_is_known_by_its_folder_and_commands() {
+        let templater = b"---\ncards-deck: <% await tp.system.prompt(\"Deck (e.g.: Cloud):\") %>\n---\n# <% tp.file.title %>\n<%*\ntR += `Tags: ${tp.frontmatter.deck.split(\"::\")[1]}`;\n%>\nQuestion::Answer\n";
+        let core = b"---\ncreated: {{date:YYYY-MM-DD}}\n---\n# {{title}}\nTerm::definition\n";
+        for (rel, text) in [("Templates/Technical.md", &templater[..]), ("99 Plantillas/Clase.md", &core[..])] {
+            let (n, d) = parse_default(&src(rel, text), "V");
+            assert!(n.is_none() && d.is_empty(), "{rel}: {d:?}");
+        }
+        // The same texts elsewhere are notes (a note may keep a command Templater never ran), and
+        // so is a note about C++ templates in a folder of that name.
+        let (n, _) = parse_default(&src("Notes/Technical.md", templater), "V");
+        assert!(n.is_some());
+        let (n, _) = parse_default(
+            &src("C++/Templates/SFINAE.md", b"What does SFINAE stand for?::Substitution failure is not an error\n"),
+            "V",
+        );
+        assert_eq!(n.map(|n| n.cards.len()), Some(1));
     }
 
     /// A key written twice (a real vault's `sr-due:`, added again below the first) makes the

@@ -83,6 +83,11 @@ pub fn heading_key(heading: &str) -> String {
     out
 }
 
+/// `s`'s letters and digits, lower-cased: what a web anchor keeps of a heading.
+fn alnum(s: &str) -> String {
+    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
 /// `text` with each markdown link `[words](target)` as its words alone, as a page shows it.
 fn link_texts(text: &str) -> std::borrow::Cow<'_, str> {
     static LINK: std::sync::LazyLock<regex::Regex> =
@@ -405,10 +410,27 @@ impl Outline {
     /// (`#Präsens_(Presente)`). The two are compared by their letters and digits alone. Obsidian
     /// follows neither. A heading that links its own anchor, as docs sites write them
     /// (`### [Why threads?](#why-threads)`), is compared by its text as the site shows it, and is
-    /// found by an anchor of one word too (the site's).
-    pub fn web_anchor(&self, fragment: &str) -> Option<(&str, &'static str)> {
-        let alnum =
-            |s: &str| -> String { s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect() };
+    /// found by an anchor of one word too (the site's). GitHub numbers the anchors of headings
+    /// that read alike (`#result`, `#result-1`, …); Obsidian finds such a later heading by the
+    /// heading above it, so it is returned as `parent#heading`.
+    pub fn web_anchor(&self, fragment: &str) -> Option<(String, &'static str)> {
+        if let Some(found) = self.web_anchor_once(fragment) {
+            return Some((found.0.to_owned(), found.1));
+        }
+        let (base, n) = fragment.rsplit_once('-')?;
+        let n: usize = n.parse().ok().filter(|_| n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))?;
+        // The suffix makes it GitHub's, whatever the base holds.
+        let wanted = alnum(base);
+        let alike: Vec<usize> =
+            (0..self.headings.len()).filter(|&i| !wanted.is_empty() && alnum(&self.headings[i].1) == wanted).collect();
+        let at = *alike.get(n)?;
+        let site = "GitHub's";
+        let (level, key) = &self.headings[at];
+        let parent = self.headings[..at].iter().rev().find(|(l, _)| l < level).map(|(_, k)| k);
+        Some((parent.map_or_else(|| key.clone(), |p| format!("{p}#{key}")), site))
+    }
+
+    fn web_anchor_once(&self, fragment: &str) -> Option<(&str, &'static str)> {
         let wanted = alnum(fragment);
         if wanted.is_empty() {
             return None;
@@ -552,7 +574,7 @@ mod tests {
         let outline = Outline::of(
             "# Intro - Before OSCP\n## 2.3.4 — Memory Architecture: Von Neumann vs Harvard\n## Tool List\n### Präsens (Presente de subjuntivo)\n",
         );
-        let github = |key| Some((key, "GitHub's"));
+        let github = |key: &str| Some((key.to_owned(), "GitHub's"));
         assert_eq!(outline.web_anchor("intro---before-oscp"), github("intro - before oscp"));
         assert_eq!(
             outline.web_anchor("234--memory-architecture-von-neumann-vs-harvard"),
@@ -561,7 +583,7 @@ mod tests {
         assert_eq!(outline.web_anchor("tool-list"), github("tool list"));
         assert_eq!(outline.web_anchor("tool-lists"), None);
         assert_eq!(outline.web_anchor("toollist"), None, "an anchor joins words with `-` or `_`");
-        let wikipedia = |key| Some((key, "Wikipedia's"));
+        let wikipedia = |key: &str| Some((key.to_owned(), "Wikipedia's"));
         assert_eq!(outline.web_anchor("Präsens_(Presente_de_subjuntivo)"), wikipedia("präsens presente de subjuntivo"));
         assert_eq!(outline.web_anchor("Tool_List"), wikipedia("tool list"));
         assert_eq!(outline.web_anchor("Tool_Lists"), None);
@@ -570,10 +592,25 @@ mod tests {
             "### [有了进程为什么还需要线程?](#有了进程为什么还需要线程)\n### [Why use threads?](https://example.org/os.html#why-use-threads)\n",
         );
         let key = heading_key("[有了进程为什么还需要线程?](#有了进程为什么还需要线程)");
-        assert_eq!(outline.web_anchor("有了进程为什么还需要线程"), Some((key.as_str(), "the site's")));
+        assert_eq!(outline.web_anchor("有了进程为什么还需要线程"), Some((key, "the site's")));
         let key = heading_key("[Why use threads?](https://example.org/os.html#why-use-threads)");
-        assert_eq!(outline.web_anchor("why-use-threads"), Some((key.as_str(), "GitHub's")));
+        assert_eq!(outline.web_anchor("why-use-threads"), github(&key));
         assert_eq!(outline.web_anchor("why"), None);
+        // GitHub numbers the anchors of headings that read alike; Obsidian reaches a later one
+        // through the heading above it.
+        let outline = Outline::of(
+            "# Guide
+## Before
+### Result
+## After
+### Result
+## Step 1
+",
+        );
+        assert_eq!(outline.web_anchor("result-1"), github("after#result"));
+        assert_eq!(outline.web_anchor("result-2"), None);
+        assert_eq!(outline.web_anchor("step-1"), github("step 1"), "a heading's own number is no count");
+        assert!(outline.has_section(&["after".to_owned(), "result".to_owned()], None), "Obsidian's path reaches it");
     }
 
     #[test]

@@ -45,8 +45,12 @@ pub(super) fn section_missing(
         _ => None,
     };
     if let Some((heading, site)) = web {
+        let which = match heading.split_once('#') {
+            Some((parent, child)) => format!("the heading `{child}` under `{parent}` (an earlier one reads alike)"),
+            None => format!("the heading `{heading}`"),
+        };
         return info(
-            format!("it is {site} anchor for the heading `{heading}`"),
+            format!("it is {site} anchor for {which}"),
             format!(
                 "Obsidian finds a heading by its text, not by {site} anchor: write `#{}`",
                 heading.replace(' ', "%20")

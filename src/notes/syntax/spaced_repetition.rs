@@ -19,7 +19,8 @@ pub struct Reader<'a> {
     cx: Context<'a>,
     /// Indices of the plain lines of the current paragraph (a question, or a cloze paragraph).
     para: Vec<usize>,
-    /// Of those, the lines of fenced code blocks: part of a question, never read for clozes.
+    /// Of those, the lines of fenced code blocks: part of a question or a cloze paragraph's text,
+    /// never read for deletions.
     code: Vec<usize>,
     clozes: Vec<Regex>,
 }
@@ -43,13 +44,12 @@ impl<'a> Reader<'a> {
         let para = std::mem::take(&mut self.para);
         let code = std::mem::take(&mut self.code);
         // Lines come in order: a search keeps a long code block from costing its length squared.
-        let para: Vec<usize> = para.into_iter().filter(|i| code.binary_search(i).is_err()).collect();
-        if para.is_empty() {
+        if para.iter().all(|i| code.binary_search(i).is_ok()) {
             return;
         }
         // Highlights in an untagged note are ordinary Obsidian text: no card, and no hint either.
         if self.cx.spaced_repetition
-            && let Some(card) = self.cloze(lines, &para, first_line)
+            && let Some(card) = self.cloze(lines, &para, &code, first_line)
         {
             out.cards.push(card);
         }
@@ -187,19 +187,35 @@ impl<'a> Reader<'a> {
 
     /// A paragraph with deletions as a cloze card, one deletion per match (a number shared by
     /// several deletions makes them one card).
-    fn cloze(&self, lines: &[&str], para: &[usize], first_line: usize) -> Option<CardSpec> {
-        let para: Vec<usize> =
-            para.iter().copied().filter(|&j| lines.get(j).is_some_and(|l| !is_heading(l.trim()))).collect();
+    fn cloze(&self, lines: &[&str], para: &[usize], code: &[usize], first_line: usize) -> Option<CardSpec> {
+        let is_code = |j: &usize| code.binary_search(j).is_ok();
+        let para: Vec<usize> = para
+            .iter()
+            .copied()
+            .filter(|j| is_code(j) || lines.get(*j).is_some_and(|l| !is_heading(l.trim())))
+            .collect();
         let para = para.as_slice();
         let mut text: Vec<&str> = para.iter().filter_map(|&j| lines.get(j).copied()).collect();
-        if let Some(first) = text.first_mut() {
+        if let (Some(first), Some(j)) = (text.first_mut(), para.first())
+            && !is_code(j)
+        {
             *first = without_leading_tag(first);
         }
         let joined = text.join("\n");
+        // The same text with its code lines blanked out, byte for byte: the deletions are searched
+        // for in it, so that none is made in code, and the card shows the code as it is (as the
+        // plugin does: `**Structure**:` over a diagram in a fence is one card).
+        let masked: String = para
+            .iter()
+            .zip(&text)
+            .map(|(j, line)| if is_code(j) { " ".repeat(line.len()) } else { (*line).to_owned() })
+            .collect::<Vec<_>>()
+            .join("\n");
         // The plugin shows the card's text without its first line's indent (`front.trimStart()`):
         // a paragraph of an indented list is the list item, not an indented code block.
-        let text = joined.trim_start();
-        if text.starts_with(['>', '|']) || !self.clozes.iter().any(|re| re.is_match(text)) {
+        let skip = joined.len() - joined.trim_start().len();
+        let (text, masked) = (joined.get(skip..)?, masked.get(skip..)?);
+        if text.starts_with(['>', '|']) || !self.clozes.iter().any(|re| re.is_match(masked)) {
             return None;
         }
         // Explicit numbers are kept; the others count up in text order, skipping those.
@@ -207,7 +223,7 @@ impl<'a> Reader<'a> {
             .clozes
             .iter()
             .flat_map(|re| {
-                re.captures_iter(text).filter_map(|c| c.name("seq")?.as_str().parse().ok()).collect::<Vec<u32>>()
+                re.captures_iter(masked).filter_map(|c| c.name("seq")?.as_str().parse().ok()).collect::<Vec<u32>>()
             })
             .collect();
         let mut next = 1;
@@ -216,7 +232,7 @@ impl<'a> Reader<'a> {
         while let Some(c) = self
             .clozes
             .iter()
-            .filter_map(|re| re.captures_at(text, pos))
+            .filter_map(|re| re.captures_at(masked, pos))
             .min_by_key(|c| c.get(0).map_or(usize::MAX, |m| m.start()))
         {
             let Some(m) = c.get(0) else { break };
@@ -457,7 +473,7 @@ answer
         assert_eq!(fronts, ["2.2 Lambda syntax", "First line\nsecond line"]);
         assert_eq!(s.cards.iter().map(|c| c.line).collect::<Vec<_>>(), [3, 8]);
         // A question may hold a code block, as the plugin reads it (a real vault's JavaScript
-        // quiz); code is never read for cloze deletions.
+        // quiz); so may a cloze paragraph, whose code is shown but never read for deletions.
         let s = run(
             "#flashcards\n\nWhat does this print?\n```javascript\nconsole.log(3 === '3');\n```\n?\n```console\nfalse\n```\n\n```\nx ==a== y\n```\nThe ==Hessian== is symmetric.\n",
             &Settings::default(),
@@ -471,7 +487,17 @@ answer
             ["What does this print?\n```javascript\nconsole.log(3 === '3');\n```", "```console\nfalse\n```"]
         );
         assert_eq!(s.cards[0].line, 3);
-        assert_eq!(fields[1][0], "The {{c1::Hessian}} is symmetric.");
+        assert_eq!(fields[1][0], "```\nx ==a== y\n```\nThe {{c1::Hessian}} is symmetric.");
+        // A real vault's bold-to-cloze paragraph over a diagram: the diagram is the card's point.
+        let mut bold = Settings::default();
+        bold.spaced_repetition.clozes.push("**[123;;]answer[;;hint]**".to_owned());
+        let s = run(
+            "#flashcards\n\n**Structure**:\n```\nInput → **Rules** → Action\n```\n\n```python\nx = 1\n```\n",
+            &bold,
+            true,
+        );
+        let fronts: Vec<&str> = s.cards.iter().map(|c| c.fields[0].as_str()).collect();
+        assert_eq!(fronts, ["{{c1::Structure}}:\n```\nInput → **Rules** → Action\n```"], "code alone is no card");
         // A blank line above the separator ends the question: no card, and the hint says why.
         let s = run(
             "#flashcards

@@ -637,3 +637,33 @@ fn a_line_of_a_zero_width_space_keeps_a_regex_card_and_its_id_together() {
     // A zero-width space inside a line is still dropped.
     assert!(cards.contains("<p>What is a sample space?</p>"), "{cards}");
 }
+
+#[test]
+fn a_drawing_with_an_exported_image_shows_that_image() {
+    // Excalidraw's auto-export keeps `Name.excalidraw.svg` (or `.png`) beside the drawing: the
+    // card shows it, as Obsidian shows the drawing, and there is nothing to warn of.
+    let drawing = "---\nexcalidraw-plugin: parsed\n---\n# Text Elements\n%%\n# Drawing\n```json\n{\"type\": \"excalidraw\"}\n```\n";
+    let svg =
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>";
+    let (tmp, vault) = common::vault_of(&[
+        ("Excalidraw/Orbit.excalidraw.md", drawing),
+        ("Excalidraw/Orbit.excalidraw.svg", svg),
+        ("Excalidraw/Sketch.excalidraw.md", drawing),
+        (
+            "Physics.md",
+            "START\nBasic\nWhat is the orbit's shape?\nBack: ![[Orbit.excalidraw|120]]\nEND\n\nSTART\nBasic\nAnd the sketch?\nBack: ![[Sketch.excalidraw]]\nEND\n",
+        ),
+    ]);
+    let err = check_passes(&vault);
+    assert_eq!(err.matches("warning[embed-drawing]").count(), 1, "only the drawing with no image: {err}");
+    assert!(err.contains("--> Physics.md:10:7"), "{err}");
+    let cards = cards_of(&tmp, &vault);
+    assert!(
+        cards.contains("<img src=\"\"Orbit.excalidraw.svg\"\" alt=\"\"Orbit.excalidraw.svg\"\" width=\"\"120\"\">"),
+        "{cards}"
+    );
+    assert!(cards.contains(">Sketch.excalidraw</a>"), "{cards}");
+    let apkg = common::apkg_in(&tmp.path().join("out"));
+    let names = String::from_utf8_lossy(&common::deck_contents(&apkg)).into_owned();
+    assert!(names.contains("Orbit.excalidraw.svg"), "the image is packed: {names}");
+}

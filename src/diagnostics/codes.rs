@@ -71,7 +71,7 @@ codes! {
     SectionMissing = "section-missing": "a link or embed names a heading or block the note does not have (an info when it is GitHub's or Wikipedia's anchor for a heading that is there, the id a heading sets with `{#id}`, or an HTML anchor the note sets)",
     EmbedCycle = "embed-cycle": "notes embed each other in a cycle; it is cut",
     EmbedBudget = "embed-budget": "a note embeds more than its budget; the rest are shown as links",
-    EmbedDrawing = "embed-drawing": "an embed names an Excalidraw drawing, which a card shows as a link",
+    EmbedDrawing = "embed-drawing": "an embed names an Excalidraw drawing with no exported image, which a card shows as a link",
     // Experiments, claims and values.
     ExperimentSpec = "experiment-spec": "an experiment block is not a valid spec: kind, id or a parameter",
     ExperimentDuplicateId = "experiment-duplicate-id": "two experiments have the same id",

@@ -263,7 +263,7 @@ pub fn check_note<'n>(
             (f.embed && in_card).then(|| at(
                 Code::EmbedDrawing,
                 format!("embed `{}` is an Excalidraw drawing (`{path}`); the card shows a link to it", f.shown),
-                "studygen cannot draw it: export it as an SVG or PNG (Excalidraw's Export image, or its auto-export setting) and embed that image",
+                "studygen cannot draw it: turn on Excalidraw's auto-export (SVG or PNG), whose image beside the drawing the card then shows, or export one and embed it",
             ))
         };
         // An image, and a file a link names, need only be in the vault; a markdown link to a
@@ -278,7 +278,10 @@ pub fn check_note<'n>(
                 .flatten()
                 .filter(|p| links::is_drawing(p));
             if let Some(path) = note_of_drawing {
-                diags.extend(drawing(&path));
+                // The card shows the drawing's exported image, when the plugin keeps one.
+                if !["svg", "png"].iter().any(|e| media(&format!("{}.{e}", r.target))) {
+                    diags.extend(drawing(&path));
+                }
                 continue;
             }
             if !media(&r.target) {

@@ -410,6 +410,14 @@ fn percent_encode(s: &str) -> String {
 fn image(dest: &str, inner: &str, title: &str, wiki: bool, vault: &dyn Resolve, media: &mut Vec<String>) -> String {
     let ext = extension(dest);
     let external = dest.contains("://");
+    // An Excalidraw drawing (`![[Sketch.excalidraw]]`) shows as the image the plugin exports of
+    // it, when it keeps one (its auto-export writes `Sketch.excalidraw.svg` or `.png`).
+    if !external && ext == "excalidraw" {
+        let exported = ["svg", "png"].iter().map(|e| format!("{dest}.{e}")).find(|e| vault.media(e).is_some());
+        if let Some(exported) = exported {
+            return image(&exported, inner, title, wiki, vault, media);
+        }
+    }
     let packed = if external { None } else { vault.media(dest) };
     let (alt, size) = if wiki { (String::new(), inner.trim()) } else { (inner.to_owned(), "") };
     let size_attr = match size.split_once('x') {

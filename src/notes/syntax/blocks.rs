@@ -35,10 +35,10 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
             continue;
         }
         let opener = fence_opener(line);
-        // A heading ends a paragraph (and begins the next); a line of tags or a code block does
-        // not, as the spaced-repetition plugin reads them: `## Term` over `#tag` over `?` asks
-        // `Term`, and a question may hold code.
-        let structural = line.is_empty() || spaced_repetition::is_heading(line) || line == b.begin_note;
+        // Only a blank line ends a paragraph, as the spaced-repetition plugin reads them: a
+        // heading, a line of tags or a code block does not (a question may run from a heading
+        // over its text to `?`, and hold code).
+        let structural = line.is_empty() || line == b.begin_note;
         if structural {
             sr.end_paragraph(lines, first_line, &mut out);
         }

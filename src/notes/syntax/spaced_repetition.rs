@@ -73,8 +73,8 @@ impl<'a> Reader<'a> {
                 out.untagged_cards.push(lineno);
             }
         } else if is_heading(line) {
-            // A heading starts a new paragraph and belongs to it: `## What is X?` right above a `?`
-            // line is the question, as the plugin reads it.
+            // A heading is text of the paragraph it is in: `## What is X?` right above a `?` line
+            // is (the end of) the question, as the plugin reads it.
             self.para.push(i);
         } else if !line.is_empty() && !is_tag_line(line) {
             // A line of tags alone is left out; one that goes on after its tags
@@ -189,13 +189,18 @@ impl<'a> Reader<'a> {
     /// several deletions makes them one card).
     fn cloze(&self, lines: &[&str], para: &[usize], code: &[usize], first_line: usize) -> Option<CardSpec> {
         let is_code = |j: &usize| code.binary_search(j).is_ok();
-        let para: Vec<usize> = para
+        // A heading in the paragraph is its text, as in a question.
+        let mut text: Vec<&str> = para
             .iter()
-            .copied()
-            .filter(|j| is_code(j) || lines.get(*j).is_some_and(|l| !is_heading(l.trim())))
+            .filter_map(|j| {
+                let line = lines.get(*j).copied()?;
+                Some(if !is_code(j) && is_heading(line.trim()) {
+                    line.trim().trim_start_matches('#').trim()
+                } else {
+                    line
+                })
+            })
             .collect();
-        let para = para.as_slice();
-        let mut text: Vec<&str> = para.iter().filter_map(|&j| lines.get(j).copied()).collect();
         if let (Some(first), Some(j)) = (text.first_mut(), para.first())
             && !is_code(j)
         {
@@ -449,6 +454,19 @@ mod tests {
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(s.cards[0].fields, ["What is a saddle?", "A critical point with mixed curvature."]);
         assert_eq!(s.cards[0].line, 2);
+        // Only a blank line ends a question, headings included (a real vault's exam questions:
+        // a heading with the case, its text, a heading with what is asked, then `??`); and a
+        // heading is text of a cloze paragraph, as the plugin shows them.
+        let s = run(
+            "#flashcards\n\n#### A process runs on the hardware.\nVOLTZ, 2018.\n##### Which is right?\n- I only\n??\n- I only\n\n## The ==Hessian==\nis ==symmetric==.\n",
+            &Settings::default(),
+            true,
+        );
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let fields: Vec<&[String]> = s.cards.iter().map(|c| c.fields.as_slice()).collect();
+        assert_eq!(fields[0][0], "A process runs on the hardware.\nVOLTZ, 2018.\nWhich is right?\n- I only");
+        assert_eq!(s.cards[0].line, 3);
+        assert_eq!(fields[1][0], "The {{c1::Hessian}}\nis {{c2::symmetric}}.");
         // A line of tags between them, as real vaults write it, is no paragraph of its own: the
         // plugin ends a card's text at a blank line only.
         let s = run(

@@ -414,8 +414,15 @@ fn a_drawing_named_as_a_note_is_known_by_its_frontmatter() {
         ),
         // A note that only names the key in its text is a note.
         ("Plugin notes.md", "---\ntags: [flashcards]\n---\nWhich key marks a drawing?::`excalidraw-plugin`\n"),
+        // Excalidraw's references to a part of a drawing are its own, no block ids.
+        (
+            "B-trees.md",
+            "1. ![[Drawing 2021-12-10 14.32.07#^area=n0Mw2yLUzYiyCPnGfAx9k]]\n2. [[Drawing 2021-12-10 14.32.07#^group=x1]]\n3. [[Drawing 2021-12-10 14.32.07#^nosuchblock]]\n",
+        ),
     ]);
     let err = check_passes(&vault);
+    assert_eq!(err.matches("section-missing").count(), 1, "only the block id: {err}");
+    assert!(err.contains("has no block `^nosuchblock`"), "{err}");
     assert!(!err.contains("comment-unclosed") && !err.contains("Drawing 2021-12-10 14.32.07.md:"), "{err}");
     assert!(err.contains("2 cards: 0 errors"), "the block and the spaced-repetition card, none of the drawing: {err}");
     let cards = cards_of(&tmp, &vault);

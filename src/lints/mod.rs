@@ -385,7 +385,14 @@ pub fn check_note<'n>(
             diags.extend(drawing(&path));
             continue;
         }
+        // Excalidraw names a part of a drawing with `#^area=id` (also `group=`, `frame=`,
+        // `clippedframe=`), an element of its data, which only it reads: no block of a note.
+        let drawing_part = r
+            .block
+            .as_deref()
+            .is_some_and(|b| ["area=", "group=", "frame=", "clippedframe="].iter().any(|p| b.starts_with(p)));
         if (!r.headings.is_empty() || r.block.is_some())
+            && !drawing_part
             && let Some(target) = outline(path.as_str())
             && !target.has_section(&r.headings, r.block.as_deref())
         {

@@ -320,6 +320,23 @@ pub fn scan(root: &Path) -> Result<Listing, VaultError> {
             attachments.entry(name).or_default().extend(paths);
         }
     }
+    // A link to a folder out of the vault hides notes that Obsidian shows: said, never followed.
+    for (rel, path) in &links {
+        let folder = std::fs::metadata(path).is_ok_and(|m| m.is_dir());
+        let real_root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+        if folder && path.canonicalize().is_ok_and(|real| !real.starts_with(&real_root)) {
+            unreadable.push(
+                crate::diagnostics::Diagnostic::warning(
+                    Code::LinkOutsideVault,
+                    rel,
+                    0,
+                    0,
+                    format!("the folder `{rel}` is a symbolic link out of the vault: its notes are not read"),
+                )
+                .with_hint("nothing outside the vault is read; move the notes into the vault, or build that folder as a vault of its own"),
+            );
+        }
+    }
     let symlinks = follow(root, links, &md, &attachments);
     for (rel, link) in &symlinks {
         if let Symlink::Inside(target) = link
@@ -610,7 +627,15 @@ mod tests {
         link(Path::new("img/p.png"), "Picture.md");
         link(Path::new("Loop 2.md"), "Loop 1.md");
         link(Path::new("Loop 1.md"), "Loop 2.md");
+        std::fs::create_dir_all(dir.path().join("shared")).unwrap();
+        std::fs::write(dir.path().join("shared/S.md"), "q::a\n").unwrap();
+        link(&dir.path().join("shared"), "Shared");
         let v = load(&root).unwrap();
+        // A folder out of the vault is said (Obsidian would show its notes), and not read; a
+        // folder inside it is the folder's notes, read once.
+        let said: Vec<(&str, &str)> = v.unreadable.iter().map(|d| (d.file.as_str(), d.code.as_str())).collect();
+        assert_eq!(said, [("Shared", "link-outside-vault")], "{:?}", v.unreadable);
+        assert!(!v.unreadable[0].is_error());
         let inside = |to: &str| Symlink::Inside(to.to_owned());
         let broken = |to: &str| Symlink::Broken(to.to_owned());
         let expected: BTreeMap<String, Symlink> = [
@@ -622,6 +647,7 @@ mod tests {
             ("Loop 1.md", broken("Loop 2.md")),
             ("Loop 2.md", broken("Loop 1.md")),
             ("Out.md", Symlink::Outside),
+            ("Shared", Symlink::Outside),
             ("Picture.md", broken("img/p.png")),
             ("p2.png", inside("img/p.png")),
             ("sub/To A.md", inside("notes/A.md")),

@@ -63,7 +63,7 @@ codes! {
     IdDuplicate = "id-duplicate": "two cards carry the same Anki note id",
     CardDuplicate = "card-duplicate": "two cards have the same front in the same deck",
     // Links and embeds.
-    LinkOutsideVault = "link-outside-vault": "a link or embed points outside the vault and is not followed",
+    LinkOutsideVault = "link-outside-vault": "a link or embed points outside the vault and is not followed, or a folder of the vault is a symbolic link out of it and is not read",
     AttachmentMissing = "attachment-missing": "a linked or embedded file is not in the vault",
     EmbedMissing = "embed-missing": "an embed names a note that does not exist",
     LinkUnresolved = "link-unresolved": "a link names a note that does not exist (yet)",

@@ -447,6 +447,20 @@ mod tests {
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
     }
 
+    /// A card with no question is left out; the hint tells a skeleton (`Back: -`, a real vault's
+    /// template left in a note) from a card whose text went under the wrong label.
+    #[test]
+    fn an_empty_front_hints_at_where_the_text_is() {
+        let hint = |text: &str| {
+            let s = scan_str(text);
+            let d = s.diagnostics.iter().find(|d| d.code == Code::CardEmptyFront).expect("an empty front");
+            assert!(s.cards.is_empty());
+            d.hint.clone().unwrap_or_default()
+        };
+        assert!(hint("START\nBasic\n\nBack: \n- \n\nEND\n").contains("write the question"));
+        assert!(hint("START\nBasic\nBack: the answer alone\nEND\n").contains("sits in other fields"));
+    }
+
     #[test]
     fn delete_and_frozen_blocks() {
         let text = "FROZEN - Basic:\nBack: (This is a Test)\n\nSTART\nBasic\nIndia\nBack: a country\nEND\n\nSTART\nBasic\nold card\nDELETE\n<!--ID: 1600000000000-->\nEND\n\nDELETE\n<!--ID: 1600000000001-->\n\nDELETE\nID: \n";

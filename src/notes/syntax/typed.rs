@@ -106,7 +106,8 @@ pub fn finish(
     let first = card.custom.as_ref().and_then(|c| c.field_names.first().cloned());
     let first = first.unwrap_or_else(|| card.kind.fields()[0].to_owned());
     if card.fields.first().is_none_or(|f| f.trim().is_empty()) {
-        let hidden = card.fields.iter().any(|f| !f.trim().is_empty());
+        // A skeleton's `Back: -` (a bare list marker) is no text either.
+        let hidden = card.fields.iter().any(|f| !f.trim().trim_matches(['-', '*', '+', ' ', '\n']).is_empty());
         diags.push(
             Diagnostic::error(Code::CardEmptyFront, at.file, at.type_lineno, 1, format!("empty {first}: the card has no question"))
                 .with_hint(if hidden {

@@ -293,6 +293,10 @@ mod tests {
                 (8, "ID 1698794492449 belongs to no card"),
             ]
         );
+        // The loose one's hint names the regexes that read no card there.
+        let loose = out.diagnostics.iter().find(|d| d.code == Code::IdOrphan && d.line == 8).expect("the loose ID");
+        let hint = loose.hint.as_deref().unwrap_or_default();
+        assert!(hint.starts_with("no custom regex (`Basic`) nor card block reads a card"), "{hint}");
     }
 
     /// One card written for both plugins (a Russian vault's regex and spaced-repetition separator

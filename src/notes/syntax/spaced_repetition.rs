@@ -4,6 +4,7 @@
 //! and patterns come from the plugin's settings. They apply only in notes that carry one of the
 //! plugin's flashcard tags; elsewhere a line that would be a card is only remembered, for a hint.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -123,11 +124,9 @@ impl<'a> Reader<'a> {
         }
         // A heading as the question shows as its text, and the tag the question starts with is
         // left out of it, as in the plugin (it names the card's deck).
-        let mut front: Vec<&str> = front
-            .iter()
-            .map(|l| if is_heading(l.trim()) { l.trim().trim_start_matches('#').trim() } else { l })
-            .collect();
-        if let Some(first) = front.first_mut() {
+        let mut front: Vec<Cow<'_, str>> =
+            front.iter().map(|l| if is_heading(l.trim()) { heading_text(l) } else { Cow::Borrowed(*l) }).collect();
+        if let Some(Cow::Borrowed(first)) = front.first_mut() {
             *first = without_leading_tag(first);
         }
         if front.iter().all(|l| l.trim().is_empty()) {
@@ -190,18 +189,14 @@ impl<'a> Reader<'a> {
     fn cloze(&self, lines: &[&str], para: &[usize], code: &[usize], first_line: usize) -> Option<CardSpec> {
         let is_code = |j: &usize| code.binary_search(j).is_ok();
         // A heading in the paragraph is its text, as in a question.
-        let mut text: Vec<&str> = para
+        let mut text: Vec<Cow<'_, str>> = para
             .iter()
             .filter_map(|j| {
                 let line = lines.get(*j).copied()?;
-                Some(if !is_code(j) && is_heading(line.trim()) {
-                    line.trim().trim_start_matches('#').trim()
-                } else {
-                    line
-                })
+                Some(if !is_code(j) && is_heading(line.trim()) { heading_text(line) } else { Cow::Borrowed(line) })
             })
             .collect();
-        if let (Some(first), Some(j)) = (text.first_mut(), para.first())
+        if let (Some(Cow::Borrowed(first)), Some(j)) = (text.first_mut(), para.first())
             && !is_code(j)
         {
             *first = without_leading_tag(first);
@@ -213,7 +208,7 @@ impl<'a> Reader<'a> {
         let masked: String = para
             .iter()
             .zip(&text)
-            .map(|(j, line)| if is_code(j) { " ".repeat(line.len()) } else { (*line).to_owned() })
+            .map(|(j, line)| if is_code(j) { " ".repeat(line.len()) } else { line.to_string() })
             .collect::<Vec<_>>()
             .join("\n");
         // The plugin shows the card's text without its first line's indent (`front.trimStart()`):
@@ -344,6 +339,23 @@ fn is_tag_line(line: &str) -> bool {
     line.starts_with('#') && line.split_whitespace().all(|word| word.starts_with('#'))
 }
 
+/// A heading line's text, as a card shows it: without its `#`s, and with a leading `1.` or `-`
+/// escaped, so that `### 1. Vectors` reads as the heading's words, not as a list.
+fn heading_text(line: &str) -> Cow<'_, str> {
+    let text = line.trim().trim_start_matches('#').trim();
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let numbered = digits > 0
+        && matches!(text.as_bytes().get(digits), Some(b'.' | b')'))
+        && text.as_bytes().get(digits + 1).is_none_or(|b| *b == b' ');
+    if numbered {
+        Cow::Owned(format!("{}\\{}", &text[..digits], &text[digits..]))
+    } else if text.starts_with("- ") || text.starts_with("+ ") || text.starts_with("* ") {
+        Cow::Owned(format!("\\{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// A Markdown heading (`## Title`), not a `#tag` line.
 pub(super) fn is_heading(line: &str) -> bool {
     let level = line.chars().take_while(|c| *c == '#').count();
@@ -467,6 +479,12 @@ mod tests {
         assert_eq!(fields[0][0], "A process runs on the hardware.\nVOLTZ, 2018.\nWhich is right?\n- I only");
         assert_eq!(s.cards[0].line, 3);
         assert_eq!(fields[1][0], "The {{c1::Hessian}}\nis {{c2::symmetric}}.");
+        // A numbered heading keeps its number as text, not as a list's.
+        let mut bold = Settings::default();
+        bold.spaced_repetition.clozes.push("**[123;;]answer[;;hint]**".to_owned());
+        let s = run("#flashcards\n\n### 1. **Vectors**\n\n## 2) What is a saddle?\n?\nA point.\n", &bold, true);
+        let fronts: Vec<&str> = s.cards.iter().map(|c| c.fields[0].as_str()).collect();
+        assert_eq!(fronts, ["1\\. {{c1::Vectors}}", "2\\) What is a saddle?"]);
         // A line of tags between them, as real vaults write it, is no paragraph of its own: the
         // plugin ends a card's text at a blank line only.
         let s = run(

@@ -321,9 +321,9 @@ pub fn scan(root: &Path) -> Result<Listing, VaultError> {
         }
     }
     // A link to a folder out of the vault hides notes that Obsidian shows: said, never followed.
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
     for (rel, path) in &links {
         let folder = std::fs::metadata(path).is_ok_and(|m| m.is_dir());
-        let real_root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
         if folder && path.canonicalize().is_ok_and(|real| !real.starts_with(&real_root)) {
             unreadable.push(
                 crate::diagnostics::Diagnostic::warning(

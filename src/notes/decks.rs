@@ -121,8 +121,9 @@ pub fn dedup_keep_order(items: &mut Vec<String>) {
 /// `#flashcards/quant/algebra` goes to `root::quant::algebra`. As in the plugin, a card's tag is
 /// the tag its first line starts with, or else the last line of flashcard tags above it (outside
 /// every card), or else the frontmatter's, or else the note's first. The first flashcard tag of
-/// that line is taken (a card is in one Anki deck), and the part below the flashcard tag names the
-/// deck: a card under `#flashcards` alone stays in the note's deck, and so do all of them when the
+/// that line is taken (a card is in one Anki deck), and its path below the root the flashcard tags
+/// share names the deck: with the one tag `#flashcards`, a card under it alone stays in the note's
+/// deck; with `#kanji` and `#vocab`, they are the decks. All cards stay in the note's deck when the
 /// plugin makes decks of folders (`convertFoldersToDecks`), or when the note names its deck.
 pub(super) fn spaced_repetition_decks(
     cards: &mut [CardSpec],
@@ -137,15 +138,18 @@ pub(super) fn spaced_repetition_decks(
     if settings.scope.folders_to_decks || !cards.iter().any(|c| c.syntax == Syntax::SpacedRepetition) {
         return;
     }
-    // The parts below the flashcard tag `tag` is, or under; `None` for any other tag.
+    // The plugin's deck is a flashcard tag's whole path. The root the flashcard tags share is left
+    // out (`#flashcards/quant` is `quant`; of `#japanese/kanji` and `#japanese/vocab`, `kanji` and
+    // `vocab`), and so is a tag no other tag is under: the parts left name the deck below the root
+    // deck. `None` for a tag that is no flashcard tag.
+    let root = shared_root(&sr.tags);
     let below = |tag: &str| -> Option<Vec<String>> {
         let tag = tag.trim_start_matches('#');
-        let rest = sr
-            .tags
+        sr.tags
             .iter()
-            .filter_map(|t| if tag == t { Some("") } else { tag.strip_prefix(t.as_str())?.strip_prefix('/') })
-            .min_by_key(|rest| rest.len())?;
-        Some(rest.split('/').filter(|p| !p.is_empty()).map(str::to_owned).collect())
+            .filter(|t| !t.is_empty())
+            .find(|t| tag == t.as_str() || tag.strip_prefix(t.as_str()).is_some_and(|r| r.starts_with('/')))?;
+        Some(tag.split('/').skip(root).filter(|p| !p.is_empty()).map(str::to_owned).collect())
     };
     // Every line that holds a flashcard tag, with the first one, and whether a card holds the line.
     let in_card = |n: usize| cards.iter().any(|c| (c.line..=c.end_line).contains(&n));
@@ -179,6 +183,13 @@ pub(super) fn spaced_repetition_decks(
             card.deck = Some(checked_deck(deck, file, card.line, root_deck, diags));
         }
     }
+}
+
+/// How many parts of their path the flashcard tags `tags` share: all of a lone tag's.
+fn shared_root(tags: &[String]) -> usize {
+    let mut paths = tags.iter().filter(|t| !t.is_empty()).map(|t| t.split('/').collect::<Vec<_>>());
+    let Some(first) = paths.next() else { return 0 };
+    paths.fold(first.len(), |n, p| first.iter().zip(&p).take(n).take_while(|(a, b)| a == b).count())
 }
 
 #[cfg(test)]

@@ -601,6 +601,26 @@ mod tests {
         // Without the frontmatter's flashcard tag, the first card takes the note's first one.
         let first = text.replacen("flashcards/fm, ", "", 1);
         assert_eq!(decks(&settings, &first)[0], ("Q0".to_owned(), "V::quant::algebra".to_owned()));
+        // A subtag listed as a flashcard tag too changes no deck: the plugin's deck is the tag's path.
+        let mut listed = Settings::default();
+        listed.spaced_repetition.tags =
+            vec!["flashcards/quant".into(), "flashcards".into(), "flashcards/quant/algebra".into()];
+        assert_eq!(decks(&listed, text), want);
+        // Flashcard tags that share no root are each a deck, as in the plugin's deck tree; tags
+        // under one root are decks below it.
+        let mut apart = Settings::default();
+        apart.spaced_repetition.tags = vec!["flashcards".into(), "midterm".into(), "finals".into()];
+        let terms = "#midterm\nQ1::A1\n\n#finals/week2 Q2::A2\n\n#flashcards\nQ3::A3\n\n#other\nQ4::A4\n";
+        let got = decks(&apart, terms);
+        assert_eq!(
+            got.iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>(),
+            ["V::midterm", "V::finals::week2", "V::flashcards", "V::flashcards"]
+        );
+        let mut japanese = Settings::default();
+        japanese.spaced_repetition.tags = vec!["Japanese/Kanji".into(), "Japanese/Vocabulary".into()];
+        let words = "#Japanese/Kanji\nQ1::A1\n\n#Japanese/Vocabulary/N5 Q2::A2\n";
+        let got = decks(&japanese, words);
+        assert_eq!(got.iter().map(|(_, d)| d.as_str()).collect::<Vec<_>>(), ["V::Kanji", "V::Vocabulary::N5"]);
     }
 
     #[test]

@@ -627,6 +627,33 @@ fn a_missing_office_document_is_a_missing_attachment_not_a_missing_note() {
 }
 
 #[test]
+fn a_parenthesis_that_ends_a_markdown_path_early_is_named_in_the_hint() {
+    // Notion exports name folders after pages, `Gaps （momentum)` (a full-width `（` closed by an
+    // ASCII `)`), and link their images with that `)` unescaped: a path's parentheses must pair,
+    // so the link's path ends there, as in Obsidian, and the hint says why.
+    let (_tmp, vault) = common::vault_of(&[
+        (
+            "Gaps.md",
+            "![image.png](Gaps%20%EF%BC%88momentum)/image.png)\n\nSee [the next page](Gaps%20%EF%BC%88momentum)/Next.md), \
+             [a note](Gaps.md), (aside) and [paired](Week%20(2)/Plan.md).\n",
+        ),
+        ("Gaps （momentum)/image.png", "png"),
+        ("Gaps （momentum)/Next.md", "next\n"),
+        ("Week (2)/Plan.md", "plan\n"),
+    ]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(err.contains("missing image or attachment `Gaps （momentum`\n  --> Gaps.md:1:1"), "{err}");
+    assert!(
+        err.contains("hint: a `)` in the name ended the link's path, which goes on after it: `Gaps%20%EF%BC%88momentum)/image.png`; write that `)` as `%29`, or put the path in `<...>`"),
+        "{err}"
+    );
+    assert!(err.contains("`Gaps%20%EF%BC%88momentum)/Next.md`"), "the note link is cut short too: {err}");
+    // Links followed by other text, or whose parentheses pair, are whole.
+    assert_eq!(err.matches("ended the link's path").count(), 2, "{err}");
+}
+
+#[test]
 fn a_line_of_a_zero_width_space_keeps_a_regex_card_and_its_id_together() {
     // A real vault's answer ends with a line holding only U+200B (pasted from a chat), then the
     // card's ID. The plugin's `^.{1,3}$` reads that line as part of the answer, so the ID follows

@@ -30,6 +30,25 @@ struct Found {
     wiki: bool,
     line: usize,
     col: usize,
+    /// A markdown link's path as it goes on past a `)` that ended it (see [`cut_short`]).
+    cut: Option<String>,
+}
+
+/// A `)` that no `(` pairs ends a markdown link's path, as in CommonMark and Obsidian: exported Notion
+/// pages link `](Gaps%20%EF%BC%88momentum)/image.png)`, a full-width `（` closed by an ASCII `)`.
+/// The rest of the path is then text right after the link, up to the link's own `)`, which no `(`
+/// matches. Returns the path as written in full.
+fn cut_short(dest_url: &str, after: &str) -> Option<String> {
+    let run = after.split(char::is_whitespace).next()?;
+    let rest = run.get(..run.rfind(')')?)?;
+    (run.matches(')').count() > run.matches('(').count() && !rest.is_empty()).then(|| format!("{dest_url}){rest}"))
+}
+
+/// What to do about a link whose path a `)` cut short ([`cut_short`]).
+fn cut_hint(full: &str) -> String {
+    format!(
+        "a `)` in the name ended the link's path, which goes on after it: `{full}`; write that `)` as `%29`, or put the path in `<...>`"
+    )
 }
 
 fn links_of(note: &Note) -> Vec<Found> {
@@ -67,8 +86,14 @@ fn links_of(note: &Note) -> Vec<Found> {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) if !wiki => format!("({dest_url})"),
             _ => format!("[[{dest}]]"),
         };
+        let cut = match &ev {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) if !wiki => {
+                body.get(range.end..).and_then(|after| cut_short(dest_url, after))
+            }
+            _ => None,
+        };
         let (line, col) = lines.line_col(body_start + range.start);
-        out.push(Found { dest, shown, embed, wiki, line, col });
+        out.push(Found { dest, shown, embed, wiki, line, col, cut });
     }
     out
 }
@@ -299,7 +324,10 @@ pub fn check_note<'n>(
                     _ => at(
                         Code::AttachmentMissing,
                         format!("missing {what} `{}`", r.target),
-                        "put the file anywhere in the vault; it is found by name",
+                        &f.cut.as_deref().map_or_else(
+                            || "put the file anywhere in the vault; it is found by name".to_owned(),
+                            cut_hint,
+                        ),
                     ),
                 });
             }
@@ -316,6 +344,7 @@ pub fn check_note<'n>(
                         Some((rel, Symlink::Broken(to))) => {
                             Some(format!("`{rel}` is a symbolic link to `{to}`, which is no note of the vault"))
                         }
+                        _ if f.cut.is_some() => f.cut.as_deref().map(cut_hint),
                         _ => web_page_of(index, &note.path, &r.target).map(|found| {
                             format!(
                                 "no note is called `{}`; the note `{found}` has its name: the link names the web page the note was made from, and `.md` finds the note",

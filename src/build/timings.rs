@@ -3,11 +3,13 @@
 /// Prints how long each stage took when `STUDYGEN_TIMINGS` is set.
 pub(super) struct Stopwatch {
     last: Option<std::time::Instant>,
+    /// The process's CPU time (all threads) at the last lap, in clock ticks.
+    cpu: u64,
 }
 
 impl Stopwatch {
     pub(super) fn new() -> Self {
-        Stopwatch { last: std::env::var_os("STUDYGEN_TIMINGS").map(|_| std::time::Instant::now()) }
+        Stopwatch { last: std::env::var_os("STUDYGEN_TIMINGS").map(|_| std::time::Instant::now()), cpu: cpu_ticks() }
     }
 
     /// Names the five experiments that took longest.
@@ -25,15 +27,32 @@ impl Stopwatch {
     pub(super) fn lap(&mut self, stage: &str) {
         if let Some(last) = self.last {
             let ms = last.elapsed().as_secs_f64() * 1000.0;
+            let cpu = cpu_ticks();
+            // Clock ticks are hundredths of a second on Linux.
+            let busy = format!("cpu {} ms", cpu.saturating_sub(self.cpu) * 10);
+            self.cpu = cpu;
             match (memory("VmHWM:"), memory("VmRSS:")) {
-                (Some(peak), Some(now)) => {
-                    eprintln!("timing: {stage}: {ms:.1} ms (memory {} MiB, peak so far {} MiB)", now >> 10, peak >> 10)
-                }
-                _ => eprintln!("timing: {stage}: {ms:.1} ms"),
+                (Some(peak), Some(now)) => eprintln!(
+                    "timing: {stage}: {ms:.1} ms ({busy}, memory {} MiB, peak so far {} MiB)",
+                    now >> 10,
+                    peak >> 10
+                ),
+                _ => eprintln!("timing: {stage}: {ms:.1} ms ({busy})"),
             }
             self.last = Some(std::time::Instant::now());
         }
     }
+}
+
+/// The CPU time the process's threads have spent, user and system, in clock ticks, where the
+/// system tells it (Linux's `/proc/self/stat`); 0 elsewhere.
+fn cpu_ticks() -> u64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0 };
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are the 14th and 15th fields; `rest` starts at the 3rd.
+    [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<u64>().ok()).sum()
 }
 
 /// The process's resident memory in KiB, where the system tells it (Linux): `VmRSS:` now,

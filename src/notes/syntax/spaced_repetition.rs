@@ -24,13 +24,15 @@ pub struct Reader<'a> {
     /// never read for deletions.
     code: Vec<usize>,
     clozes: Vec<Regex>,
+    /// Whether the lines read are inside an HTML comment that a line started (see [`Reader::line`]).
+    html_comment: bool,
 }
 
 impl<'a> Reader<'a> {
     /// A reader for one note.
     pub fn new(cx: Context<'a>) -> Self {
         let clozes = cx.settings.spaced_repetition.clozes.iter().filter_map(|p| cloze_regex(p)).collect();
-        Reader { cx, para: Vec::new(), code: Vec::new(), clozes }
+        Reader { cx, para: Vec::new(), code: Vec::new(), clozes, html_comment: false }
     }
 
     /// Takes the line `i` of a fenced code block (its fences too) into the current paragraph: as in
@@ -62,6 +64,15 @@ impl<'a> Reader<'a> {
         let raw = lines.get(i).copied().unwrap_or("");
         let line = raw.trim();
         let lineno = first_line + i;
+        // An HTML comment that starts a line holds no card, as in the plugin: its lines, up to the
+        // one that closes it, are left out (a card's scheduling comment `<!--SR:...-->` aside).
+        // The plugin also skips the line after a one-line comment, and every line after one left
+        // open on its first line; here the comment ends where its `-->` is.
+        if self.html_comment || (raw.starts_with("<!--") && !raw.starts_with("<!--SR:")) {
+            let rest = if self.html_comment { raw } else { raw.get(4..).unwrap_or("") };
+            self.html_comment = !rest.contains("-->");
+            return i + 1;
+        }
         if !line.is_empty() && (line == sr.multi || line == sr.multi_reversed) {
             let para = std::mem::take(&mut self.para);
             self.code.clear();

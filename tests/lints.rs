@@ -635,7 +635,8 @@ fn a_parenthesis_that_ends_a_markdown_path_early_is_named_in_the_hint() {
         (
             "Gaps.md",
             "![image.png](Gaps%20%EF%BC%88momentum)/image.png)\n\nSee [the next page](Gaps%20%EF%BC%88momentum)/Next.md), \
-             [a note](Gaps.md), (aside) and [paired](Week%20(2)/Plan.md).\n",
+             [a note](Gaps.md), (aside) and [paired](Week%20(2)/Plan.md).\n\n\
+             Text that follows a broken link is no path: \\([gone](Gone.md)\\), {@{[gone](Gone.md)}@}, [gone](Gone.md)(aq).\n",
         ),
         ("Gaps （momentum)/image.png", "png"),
         ("Gaps （momentum)/Next.md", "next\n"),
@@ -651,6 +652,7 @@ fn a_parenthesis_that_ends_a_markdown_path_early_is_named_in_the_hint() {
     assert!(err.contains("`Gaps%20%EF%BC%88momentum)/Next.md`"), "the note link is cut short too: {err}");
     // Links followed by other text, or whose parentheses pair, are whole.
     assert_eq!(err.matches("ended the link's path").count(), 2, "{err}");
+    assert!(err.contains("unresolved link `(Gone.md)`: no note is called `Gone.md`"), "{err}");
 }
 
 #[test]

@@ -36,12 +36,17 @@ struct Found {
 
 /// A `)` that no `(` pairs ends a markdown link's path, as in CommonMark and Obsidian: exported Notion
 /// pages link `](Gaps%20%EF%BC%88momentum)/image.png)`, a full-width `（` closed by an ASCII `)`.
-/// The rest of the path is then text right after the link, up to the link's own `)`, which no `(`
-/// matches. Returns the path as written in full.
+/// The rest of the path is then text right after the link, up to the link's own `)`. Returns the
+/// path as written in full.
 fn cut_short(dest_url: &str, after: &str) -> Option<String> {
     let run = after.split(char::is_whitespace).next()?;
-    let rest = run.get(..run.rfind(')')?)?;
-    (run.matches(')').count() > run.matches('(').count() && !rest.is_empty()).then(|| format!("{dest_url}){rest}"))
+    let rest = run.get(..run.find(')')?)?;
+    // The rest is a piece of a path (`/image.png`, `%20notes.md`), not text that follows a link
+    // (`\)`, `}@}`, `(aq)`, `'s`).
+    let path_like = rest.contains(['/', '.', '%'])
+        && rest.contains(char::is_alphanumeric)
+        && !rest.contains(|c: char| "()[]{}<>\\`*|\"'!?,;".contains(c) || c.is_whitespace());
+    path_like.then(|| format!("{dest_url}){rest}"))
 }
 
 /// What to do about a link whose path a `)` cut short ([`cut_short`]).

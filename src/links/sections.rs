@@ -76,6 +76,33 @@ pub struct Outline {
     /// sites write their headings' anchors): its key, and the key of its text as a site shows it,
     /// the links' text without their targets, which the site's anchor is made from.
     linked: Vec<(String, String)>,
+    /// Each heading whose words are joined by punctuation (`Vue.js`, `TCP/IP`): its key, and
+    /// GitHub's anchor for it, which drops the punctuation and joins the words (`vuejs`).
+    joined: Vec<(String, String)>,
+}
+
+/// GitHub's anchor for a heading: lower case, every character but letters, digits, `-`, `_` and
+/// spaces left out, and each space a `-`.
+fn github_anchor(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// Whether `text` joins two words with punctuation alone (`Vue.js`, `TCP/IP`, `进程(管理)`).
+fn joins_words(text: &str) -> bool {
+    let mut chars = text.chars();
+    let (mut a, mut b) = (chars.next(), chars.next());
+    for c in chars {
+        let punctuation = b.is_some_and(|b| b.is_ascii_punctuation() && !matches!(b, '-' | '_'));
+        if punctuation && a.is_some_and(char::is_alphanumeric) && c.is_alphanumeric() {
+            return true;
+        }
+        (a, b) = (b, Some(c));
+    }
+    false
 }
 
 impl Outline {
@@ -95,6 +122,9 @@ impl Outline {
                 }
                 if let Some(id) = heading_id(text) {
                     outline.ids.push(id);
+                }
+                if joins_words(text) {
+                    outline.joined.push((heading_key(text), github_anchor(text)));
                 }
             }
             // A block id holds no white space, so `^id` can only end a line's last word.
@@ -163,6 +193,8 @@ impl Outline {
             "Wikipedia's"
         } else if fragment.contains('-') {
             "GitHub's"
+        } else if let Some((key, _)) = self.joined.iter().find(|(_, anchor)| anchor == fragment) {
+            return Some((key, "GitHub's"));
         } else {
             return shown.map(|key| (key, "the site's"));
         };
@@ -294,6 +326,14 @@ mod tests {
         assert_eq!(outline.web_anchor("tool-list"), github("tool list"));
         assert_eq!(outline.web_anchor("tool-lists"), None);
         assert_eq!(outline.web_anchor("toollist"), None, "an anchor joins words with `-` or `_`");
+        // Words a heading joins with punctuation alone, GitHub's anchor joins with nothing.
+        let joined = Outline::of("## Neuron.prototype.appearance\n## CRUD/JS\n## Vue.js and TCP/IP\n");
+        assert_eq!(joined.web_anchor("neuronprototypeappearance"), github("neuron prototype appearance"));
+        assert_eq!(joined.web_anchor("crudjs"), github("crud js"));
+        assert_eq!(joined.web_anchor("vuejs-and-tcpip"), github("vue js and tcp ip"));
+        assert_eq!(joined.web_anchor("neuronprototype"), None);
+        let joined = Outline::of("### 进程状态确定(项目管理)\n");
+        assert_eq!(joined.web_anchor("进程状态确定项目管理"), github("进程状态确定 项目管理"));
         let wikipedia = |key: &str| Some((key.to_owned(), "Wikipedia's"));
         assert_eq!(outline.web_anchor("Präsens_(Presente_de_subjuntivo)"), wikipedia("präsens presente de subjuntivo"));
         assert_eq!(outline.web_anchor("Tool_List"), wikipedia("tool list"));

@@ -138,10 +138,10 @@ pub(super) fn spaced_repetition_decks(
     if settings.scope.folders_to_decks || !cards.iter().any(|c| c.syntax == Syntax::SpacedRepetition) {
         return;
     }
-    // The plugin's deck is a flashcard tag's whole path. The root the flashcard tags share is left
-    // out (`#flashcards/quant` is `quant`; of `#japanese/kanji` and `#japanese/vocab`, `kanji` and
-    // `vocab`), and so is a tag no other tag is under: the parts left name the deck below the root
-    // deck. `None` for a tag that is no flashcard tag.
+    // The plugin's deck is a flashcard tag's whole path. The root the flashcard tags share (all of
+    // a lone one) is left out, and the parts left name the deck below the root deck: with the one
+    // tag `#flashcards`, `#flashcards/quant` is `quant`; of `#japanese/kanji` and `#japanese/vocab`,
+    // `kanji` and `vocab`. `None` for a tag that is no flashcard tag.
     let root = shared_root(&sr.tags);
     let below = |tag: &str| -> Option<Vec<String>> {
         let tag = tag.trim_start_matches('#');

@@ -244,7 +244,7 @@ fn spaced_repetition_cards_read_brackets_and_short_deletions_as_obsidian_and_the
 
 /// obsidian-spaced-repetition's own parser tests (`tests/unit/parser.test.ts`), every case with
 /// its text, its settings and the cards the plugin finds: studygen finds the same cards, of the
-/// same types, starting on the same lines. Where it knowingly reads otherwise, the case says why.
+/// same types, starting on the same lines.
 #[test]
 fn the_spaced_repetition_plugins_own_parser_cases_give_the_same_cards() {
     let path = repo().join("tests/fixtures/osr-parser/cases.json");
@@ -290,9 +290,5 @@ fn the_spaced_repetition_plugins_own_parser_cases_give_the_same_cards() {
             differ.push(format!("case {n} ({}): {text:?}\n  plugin: {want:?}\n  studygen: {got:?}", case["case"]));
         }
     }
-    // With `multilineCardEndMarker` set, the plugin runs a cloze paragraph over blank lines up to
-    // the marker; studygen ends it at the blank line, as without the marker (see the README).
-    let known = |d: &String| d.contains("===secret===") && d.contains("---");
-    let unexpected: Vec<&String> = differ.iter().filter(|d| !known(d)).collect();
-    assert!(unexpected.is_empty(), "{} of {} cases differ:\n{}", unexpected.len(), cases.len(), differ.join("\n"));
+    assert!(differ.is_empty(), "{} of {} cases differ:\n{}", differ.len(), cases.len(), differ.join("\n"));
 }

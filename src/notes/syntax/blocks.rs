@@ -39,7 +39,7 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
         // heading, a line of tags or a code block does not (a question may run from a heading
         // over its text to `?`, and hold code).
         let structural = line.is_empty() || line == b.begin_note;
-        if structural {
+        if structural && !(line.is_empty() && sr.keeps_blank(lines, i)) {
             sr.end_paragraph(lines, first_line, &mut out);
         }
         if anki_fence.as_deref().is_some_and(|f| line == f) {

@@ -58,6 +58,21 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Whether the blank line `lines[i]` stays in the current paragraph rather than ending it: with
+    /// `multilineCardEndMarker` set, the plugin runs a cloze paragraph over blank lines up to the
+    /// marker, once the paragraph holds a deletion.
+    pub fn keeps_blank(&mut self, lines: &[&str], i: usize) -> bool {
+        if self.cx.settings.spaced_repetition.multi_end.is_empty() || !self.cx.spaced_repetition {
+            return false;
+        }
+        let text = |j: &usize| (self.code.binary_search(j).is_err()).then(|| lines.get(*j)).flatten();
+        let deletion = self.para.iter().filter_map(text).any(|l| self.clozes.iter().any(|re| re.is_match(l)));
+        if deletion {
+            self.para.push(i);
+        }
+        deletion
+    }
+
     /// Reads the line `lines[i]`; returns the index of the next line to read.
     pub fn line(&mut self, lines: &[&str], i: usize, first_line: usize, out: &mut Scanned) -> usize {
         let sr = &self.cx.settings.spaced_repetition;
@@ -71,6 +86,11 @@ impl<'a> Reader<'a> {
         if self.html_comment || (raw.starts_with("<!--") && !raw.starts_with("<!--SR:")) {
             let rest = if self.html_comment { raw } else { raw.get(4..).unwrap_or("") };
             self.html_comment = !rest.contains("-->");
+            return i + 1;
+        }
+        // The end marker ends a cloze paragraph, and is no text of one.
+        if !sr.multi_end.is_empty() && line == sr.multi_end {
+            self.end_paragraph(lines, first_line, out);
             return i + 1;
         }
         if !line.is_empty() && (line == sr.multi || line == sr.multi_reversed) {
@@ -578,6 +598,28 @@ A critical point.
 
     /// A paragraph of a loose list nested under another item keeps its indent in the note; the
     /// plugin shows it without its first line's indent, as a list item, not as indented code.
+    /// With `multilineCardEndMarker` set, a cloze paragraph runs over blank lines to the marker,
+    /// which is no text of it; a paragraph without a deletion still ends at a blank line.
+    #[test]
+    fn with_an_end_marker_a_cloze_runs_to_the_marker() {
+        let mut settings = Settings::default();
+        settings.spaced_repetition.multi_end = "---".into();
+        let text = "Intro line.\n\nA ==secret== here\nand more.\n\nStill the card.\n---\n\nQ::A\n\nPlain\n\n---\n";
+        let s = run(text, &settings, true);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let got: Vec<_> = s.cards.iter().map(|c| (c.kind, c.fields[0].clone(), c.line)).collect();
+        assert_eq!(
+            got,
+            [
+                (NoteKind::Cloze, "A {{c1::secret}} here\nand more.\n\nStill the card.".to_owned(), 3),
+                (NoteKind::Basic, "Q".to_owned(), 9),
+            ]
+        );
+        // Without the marker, the blank line ends the cloze paragraph.
+        let s = run(text, &Settings::default(), true);
+        assert_eq!(s.cards[0].fields[0], "A {{c1::secret}} here\nand more.");
+    }
+
     #[test]
     fn an_indented_cloze_paragraph_is_shown_without_its_indent() {
         let s =

@@ -4,9 +4,11 @@
 //! A build into a folder keeps the collection beside the deck ([`kept`]). The next build takes it
 //! over and writes only the rows that changed ([`collection::update`]), and the package reuses the
 //! deflated pieces of the collection whose bytes did not change ([`package`]): after one edit,
-//! little is written and little is compressed.
+//! little is written and little is compressed. A collection built anew is deflated while SQLite
+//! still writes it ([`early`]).
 
 mod collection;
+mod early;
 mod kept;
 mod package;
 mod seek_buffer;
@@ -84,8 +86,8 @@ pub fn write(
         // The collection is built in a file beside the package, not in memory: its pages then sit
         // in the page cache rather than in this process, and it is streamed into the zip.
         let file = atomic::begin(path)?;
-        let written = create(file.path(), &rows)?;
-        let packed = package::write(path, file.path(), None, media)?;
+        let (written, early) = create(file.path(), &rows)?;
+        let packed = package::write(path, file.path(), None, Some(&early), media)?;
         let pieces = packed.pieces.len();
         return Ok(Update { incremental: false, rows: written, pieces, pieces_reused: 0, pieces_read: pieces });
     };
@@ -99,9 +101,12 @@ pub fn write(
         Some(previous) => update(&old_collection, &collection, &rows, previous, track).unwrap_or(None),
         None => None,
     };
-    let (incremental, written, touched) = match updated {
-        Some((written, touched)) => (true, written, touched),
-        None => (false, create(&collection, &rows)?, None),
+    let (incremental, written, touched, early) = match updated {
+        Some((written, touched)) => (true, written, touched, None),
+        None => {
+            let (written, early) = create(&collection, &rows)?;
+            (false, written, None, Some(early))
+        }
     };
     let old_package = old.as_ref().and_then(|o| o.package(keep.old));
     let old_pieces = old.as_ref().zip(old_package.as_deref()).map(|(o, package)| package::Previous {
@@ -112,7 +117,7 @@ pub fn write(
     // The kept collection goes to disk while the package is written from the page cache.
     let packed = std::thread::scope(|s| {
         s.spawn(|| std::fs::File::open(&collection).and_then(|f| f.sync_all()));
-        package::write(path, &collection, old_pieces.as_ref(), media)
+        package::write(path, &collection, old_pieces.as_ref(), early.as_ref(), media)
     })?;
     let update = Update {
         incremental,
@@ -129,15 +134,27 @@ pub fn write(
     Ok(update)
 }
 
-/// Builds the collection anew at `path` (replacing any file there); returns the rows written.
-fn create(path: &Path, rows: &collection::Rows<'_>) -> anyhow::Result<usize> {
+/// Builds the collection anew at `path` (replacing any file there), while the pieces SQLite has
+/// finished are deflated on another core ([`early`]); returns the rows written and those pieces.
+fn create(path: &Path, rows: &collection::Rows<'_>) -> anyhow::Result<(usize, early::Early)> {
     if path.exists() {
         std::fs::remove_file(path).with_context(|| format!("cannot replace `{}`", path.display()))?;
     }
-    let mut db = Connection::open(path)?;
-    let written = collection::create(&mut db, rows)?;
-    db.close().map_err(|(_, e)| e)?;
-    Ok(written)
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let (written, early) = rayon::join(
+        || {
+            let written = (|| {
+                let mut db = Connection::open(path)?;
+                let written = collection::create(&mut db, rows)?;
+                db.close().map_err(|(_, e)| e)?;
+                Ok::<_, anyhow::Error>(written)
+            })();
+            done.store(true, std::sync::atomic::Ordering::Release);
+            written
+        },
+        || early::Early::deflate_while(path, &done),
+    );
+    Ok((written?, early))
 }
 
 /// Takes over the previous collection `from` as `to` and updates it to hold `rows`; returns the

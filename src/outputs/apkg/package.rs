@@ -19,11 +19,12 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::super::{Media, atomic};
+use super::early::Early;
 use super::seek_buffer::SeekBuffer;
 use super::touched::Touched;
 
 /// The size of a piece of the collection.
-const PIECE: u64 = 256 << 10;
+pub(super) const PIECE: u64 = 256 << 10;
 
 /// How many pieces are in memory at once: they are deflated together, then written in order.
 const BATCH: usize = 8;
@@ -76,12 +77,13 @@ pub(super) fn write(
     path: &Path,
     collection: &Path,
     previous: Option<&Previous<'_>>,
+    early: Option<&Early>,
     media: &[Media],
 ) -> anyhow::Result<Packed> {
     let mut tmp = atomic::begin(path)?;
     let raw_len = std::fs::metadata(collection)?.len();
     let packed = if raw_len <= MAX_OWN_ENTRY {
-        let packed = write_collection(tmp.as_file_mut(), collection, raw_len, previous)?;
+        let packed = write_collection(tmp.as_file_mut(), collection, raw_len, previous, early)?;
         let zip = zip::ZipWriter::new_append(SeekBuffer::new(tmp.as_file_mut())?)?;
         append_media(zip, media)?;
         packed
@@ -141,6 +143,7 @@ fn write_collection(
     collection: &Path,
     raw_len: u64,
     previous: Option<&Previous<'_>>,
+    early: Option<&Early>,
 ) -> anyhow::Result<Packed> {
     let source = File::open(collection).with_context(|| format!("cannot read `{}`", collection.display()))?;
     // The previous files are only read from; one that cannot be opened is not reused.
@@ -177,7 +180,7 @@ fn write_collection(
                 let old =
                     old.and_then(|(package, piece, _)| reuse(piece, raw.len(), crc, hash, package).ok().flatten());
                 let reused = old.is_some();
-                let bytes = match old {
+                let bytes = match old.or_else(|| early?.take(i, raw.len(), crc, hash)) {
                     Some(bytes) => bytes,
                     None => compress(&raw)?,
                 };
@@ -258,7 +261,7 @@ fn packed_bytes(piece: &Piece, package: &File) -> std::io::Result<Option<Vec<u8>
 }
 
 /// Deflates `raw` on its own, ending byte-aligned without a final block.
-fn compress(raw: &[u8]) -> std::io::Result<Vec<u8>> {
+pub(super) fn compress(raw: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut deflater = flate2::Compress::new(flate2::Compression::new(1), false);
     let mut out = Vec::with_capacity(raw.len() / 3 + 1024);
     loop {
@@ -274,7 +277,7 @@ fn compress(raw: &[u8]) -> std::io::Result<Vec<u8>> {
     }
 }
 
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+pub(super) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
@@ -374,7 +377,7 @@ mod tests {
         let media = [Media { name: "plot.svg".into(), path: media }];
         let first = sample(tmp.path(), "first", "first tail");
         let deck = tmp.path().join("a.apkg");
-        let packed = write(&deck, &first, None, &media).unwrap();
+        let packed = write(&deck, &first, None, None, &media).unwrap();
         assert_eq!(packed.pieces.len(), 4);
         assert_eq!(packed.reused, 0);
         let (bytes, names) = unpack(&deck);
@@ -384,7 +387,7 @@ mod tests {
         let second = sample(tmp.path(), "second", "another tail");
         let previous = Previous { package: &deck, pieces: &packed.pieces, touched: None };
         let deck2 = tmp.path().join("b.apkg");
-        let again = write(&deck2, &second, Some(&previous), &media).unwrap();
+        let again = write(&deck2, &second, Some(&previous), None, &media).unwrap();
         assert_eq!(again.reused, 3, "only the last piece changed");
         assert_eq!(unpack(&deck2).0, std::fs::read(&second).unwrap());
 
@@ -393,7 +396,7 @@ mod tests {
         let touched = Touched::of(4096, vec![u32::try_from(3 * PIECE / 4096 + 1).unwrap()]);
         let told = Previous { package: &deck, pieces: &packed.pieces, touched: Some(&touched) };
         let deck5 = tmp.path().join("e.apkg");
-        let fast = write(&deck5, &second, Some(&told), &media).unwrap();
+        let fast = write(&deck5, &second, Some(&told), None, &media).unwrap();
         assert_eq!((fast.reused, fast.read), (3, 1));
         assert_eq!(unpack(&deck5).0, std::fs::read(&second).unwrap());
         assert_eq!(fast.pieces, again.pieces, "the same pieces as when every piece was read");
@@ -404,7 +407,7 @@ mod tests {
         pieces[0].hash ^= 1;
         let other = Previous { package: &deck, pieces: &pieces, touched: None };
         let deck4 = tmp.path().join("d.apkg");
-        assert_eq!(write(&deck4, &second, Some(&other), &media).unwrap().reused, 2);
+        assert_eq!(write(&deck4, &second, Some(&other), None, &media).unwrap().reused, 2);
         assert_eq!(unpack(&deck4).0, std::fs::read(&second).unwrap());
 
         // A previous package whose bytes are not what its pieces say is not trusted.
@@ -413,7 +416,7 @@ mod tests {
         damaged[at] ^= 0xff;
         std::fs::write(&deck, damaged).unwrap();
         let deck3 = tmp.path().join("c.apkg");
-        let third = write(&deck3, &second, Some(&previous), &media).unwrap();
+        let third = write(&deck3, &second, Some(&previous), None, &media).unwrap();
         assert_eq!(third.reused, 2, "the damaged piece is deflated again");
         assert_eq!(unpack(&deck3).0, std::fs::read(&second).unwrap());
     }

@@ -18,17 +18,18 @@
 //! A renamed or moved note keeps its cards' GUIDs when the identity file still lists the old path:
 //! the cards of a note the vault no longer has are matched by front, then back.
 
+mod assign;
 mod json;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
+pub use self::assign::assign;
 pub use super::short_hash::{BuildSpread, Parts, ShortHash};
 use super::{Card, Field};
-use crate::diagnostics::{Code, Diagnostic};
 
 /// A stable 53-bit-safe id from a name, in the range of millisecond timestamps Anki uses.
 pub fn stable_id(kind: &str, name: &str) -> i64 {
@@ -173,213 +174,6 @@ pub(crate) fn row_hash(card: &Card, fields: &[Field]) -> ShortHash {
         h.part(t);
     }
     h.finish()
-}
-
-/// Gives every card its GUID and modification time.
-///
-/// `cards` are grouped by note, in file order; `present` holds every note path of the vault
-/// (including notes without cards). `now` is the time, in seconds, given to new and changed cards.
-/// Returns the new lock and diagnostics (duplicate ids).
-pub fn assign(cards: &mut [Card], present: &foldhash::HashSet<&str>, lock: &Lock, now: i64) -> (Lock, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let mut orphans = Orphans::new(lock, present);
-    // Every GUID given so far, with the note (by its place in `paths`) and line that has it.
-    let mut taken: HashMap<ShortHash, (usize, usize), BuildSpread> =
-        HashMap::with_capacity_and_hasher(cards.len(), BuildSpread::default());
-    let mut paths: Vec<std::sync::Arc<str>> = Vec::new();
-    let mut new_lock = Lock { version: 1, ..Lock::default() };
-
-    let mut start = 0;
-    while start < cards.len() {
-        let path = cards[start].note.clone();
-        let end = start + cards[start..].iter().take_while(|c| c.note == path).count();
-        let group = &mut cards[start..end];
-        let prev: &[Entry] = lock.notes.get(&*path).map_or(&[], Vec::as_slice);
-        let links = link(group, prev, &mut orphans);
-        let mut entries = Vec::with_capacity(group.len());
-        for (card, linked) in group.iter_mut().zip(&links) {
-            let k = card.keys;
-            let linked = linked.as_ref().map(|l| match l {
-                Linked::Prev(i) => &prev[*i],
-                Linked::Orphan(e) => e,
-            });
-            let mut guid = match (card.anchor, linked) {
-                (Some(id), _) => ShortHash::of(&["anki-id", &id.to_string()]),
-                (None, Some(e)) => e.guid,
-                (None, None) => k.fresh,
-            };
-            if let Some(&(note, line)) = taken.get(&guid) {
-                if let Some(id) = card.anchor {
-                    let file = paths.get(note).map_or(&*path, |p| &**p);
-                    diags.push(
-                        Diagnostic::error(
-                            Code::IdDuplicate,
-                            &card.note,
-                            card.line,
-                            1,
-                            format!("duplicate card id {id}, also at {file}:{line}"),
-                        )
-                        .with_hint(super::sync_copies::hint(file, &card.note).unwrap_or_else(
-                            || "each <!--ID: n--> line must be unique in the vault; remove the copy".to_owned(),
-                        )),
-                    );
-                }
-                // Another card has it (a card with the same front in the same note): the first
-                // free of the GUIDs numbered after it.
-                let mut n = 1;
-                while taken.contains_key(&guid) {
-                    guid = ShortHash::of(&["card", &k.fresh.hex(), &n.to_string()]);
-                    n += 1;
-                }
-            }
-            taken.insert(guid, (paths.len(), card.line));
-            card.modified = match linked {
-                Some(e) if e.guid == guid && e.content == k.content => e.modified,
-                Some(e) if e.guid == guid => now.max(e.modified + 1),
-                _ => now,
-            };
-            card.guid = guid.hex();
-            entries.push(Entry { guid, front: k.front, back: k.back, content: k.content, modified: card.modified });
-        }
-        paths.push(path.clone());
-        new_lock.notes.insert(path.to_string(), entries);
-        start = end;
-    }
-    new_lock.gone = gone(lock, |guid| taken.contains_key(&guid), now);
-    (new_lock, diags)
-}
-
-/// The cards of `old` whose GUID is not `live` now, added to those gone before; a card that came
-/// back (its GUID is live again) is no longer gone.
-fn gone(old: &Lock, live: impl Fn(ShortHash) -> bool, now: i64) -> Vec<Gone> {
-    let mut out: Vec<Gone> =
-        old.gone.iter().filter(|g| !ShortHash::parse(&g.guid).is_some_and(&live)).cloned().collect();
-    let known: HashSet<String> = out.iter().map(|g| g.guid.clone()).collect();
-    for (note, entries) in &old.notes {
-        for e in entries.iter().filter(|e| !live(e.guid)) {
-            let guid = e.guid.hex();
-            if !known.contains(&guid) {
-                out.push(Gone { guid, note: note.clone(), since: now });
-            }
-        }
-    }
-    out
-}
-
-/// Cards of notes that the vault no longer has (renamed or moved), by front and by back hash.
-struct Orphans {
-    by_front: HashMap<ShortHash, Vec<Entry>>,
-    by_back: HashMap<ShortHash, Vec<Entry>>,
-    used: HashSet<ShortHash>,
-}
-
-impl Orphans {
-    fn new(lock: &Lock, present: &foldhash::HashSet<&str>) -> Self {
-        let mut o = Orphans { by_front: HashMap::new(), by_back: HashMap::new(), used: HashSet::new() };
-        for (path, entries) in &lock.notes {
-            if present.contains(path.as_str()) {
-                continue;
-            }
-            for e in entries {
-                o.by_front.entry(e.front).or_default().push(e.clone());
-                o.by_back.entry(e.back).or_default().push(e.clone());
-            }
-        }
-        o
-    }
-
-    fn take(&mut self, front: ShortHash, back: ShortHash, empty_back: ShortHash) -> Option<Entry> {
-        let pick = |map: &HashMap<ShortHash, Vec<Entry>>, key: ShortHash| {
-            map.get(&key)?.iter().find(|e| !self.used.contains(&e.guid)).cloned()
-        };
-        let found = pick(&self.by_front, front)
-            .or_else(|| if back == empty_back { None } else { pick(&self.by_back, back) })?;
-        self.used.insert(found.guid);
-        Some(found)
-    }
-}
-
-/// The remembered entry a card continues.
-enum Linked {
-    /// Its note's entry at this place.
-    Prev(usize),
-    /// An entry of a note the vault no longer has.
-    Orphan(Entry),
-}
-
-/// Links each card of one note to the remembered entry it continues, if any.
-fn link(group: &[Card], prev: &[Entry], orphans: &mut Orphans) -> Vec<Option<Linked>> {
-    let fronts: Vec<ShortHash> = group.iter().map(|c| c.keys.front).collect();
-    let backs: Vec<ShortHash> = group.iter().map(|c| c.keys.back).collect();
-    let empty = empty();
-    let mut link: Vec<Option<usize>> = vec![None; group.len()];
-    let mut used = vec![false; prev.len()];
-
-    // 1. Anchored cards continue the entry with their GUID.
-    for (i, c) in group.iter().enumerate() {
-        if let Some(id) = c.anchor {
-            let g = ShortHash::of(&["anki-id", &id.to_string()]);
-            if let Some(k) = prev.iter().position(|e| e.guid == g) {
-                used[k] = true;
-                link[i] = Some(k);
-            }
-        }
-    }
-    // 2. Same front, then 3. same back.
-    for by_back in [false, true] {
-        for i in 0..group.len() {
-            if link[i].is_some() || group[i].anchor.is_some() || (by_back && backs[i] == empty) {
-                continue;
-            }
-            let want = if by_back { backs[i] } else { fronts[i] };
-            if let Some(k) =
-                (0..prev.len()).find(|&k| !used[k] && if by_back { prev[k].back } else { prev[k].front } == want)
-            {
-                used[k] = true;
-                link[i] = Some(k);
-            }
-        }
-    }
-    // 4. The same place: a run of unlinked cards between the same two linked neighbours (or the
-    // note's start or end) as a run of remembered entries continues it, card by card, when the two
-    // runs are as long; a single card continues the entry right after its left neighbour. (Two
-    // cards edited on both sides at once keep their GUIDs, each its own.)
-    let mut i = 0;
-    while i < group.len() {
-        if link[i].is_some() || group[i].anchor.is_some() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < group.len() && link[i].is_none() && group[i].anchor.is_none() {
-            i += 1;
-        }
-        let left = link[..start].iter().rev().find_map(|l| *l);
-        let right = link[i..].iter().find_map(|l| *l);
-        let (lo, hi) = (left.map_or(0, |k| k + 1), right.unwrap_or(prev.len()));
-        let free: Vec<usize> = (lo..hi.max(lo)).filter(|&k| !used[k]).collect();
-        let pairs: Vec<(usize, usize)> = if free.len() == i - start {
-            (start..i).zip(free).collect()
-        } else if i - start == 1 {
-            free.first().map(|&k| (start, k)).into_iter().collect()
-        } else {
-            Vec::new()
-        };
-        for (n, k) in pairs {
-            used[k] = true;
-            link[n] = Some(k);
-        }
-    }
-    let mut out: Vec<Option<Linked>> = link.iter().map(|l| l.map(Linked::Prev)).collect();
-    // Cards of a renamed note continue the orphaned entries.
-    if prev.is_empty() {
-        for (i, slot) in out.iter_mut().enumerate() {
-            if slot.is_none() && group[i].anchor.is_none() {
-                *slot = orphans.take(fronts[i], backs[i], empty).map(Linked::Orphan);
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -142,22 +142,22 @@ pub fn is_drawing(path: &str) -> bool {
 
 /// What a target resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resolution {
+pub enum Resolution<'i> {
     /// Exactly this note (vault-relative path).
-    Found(String),
+    Found(&'i str),
     /// No note has this name.
     Missing,
     /// Several notes have this name and none is in the linking note's folder. Obsidian opens the
     /// one with the shortest path, which is first here; the others follow.
-    Ambiguous(Vec<String>),
+    Ambiguous(Vec<&'i str>),
 }
 
-impl Resolution {
+impl<'i> Resolution<'i> {
     /// The note Obsidian opens: the one found, or the first of several.
-    pub fn note(&self) -> Option<&str> {
+    pub fn note(&self) -> Option<&'i str> {
         match self {
             Resolution::Found(p) => Some(p),
-            Resolution::Ambiguous(paths) => paths.first().map(String::as_str),
+            Resolution::Ambiguous(paths) => paths.first().copied(),
             Resolution::Missing => None,
         }
     }
@@ -166,12 +166,12 @@ impl Resolution {
 /// Obsidian's choice among notes that share a name, for a link in the note `from` (observed with
 /// its `getFirstLinkpathDest`): the one in `from`'s own folder; otherwise every candidate, the
 /// shortest path first (then in path order, so that a tie always resolves alike).
-fn choose(from: &str, mut paths: Vec<String>) -> Resolution {
+fn choose<'i>(from: &str, mut paths: Vec<&'i str>) -> Resolution<'i> {
     let folder = |p: &str| p.rsplit_once('/').map_or("", |(f, _)| f).to_owned();
     let own = folder(from);
     let mut here = paths.iter().filter(|p| folder(p) == own);
     if let (Some(one), None) = (here.next(), here.next()) {
-        return Resolution::Found(one.clone());
+        return Resolution::Found(one);
     }
     paths.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
     Resolution::Ambiguous(paths)
@@ -253,33 +253,36 @@ impl Index {
 
     /// Resolves a note target. Paths win over file names, and file names over aliases; `..` never
     /// leaves the vault.
-    pub fn resolve(&self, from: &str, target: &str) -> Resolution {
+    pub fn resolve(&self, from: &str, target: &str) -> Resolution<'_> {
         let k = key(target);
         if k.split('/').any(|p| p == "..") || k.starts_with('/') {
             return Resolution::Missing;
         }
         if let Some(p) = self.by_path.get(&k) {
-            return Resolution::Found(p.clone());
+            return Resolution::Found(p);
         }
         let name = k.rsplit('/').next().unwrap_or(&k);
         // A file of that name wins over any note that has it as an alias: Obsidian itself resolves
         // links by file name only.
         let named = self.by_name.get(name).or_else(|| self.by_alias.get(name));
         match named.map(Vec::as_slice) {
-            Some([one]) if !k.contains('/') => Resolution::Found(one.clone()),
+            Some([one]) if !k.contains('/') => Resolution::Found(one),
             Some(many) if k.contains('/') => {
                 // A partial path: keep the notes whose path ends with it. As in Obsidian, a path
                 // whose folders a note of that name is not in finds no note, even the only one.
-                let fit: Vec<String> =
-                    many.iter().filter(|p| key(p).ends_with(&format!("/{k}")) || key(p) == k).cloned().collect();
+                let fit: Vec<&str> = many
+                    .iter()
+                    .filter(|p| key(p).ends_with(&format!("/{k}")) || key(p) == k)
+                    .map(String::as_str)
+                    .collect();
                 match fit.as_slice() {
-                    [one] => Resolution::Found(one.clone()),
+                    [one] => Resolution::Found(one),
                     [] => Resolution::Missing,
                     _ => choose(from, fit),
                 }
             }
             Some([]) | None => Resolution::Missing,
-            Some(many) => choose(from, many.to_vec()),
+            Some(many) => choose(from, many.iter().map(String::as_str).collect()),
         }
     }
 }
@@ -404,23 +407,19 @@ mod tests {
             ("y/dup.md", none.as_slice()),
             ("curv.md", aliases.as_slice()),
         ]);
-        assert_eq!(idx.resolve("n.md", "saddle points"), Resolution::Found("a/Saddle Points.md".into()));
-        assert_eq!(idx.resolve("n.md", "Café"), Resolution::Found("b/Cafe\u{301}.md".into()));
-        assert_eq!(idx.resolve("n.md", "a/saddle points.md"), Resolution::Found("a/Saddle Points.md".into()));
-        assert_eq!(idx.resolve("n.md", "hessian"), Resolution::Found("curv.md".into()));
+        assert_eq!(idx.resolve("n.md", "saddle points"), Resolution::Found("a/Saddle Points.md"));
+        assert_eq!(idx.resolve("n.md", "Café"), Resolution::Found("b/Cafe\u{301}.md"));
+        assert_eq!(idx.resolve("n.md", "a/saddle points.md"), Resolution::Found("a/Saddle Points.md"));
+        assert_eq!(idx.resolve("n.md", "hessian"), Resolution::Found("curv.md"));
         // A file's name wins over another note's alias (the alias is not a second candidate).
         let alias = vec!["Modulo".to_owned()];
         let idx2 = Index::new([("z/moduli.md", alias.as_slice()), ("a/long/folder/Modulo.md", none.as_slice())]);
-        assert_eq!(idx2.resolve("n.md", "modulo"), Resolution::Found("a/long/folder/Modulo.md".into()));
-        assert_eq!(idx2.resolve("n.md", "moduli"), Resolution::Found("z/moduli.md".into()));
-        assert_eq!(idx.resolve("n.md", "dup"), Resolution::Ambiguous(vec!["x/dup.md".into(), "y/dup.md".into()]));
-        assert_eq!(
-            idx.resolve("y/n.md", "dup"),
-            Resolution::Found("y/dup.md".into()),
-            "the linking note's folder wins"
-        );
-        assert_eq!(idx.resolve("x/dup.md", "dup"), Resolution::Found("x/dup.md".into()), "a note linking its own name");
-        assert_eq!(idx.resolve("n.md", "y/dup"), Resolution::Found("y/dup.md".into()));
+        assert_eq!(idx2.resolve("n.md", "modulo"), Resolution::Found("a/long/folder/Modulo.md"));
+        assert_eq!(idx2.resolve("n.md", "moduli"), Resolution::Found("z/moduli.md"));
+        assert_eq!(idx.resolve("n.md", "dup"), Resolution::Ambiguous(vec!["x/dup.md", "y/dup.md"]));
+        assert_eq!(idx.resolve("y/n.md", "dup"), Resolution::Found("y/dup.md"), "the linking note's folder wins");
+        assert_eq!(idx.resolve("x/dup.md", "dup"), Resolution::Found("x/dup.md"), "a note linking its own name");
+        assert_eq!(idx.resolve("n.md", "y/dup"), Resolution::Found("y/dup.md"));
         assert_eq!(idx.resolve("n.md", "../../etc/passwd"), Resolution::Missing);
         assert_eq!(idx.resolve("n.md", "/etc/passwd"), Resolution::Missing);
         assert_eq!(idx.resolve("n.md", "nothing"), Resolution::Missing);
@@ -433,14 +432,14 @@ mod tests {
             ["Note.md", "a/b/Note.md", "zzzz/Note.md", "b/Note.md", "zzzz/deep/Other.md"].map(|p| (p, none.as_slice())),
         );
         // An exact path wins; then the linking note's own folder; then the shortest path.
-        assert_eq!(idx.resolve("b/x.md", "Note"), Resolution::Found("Note.md".into()));
-        assert_eq!(idx.resolve("b/x.md", "b/Note"), Resolution::Found("b/Note.md".into()));
+        assert_eq!(idx.resolve("b/x.md", "Note"), Resolution::Found("Note.md"));
+        assert_eq!(idx.resolve("b/x.md", "b/Note"), Resolution::Found("b/Note.md"));
         let idx = Index::new(
             ["a/b/Note.md", "zzzz/Note.md", "b/Note.md", "zzzz/deep/Other.md"].map(|p| (p, none.as_slice())),
         );
-        assert_eq!(idx.resolve("a/b/x.md", "Note"), Resolution::Found("a/b/Note.md".into()));
+        assert_eq!(idx.resolve("a/b/x.md", "Note"), Resolution::Found("a/b/Note.md"));
         let deep = idx.resolve("zzzz/deep/Other.md", "Note");
         assert_eq!(deep.note(), Some("b/Note.md"), "an ancestor folder counts for nothing");
-        assert_eq!(deep, Resolution::Ambiguous(vec!["b/Note.md".into(), "a/b/Note.md".into(), "zzzz/Note.md".into()]));
+        assert_eq!(deep, Resolution::Ambiguous(vec!["b/Note.md", "a/b/Note.md", "zzzz/Note.md"]));
     }
 }

@@ -338,8 +338,8 @@ pub fn check_note<'n>(
             }
             continue;
         }
-        let target_note = if r.target.is_empty() {
-            Some(note.path.clone())
+        let target_note: Option<&str> = if r.target.is_empty() {
+            Some(&note.path)
         } else {
             match index.resolve(&note.path, &r.target) {
                 Resolution::Found(p) => Some(p),
@@ -378,11 +378,10 @@ pub fn check_note<'n>(
                     None
                 }
                 Resolution::Ambiguous(paths) => {
-                    let opened = paths.first().cloned();
+                    let opened = paths.first().copied();
                     let mut listed = paths;
-                    listed.sort();
-                    let (n, listed, opened_path) =
-                        (listed.len(), listed.join(", "), opened.as_deref().unwrap_or_default());
+                    listed.sort_unstable();
+                    let (n, listed, opened_path) = (listed.len(), listed.join(", "), opened.unwrap_or_default());
                     // Notes that share the name as an alias: Obsidian, which finds a note by its
                     // file name alone, opens none of them.
                     let diag = if index.alias_only(&r.target) {
@@ -415,8 +414,8 @@ pub fn check_note<'n>(
             }
         };
         let Some(path) = target_note else { continue };
-        if f.embed && links::is_drawing(&path) {
-            diags.extend(drawing(&path));
+        if f.embed && links::is_drawing(path) {
+            diags.extend(drawing(path));
             continue;
         }
         // Excalidraw names a part of a drawing with `#^area=id` (also `group=`, `frame=`,
@@ -427,15 +426,15 @@ pub fn check_note<'n>(
             .is_some_and(|b| ["area=", "group=", "frame=", "clippedframe="].iter().any(|p| b.starts_with(p)));
         if (!r.headings.is_empty() || r.block.is_some())
             && !drawing_part
-            && let Some(target) = outline(path.as_str())
+            && let Some(target) = outline(path)
             && !target.has_section(&r.headings, r.block.as_deref())
         {
-            diags.push(section_missing(note, &f, &r, &path, target, index));
+            diags.push(section_missing(note, &f, &r, path, target, index));
         }
         // A section or block of the note itself renders once and is no cycle.
         let part_of_self = path == note.path && (!r.headings.is_empty() || r.block.is_some());
         if f.embed && !part_of_self {
-            embeds.push((path, f.line));
+            embeds.push((path.to_owned(), f.line));
         }
     }
     NoteLinks { diagnostics: diags, unresolved, embeds }

@@ -12,13 +12,14 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 /// The events of `md`, with their byte ranges.
-pub fn events(md: &str) -> Vec<(Event<'_>, Range<usize>)> {
-    let mut events: Vec<(Event<'_>, Range<usize>)> = super::parser(md).into_offset_iter().collect();
-    // Most notes have no `[[[`: their events are as parsed.
-    if md.contains("[[[") {
-        bracketed_names(&mut events);
+pub fn events(md: &str) -> Box<dyn Iterator<Item = (Event<'_>, Range<usize>)> + '_> {
+    // Most notes have no `[[[`: their events are as parsed, and are not gathered first.
+    if !md.contains("[[[") {
+        return Box::new(super::parser(md).into_offset_iter());
     }
-    events
+    let mut events: Vec<(Event<'_>, Range<usize>)> = super::parser(md).into_offset_iter().collect();
+    bracketed_names(&mut events);
+    Box::new(events.into_iter())
 }
 
 /// Gives a wikilink preceded by a text ending in `[` that `[` back (see the module's comment).
@@ -85,7 +86,6 @@ mod tests {
 
     fn links(md: &str) -> Vec<String> {
         events(md)
-            .into_iter()
             .filter_map(|(e, r)| match e {
                 Event::Start(Tag::Link { dest_url, .. }) => Some(format!("link {dest_url} at {}", r.start)),
                 Event::Start(Tag::Image { dest_url, .. }) => Some(format!("embed {dest_url} at {}", r.start)),

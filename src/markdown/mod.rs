@@ -160,7 +160,7 @@ pub fn render(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
 }
 
 fn render_protected(md: &str, style: Style, vault: &dyn Resolve) -> Rendered {
-    let events: Vec<Event<'_>> = events(md).into_iter().map(|(e, _)| e).collect();
+    let events: Vec<Event<'_>> = events(md).map(|(e, _)| e).collect();
     let mut out: Vec<Event<'_>> = Vec::with_capacity(events.len());
     let mut media = Vec::new();
     let mut text = String::new();

@@ -197,11 +197,13 @@ fn run_loaded(
             || notes_stage::context(&global, &store, &paths, &known, &lab),
         );
         opts.progress.say("rendering cards");
+        let places = notes_stage::places(&paths, &cache, &store);
         let stage = notes_stage::Inputs {
             store: &store,
             paths: &paths,
             digests: &digests,
             known: &known,
+            places: &places,
             volatile: &volatile,
             context,
             cache: &cache,

@@ -18,9 +18,24 @@ use crate::settings::Settings;
 use crate::templates::Templates;
 
 /// What the cache knows of each note, by its bytes: `Some` when an entry was made from exactly
-/// these bytes.
+/// these bytes. The cache lists the notes as the vault did then, mostly as it does now: a note is
+/// looked up by its path only where the two lists differ.
 pub(super) fn known<'c>(paths: &[&str], digests: &[Digest], cache: &'c Cache) -> Vec<Option<&'c Key>> {
-    paths.iter().zip(digests).map(|(p, d)| cache.key(p).filter(|k| k.content == *d)).collect()
+    let entry = |n: usize, p: &str| cache.key_at(n).filter(|k| k.path == p).or_else(|| cache.key(p));
+    paths.iter().zip(digests).enumerate().map(|(n, (p, d))| entry(n, p).filter(|k| k.content == *d)).collect()
+}
+
+/// Where each note the cache lists is now: its place among the vault's notes, which [`Key::reads`]
+/// are turned into. As in [`known`], a note is looked up by its path only where the lists differ.
+pub(super) fn places(paths: &[&str], cache: &Cache, store: &Store<'_>) -> Vec<Option<u32>> {
+    (0..cache.listed())
+        .into_par_iter()
+        .map(|n| {
+            let path = cache.key_at(n)?.path.as_str();
+            let now = if paths.get(n) == Some(&path) { n } else { store.position(path)? };
+            u32::try_from(now).ok()
+        })
+        .collect()
 }
 
 /// Surveys, in parallel, every note the cache cannot answer for by its bytes, and every note whose
@@ -97,6 +112,8 @@ pub(super) struct Inputs<'a, 'c> {
     pub(super) paths: &'a [&'a str],
     pub(super) digests: &'a [Digest],
     pub(super) known: &'a [Option<&'c Key>],
+    /// Where each note the cache lists is now ([`places`]).
+    pub(super) places: &'a [Option<u32>],
     pub(super) volatile: &'a [bool],
     pub(super) context: Digest,
     pub(super) cache: &'c Cache,
@@ -206,8 +223,7 @@ fn still_holds(i: &Inputs<'_, '_>, k: &Key) -> Option<Vec<u32>> {
     if k.context != i.context {
         return None;
     }
-    let now: Vec<u32> =
-        k.reads.iter().map(|&r| u32::try_from(i.store.position(i.cache.path_at(r)?)?).ok()).collect::<Option<_>>()?;
+    let now: Vec<u32> = k.reads.iter().map(|&r| i.places.get(r as usize).copied().flatten()).collect::<Option<_>>()?;
     (reads_digest(i, &now)? == k.reads_digest).then_some(now)
 }
 

@@ -244,9 +244,14 @@ impl Cache {
         self.notes.get(*self.positions.get(path)?)
     }
 
-    /// The path of the note a key of this cache names by its place (see [`Key::reads`]).
-    pub fn path_at(&self, place: u32) -> Option<&str> {
-        self.notes.get(place as usize).map(|(k, _)| k.path.as_str())
+    /// How many notes the cache lists.
+    pub fn listed(&self) -> usize {
+        self.notes.len()
+    }
+
+    /// The key of the note at `place` in the cache's list.
+    pub fn key_at(&self, place: usize) -> Option<&Key> {
+        self.notes.get(place).map(|(k, _)| k)
     }
 
     /// The hash of `path`'s bytes, when its entry was made from the file as it is now by its
@@ -564,8 +569,8 @@ mod tests {
         assert!(decode(&bytes, &[4; 32]).is_none(), "made with other settings");
         let cache = decode(&bytes, &[3; 32]).unwrap();
         assert_eq!(cache.key("a.md").unwrap().reads, [1]);
-        assert_eq!(cache.path_at(1), Some("c.md"));
-        assert_eq!(cache.path_at(2), None);
+        assert_eq!(cache.key_at(1).map(|k| k.path.as_str()), Some("c.md"));
+        assert_eq!(cache.key_at(2), None);
         assert!(cache.made("a.md").is_some());
         assert!(cache.key("c.md").unwrap().volatile);
         assert!(cache.made("c.md").is_none());

@@ -101,7 +101,7 @@ impl<'a> Reader<'a> {
         if let Some(card) = self.inline(raw, lineno, &mut out.diagnostics) {
             if self.cx.spaced_repetition {
                 out.cards.push(card);
-            } else {
+            } else if !dataview_field(&card.fields) {
                 out.untagged_cards.push(lineno);
             }
         } else if is_heading(line) {
@@ -301,7 +301,8 @@ impl<'a> Reader<'a> {
         // the plugin takes it for the card's deck (see `notes::decks`), and shows the rest.
         let front = without_leading_tag(front);
         if !self.cx.spaced_repetition {
-            return Some(CardSpec::new(NoteKind::Basic, Vec::new(), lineno, Syntax::SpacedRepetition));
+            let fields = vec![front.to_owned(), back];
+            return Some(CardSpec::new(NoteKind::Basic, fields, lineno, Syntax::SpacedRepetition));
         }
         if front.is_empty() {
             diags.push(
@@ -347,6 +348,20 @@ fn empty_front_hint(raw: &str, sr: &crate::settings::SpacedRepetition) -> String
 
 /// The tag a question starts with, as the plugin finds it (`#` and what follows up to white space
 /// or another `#`): it is left out of the question, and names the card's deck.
+/// A Dataview field holding a number, a date or nothing yet (`Date:: 2022-08-31 Wednesday`,
+/// `**Sleep**:: 7.5`, `**Study**:: 5/6`, `Mood::`): a short label and a typed value or none. In a note without the flashcard tag such a line is the note's
+/// metadata (a daily note's, most often), not a card its author forgot to tag, and is worth no
+/// hint. (With the tag, the plugin makes a card of it, and so does studygen.)
+fn dataview_field(fields: &[String]) -> bool {
+    static TYPED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(?:|[-+]?\d+(?:[.,]\d+)?(?:/\d+)?|\d{4}-\d{2}-\d{2}(?:[T ].*)?)$").expect("valid regex")
+    });
+    let [label, value] = fields else { return false };
+    let label = label.trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace());
+    let short = !label.is_empty() && label.split_whitespace().count() <= 2 && !label.contains('?');
+    short && TYPED.is_match(value.trim())
+}
+
 static LEADING_TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^#[^\s#]+").expect("valid regex"));
 
 /// `text` without the tag it starts with, if it starts with one, as the plugin reads a question.
@@ -641,6 +656,20 @@ A critical point.
         let off = run("a ==b== c\n\nq::a\n", &Settings::default(), false);
         assert!(off.cards.is_empty(), "without the tag, no spaced-repetition cards");
         assert_eq!(off.untagged_cards, [3], "only `::` lines get the hint, not highlights");
+    }
+
+    /// Without the flashcard tag, a Dataview field with a number or a date is the note's metadata
+    /// and gets no hint; a line that reads as a card does, and with the tag every one is a card.
+    #[test]
+    fn dataview_fields_of_an_untagged_note_are_no_forgotten_cards() {
+        let text = "Date:: 2022-08-31 Wednesday\n**Sleep**:: 7.5\n- Sleep hours:: 8\nCreated:: 2023-01-02T10:00\n\
+                    **Study**:: 5/6\nMood::\n\
+                    Saddle point:: a critical point that is no extremum\nWhat year did it end?:: 1945\n\
+                    Battle of Hastings:: 1066\nStatus:: done\n";
+        let off = run(text, &Settings::default(), false);
+        assert_eq!(off.untagged_cards, [7, 8, 9, 10], "the fields of lines 1 to 6 get no hint");
+        let on = run(text, &Settings::default(), true);
+        assert_eq!(on.cards.len(), 10, "with the tag, every line is read as a card, as before");
     }
 
     #[test]

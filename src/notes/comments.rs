@@ -11,19 +11,23 @@ pub fn strip(text: &str) -> (Option<String>, Option<(usize, usize)>) {
     let mut out = String::with_capacity(text.len());
     let mut in_comment = false;
     let mut opened = (0, 0);
-    let mut fence: Option<&str> = None;
+    // The open code fence, and whether it is in a block quote (or callout), which it ends with.
+    let mut fence: Option<(&str, bool)> = None;
     for (i, line) in text.split_inclusive('\n').enumerate() {
-        let trimmed = line.trim();
+        let (inner, quoted) = unquoted(line);
         if !in_comment {
-            if let Some(f) = fence {
-                if trimmed.starts_with(f) {
+            if let Some((f, in_quote)) = fence {
+                let closes = inner.starts_with(f);
+                if closes || (in_quote && !quoted) {
                     fence = None;
                 }
-                out.push_str(line);
-                continue;
+                if closes || fence.is_some() {
+                    out.push_str(line);
+                    continue;
+                }
             }
-            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-                fence = Some(if trimmed.starts_with('`') { "```" } else { "~~~" });
+            if inner.starts_with("```") || inner.starts_with("~~~") {
+                fence = Some((if inner.starts_with('`') { "```" } else { "~~~" }, quoted));
                 out.push_str(line);
                 continue;
             }
@@ -52,6 +56,13 @@ pub fn strip(text: &str) -> (Option<String>, Option<(usize, usize)>) {
     (Some(out), in_comment.then_some(opened))
 }
 
+/// A line without the `>` markers of the block quotes (and callouts) it is in, trimmed, and
+/// whether it had any.
+fn unquoted(line: &str) -> (&str, bool) {
+    let t = line.trim_start();
+    (t.trim_start_matches(['>', ' ', '\t']).trim_end(), t.starts_with('>'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::strip;
@@ -70,6 +81,19 @@ mod tests {
         let text = "`%%a%%`\n```\n%%b%%\n```\n";
         assert_eq!(strip(text).0.as_deref(), Some(text));
         assert_eq!(strip("no comment here, 100% sure\n"), (None, None));
+    }
+
+    /// A fence in a block quote or callout holds code too, up to its closing fence or the end of
+    /// the quote: `printf("%.2f%%\n")` there opens no comment.
+    #[test]
+    fn code_in_a_block_quote_is_not_a_comment() {
+        let text = "> [!example]\n> ```C\n> printf(\"%.2f%%\\n\", x);\n>```\nafter\n";
+        assert_eq!(strip(text), (Some(text.to_owned()), None));
+        // The quote ends the fence: what follows it is read for comments again.
+        let (s, open) = strip("> ```\n> 50%% off\nnot code %%hidden%%\n");
+        assert_eq!(open, None);
+        assert_eq!(s, Some(format!("> ```\n> 50%% off\nnot code {}\n", " ".repeat("%%hidden%%".len()))));
+        assert_eq!(strip("> ```\n> x\n%% open\n").1, Some((3, 1)));
     }
 
     #[test]

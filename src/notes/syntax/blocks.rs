@@ -207,6 +207,23 @@ pub fn split_tags(value: &str) -> Vec<String> {
         .collect()
 }
 
+/// The hint for a block left open because its end marker was written at the end of a line of
+/// text (`![](a.png)END`), where Obsidian_to_Anki does not see it either: the first such line of
+/// `lines[within]`.
+fn glued_end(lines: &[&str], within: std::ops::Range<usize>, first_line: usize, end_note: &str) -> Option<String> {
+    let at = within.clone().find(|&i| {
+        let t = lines.get(i).map_or("", |l| l.trim_end());
+        let Some(before) = t.strip_suffix(end_note) else { return false };
+        // `BACKEND` is a word, not a glued marker.
+        let word = before.chars().next_back().is_none_or(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        !word && !before.trim().is_empty()
+    })?;
+    Some(format!(
+        "line {} ends with {end_note}, which must stand on a line of its own: put a line break before it",
+        first_line + at
+    ))
+}
+
 /// Parses the block whose begin marker is at `lines[start]`; returns the index of the line after it.
 fn block(lines: &[&str], start: usize, first_line: usize, cx: Context<'_>, out: &mut Scanned) -> usize {
     let b = &cx.settings.blocks;
@@ -229,7 +246,10 @@ fn block(lines: &[&str], start: usize, first_line: usize, cx: Context<'_>, out: 
                 1,
                 format!("{} block has no {}", b.begin_note, b.end_note),
             )
-            .with_hint(format!("close the card block with a line that holds only {}", b.end_note)),
+            .with_hint(
+                glued_end(lines, start + 1..lines.len(), first_line, &b.end_note)
+                    .unwrap_or_else(|| format!("close the card block with a line that holds only {}", b.end_note)),
+            ),
         );
         return start + 1;
     };
@@ -249,7 +269,9 @@ fn block(lines: &[&str], start: usize, first_line: usize, cx: Context<'_>, out: 
                     first_line + end
                 ),
             )
-            .with_hint(format!("close the first block with {} before the next one opens; it was left out", b.end_note)),
+            .with_hint(glued_end(lines, start + 1..end, first_line, &b.end_note).unwrap_or_else(|| {
+                format!("close the first block with {} before the next one opens; it was left out", b.end_note)
+            })),
         );
         return end;
     }
@@ -538,6 +560,21 @@ mod tests {
         assert_eq!(s.cards.len(), 1);
         assert_eq!(s.cards[0].fields[0], "q2");
         assert_eq!(s.diagnostics[0].message, "START at line 1 has no END: another START follows at line 4");
+    }
+
+    /// An end marker typed at the end of a line of text (`![](a.png)END`) closes nothing, in the
+    /// plugin or here: the hint names that line. A word that ends in the marker is no such line.
+    #[test]
+    fn an_end_marker_glued_to_text_is_named_in_the_hint() {
+        let hint = |text: &str| scan_str(text).diagnostics.first().and_then(|d| d.hint.clone()).unwrap_or_default();
+        let glued = hint("START\nBasic\nq\nBack:\n![](a.png)END\n\nSTART\nBasic\nq2\nBack: a2\nEND\n");
+        assert!(glued.contains("line 5 ends with END"), "{glued}");
+        let at_eof = hint("x\nSTART\nBasic\nq\nBack: the answerEND  \n");
+        assert!(at_eof.contains("line 5 ends with END"), "{at_eof}");
+        for word in ["BACKEND", "END2", "the END is near"] {
+            let text = format!("START\nBasic\nq\nBack:\n{word}\nSTART\nBasic\nq2\nBack: a2\nEND\n");
+            assert!(hint(&text).contains("before the next one opens"), "{word}: {}", hint(&text));
+        }
     }
 
     #[test]

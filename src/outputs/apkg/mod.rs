@@ -7,6 +7,7 @@
 //! little is written and little is compressed. A collection built anew is deflated while SQLite
 //! still writes it ([`early`]).
 
+mod col;
 mod collection;
 mod early;
 mod kept;

@@ -32,7 +32,7 @@ const BATCH: usize = 8;
 /// The name of the collection inside the package.
 const NAME: &[u8] = b"collection.anki2";
 
-/// The largest collection written by [`write`]'s own entry, which has no ZIP64 fields; a larger one
+/// The largest collection written by [`write()`]'s own entry, which has no ZIP64 fields; a larger one
 /// goes through the zip crate whole.
 const MAX_OWN_ENTRY: u64 = 0xF000_0000;
 
@@ -63,7 +63,7 @@ pub(super) struct Previous<'a> {
     pub(super) touched: Option<&'a Touched>,
 }
 
-/// What [`write`] did: the pieces of the collection, how many came from the previous package, and
+/// What [`write()`] did: the pieces of the collection, how many came from the previous package, and
 /// how many were read from the collection.
 pub(super) struct Packed {
     pub(super) pieces: Vec<Piece>,

@@ -101,7 +101,7 @@ impl<'a> Reader<'a> {
         if let Some(card) = self.inline(raw, lineno, &mut out.diagnostics) {
             if self.cx.spaced_repetition {
                 out.cards.push(card);
-            } else if !dataview_field(&card.fields) {
+            } else if !dataview_field(&card.fields) && !split_inside_brackets(&card.fields) {
                 out.untagged_cards.push(lineno);
             }
         } else if is_heading(line) {
@@ -360,6 +360,15 @@ fn dataview_field(fields: &[String]) -> bool {
     let label = label.trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace());
     let short = !label.is_empty() && label.split_whitespace().count() <= 2 && !label.contains('?');
     short && TYPED.is_match(value.trim())
+}
+
+/// Whether the separator splits a bracket open on its left (`(3.0 :: Integer) + (5 :: Integer)`,
+/// Haskell's type annotations in a note about it): code in the prose, not a card its author forgot
+/// to tag, and worth no hint. (With the tag, the plugin makes a card of it, and so does studygen.)
+fn split_inside_brackets(fields: &[String]) -> bool {
+    let Some(question) = fields.first() else { return false };
+    let open = |o: char, c: char| question.matches(o).count() > question.matches(c).count();
+    open('(', ')') || open('[', ']') || open('{', '}')
 }
 
 static LEADING_TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^#[^\s#]+").expect("valid regex"));
@@ -670,6 +679,18 @@ A critical point.
         assert_eq!(off.untagged_cards, [7, 8, 9, 10], "the fields of lines 1 to 6 get no hint");
         let on = run(text, &Settings::default(), true);
         assert_eq!(on.cards.len(), 10, "with the tag, every line is read as a card, as before");
+    }
+
+    /// Without the flashcard tag, a separator inside brackets (a Haskell note's `(3 :: Int)`) is
+    /// code and gets no hint; with the tag the line is read as a card, as the plugin reads it.
+    #[test]
+    fn a_separator_inside_brackets_of_an_untagged_note_is_no_forgotten_card() {
+        let text =
+            "- [ ] (3.0 :: Integer) + (5 :: Integer)\n- [x] (3 :: Int)\nf(x):: the derivative\n[x]:: a list of x\n";
+        let off = run(text, &Settings::default(), false);
+        assert_eq!(off.untagged_cards, [3, 4], "lines 1 and 2 split an open bracket");
+        let on = run(text, &Settings::default(), true);
+        assert_eq!(on.cards.len(), 4, "with the tag, every line is read as a card, as before");
     }
 
     #[test]

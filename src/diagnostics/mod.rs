@@ -130,11 +130,15 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Attaches to each diagnostic that points at a line of a note the text of that line, for the
-/// terminal's source snippet. `text_of` gives a note's text by its vault-relative path.
+/// terminal's source snippet. `text_of` gives a note's text by its vault-relative path. A line
+/// with a NUL byte is binary (a note git-crypt encrypted, a file that is no text) and gets none.
 pub fn attach_sources<'a>(diags: &mut [Diagnostic], text_of: impl Fn(&str) -> Option<&'a [u8]>) {
     for d in diags.iter_mut().filter(|d| d.line > 0 && d.source.is_none()) {
         let Some(bytes) = text_of(&d.file) else { continue };
         let Some(line) = bytes.split(|b| *b == b'\n').nth(d.line - 1) else { continue };
+        if line.contains(&0) {
+            continue;
+        }
         let line = String::from_utf8_lossy(line);
         let line = line.trim_end_matches('\r');
         // A snippet is a reminder, not a copy: a very long line is cut.
@@ -251,6 +255,21 @@ mod tests {
         let shown = d.to_string();
         assert_eq!(shown.lines().count(), 2, "{shown}");
         assert!(!shown.contains('\u{1b}') && !shown.contains('\r'), "{shown}");
+    }
+
+    /// A snippet shows the line as text, a bad byte as `�`; a binary line (git-crypt's
+    /// ciphertext starts `\0GITCRYPT\0`) shows none.
+    #[test]
+    fn a_binary_line_gets_no_snippet() {
+        let notes: [(&str, &[u8]); 2] =
+            [("text.md", b"ok\ncaf\xe9 au lait\n"), ("secret.md", b"\0GITCRYPT\0\x91\x10J\n")];
+        let mut diags = [
+            Diagnostic::error(Code::InvalidUtf8, "text.md", 2, 4, "invalid UTF-8"),
+            Diagnostic::error(Code::InvalidUtf8, "secret.md", 1, 1, "encrypted"),
+        ];
+        attach_sources(&mut diags, |file| notes.iter().find(|(f, _)| *f == file).map(|(_, b)| *b));
+        assert_eq!(diags[0].source.as_deref(), Some("caf\u{fffd} au lait"));
+        assert_eq!(diags[1].source, None);
     }
 
     #[test]

@@ -400,8 +400,14 @@ mod tests {
         use crate::cards::identity::{Entry, Gone, ShortHash};
         let dir = tempfile::tempdir().unwrap();
         let spool = Spool::new(dir.path()).unwrap();
-        let entry =
-            Entry { guid: ShortHash(1), front: ShortHash(2), back: ShortHash(3), content: ShortHash(4), modified: 5 };
+        let entry = Entry {
+            guid: ShortHash(1),
+            front: ShortHash(2),
+            back: ShortHash(3),
+            content: ShortHash(4),
+            modified: 5,
+            anchored: true,
+        };
         let mut lock = Lock { version: 1, notes: [("a.md".to_owned(), vec![entry])].into(), gone: Vec::new() };
         let path = dir.path().join(FILE);
         Next { spool, global: [3; 32], notes: Vec::new(), outcomes: Vec::new() }
@@ -475,6 +481,7 @@ mod tests {
             back: ShortHash(n + 2),
             content: ShortHash(n + 3),
             modified: 5,
+            anchored: n.is_multiple_of(3),
         };
         let lock =
             Lock { version: 1, notes: [("a.md".to_owned(), (0..200).map(entry).collect())].into(), gone: vec![] };

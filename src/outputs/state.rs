@@ -262,6 +262,7 @@ mod tests {
             back: Default::default(),
             content: Default::default(),
             modified: 7,
+            anchored: false,
         };
         let mut lock = Lock { version: 1, ..Lock::default() };
         lock.notes.insert("a \"quoted\" note.md".into(), vec![entry]);

@@ -121,6 +121,7 @@ pub fn assign(cards: &mut [Card], present: &foldhash::HashSet<&str>, lock: &Lock
                         back: c.keys.back,
                         content: c.keys.content,
                         modified: c.modified,
+                        anchored: c.anchor.is_some(),
                     });
                     Some((group.first()?.note.to_string(), entries.collect::<Vec<_>>()))
                 })
@@ -251,7 +252,9 @@ fn link(group: &[Card], prev: &[Entry]) -> Vec<Option<usize>> {
         let left = link[..start].iter().rev().find_map(|l| *l);
         let right = link[i..].iter().find_map(|l| *l);
         let (lo, hi) = (left.map_or(0, |k| k + 1), right.unwrap_or(prev.len()));
-        let free: Vec<usize> = (lo..hi.max(lo)).filter(|&k| !used[k]).collect();
+        // A remembered card that had an ID is continued by that ID, or by its front or back: not
+        // by a card without one that merely stands where it stood (the ID went with its card).
+        let free: Vec<usize> = (lo..hi.max(lo)).filter(|&k| !used[k] && !prev[k].anchored).collect();
         let pairs: Vec<(usize, usize)> = if free.len() == i - start {
             (start..i).zip(free).collect()
         } else if i - start == 1 {

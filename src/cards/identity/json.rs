@@ -53,7 +53,7 @@ pub(super) fn write(lock: &Lock, out: &mut dyn Write) -> io::Result<()> {
 
 /// One remembered card, at the depth of a note's list.
 fn card(buf: &mut Vec<u8>, e: &Entry) {
-    let Entry { guid, front, back, content, modified } = e;
+    let Entry { guid, front, back, content, modified, anchored } = e;
     buf.extend_from_slice(b"      {\n");
     hash(buf, b"guid", *guid);
     hash(buf, b"front", *front);
@@ -61,6 +61,10 @@ fn card(buf: &mut Vec<u8>, e: &Entry) {
     hash(buf, b"content", *content);
     buf.extend_from_slice(b"        \"modified\": ");
     integer(buf, *modified);
+    // Left out when `false`, as `Entry`'s `Serialize` does for a human-readable format.
+    if *anchored {
+        buf.extend_from_slice(b",\n        \"anchored\": true");
+    }
     buf.extend_from_slice(b"\n      }");
 }
 
@@ -121,6 +125,7 @@ mod tests {
             back: ShortHash(u64::MAX - n),
             content: ShortHash(0),
             modified,
+            anchored: n.is_multiple_of(2),
         }
     }
 
@@ -157,6 +162,8 @@ mod tests {
         ];
         lock.version = 42;
         assert_eq!(written(&lock), serde(&lock), "gone cards");
+        let back: Lock = serde_json::from_str(&written(&lock)).unwrap();
+        assert_eq!(back, lock, "read back, `anchored` and all");
         lock.notes.clear();
         assert_eq!(written(&lock), serde(&lock), "gone cards, no notes");
         let back: Lock = serde_json::from_str(&written(&lock)).unwrap();

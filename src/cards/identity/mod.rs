@@ -10,8 +10,9 @@
 //! 2. Otherwise the identity file `<vault>/.studygen/identity.json` (kept with the vault, like a
 //!    lock file) remembers each card of each note by hashes of its front and its back. A card keeps
 //!    the GUID of the remembered card with the same front; else with the same (non-empty) back;
-//!    else of the remembered card in the same place, between the same matched neighbours. So
-//!    editing one side, inserting cards and deleting cards never change another card's GUID.
+//!    else of the remembered card in the same place, between the same matched neighbours (never
+//!    one that had an ID: that card was deleted with it). So editing one side, inserting cards and
+//!    deleting cards never change another card's GUID.
 //! 3. A card seen for the first time gets a GUID hashed from its note's path and its front, the
 //!    same on every machine.
 //!
@@ -66,7 +67,7 @@ pub struct Gone {
 }
 
 /// One remembered card.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Entry {
     /// Anki's GUID.
     pub guid: ShortHash,
@@ -78,6 +79,34 @@ pub struct Entry {
     pub content: ShortHash,
     /// The note's modification time, in seconds.
     pub modified: i64,
+    /// Whether the card had an `<!--ID: n-->`, which its GUID comes from: a card without one never
+    /// continues it by its place alone (the ID went with the card it named). Identity files
+    /// written before this was kept read as `false`.
+    #[serde(default)]
+    pub anchored: bool,
+}
+
+/// As derived, but the identity file (a human-readable format) leaves out `anchored` when it is
+/// `false`, as it leaves out an empty `gone`; the cache's binary copy, whose fields have no names,
+/// writes every field.
+impl Serialize for Entry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let named = s.is_human_readable();
+        let fields = if named && !self.anchored { 5 } else { 6 };
+        let mut st = s.serialize_struct("Entry", fields)?;
+        st.serialize_field("guid", &self.guid)?;
+        st.serialize_field("front", &self.front)?;
+        st.serialize_field("back", &self.back)?;
+        st.serialize_field("content", &self.content)?;
+        st.serialize_field("modified", &self.modified)?;
+        if fields == 6 {
+            st.serialize_field("anchored", &self.anchored)?;
+        } else {
+            st.skip_field("anchored")?;
+        }
+        st.end()
+    }
 }
 
 impl Lock {
@@ -291,6 +320,38 @@ mod tests {
 
     /// A fresh card's GUID is the hash of its note's path and its front, white space
     /// normalized; a second card with that GUID takes the first free one numbered after it.
+    /// A card whose `<!--ID-->` line went with it was deleted: a new card without an ID where it
+    /// stood is a new note (as Obsidian_to_Anki makes it), and the deleted one is an orphan. A
+    /// card without an ID still continues an unanchored card in its place, and one whose ID line
+    /// alone was deleted still keeps its GUID by its front.
+    #[test]
+    fn a_new_card_does_not_take_the_place_of_a_deleted_card_with_an_id() {
+        let anchored = |front: &str, back: &str, id: u64| {
+            let mut c = card("n.md", front, back);
+            c.anchor = Some(id);
+            c
+        };
+        let (a, b) = (|| anchored("a", "1", 1_700_000_000_001), || anchored("b", "2", 1_700_000_000_002));
+        let mut v1 = vec![a(), b(), card("n.md", "c", "3"), card("n.md", "d", "4")];
+        let lock = run(&mut v1, &Lock::default(), 10);
+        assert_eq!(lock.notes["n.md"].iter().map(|e| e.anchored).collect::<Vec<_>>(), [true, true, false, false]);
+        // b deleted with its ID, a new card x in its place.
+        let mut v2 = vec![a(), card("n.md", "x", "9"), card("n.md", "c", "3"), card("n.md", "d", "4")];
+        let lock2 = run(&mut v2, &lock, 20);
+        assert_eq!(guids(&v2)[0], v1[0].guid);
+        assert!(!guids(&v1).contains(&v2[1].guid), "x is a new note, not b rewritten");
+        assert_eq!(guids(&v2)[2..], guids(&v1)[2..]);
+        assert_eq!(lock2.gone.iter().map(|g| g.guid.as_str()).collect::<Vec<_>>(), [v1[1].guid.as_str()]);
+        // A card without an ID edited on both sides still continues its place.
+        let mut v3 = vec![a(), b(), card("n.md", "c!", "3!"), card("n.md", "d", "4")];
+        run(&mut v3, &lock, 30);
+        assert_eq!(guids(&v3), guids(&v1));
+        // Only b's ID line deleted: b keeps its GUID by its front.
+        let mut v4 = vec![a(), card("n.md", "b", "2"), card("n.md", "c", "3"), card("n.md", "d", "4")];
+        run(&mut v4, &lock, 40);
+        assert_eq!(guids(&v4), guids(&v1));
+    }
+
     #[test]
     fn identical_fronts_in_one_note_get_distinct_guids() {
         let mut cards =

@@ -48,15 +48,16 @@ pub fn assign(cards: &mut [Card], present: &foldhash::HashSet<&str>, lock: &Lock
     for ((range, links), &prev) in groups.iter().zip(&links).zip(&remembered) {
         let Some(group) = cards.get_mut(range.clone()) else { continue };
         let Some(path) = group.first().map(|c| c.note.clone()) else { continue };
-        // Cards of a renamed note continue the orphaned entries.
-        let adopted: Vec<Option<Entry>> = if prev.is_empty() {
-            group
-                .iter()
-                .map(|c| c.anchor.is_none().then(|| orphans.take(c.keys.front, c.keys.back, empty())).flatten())
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // Cards of a renamed note, and cards moved out of a note the vault no longer has into
+        // another, continue the orphaned entries (by front, then back).
+        let adopted: Vec<Option<Entry>> = group
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let unlinked = c.anchor.is_none() && links.get(i).copied().flatten().is_none();
+                unlinked.then(|| orphans.take(c.keys.front, c.keys.back, empty())).flatten()
+            })
+            .collect();
         for (i, card) in group.iter_mut().enumerate() {
             let k = card.keys;
             let linked = match links.get(i).copied().flatten() {

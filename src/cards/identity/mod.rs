@@ -17,7 +17,8 @@
 //!    same on every machine.
 //!
 //! A renamed or moved note keeps its cards' GUIDs when the identity file still lists the old path:
-//! the cards of a note the vault no longer has are matched by front, then back.
+//! the cards of a note the vault no longer has are matched by front, then back (by the renamed
+//! note's cards, and by a card moved out of it into another note).
 
 mod assign;
 mod json;
@@ -350,6 +351,24 @@ mod tests {
         let mut v4 = vec![a(), card("n.md", "b", "2"), card("n.md", "c", "3"), card("n.md", "d", "4")];
         run(&mut v4, &lock, 40);
         assert_eq!(guids(&v4), guids(&v1));
+    }
+
+    /// A card moved out of a note the vault no longer has (renamed or deleted) into a note it
+    /// still has keeps its GUID, as the cards that went with the renamed note do; a card new to a
+    /// note takes no orphan whose front and back are not its own.
+    #[test]
+    fn a_card_moved_out_of_a_renamed_note_into_another_keeps_its_guid() {
+        let mut v1 = vec![card("a.md", "a1", "1"), card("a.md", "a2", "2"), card("b.md", "b1", "3")];
+        let lock = run(&mut v1, &Lock::default(), 10);
+        // a.md renamed to c.md, and a2 moved from it into b.md, with a new card beside it.
+        let mut v2 =
+            vec![card("b.md", "b1", "3"), card("b.md", "a2", "2"), card("b.md", "new", "4"), card("c.md", "a1", "1")];
+        let lock2 = run(&mut v2, &lock, 20);
+        assert_eq!(v2[0].guid, v1[2].guid);
+        assert_eq!(v2[1].guid, v1[1].guid, "the moved card keeps its GUID");
+        assert!(!guids(&v1).contains(&v2[2].guid));
+        assert_eq!(v2[3].guid, v1[0].guid, "the renamed note's card keeps its GUID");
+        assert!(lock2.gone.is_empty(), "{:?}", lock2.gone);
     }
 
     #[test]

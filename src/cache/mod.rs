@@ -407,6 +407,7 @@ mod tests {
             content: ShortHash(4),
             modified: 5,
             anchored: true,
+            kind: Some(ShortHash(6)),
         };
         let mut lock = Lock { version: 1, notes: [("a.md".to_owned(), vec![entry])].into(), gone: Vec::new() };
         let path = dir.path().join(FILE);
@@ -482,6 +483,7 @@ mod tests {
             content: ShortHash(n + 3),
             modified: 5,
             anchored: n.is_multiple_of(3),
+            kind: n.is_multiple_of(2).then_some(ShortHash(n + 4)),
         };
         let lock =
             Lock { version: 1, notes: [("a.md".to_owned(), (0..200).map(entry).collect())].into(), gone: vec![] };

@@ -263,6 +263,7 @@ mod tests {
             content: Default::default(),
             modified: 7,
             anchored: false,
+            kind: None,
         };
         let mut lock = Lock { version: 1, ..Lock::default() };
         lock.notes.insert("a \"quoted\" note.md".into(), vec![entry]);

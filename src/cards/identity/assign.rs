@@ -55,7 +55,8 @@ pub fn assign(cards: &mut [Card], present: &foldhash::HashSet<&str>, lock: &Lock
             .enumerate()
             .map(|(i, c)| {
                 let unlinked = c.anchor.is_none() && links.get(i).copied().flatten().is_none();
-                unlinked.then(|| orphans.take(c.keys.front, c.keys.back, empty())).flatten()
+                let kind = super::type_hash(c.type_name());
+                unlinked.then(|| orphans.take(c.keys.front, c.keys.back, empty(), kind)).flatten()
             })
             .collect();
         for (i, card) in group.iter_mut().enumerate() {
@@ -67,7 +68,18 @@ pub fn assign(cards: &mut [Card], present: &foldhash::HashSet<&str>, lock: &Lock
             let mut guid = match (card.anchor, linked) {
                 (Some(id), _) => ShortHash::of(&["anki-id", &id.to_string()]),
                 (None, Some(e)) => e.guid,
-                (None, None) => k.fresh,
+                (None, None) => {
+                    // A remembered card of this note of another type may have had it (the same
+                    // front, rewritten as a cloze): Anki would not update that note, so the card
+                    // steps past it, as past a taken GUID.
+                    let kind = super::type_hash(card.type_name());
+                    let (mut fresh, mut n) = (k.fresh, 1);
+                    while prev.iter().any(|e| e.guid == fresh && !e.takes(kind)) {
+                        fresh = ShortHash::of(&["card", &k.fresh.hex(), &n.to_string()]);
+                        n += 1;
+                    }
+                    fresh
+                }
             };
             if let Some(&(note, line)) = taken.get(&guid) {
                 if let Some(id) = card.anchor {
@@ -123,6 +135,7 @@ pub fn assign(cards: &mut [Card], present: &foldhash::HashSet<&str>, lock: &Lock
                         content: c.keys.content,
                         modified: c.modified,
                         anchored: c.anchor.is_some(),
+                        kind: Some(super::type_hash(c.type_name())),
                     });
                     Some((group.first()?.note.to_string(), entries.collect::<Vec<_>>()))
                 })
@@ -187,12 +200,13 @@ impl Orphans {
         o
     }
 
-    fn take(&mut self, front: ShortHash, back: ShortHash, empty_back: ShortHash) -> Option<Entry> {
+    /// The orphaned entry a card of the type `kind` with this front (else back) continues.
+    fn take(&mut self, front: ShortHash, back: ShortHash, empty_back: ShortHash, kind: ShortHash) -> Option<Entry> {
         if self.by_front.is_empty() {
             return None;
         }
         let pick = |map: &HashMap<ShortHash, Vec<Entry>>, key: ShortHash| {
-            map.get(&key)?.iter().find(|e| !self.used.contains(&e.guid)).cloned()
+            map.get(&key)?.iter().find(|e| !self.used.contains(&e.guid) && e.takes(kind)).cloned()
         };
         let found = pick(&self.by_front, front)
             .or_else(|| if back == empty_back { None } else { pick(&self.by_back, back) })?;
@@ -221,6 +235,9 @@ fn link(group: &[Card], prev: &[Entry]) -> Vec<Option<usize>> {
             }
         }
     }
+    // A card continues only a remembered card of its own note type (Anki updates no note into
+    // another type).
+    let kinds: Vec<ShortHash> = group.iter().map(|c| super::type_hash(c.type_name())).collect();
     // 2. Same front, then 3. same back.
     for by_back in [false, true] {
         for (i, card) in group.iter().enumerate() {
@@ -228,9 +245,10 @@ fn link(group: &[Card], prev: &[Entry]) -> Vec<Option<usize>> {
                 continue;
             }
             let want = if by_back { card.keys.back } else { card.keys.front };
-            if let Some(k) =
-                (0..prev.len()).find(|&k| !used[k] && if by_back { prev[k].back } else { prev[k].front } == want)
-            {
+            let fits = |k: usize| {
+                !used[k] && prev[k].takes(kinds[i]) && if by_back { prev[k].back } else { prev[k].front } == want
+            };
+            if let Some(k) = (0..prev.len()).find(|&k| fits(k)) {
                 used[k] = true;
                 link[i] = Some(k);
             }
@@ -263,7 +281,7 @@ fn link(group: &[Card], prev: &[Entry]) -> Vec<Option<usize>> {
         } else {
             Vec::new()
         };
-        for (n, k) in pairs {
+        for (n, k) in pairs.into_iter().filter(|&(n, k)| prev[k].takes(kinds[n])) {
             used[k] = true;
             link[n] = Some(k);
         }

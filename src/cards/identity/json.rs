@@ -53,7 +53,7 @@ pub(super) fn write(lock: &Lock, out: &mut dyn Write) -> io::Result<()> {
 
 /// One remembered card, at the depth of a note's list.
 fn card(buf: &mut Vec<u8>, e: &Entry) {
-    let Entry { guid, front, back, content, modified, anchored } = e;
+    let Entry { guid, front, back, content, modified, anchored, kind } = e;
     buf.extend_from_slice(b"      {\n");
     hash(buf, b"guid", *guid);
     hash(buf, b"front", *front);
@@ -64,6 +64,11 @@ fn card(buf: &mut Vec<u8>, e: &Entry) {
     // Left out when `false`, as `Entry`'s `Serialize` does for a human-readable format.
     if *anchored {
         buf.extend_from_slice(b",\n        \"anchored\": true");
+    }
+    if let Some(kind) = kind {
+        buf.extend_from_slice(b",\n        \"type\": \"");
+        buf.extend_from_slice(&kind.hex_digits());
+        buf.push(b'"');
     }
     buf.extend_from_slice(b"\n      }");
 }
@@ -126,6 +131,7 @@ mod tests {
             content: ShortHash(0),
             modified,
             anchored: n.is_multiple_of(2),
+            kind: (!n.is_multiple_of(3)).then_some(ShortHash(n ^ 0x5555)),
         }
     }
 

@@ -11,8 +11,9 @@
 //!    lock file) remembers each card of each note by hashes of its front and its back. A card keeps
 //!    the GUID of the remembered card with the same front; else with the same (non-empty) back;
 //!    else of the remembered card in the same place, between the same matched neighbours (never
-//!    one that had an ID: that card was deleted with it). So editing one side, inserting cards and
-//!    deleting cards never change another card's GUID.
+//!    one that had an ID: that card was deleted with it), and always of its own note type (Anki
+//!    updates no note into another type). So editing one side, inserting cards and deleting cards
+//!    never change another card's GUID.
 //! 3. A card seen for the first time gets a GUID hashed from its note's path and its front, the
 //!    same on every machine.
 //!
@@ -85,26 +86,49 @@ pub struct Entry {
     /// written before this was kept read as `false`.
     #[serde(default)]
     pub anchored: bool,
+    /// The hash of its note type's name ([`type_hash`]): a card of another type never continues
+    /// it, as Anki does not update a note into another type (it reports the import a conflict).
+    /// `None` in identity files written before this was kept: any type continues it.
+    #[serde(default, rename = "type")]
+    pub kind: Option<ShortHash>,
+}
+
+/// The hash of a note type's name that an [`Entry`] keeps.
+pub fn type_hash(type_name: &str) -> ShortHash {
+    ShortHash::of(&["type", type_name])
+}
+
+impl Entry {
+    /// Whether a card of the type whose hash is `kind` may continue this remembered card.
+    pub fn takes(&self, kind: ShortHash) -> bool {
+        self.kind.is_none_or(|k| k == kind)
+    }
 }
 
 /// As derived, but the identity file (a human-readable format) leaves out `anchored` when it is
-/// `false`, as it leaves out an empty `gone`; the cache's binary copy, whose fields have no names,
-/// writes every field.
+/// `false` and `type` when it is unknown, as it leaves out an empty `gone`; the cache's binary
+/// copy, whose fields have no names, writes every field.
 impl Serialize for Entry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct as _;
         let named = s.is_human_readable();
-        let fields = if named && !self.anchored { 5 } else { 6 };
-        let mut st = s.serialize_struct("Entry", fields)?;
+        let anchored = !named || self.anchored;
+        let kind = !named || self.kind.is_some();
+        let mut st = s.serialize_struct("Entry", 5 + usize::from(anchored) + usize::from(kind))?;
         st.serialize_field("guid", &self.guid)?;
         st.serialize_field("front", &self.front)?;
         st.serialize_field("back", &self.back)?;
         st.serialize_field("content", &self.content)?;
         st.serialize_field("modified", &self.modified)?;
-        if fields == 6 {
+        if anchored {
             st.serialize_field("anchored", &self.anchored)?;
         } else {
             st.skip_field("anchored")?;
+        }
+        if kind {
+            st.serialize_field("type", &self.kind)?;
+        } else {
+            st.skip_field("type")?;
         }
         st.end()
     }
@@ -369,6 +393,41 @@ mod tests {
         assert!(!guids(&v1).contains(&v2[2].guid));
         assert_eq!(v2[3].guid, v1[0].guid, "the renamed note's card keeps its GUID");
         assert!(lock2.gone.is_empty(), "{:?}", lock2.gone);
+    }
+
+    /// A card whose note type changed (a Basic card rewritten as a cloze) is a new note: Anki
+    /// updates no note into another type, and reports such an import a conflict. A card of the same
+    /// type still continues its place, and a state that does not know the types (an identity file
+    /// written before they were kept) lets any type continue.
+    #[test]
+    fn a_card_of_another_note_type_is_a_new_note() {
+        let cloze_in = |note: &str, front: &str| {
+            let mut c = card(note, front, "");
+            c.kind = crate::notes::NoteKind::Cloze;
+            c
+        };
+        let cloze = |front: &str| cloze_in("n.md", front);
+        let mut v1 = vec![card("n.md", "a", "1"), card("n.md", "b", "2"), card("n.md", "c", "3")];
+        let lock = run(&mut v1, &Lock::default(), 10);
+        // b rewritten as a cloze in its place; c edited on both sides.
+        let mut v2 = vec![card("n.md", "a", "1"), cloze("{{c1::b}} is 2"), card("n.md", "c!", "3!")];
+        let lock2 = run(&mut v2, &lock, 20);
+        assert_eq!(v2[0].guid, v1[0].guid);
+        assert!(!guids(&v1).contains(&v2[1].guid), "the cloze is a new note");
+        assert_eq!(lock2.gone.iter().map(|g| g.guid.as_str()).collect::<Vec<_>>(), [v1[1].guid.as_str()]);
+        // Nor does it take the Basic card's GUID by its front, nor from a renamed note.
+        let mut v3 = vec![card("n.md", "a", "1"), cloze("b"), card("n.md", "c", "3")];
+        run(&mut v3, &lock, 30);
+        assert_ne!(v3[1].guid, v1[1].guid);
+        let mut renamed = vec![cloze_in("m.md", "a")];
+        run(&mut renamed, &lock, 30);
+        assert!(!guids(&v1).contains(&renamed[0].guid));
+        // Without the types in the state, the place decides, as before.
+        let mut untyped = lock.clone();
+        untyped.notes.values_mut().flatten().for_each(|e| e.kind = None);
+        let mut v4 = v2.clone();
+        run(&mut v4, &untyped, 40);
+        assert_eq!(guids(&v4), guids(&v1));
     }
 
     #[test]

@@ -93,9 +93,19 @@ pub struct Entry {
     pub kind: Option<ShortHash>,
 }
 
-/// The hash of a note type's name that an [`Entry`] keeps.
+/// The hash of a note type's name that an [`Entry`] keeps. A vault has few types and its cards come
+/// by note, so the last name's hash is kept per thread: identity asks for every card's, more than once.
 pub fn type_hash(type_name: &str) -> ShortHash {
-    ShortHash::of(&["type", type_name])
+    thread_local! {
+        static LAST: std::cell::RefCell<(String, ShortHash)> = const { std::cell::RefCell::new((String::new(), ShortHash(0))) };
+    }
+    LAST.with_borrow_mut(|(name, hash)| {
+        if name != type_name || *hash == ShortHash(0) {
+            *hash = ShortHash::of(&["type", type_name]);
+            type_name.clone_into(name);
+        }
+        *hash
+    })
 }
 
 impl Entry {
@@ -428,6 +438,15 @@ mod tests {
         let mut v4 = v2.clone();
         run(&mut v4, &untyped, 40);
         assert_eq!(guids(&v4), guids(&v1));
+    }
+
+    /// The kept last hash never answers for another name.
+    #[test]
+    fn a_type_hash_is_its_names_whatever_came_before() {
+        let want = |name: &str| ShortHash::of(&["type", name]);
+        for name in ["studygen Basic", "studygen Cloze", "studygen Cloze", "", "studygen Basic", ""] {
+            assert_eq!(type_hash(name), want(name), "{name:?}");
+        }
     }
 
     #[test]

@@ -59,6 +59,13 @@ pub struct Settings {
     pub read: Vec<String>,
 }
 
+impl Settings {
+    /// Whether Obsidian_to_Anki's settings file was read.
+    pub fn read_obsidian_to_anki(&self) -> bool {
+        self.read.iter().any(|r| r.ends_with(obsidian_to_anki::PATH))
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         resolve(studygen_toml::Config::default(), None, None, &mut Vec::new(), "")

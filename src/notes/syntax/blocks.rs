@@ -447,6 +447,50 @@ mod tests {
         assert_eq!(orphans(&s), [9, 11, 12], "{:?}", s.diagnostics);
     }
 
+    /// A vault kept in git often leaves `.obsidian/` out: an ID line that no card reads then most
+    /// likely ended a custom regex's card, and the hint names the settings file that is missing.
+    #[test]
+    fn an_orphan_id_without_the_plugins_settings_names_the_missing_file() {
+        let text = "### Capillarity\nthe ratio of viscous stress to surface tension\n<!--ID: 1695826630662-->\n";
+        let hint = |settings: &Settings| {
+            let s = scan_with(text, settings);
+            let d = s.diagnostics.iter().find(|d| d.code == Code::IdOrphan).expect("an orphan ID");
+            assert_eq!(d.line, 3);
+            d.hint.clone().unwrap_or_default()
+        };
+        let missing = hint(&Settings::default());
+        assert!(missing.contains(crate::settings::obsidian_to_anki::PATH), "{missing}");
+        let read =
+            Settings { read: vec![format!("../{}", crate::settings::obsidian_to_anki::PATH)], ..Settings::default() };
+        let found = hint(&read);
+        assert!(!found.contains("data.json"), "{found}");
+        assert!(found.contains("before the end marker"), "{found}");
+    }
+
+    /// A block whose type line was left out reads its question as the type: Obsidian_to_Anki finds
+    /// no such type in Anki and skips the card, so studygen does not make a note type of the
+    /// question, and says which line it read as the type.
+    #[test]
+    fn a_block_without_its_type_line_is_no_note_type_named_after_its_question() {
+        let text = "START\nWhat is a saddle point?\nBack: a critical point that is no extremum\nEND\n\n\
+                    START\n\nDefinice: **tranzitivní závislost**\nBack:\nA -> B -> C\nEND\n\n\
+                    START\nFIT-Card\nWhat is a minimum?\nBack: no direction goes down\nEND\n";
+        let s = scan_str(text);
+        let errors: Vec<(usize, &str)> =
+            s.diagnostics.iter().filter(|d| d.is_error()).map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            errors,
+            [
+                (2, "`What is a saddle point?` is read as the card's note type, but it reads as text"),
+                (8, "`Definice: **tranzitivní závislost**` is read as the card's note type, but it reads as text"),
+            ]
+        );
+        assert!(s.diagnostics.iter().all(|d| d.code == Code::NoteTypeUnknown), "{:?}", s.diagnostics);
+        // The card with its type line is made, of the type it names.
+        assert_eq!(s.cards.len(), 1);
+        assert_eq!(s.cards[0].custom.as_ref().map(|c| c.name.as_str()), Some("FIT-Card"));
+    }
+
     #[test]
     fn list_ids_indented_end_and_orphans() {
         let s = scan_str("- START\nSTART\nBasic\nq\nBack: a\n- <!--ID: 1700000000001-->\n  END\n\n<!--ID: 99-->\n");

@@ -282,6 +282,15 @@ pub fn scan(text: &str, lines: &[&str], first_line: usize, cx: Context<'_>) -> S
             .with_hint(
                 "end the card above with this ID line, such as by a blank line after it (the regexes the plugin suggests end a card at one); delete the line if its card is gone",
             ),
+            // A vault kept in git often leaves `.obsidian/` out: the regexes that read its cards
+            // are then not here to read them.
+            None if cx.settings.regexes.is_empty() && !cx.settings.read_obsidian_to_anki() => {
+                Diagnostic::warning(Code::IdOrphan, cx.file, *line, 1, format!("ID {id} belongs to no card"))
+                    .with_hint(format!(
+                        "an ID line goes inside its card's block, before the end marker; no Obsidian_to_Anki settings were found (`{}`): if a custom regex of the plugin read this card, put that file in the vault; delete the line if the card is gone",
+                        crate::settings::obsidian_to_anki::PATH
+                    ))
+            }
             None if cx.settings.regexes.is_empty() => {
                 Diagnostic::warning(Code::IdOrphan, cx.file, *line, 1, format!("ID {id} belongs to no card"))
                     .with_hint("an ID line goes inside its card's block, before the end marker; delete it if the card is gone")

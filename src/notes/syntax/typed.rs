@@ -41,6 +41,23 @@ pub fn typed_card(
         (None, Some(kind)) => {
             (kind.fields().iter().map(|f| (*f).to_owned()).collect(), kind == NoteKind::Cloze, Some(kind))
         }
+        // A block whose type line was left out: its question is read as the type's name.
+        (None, None) if reads_as_text(type_name) => {
+            diags.push(
+                Diagnostic::error(
+                    Code::NoteTypeUnknown,
+                    at.file,
+                    at.type_lineno,
+                    1,
+                    format!("`{type_name}` is read as the card's note type, but it reads as text"),
+                )
+                .with_hint(format!(
+                    "the line after {} names the note type; if it was left out, add it above this line (such as `Basic`); the card was left out, as Obsidian_to_Anki leaves it out",
+                    cx.settings.blocks.begin_note
+                )),
+            );
+            return None;
+        }
         (None, None) if types.create_unknown => {
             if types.from_anki {
                 diags.push(
@@ -73,6 +90,16 @@ pub fn typed_card(
         card.custom = Some(Custom { name: name.to_owned(), field_names: fields, lines: Vec::new() });
     }
     finish(card, name, cloze, at, cx, diags)
+}
+
+/// Whether a note type's name, not declared anywhere, reads as a card's text rather than a name:
+/// a question, a `Label: value` line, Markdown or math, or a sentence. Anki's note types are
+/// short names (`Basic (and reversed card)`, `FIT-Card`, `Cloze-AnKingMaster-v2`).
+fn reads_as_text(name: &str) -> bool {
+    const MARKUP: [&str; 8] = ["**", "__", "==", "$", "`", "[[", "](", "<"];
+    let question = name.ends_with(['?', '？', ':', '：']);
+    let label = name.split_once(": ").is_some_and(|(l, v)| !l.trim().is_empty() && !v.trim().is_empty());
+    question || label || MARKUP.iter().any(|m| name.contains(m)) || name.split_whitespace().count() > 8
 }
 
 /// Applies CurlyCloze and the checks every Obsidian_to_Anki card gets: a question, a deletion

@@ -14,17 +14,22 @@ use crate::vault::SourceFile;
 /// in a template folder: its prompts and scripts would be cards, and its placeholders broken links.
 /// A note in such a folder without them (C++ templates, say) is a note.
 pub(super) fn is_unconfigured_template(rel: &str, text: &str) -> bool {
-    let folders = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let named = folders.split('/').any(|f| {
-        let f = f.to_lowercase();
-        ["template", "plantilla", "vorlage", "modèle", "modele", "模板", "テンプレート"].iter().any(|n| f.contains(n))
-    });
-    if !named {
+    if !in_template_named_folder(rel) {
         return false;
     }
     let templater = text.contains("<%") && text.contains("%>") && (text.contains("tp.") || text.contains("tR"));
     let placeholder = ["{{title}}", "{{date}}", "{{time}}", "{{date:", "{{time:"].iter().any(|p| text.contains(p));
     templater || placeholder
+}
+
+/// Whether the note at `rel` sits in a folder named as template folders are (`Templates`,
+/// `99 Templates`, `Plantillas`, `Vorlagen`, `模板`).
+pub(crate) fn in_template_named_folder(rel: &str) -> bool {
+    let folders = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+    folders.split('/').any(|f| {
+        let f = f.to_lowercase();
+        ["template", "plantilla", "vorlage", "modèle", "modele", "模板", "テンプレート"].iter().any(|n| f.contains(n))
+    })
 }
 
 /// The part of `text` after its first `body_line` lines.

@@ -527,6 +527,30 @@ mod tests {
         assert!(hint("START\nBasic\nBack: the answer alone\nEND\n").contains("sits in other fields"));
     }
 
+    /// A vault without template settings keeps a skeleton card to copy (Kroid/learn_english_notes:
+    /// `draft/templates/anki card skeleton.md`): in a folder named as template folders are, an
+    /// empty skeleton is left out with a warning, not an error; a card with text there is still
+    /// an error when its question is missing.
+    #[test]
+    fn an_empty_skeleton_in_a_template_folder_is_a_warning() {
+        let settings = Settings::default();
+        let scan_at = |file: &str, text: &str| {
+            let lines: Vec<&str> = text.lines().collect();
+            let cx = Context { file, settings: &settings, spaced_repetition: true, obsidian_to_anki: true };
+            scan_all(text, &lines, 1, cx)
+        };
+        let skeleton = "START\nBasic\nFront: \nBack: \nTags: \nEND\n";
+        let s = scan_at("draft/templates/anki card skeleton.md", skeleton);
+        assert!(s.cards.is_empty());
+        let d: Vec<_> = s.diagnostics.iter().map(|d| (d.code, d.line, d.is_error(), d.is_warning())).collect();
+        assert_eq!(d, [(Code::CardEmptyFront, 2, false, true)]);
+        // Elsewhere it is an error; and in the template folder, a card whose text is all in its
+        // back is one too.
+        assert!(scan_at("notes/anki card skeleton.md", skeleton).diagnostics.iter().any(|d| d.is_error()));
+        let misplaced = scan_at("Templates/card.md", "START\nBasic\nBack: the answer alone\nEND\n");
+        assert!(misplaced.diagnostics.iter().any(|d| d.code == Code::CardEmptyFront && d.is_error()));
+    }
+
     #[test]
     fn delete_and_frozen_blocks() {
         let text = "FROZEN - Basic:\nBack: (This is a Test)\n\nSTART\nBasic\nIndia\nBack: a country\nEND\n\nSTART\nBasic\nold card\nDELETE\n<!--ID: 1600000000000-->\nEND\n\nDELETE\n<!--ID: 1600000000001-->\n\nDELETE\nID: \n";

@@ -135,6 +135,15 @@ pub fn finish(
     if card.fields.first().is_none_or(|f| f.trim().is_empty()) {
         // A skeleton's `Back: -` (a bare list marker) is no text either.
         let hidden = card.fields.iter().any(|f| !f.trim().trim_matches(['-', '*', '+', ' ', '\n']).is_empty());
+        // An empty skeleton in a folder named as template folders are is a template for new cards
+        // (a vault whose template settings are not in it): left out, and said, but no error.
+        if !hidden && crate::notes::text::in_template_named_folder(at.file) {
+            diags.push(
+                Diagnostic::warning(Code::CardEmptyFront, at.file, at.type_lineno, 1, "an empty card, left out: it reads as a skeleton for new cards, in a template folder")
+                    .with_hint("set this folder as the template folder in Obsidian's Templates or Templater settings, and studygen reads no file in it as a note"),
+            );
+            return None;
+        }
         diags.push(
             Diagnostic::error(Code::CardEmptyFront, at.file, at.type_lineno, 1, format!("empty {first}: the card has no question"))
                 .with_hint(if hidden {

@@ -5,7 +5,8 @@
 //! named) is linked `[[[Lecture 7-1] Networks.pdf#page=8|p. 8]]`. Obsidian reads a wikilink from
 //! its first `[[`; pulldown-cmark from the last, leaving the name without its `[` and the `[` (or
 //! `![`, an embed) as text before the link. The link is given back its `[`, and an embed is an
-//! image as `![[...]]` is.
+//! image as `![[...]]` is. But `^[[[note|why]]]` is an inline footnote whose text is a link: its
+//! `^[` opens the footnote, and the link is to `note`.
 
 use std::ops::Range;
 
@@ -27,7 +28,7 @@ fn bracketed_names(events: &mut Vec<(Event<'_>, Range<usize>)>) {
     let mut i = 1;
     while i < events.len() {
         let wiki = matches!(&events[i].0, Event::Start(Tag::Link { link_type: LinkType::WikiLink { .. }, .. }));
-        if !wiki || !take_last(events, i - 1, '[') {
+        if !wiki || footnote_opener(events, i - 1) || !take_last(events, i - 1, '[') {
             i += 1;
             continue;
         }
@@ -63,6 +64,20 @@ fn bracketed_names(events: &mut Vec<(Event<'_>, Range<usize>)>) {
             end.0 = Event::End(TagEnd::Image);
         }
         i = at + 1;
+    }
+}
+
+/// Whether the text up to `events[i]` ends in `^[`, which opens an inline footnote (pulldown-cmark
+/// may give the `[` a text event of its own).
+fn footnote_opener(events: &[(Event<'_>, Range<usize>)], i: usize) -> bool {
+    let text = |i: usize| match events.get(i) {
+        Some((Event::Text(t), _)) => Some(&**t),
+        _ => None,
+    };
+    match text(i) {
+        Some("[") => i.checked_sub(1).and_then(text).is_some_and(|t| t.ends_with('^')),
+        Some(t) => t.ends_with("^["),
+        None => false,
     }
 }
 
@@ -112,5 +127,22 @@ mod tests {
         // Nothing else changes: a bracket before a link that is not right before it, and code.
         assert_eq!(links("[ [[Note]]"), ["text [", "link Note at 2", "text Note"]);
         assert_eq!(links("`x[[[0]]]` [[Note]]"), ["link Note at 11", "text Note"]);
+    }
+
+    /// A real vault's inline footnote that is a link: `^[` opens the footnote, and the link is to
+    /// the note, not to a file named `[002 Central tendency`.
+    #[test]
+    fn an_inline_footnote_that_is_a_link_links_to_its_note() {
+        assert_eq!(
+            links("the modal class.^[[[002 Central tendency#Mode| What is mode?]]] Below it"),
+            [
+                "text the modal class.^",
+                "text [",
+                "link 002 Central tendency#Mode at 18",
+                "text  What is mode?",
+                "text ]",
+                "text  Below it"
+            ]
+        );
     }
 }

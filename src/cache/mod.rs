@@ -71,15 +71,26 @@ pub fn digest<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Digest {
 }
 
 /// The hash of the notes a note read, each by its path and its bytes' hash, in order.
+///
+/// Every note's is made on every build, over hashes already made: so by XXH3 (two 128-bit hashes
+/// of the same bytes, seeded apart), not SHA-256. In a build after one edit of the 10,000-note
+/// bench vault, whose notes link to each other's headings, this function's share of the CPU
+/// samples went from 3.6 % to 2.0 to 2.2 % (most of it now gathering the bytes).
 pub fn reads_digest<'a>(reads: impl IntoIterator<Item = (&'a str, &'a Digest)>) -> Digest {
-    use sha2::{Digest as _, Sha256};
-    let mut h = Sha256::new();
+    use xxhash_rust::xxh3::xxh3_128_with_seed;
+    let reads = reads.into_iter();
+    // A path is some tens of bytes, its length 8 and its hash 32.
+    let mut bytes = Vec::with_capacity(reads.size_hint().0 * 96);
     for (path, content) in reads {
-        h.update((path.len() as u64).to_le_bytes());
-        h.update(path.as_bytes());
-        h.update(content);
+        bytes.extend_from_slice(&(path.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(path.as_bytes());
+        bytes.extend_from_slice(content);
     }
-    h.finalize().into()
+    let mut out = [0; 32];
+    for (part, seed) in out.chunks_exact_mut(16).zip([0, 0x5eed]) {
+        part.copy_from_slice(&xxh3_128_with_seed(&bytes, seed).to_le_bytes());
+    }
+    out
 }
 
 /// What a note's entry was made from, and the names the note is found by.
@@ -358,6 +369,26 @@ mod tests {
     #[cfg(target_os = "linux")]
     use super::spool::link;
     use super::*;
+
+    /// The reads' hash tells apart the notes read, their bytes, and their order; its two halves
+    /// are two hashes, not one written twice.
+    #[test]
+    fn the_reads_hash_tells_apart_what_was_read() {
+        let (a, b) = (digest([b"a".as_slice()]), digest([b"b".as_slice()]));
+        let of = |reads: &[(&str, &Digest)]| reads_digest(reads.iter().copied());
+        let base = of(&[("x.md", &a), ("y.md", &b)]);
+        assert_eq!(base, of(&[("x.md", &a), ("y.md", &b)]));
+        for other in [
+            of(&[("y.md", &b), ("x.md", &a)]),
+            of(&[("x.md", &b), ("y.md", &b)]),
+            of(&[("x.md", &a), ("z.md", &b)]),
+            of(&[("x.md", &a)]),
+            of(&[]),
+        ] {
+            assert_ne!(base, other);
+        }
+        assert_ne!(base[..16], base[16..]);
+    }
 
     fn key(path: &str, volatile: bool) -> Key {
         Key {

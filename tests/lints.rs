@@ -488,6 +488,44 @@ fn a_github_anchor_to_a_heading_that_exists_is_an_info_with_the_link_obsidian_fo
 }
 
 #[test]
+fn a_clipped_pages_empty_heading_anchors_are_not_reported() {
+    // A web clipper (Omnivore, a real vault's) keeps each heading's own anchor as a link with no
+    // text, `## [](#h-1)Steps`: nothing shows it and nothing follows it. A link with text to a
+    // missing part is still a warning, as is an empty link to another note's missing part.
+    let (_tmp, vault) = common::vault_of(&[
+        (
+            "Omnivore/Graph notes.md",
+            "# Graph notes\n\n## [](#h-1)Steps\n\ntext [](#h-2)\n\n### [](#a-3)a) Three kinds\n\nsee [the steps](#h-9) and [](Other.md#gone)\n",
+        ),
+        ("Other.md", "# Other\n"),
+    ]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(err.contains("warning[section-missing]: link `(#h-9)`"), "{err}");
+    assert!(err.contains("warning[section-missing]: link `(Other.md#gone)`"), "{err}");
+    assert_eq!(err.matches("section-missing").count(), 2, "the empty anchors are not reported: {err}");
+}
+
+#[test]
+fn an_image_in_a_hidden_folder_is_missing_and_the_hint_names_the_folder() {
+    // A book exported from GitBook (a real vault's) keeps its images in `.gitbook/assets`, which
+    // Obsidian does not read: the image is missing, and the hint says why.
+    let (_tmp, vault) = common::vault_of(&[
+        ("Pentest Book/enumeration/aws.md", "# AWS\n\n![](<../.gitbook/assets/image (7).png>)\n"),
+        ("Pentest Book/.gitbook/assets/image (7).png", "\u{89}PNG"),
+    ]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "warning[attachment-missing]: missing image or attachment `Pentest Book/.gitbook/assets/image (7).png`"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("its path goes through `.gitbook`, a hidden folder"), "{err}");
+}
+
+#[test]
 fn a_wikipedia_anchor_in_a_clipped_page_is_an_info_with_the_link_obsidian_follows() {
     // A web clipper keeps Wikipedia's anchors (words joined by `_`, their case kept); the headings
     // are there, so each is an info that names its heading.

@@ -49,6 +49,12 @@ fn cut_short(dest_url: &str, after: &str) -> Option<String> {
     path_like.then(|| format!("{dest_url}){rest}"))
 }
 
+/// The first hidden folder (`.gitbook`) on a vault path, if any.
+fn hidden_folder(path: &str) -> Option<&str> {
+    let (folders, _) = path.rsplit_once('/')?;
+    folders.split('/').find(|f| f.starts_with('.') && *f != "." && *f != "..")
+}
+
 /// What to do about a link whose path a `)` cut short ([`cut_short`]).
 fn cut_hint(full: &str) -> String {
     format!(
@@ -66,6 +72,13 @@ fn links_of(note: &Note) -> Vec<Found> {
         let (dest, embed, wiki) = match &ev {
             Event::Start(Tag::Link { link_type: LinkType::WikiLink { .. }, dest_url, .. }) => {
                 (markdown::wikilink_dest(dest_url).to_owned(), false, true)
+            }
+            // A link with no text to a part of its own note (`## [](#h-1)Steps`) is a web page's
+            // anchor, kept by a web clipper: nothing shows it, and nothing follows it.
+            Event::Start(Tag::Link { dest_url, .. })
+                if dest_url.starts_with('#') && body.get(range.clone()).is_some_and(|s| s.starts_with("[](")) =>
+            {
+                continue;
             }
             // A markdown link into the vault (`[text](Other%20note.md#Part)`) is checked as a
             // wikilink is.
@@ -330,7 +343,13 @@ pub fn check_note<'n>(
                         Code::AttachmentMissing,
                         format!("missing {what} `{}`", r.target),
                         &f.cut.as_deref().map_or_else(
-                            || "put the file anywhere in the vault; it is found by name".to_owned(),
+                            || match hidden_folder(&r.target) {
+                                // A book exported from GitBook keeps its images in `.gitbook/assets`.
+                                Some(folder) => format!(
+                                    "its path goes through `{folder}`, a hidden folder, which Obsidian does not read (nor does studygen); move the file out of it"
+                                ),
+                                None => "put the file anywhere in the vault; it is found by name".to_owned(),
+                            },
                             cut_hint,
                         ),
                     ),

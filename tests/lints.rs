@@ -526,6 +526,33 @@ fn an_image_in_a_hidden_folder_is_missing_and_the_hint_names_the_folder() {
 }
 
 #[test]
+fn a_link_whose_name_is_a_templater_command_that_did_not_run_says_so() {
+    // A daily note made from its template without Templater running (a real vault's) keeps the
+    // command where the name of the week's note should be.
+    let (_tmp, vault) = common::vault_of(&[(
+        "Diary/2024-08-26.md",
+        "# Monday\n\n![[<% tp.date.now(\"gggg-[W]ww\") %>#Plan]]\n\nsee [[<% tp.file.title %>]]\n\n```\n![[<% tp.file.title %>]]\n```\n",
+    )]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning[embed-missing]: missing embed `[[<% tp.date.now(\"gggg-[W]ww\") %>#Plan]]`: its name is a Templater command (`<% … %>`) that was not run when the note was made from its template\n  --> Diary/2024-08-26.md:3:1"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: run the template's commands (Templater: Replace templates in the active file)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "info[link-unresolved]: unresolved link `[[<% tp.file.title %>]]`: its name is a Templater command"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("Templater command").count(), 2, "the command in code is no link: {err}");
+}
+
+#[test]
 fn a_wikipedia_anchor_in_a_clipped_page_is_an_info_with_the_link_obsidian_follows() {
     // A web clipper keeps Wikipedia's anchors (words joined by `_`, their case kept); the headings
     // are there, so each is an info that names its heading.

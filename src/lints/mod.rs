@@ -49,6 +49,16 @@ fn cut_short(dest_url: &str, after: &str) -> Option<String> {
     path_like.then(|| format!("{dest_url}){rest}"))
 }
 
+/// Whether a link's target is a Templater command (`[[<% tp.date.now("YYYY-MM-DD") %>]]`) that was
+/// not run when the note was made from its template: no note has such a name.
+fn unrun_template(target: &str) -> bool {
+    target.contains("<%") && target.contains("%>")
+}
+
+/// Why a link to [`unrun_template`] finds nothing.
+const UNRUN_TEMPLATE: &str =
+    "its name is a Templater command (`<% … %>`) that was not run when the note was made from its template";
+
 /// The first hidden folder (`.gitbook`) on a vault path, if any.
 fn hidden_folder(path: &str) -> Option<&str> {
     let (folders, _) = path.rsplit_once('/')?;
@@ -250,7 +260,8 @@ struct Unresolved {
     line: usize,
     col: usize,
     /// Why nothing is found, when there is more to say than that no note has the name: the name
-    /// is a symbolic link that is not followed, or a web page whose name a note has.
+    /// is a symbolic link that is not followed, a web page whose name a note has, or a Templater
+    /// command that was not run.
     why: Option<String>,
 }
 
@@ -369,6 +380,7 @@ pub fn check_note<'n>(
                             Some(format!("`{rel}` is a symbolic link to `{to}`, which is no note of the vault"))
                         }
                         _ if f.cut.is_some() => f.cut.as_deref().map(cut_hint),
+                        _ if unrun_template(&r.target) => Some(UNRUN_TEMPLATE.to_owned()),
                         _ => web_page_of(index, &note.path, &r.target).map(|found| {
                             format!(
                                 "no note is called `{}`; the note `{found}` has its name: the link names the web page the note was made from, and `.md` finds the note",
@@ -380,11 +392,12 @@ pub fn check_note<'n>(
                         diags.push(outside_symlink(&at, kind, &f.shown, rel));
                     } else if f.embed {
                         let why = why.unwrap_or_else(|| format!("no note is called `{}`", r.target));
-                        diags.push(at(
-                            Code::EmbedMissing,
-                            format!("missing embed `{}`: {why}", f.shown),
-                            "check the name, or create the note; the card shows a link instead",
-                        ));
+                        let hint = if unrun_template(&r.target) {
+                            "run the template's commands (Templater: Replace templates in the active file), or write the note's name; the card shows a link instead"
+                        } else {
+                            "check the name, or create the note; the card shows a link instead"
+                        };
+                        diags.push(at(Code::EmbedMissing, format!("missing embed `{}`: {why}", f.shown), hint));
                     } else {
                         unresolved.push(Unresolved {
                             target: r.target.clone(),

@@ -114,6 +114,13 @@ pub fn parse(yaml: &str, file: &str) -> Result<Frontmatter, Diagnostic> {
         Yaml::Hash(_) => {}
         Yaml::Null => return Ok(Frontmatter::default()),
         _ => {
+            // `annotation-target:D:/Downloads/x.pdf` (as a plugin wrote it) is one word to YAML.
+            let hint = match yaml.lines().find(|l| !l.trim().is_empty()).and_then(unspaced_property) {
+                Some((key, value)) => {
+                    format!("YAML needs a space after a property's colon: write `{key}: {value}`")
+                }
+                None => "frontmatter is a YAML mapping, such as `tags: [a, b]`".to_owned(),
+            };
             return Err(Diagnostic::error(
                 Code::FrontmatterInvalid,
                 file,
@@ -121,7 +128,7 @@ pub fn parse(yaml: &str, file: &str) -> Result<Frontmatter, Diagnostic> {
                 1,
                 "unreadable frontmatter: expected `key: value` properties",
             )
-            .with_hint("frontmatter is a YAML mapping, such as `tags: [a, b]`"));
+            .with_hint(hint));
         }
     }
     let deck = ["deck", "TARGET DECK", "target deck"].iter().find_map(|k| scalar(&doc[*k]));
@@ -190,9 +197,41 @@ fn words(y: &Yaml) -> Vec<String> {
         .collect()
 }
 
+/// A line written `key:value`, a property without the space YAML needs after its colon: the key
+/// and the value.
+fn unspaced_property(line: &str) -> Option<(&str, &str)> {
+    let (key, value) = line.split_once(':')?;
+    let word = |c: char| c.is_alphanumeric() || " _-".contains(c);
+    let named = !key.is_empty() && !key.starts_with(' ') && key.chars().all(word);
+    // `https://…` is a web address, not a property.
+    let spaced = value.starts_with(|c: char| c.is_whitespace()) || value.starts_with("//");
+    (named && !value.is_empty() && !spaced).then(|| (key.trim_end(), value.trim_end()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Properties a plugin wrote without the space after the colon (real vaults':
+    /// `annotation-target:D:/…`, `number headings:first-level 1, max 6`) make the frontmatter one
+    /// word to YAML: the hint gives the line with its space.
+    #[test]
+    fn a_property_without_a_space_after_its_colon_gets_a_hint_with_the_space() {
+        let hint = |yaml: &str| parse(yaml, "n.md").unwrap_err().hint.unwrap_or_default();
+        assert_eq!(
+            hint("annotation-target:D:/Downloads/Pig.pdf\n"),
+            "YAML needs a space after a property's colon: write `annotation-target: D:/Downloads/Pig.pdf`"
+        );
+        assert_eq!(
+            hint("number headings:first-level 1, max 6, 1.1\n"),
+            "YAML needs a space after a property's colon: write `number headings: first-level 1, max 6, 1.1`"
+        );
+        // A frontmatter that is one word for another reason keeps the general hint.
+        assert_eq!(hint("alias\n"), "frontmatter is a YAML mapping, such as `tags: [a, b]`");
+        assert_eq!(hint("https://example.com\n"), "frontmatter is a YAML mapping, such as `tags: [a, b]`");
+        // With the space, it reads.
+        assert!(parse("annotation-target: D:/Downloads/Pig.pdf\n", "n.md").is_ok());
+    }
 
     #[test]
     fn deep_nesting_and_alias_bombs_are_refused_before_parsing() {

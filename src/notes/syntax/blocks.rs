@@ -489,6 +489,18 @@ mod tests {
         // The card with its type line is made, of the type it names.
         assert_eq!(s.cards.len(), 1);
         assert_eq!(s.cards[0].custom.as_ref().map(|c| c.name.as_str()), Some("FIT-Card"));
+        // A statement as long as a sentence is text; a long name of a real note type is not.
+        let long = scan_str(
+            "START\nGradient descent on a quadratic diverges once the step exceeds two over the largest eigenvalue\nBack: yes\nEND\n\n\
+             START\nAnKing Overhaul for Step 1 & 2 (AnKingMaster)\nWhat is a saddle point\nBack: a critical point\nEND\n",
+        );
+        let errors: Vec<usize> = long.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.line).collect();
+        assert_eq!(errors, [2]);
+        assert_eq!(long.cards.len(), 1);
+        assert_eq!(
+            long.cards[0].custom.as_ref().map(|c| c.name.as_str()),
+            Some("AnKing Overhaul for Step 1 & 2 (AnKingMaster)")
+        );
     }
 
     #[test]

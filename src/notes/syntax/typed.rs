@@ -99,7 +99,7 @@ fn reads_as_text(name: &str) -> bool {
     const MARKUP: [&str; 8] = ["**", "__", "==", "$", "`", "[[", "](", "<"];
     let question = name.ends_with(['?', '？', ':', '：']);
     let label = name.split_once(": ").is_some_and(|(l, v)| !l.trim().is_empty() && !v.trim().is_empty());
-    question || label || MARKUP.iter().any(|m| name.contains(m)) || name.split_whitespace().count() > 8
+    question || label || MARKUP.iter().any(|m| name.contains(m)) || name.split_whitespace().count() > 10
 }
 
 /// Applies CurlyCloze and the checks every Obsidian_to_Anki card gets: a question, a deletion

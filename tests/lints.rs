@@ -553,6 +553,32 @@ fn a_link_whose_name_is_a_templater_command_that_did_not_run_says_so() {
 }
 
 #[test]
+fn a_link_to_a_block_that_moved_to_another_note_names_that_note() {
+    // Real vaults (KGDelez/AY-2021-2022-Term-3, Lai-shixuan/Something-new) move a paragraph with its
+    // block id to another note, and the links to it break: the hint names the note that sets it
+    // now, also in a build from the cache after the block moved again.
+    let (tmp, vault) = common::vault_of(&[
+        ("Review.md", "# Review\n\nsee [[Background#^58cb5d]] and [[Background#^gone01]]\n"),
+        ("Background.md", "# Background\n\nwater is polar\n"),
+        ("Properties.md", "# Properties\n\nhydrogen bonds hold water together ^58cb5d\n"),
+        ("Solvents.md", "# Solvents\n\nwater dissolves salts\n"),
+    ]);
+    let out = tmp.path().join("out");
+    let err = common::build_ok(&vault, &out);
+    assert!(
+        err.contains("hint: the block `^58cb5d` is set in `Properties.md`: link `[[Properties#^58cb5d]]`"),
+        "{err}"
+    );
+    assert!(err.contains("has no block `^gone01`\n  --> Review.md:3:32"), "{err}");
+    assert_eq!(err.matches("is set in").count(), 1, "a block no note sets keeps the plain hint: {err}");
+    // The paragraph moves on; the note that links to it is unchanged, and comes from the cache.
+    std::fs::write(vault.join("Properties.md"), "# Properties\n\nhydrogen bonds\n").unwrap();
+    std::fs::write(vault.join("Solvents.md"), "# Solvents\n\nhydrogen bonds hold water together ^58cb5d\n").unwrap();
+    let err = common::build_ok(&vault, &out);
+    assert!(err.contains("hint: the block `^58cb5d` is set in `Solvents.md`: link `[[Solvents#^58cb5d]]`"), "{err}");
+}
+
+#[test]
 fn a_wikipedia_anchor_in_a_clipped_page_is_an_info_with_the_link_obsidian_follows() {
     // A web clipper keeps Wikipedia's anchors (words joined by `_`, their case kept); the headings
     // are there, so each is an info that names its heading.

@@ -207,6 +207,11 @@ impl Outline {
         self.headings.iter().map(|(_, key)| key.as_str())
     }
 
+    /// The block ids the note sets (`^fa7459` ending a line), without their `^`.
+    pub fn block_ids(&self) -> impl Iterator<Item = &str> {
+        self.carets.iter().filter_map(|c| c.strip_prefix('^')).filter(|id| !id.is_empty())
+    }
+
     /// Whether the body has the section or block that [`section`] would cut out: the same walk
     /// as `section_lines`, over the heading lines alone (no other line starts or ends one).
     pub fn has_section(&self, headings: &[String], block: Option<&str>) -> bool {

@@ -197,8 +197,24 @@ pub fn summarize<'a>(
     let mut diags = Vec::new();
     let mut embeds: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
     let mut missing: BTreeMap<String, (Diagnostic, usize)> = BTreeMap::new();
+    let per_note: Vec<(&str, &NoteLinks)> = per_note.into_iter().collect();
+    // Each block id the vault's notes set, with the first note that sets it.
+    let mut blocks: HashMap<&str, &str> = HashMap::new();
+    for (path, links) in &per_note {
+        for id in &links.blocks {
+            blocks.entry(id.as_str()).or_insert(path);
+        }
+    }
     for (path, links) in per_note {
+        let from = diags.len();
         diags.extend(links.diagnostics.iter().cloned());
+        for (at, id, lacking) in &links.moved {
+            let Some(d) = diags.get_mut(from + at) else { continue };
+            if let Some(other) = blocks.get(id.as_str()).filter(|o| **o != lacking.as_str()) {
+                let name = other.strip_suffix(".md").unwrap_or(other);
+                d.hint = Some(format!("the block `^{id}` is set in `{other}`: link `[[{name}#^{id}]]`"));
+            }
+        }
         for u in &links.unresolved {
             missing.entry(crate::links::key(&u.target)).and_modify(|(_, n)| *n += 1).or_insert_with(|| {
                 let d = Diagnostic::warning(
@@ -247,6 +263,11 @@ pub struct NoteLinks {
     diagnostics: Vec<Diagnostic>,
     unresolved: Vec<Unresolved>,
     embeds: Vec<(String, usize)>,
+    /// The block ids (`^fa7459`) the note sets, without their `^`.
+    blocks: Vec<String>,
+    /// Each of `diagnostics` that is a link to a block its note lacks: its place there, the id,
+    /// and that note. The vault may hold the block in another note (the paragraph was moved).
+    moved: Vec<(usize, String, String)>,
 }
 
 /// A link to a note the vault does not have. Vaults hold many (notes to write later), so each is
@@ -276,6 +297,7 @@ pub fn check_note<'n>(
     let mut diags = Vec::new();
     let mut unresolved = Vec::new();
     let mut embeds = Vec::new();
+    let mut moved = Vec::new();
     for f in links_of(note) {
         let at = |code: Code, msg: String, hint: &str| {
             Diagnostic::warning(code, &note.path, f.line, f.col, msg).with_hint(hint)
@@ -461,7 +483,11 @@ pub fn check_note<'n>(
             && let Some(target) = outline(path)
             && !target.has_section(&r.headings, r.block.as_deref())
         {
-            diags.push(section_missing(note, &f, &r, path, target, index));
+            let d = section_missing(note, &f, &r, path, target, index);
+            if let (Some(id), Severity::Warning) = (&r.block, d.severity) {
+                moved.push((diags.len(), id.clone(), path.to_owned()));
+            }
+            diags.push(d);
         }
         // A section or block of the note itself renders once and is no cycle.
         let part_of_self = path == note.path && (!r.headings.is_empty() || r.block.is_some());
@@ -469,7 +495,8 @@ pub fn check_note<'n>(
             embeds.push((path.to_owned(), f.line));
         }
     }
-    NoteLinks { diagnostics: diags, unresolved, embeds }
+    let blocks = outline(&note.path).map(|o| o.block_ids().map(str::to_owned).collect()).unwrap_or_default();
+    NoteLinks { diagnostics: diags, unresolved, embeds, blocks, moved }
 }
 
 /// The note whose name a link to a web page has (`ch04-03-slices.html` for `ch04-03-slices.md`),

@@ -198,6 +198,7 @@ fn run_loaded(
         );
         opts.progress.say("rendering cards");
         let places = notes_stage::places(&paths, &cache, &store);
+        clock.lap("names and context");
         let stage = notes_stage::Inputs {
             store: &store,
             paths: &paths,
@@ -213,6 +214,7 @@ fn run_loaded(
             spool: spool.as_ref(),
         };
         let mut made = notes_stage::make(&stage)?;
+        clock.lap("notes: parse and render, or cache");
         // Every name of every note, freed on a worker: the main thread goes on meanwhile.
         let index = std::mem::take(&mut shared.index);
         rayon::spawn(move || drop(index));
@@ -246,6 +248,7 @@ fn run_loaded(
         },
     );
     let (mut cards, diagnostics) = cards;
+    clock.lap("cards gathered, vault link lints");
     report.diagnostics.extend(summary);
     report.diagnostics.extend(diagnostics);
     rayon::spawn(move || drop(links));
@@ -260,7 +263,7 @@ fn run_loaded(
         *report.syntaxes.entry(c.syntax).or_default() += 1;
     }
     report.diagnostics.extend(diags);
-    clock.lap("parse and render");
+    clock.lap("note types and duplicates");
 
     opts.progress.say(&format!("giving {} cards their identity", cards.len()));
     let lock = lock.wait()?;

@@ -28,6 +28,8 @@ pub(crate) struct Shared<'a> {
     pub(crate) notes: &'a Store<'a>,
     /// Name lookup.
     pub(crate) index: links::Index,
+    /// The attachments by the shape of their names, made when a link first finds none.
+    pub(crate) alike: std::sync::OnceLock<vault::alike::Shapes>,
 }
 
 /// What rendering one note's cards used and left out.
@@ -139,6 +141,11 @@ impl Resolve for VaultMedia<'_> {
 }
 
 impl Shared<'_> {
+    /// An attachment whose name reads like `target`, which no attachment has.
+    pub(crate) fn attachment_like(&self, target: &str) -> Option<vault::alike::Alike> {
+        self.alike.get_or_init(|| vault::alike::Shapes::new(&self.vault.attachments)).like(target)
+    }
+
     /// The packed name of a figure or attachment, if it exists.
     pub(crate) fn media(&self, target: &str) -> Option<String> {
         if let Some(fig) = self.figures.get(&vault::file_name(target).to_lowercase()) {

@@ -794,3 +794,26 @@ fn a_drawing_with_an_exported_image_shows_that_image() {
     let names = String::from_utf8_lossy(&common::deck_contents(&apkg)).into_owned();
     assert!(names.contains("Orbit.excalidraw.svg"), "the image is packed: {names}");
 }
+
+#[test]
+fn a_missing_attachment_whose_name_reads_like_one_the_vault_has_names_it() {
+    // A real vault embeds `![[BME205 Wiggers Diagram .pdf]]` (a space before the extension) where
+    // the file is `BME205 Wiggers Diagram.pdf`; a pasted image often comes back as a `.jpg`.
+    let (_tmp, vault) = common::vault_of(&[
+        ("Week 10.md", "# ECG\n\n![[BME205 Wiggers Diagram .pdf]]\n\n![](scan.png)\n\n![[nothing like it.png]]\n"),
+        ("BME205 Part 2/BME205 Wiggers Diagram.pdf", "%PDF-1.4"),
+        ("img/scan.jpg", "\u{ff}\u{d8}"),
+    ]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("hint: the vault has `BME205 Part 2/BME205 Wiggers Diagram.pdf`, whose name differs only in its spaces: link `BME205 Wiggers Diagram.pdf`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: the vault has `img/scan.jpg`, the same name with another extension: link `scan.jpg`"),
+        "{err}"
+    );
+    let unlike = err.split("missing image or attachment `nothing like it.png`").nth(1).unwrap_or_default();
+    assert!(unlike.lines().take(6).any(|l| l.contains("put the file anywhere in the vault")), "{err}");
+}

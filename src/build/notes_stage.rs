@@ -86,6 +86,7 @@ pub(super) fn shared<'a>(
             index.add_symlinks(&vault.symlinks);
             index
         },
+        alike: std::sync::OnceLock::new(),
     }
 }
 
@@ -260,7 +261,8 @@ fn build(i: &Inputs<'_, '_>, n: usize, parse: &Parse, volatile: bool) -> anyhow:
         i.store.outline(p)
     };
     let media_exists = |t: &str| i.shared.media(t).is_some();
-    let links = lints::check_note(note, &i.shared.index, &media_exists, &outline);
+    let alike = |t: &str| i.shared.attachment_like(t);
+    let links = lints::check_note(note, &i.shared.index, &media_exists, &alike, &outline);
     let cards = cards::render(note, i.templates, &VaultMedia::for_note(i.shared, &note.path, &trace))?;
     diagnostics.extend(notes::untagged_hints([note], i.settings));
     diagnostics.extend(trace.skipped_embeds());

@@ -64,7 +64,7 @@ codes! {
     CardDuplicate = "card-duplicate": "two cards have the same front in the same deck",
     // Links and embeds.
     LinkOutsideVault = "link-outside-vault": "a link or embed points outside the vault and is not followed, or a folder of the vault is a symbolic link out of it and is not read",
-    AttachmentMissing = "attachment-missing": "a linked or embedded file is not in the vault",
+    AttachmentMissing = "attachment-missing": "a linked or embedded file is not in the vault (the hint names a file the vault has whose name differs only in its spaces, `Diagram .pdf` for `Diagram.pdf`, or only in its extension, `scan.jpg` for `scan.png`)",
     EmbedMissing = "embed-missing": "an embed names a note that does not exist",
     LinkUnresolved = "link-unresolved": "a link names a note that does not exist (yet)",
     LinkAmbiguous = "link-ambiguous": "a link's name matches several notes",

@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use pulldown_cmark::{Event, LinkType, Tag};
-use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic, LineCursor, Severity};
 use crate::links::{self, Index, Outline, Reference, Resolution};
@@ -12,6 +11,7 @@ use crate::markdown::{self, extension};
 use crate::notes::Note;
 use crate::settings::Level;
 use crate::vault::Symlink;
+use crate::vault::alike::Alike;
 
 mod cycles;
 mod sections;
@@ -66,6 +66,20 @@ fn hidden_folder(path: &str) -> Option<&str> {
 }
 
 /// What to do about a link whose path a `)` cut short ([`cut_short`]).
+/// The hint for a missing attachment `target`, which is `alike` one the vault has.
+fn missing_hint(target: &str, alike: Option<Alike>) -> String {
+    let name = |path: &str| crate::vault::file_name(path).to_owned();
+    match alike {
+        Some(Alike::Spacing(path)) if name(&path) != crate::vault::file_name(target) => {
+            format!("the vault has `{path}`, whose name differs only in its spaces: link `{}`", name(&path))
+        }
+        Some(Alike::Extension(path)) => {
+            format!("the vault has `{path}`, the same name with another extension: link `{}`", name(&path))
+        }
+        _ => "put the file anywhere in the vault; it is found by name".to_owned(),
+    }
+}
+
 fn cut_hint(full: &str) -> String {
     format!(
         "a `)` in the name ended the link's path, which goes on after it: `{full}`; write that `)` as `%29`, or put the path in `<...>`"
@@ -173,21 +187,6 @@ const ATTACHMENT_EXT: [&str; 42] = [
     "csv",
 ];
 
-/// Checks every link and embed of every note, notes in parallel. `media` says whether an
-/// attachment or figure exists. Links to notes that do not exist are reported once per target,
-/// at `unresolved`: Obsidian users keep such links on purpose, as notes to write later.
-pub fn check(
-    notes: &[Note],
-    index: &Index,
-    media: &(dyn Fn(&str) -> bool + Sync),
-    unresolved: Level,
-) -> Vec<Diagnostic> {
-    let outlines: HashMap<&str, Outline> = notes.iter().map(|n| (n.path.as_str(), Outline::of(n.body()))).collect();
-    let outline = |p: &str| outlines.get(p);
-    let per_note: Vec<NoteLinks> = notes.par_iter().map(|n| check_note(n, index, media, &outline)).collect();
-    summarize(notes.iter().map(|n| n.path.as_str()).zip(&per_note), unresolved)
-}
-
 /// The diagnostics of the whole vault from every note's [`NoteLinks`], in vault order: each
 /// note's own, each unresolved target once (at its first link, with the count), and embed cycles.
 pub fn summarize<'a>(
@@ -292,6 +291,7 @@ pub fn check_note<'n>(
     note: &Note,
     index: &Index,
     media: &(dyn Fn(&str) -> bool + Sync),
+    alike: &dyn Fn(&str) -> Option<Alike>,
     outline: &dyn Fn(&str) -> Option<&'n Outline>,
 ) -> NoteLinks {
     let mut diags = Vec::new();
@@ -381,7 +381,7 @@ pub fn check_note<'n>(
                                 Some(folder) => format!(
                                     "its path goes through `{folder}`, a hidden folder, which Obsidian does not read (nor does studygen); move the file out of it"
                                 ),
-                                None => "put the file anywhere in the vault; it is found by name".to_owned(),
+                                None => missing_hint(&r.target, alike(&r.target)),
                             },
                             cut_hint,
                         ),

@@ -817,3 +817,21 @@ fn a_missing_attachment_whose_name_reads_like_one_the_vault_has_names_it() {
     let unlike = err.split("missing image or attachment `nothing like it.png`").nth(1).unwrap_or_default();
     assert!(unlike.lines().take(6).any(|l| l.contains("put the file anywhere in the vault")), "{err}");
 }
+
+#[test]
+fn a_link_into_a_note_that_cannot_be_read_is_not_reported_as_a_missing_heading() {
+    // A real vault keeps some notes encrypted with git-crypt; a checkout without the key holds
+    // their ciphertext. Each such note is an error of its own; the links to its headings cannot
+    // be checked, and are not reported again as headings it lacks.
+    let (_tmp, vault) = common::vault_of(&[
+        ("Planner.md", "# Plan\n\nsee [[Princeton#Short Answers]] and [[Open#Nowhere]]\n"),
+        ("Open.md", "# Open\n"),
+    ]);
+    std::fs::write(vault.join("Princeton.md"), b"\0GITCRYPT\0\xfc\xdf\xc5\xa8\xe3\xd7\xdc\xac").unwrap();
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(err.contains("error[invalid-utf8]"), "{err}");
+    assert!(err.contains("git-crypt"), "{err}");
+    assert!(err.contains("warning[section-missing]: link `[[Open#Nowhere]]`"), "{err}");
+    assert!(!err.contains("link `[[Princeton#Short Answers]]`"), "{err}");
+}

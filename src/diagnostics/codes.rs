@@ -38,7 +38,7 @@ macro_rules! codes {
 codes! {
     // The vault and its settings.
     UnreadableFile = "unreadable-file": "a file of the vault cannot be read",
-    InvalidUtf8 = "invalid-utf8": "a note is not UTF-8 text (or is encrypted with git-crypt in a locked checkout); it is skipped",
+    InvalidUtf8 = "invalid-utf8": "a note is not UTF-8 text (or is encrypted with git-crypt in a locked checkout); it is skipped, and links to its headings and blocks are not checked",
     SettingsInvalid = "settings-invalid": "studygen.toml or a plugin's data.json cannot be used as written",
     CustomRegexInvalid = "custom-regex-invalid": "a custom regex from Obsidian_to_Anki's settings cannot be compiled or used",
     StateInOutput = "state-in-output": "the identity state is kept in the output folder, because the vault cannot be written",

@@ -108,9 +108,9 @@ impl<'v> Store<'v> {
         Some(slot.get_or_init(|| Box::new(survey::survey(src))))
     }
 
-    /// The outline of the note at vault-relative `path`.
+    /// The outline of the note at vault-relative `path`, if it can be read as text.
     pub fn outline(&self, path: &str) -> Option<&Outline> {
-        Some(&self.survey(self.position(path)?)?.outline)
+        self.survey(self.position(path)?)?.outline.as_ref()
     }
 
     /// The `i`th note's aliases, if it has been parsed or surveyed (without doing either).

@@ -12,8 +12,9 @@ use crate::vault::SourceFile;
 pub struct Survey {
     /// Its frontmatter aliases, as its parse gives them.
     pub aliases: Vec<String>,
-    /// Its body's headings and block ids.
-    pub outline: Outline,
+    /// Its body's headings and block ids; `None` when the note cannot be read as text (its parse
+    /// reports why): a link into it cannot be checked, and is not reported as well.
+    pub outline: Option<Outline>,
     /// Its frontmatter as read, when it has a frontmatter block, until the parse takes it
     /// ([`Survey::take_frontmatter`]): surveys are kept, and this is needed once.
     frontmatter: std::sync::Mutex<Option<frontmatter::Read>>,
@@ -36,7 +37,8 @@ pub fn survey(src: &SourceFile) -> Survey {
         .iter()
         .any(|(lang, _)| matches!(lang.as_str(), "experiment" | "claims" | "claim"))
         || !crate::claims::cited_values(&text).is_empty();
-    Survey { aliases, outline: Outline::of(super::body_of(&text, body_line)), frontmatter: read.into(), literate }
+    let outline = Some(Outline::of(super::body_of(&text, body_line)));
+    Survey { aliases, outline, frontmatter: read.into(), literate }
 }
 
 impl Survey {
@@ -53,6 +55,16 @@ mod tests {
     use crate::vault::SourceFile;
 
     /// A survey agrees with the parse on every note shape: aliases, outline and literacy.
+    /// A note that is no text (here, encrypted with git-crypt) has no outline to check links
+    /// against; its parse reports it.
+    #[test]
+    fn a_note_that_is_no_text_has_no_outline() {
+        let src = SourceFile::new("secret.md", b"\0GITCRYPT\0\xfc\xdf\xc5\xa8".to_vec());
+        assert_eq!(super::survey(&src).outline, None);
+        let text = SourceFile::new("open.md", b"# Open\n".to_vec());
+        assert!(super::survey(&text).outline.is_some());
+    }
+
     #[test]
     fn a_survey_agrees_with_the_parse() {
         let texts = [
@@ -72,7 +84,7 @@ mod tests {
             let survey = super::survey(&src);
             let note = crate::notes::parse(&src, "V", &settings).0.expect("parses");
             assert_eq!(survey.aliases, note.frontmatter.aliases, "{text:?}");
-            assert_eq!(survey.outline, Outline::of(note.body()), "{text:?}");
+            assert_eq!(survey.outline, Some(Outline::of(note.body())), "{text:?}");
             let literate = !note.experiments.is_empty()
                 || !note.claims.is_empty()
                 || !crate::claims::cited_values(&note.text).is_empty();

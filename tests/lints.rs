@@ -835,3 +835,26 @@ fn a_link_into_a_note_that_cannot_be_read_is_not_reported_as_a_missing_heading()
     assert!(err.contains("warning[section-missing]: link `[[Open#Nowhere]]`"), "{err}");
     assert!(!err.contains("link `[[Princeton#Short Answers]]`"), "{err}");
 }
+
+#[test]
+fn a_link_by_a_path_that_finds_no_note_names_the_note_with_its_name() {
+    // A real vault's embeds, written by an export, repeat a folder:
+    // `![[10_Sources/Readwise/Books/10_Sources/books - Title#q1]]` for
+    // `10_Sources/Readwise/Books/books - Title.md`. Obsidian matches a path against the end of the
+    // notes' paths, so they find nothing; the message names the note that has the name.
+    let (_tmp, vault) = common::vault_of(&[
+        ("10_Sources/Readwise/Books/books - Title.md", "# Title\n\n## q1\n\nquote\n"),
+        (
+            "Terms/community.md",
+            "# Community\n\n> ![[10_Sources/Readwise/Books/10_Sources/books - Title#q1]]\n\nsee [[Old/books - Title]] and [[Nowhere/at all]]\n",
+        ),
+    ]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("warning[embed-missing]: missing embed `[[10_Sources/Readwise/Books/10_Sources/books - Title#q1]]`: no note is at `10_Sources/Readwise/Books/10_Sources/books - Title`; the note `10_Sources/Readwise/Books/books - Title.md` has its name, in another folder: link `[[books - Title#q1]]`"),
+        "{err}"
+    );
+    assert!(err.contains("unresolved link `[[Old/books - Title]]`: no note is at `Old/books - Title`; the note `10_Sources/Readwise/Books/books - Title.md` has its name, in another folder: link `[[books - Title]]`"), "{err}");
+    assert!(err.contains("unresolved link `[[Nowhere/at all]]`: no note is called `Nowhere/at all`"), "{err}");
+}

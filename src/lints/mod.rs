@@ -403,12 +403,21 @@ pub fn check_note<'n>(
                         }
                         _ if f.cut.is_some() => f.cut.as_deref().map(cut_hint),
                         _ if unrun_template(&r.target) => Some(UNRUN_TEMPLATE.to_owned()),
-                        _ => web_page_of(index, &note.path, &r.target).map(|found| {
-                            format!(
-                                "no note is called `{}`; the note `{found}` has its name: the link names the web page the note was made from, and `.md` finds the note",
-                                r.target
-                            )
-                        }),
+                        _ => web_page_of(index, &note.path, &r.target)
+                            .map(|found| {
+                                format!(
+                                    "no note is called `{}`; the note `{found}` has its name: the link names the web page the note was made from, and `.md` finds the note",
+                                    r.target
+                                )
+                            })
+                            .or_else(|| {
+                                let (name, found) = elsewhere(index, &note.path, &r.target)?;
+                                let part = f.dest.find('#').map_or("", |at| &f.dest[at..]);
+                                Some(format!(
+                                    "no note is at `{}`; the note `{found}` has its name, in another folder: link `[[{name}{part}]]`",
+                                    r.target
+                                ))
+                            }),
                     };
                     if let Some((rel, Symlink::Outside)) = symlink {
                         diags.push(outside_symlink(&at, kind, &f.shown, rel));
@@ -506,6 +515,16 @@ fn web_page_of(index: &Index, from: &str, target: &str) -> Option<String> {
     let stem =
         [".html", ".htm"].iter().find_map(|ext| lower.ends_with(ext).then(|| &target[..target.len() - ext.len()]))?;
     index.resolve(from, &format!("{stem}.md")).note().map(str::to_owned)
+}
+
+/// For a link by a path that finds no note (`Books/Sources/Title`): the note its last part, the
+/// note's name, finds (`Sources/Readwise/Books/Title.md`), with that name. Obsidian matches a path
+/// against the end of the notes' paths, so a folder too many or moved finds nothing.
+fn elsewhere<'i>(index: &'i Index, from: &str, target: &str) -> Option<(&'i str, &'i str)> {
+    let (_, name) = target.rsplit_once('/')?;
+    let found = index.resolve(from, name).note()?;
+    let stem = found.rsplit('/').next().unwrap_or(found);
+    Some((stem.strip_suffix(".md").unwrap_or(stem), found))
 }
 
 /// The warning for a link or embed (`kind`, shown as `shown`) whose target is `rel`, a symbolic

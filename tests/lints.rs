@@ -858,3 +858,24 @@ fn a_link_by_a_path_that_finds_no_note_names_the_note_with_its_name() {
     assert!(err.contains("unresolved link `[[Old/books - Title]]`: no note is at `Old/books - Title`; the note `10_Sources/Readwise/Books/books - Title.md` has its name, in another folder: link `[[books - Title]]`"), "{err}");
     assert!(err.contains("unresolved link `[[Nowhere/at all]]`: no note is called `Nowhere/at all`"), "{err}");
 }
+
+#[test]
+fn a_link_to_a_heading_by_the_text_its_wikilink_shows_gets_the_link_obsidian_follows() {
+    // A real vault's headings are wikilinks (`### [[1.3 Esophagus to duodenum|Stomach]]`), and
+    // its links name them by what they show (`#Stomach`). Obsidian finds such a heading by all its
+    // link's words; the hint gives that link, which studygen then finds too.
+    let (_tmp, vault) = common::vault_of(&[
+        ("1.3 Esophagus to duodenum.md", "# 1.3\n\n### [[1.3 Esophagus to duodenum|Stomach]]\n\nacid\n"),
+        (
+            "3.5 Ulcers.md",
+            "# Ulcers\n\n[[1.3 Esophagus to duodenum#Stomach|stomach]] ulcers\n\n[[1.3 Esophagus to duodenum#1.3 Esophagus to duodenum Stomach]]\n",
+        ),
+    ]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("hint: the heading there that shows `Stomach` is a wikilink, which Obsidian finds by all its words, its brackets and `|` read as spaces: link `#1.3 Esophagus to duodenum Stomach`"),
+        "{err}"
+    );
+    assert_eq!(err.matches("warning[section-missing]").count(), 1, "the link the hint gives is found: {err}");
+}

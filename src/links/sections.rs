@@ -79,6 +79,24 @@ pub struct Outline {
     /// Each heading whose words are joined by punctuation (`Vue.js`, `TCP/IP`): its key, and
     /// GitHub's anchor for it, which drops the punctuation and joins the words (`vuejs`).
     joined: Vec<(String, String)>,
+    /// Each heading that holds a wikilink (`### [[1.3 Stomach|Stomach]]`): the key of its text as
+    /// Obsidian shows it (each link by its alias, `Stomach`), and its text as a link to it is
+    /// written (`1.3 Stomach Stomach`: Obsidian reads the brackets and the `|` as spaces).
+    wikilinked: Vec<(String, String)>,
+}
+
+/// A heading's text as Obsidian shows it: each wikilink by its alias, or else by its target.
+fn wikilink_texts(text: &str) -> std::borrow::Cow<'_, str> {
+    static LINK: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\[\[(?:[^\]|]*\|)?([^\]|]*)\]\]").expect("a valid regex"));
+    LINK.replace_all(text, "$1")
+}
+
+/// A heading's text as a link to it is written: its wikilinks' brackets and `|` as spaces, runs
+/// of white space as one.
+fn as_linked(text: &str) -> String {
+    let spaced = text.replace("[[", " ").replace("]]", " ").replace('|', " ");
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// GitHub's anchor for a heading: lower case, every character but letters, digits, `-`, `_` and
@@ -126,6 +144,9 @@ impl Outline {
                 if joins_words(text) {
                     outline.joined.push((heading_key(text), github_anchor(text)));
                 }
+                if text.contains("[[") {
+                    outline.wikilinked.push((heading_key(&wikilink_texts(text)), as_linked(text)));
+                }
             }
             // A block id holds no white space, so `^id` can only end a line's last word.
             let last = if carets { line.trim_end().rsplit(char::is_whitespace).next().unwrap_or("") } else { "" };
@@ -137,6 +158,13 @@ impl Outline {
             }
         }
         outline
+    }
+
+    /// The heading that holds a wikilink and reads `shown` as Obsidian shows it
+    /// (`### [[1.3 Stomach|Stomach]]` for `Stomach`), as a link to it is written.
+    pub fn wikilinked(&self, shown: &str) -> Option<&str> {
+        let wanted = heading_key(shown);
+        self.wikilinked.iter().find(|(key, _)| *key == wanted).map(|(_, linked)| linked.as_str())
     }
 
     /// Whether the body sets the HTML anchor `name` (`<a id="name">` or `<a name="name">`), which

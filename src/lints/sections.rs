@@ -39,6 +39,19 @@ pub(super) fn section_missing(
             format!("Obsidian finds a heading by its text: write `#{}`", key.replace(' ', "%20")),
         );
     }
+    // A heading that is a wikilink is linked by its link's words, not by the text it shows.
+    let wikilinked = match (r.headings.as_slice(), &r.block) {
+        ([one], None) => target.wikilinked(one),
+        _ => None,
+    };
+    if let Some(linked) = wikilinked {
+        let hint = format!(
+            "the heading there that shows `{}` is a wikilink, which Obsidian finds by all its words, its brackets and `|` read as spaces: link `#{}`",
+            r.headings.join("#"),
+            if f.wiki { linked.to_owned() } else { linked.replace(' ', "%20") }
+        );
+        return Diagnostic::warning(Code::SectionMissing, &note.path, f.line, f.col, message).with_hint(hint);
+    }
     // Markdown copied from GitHub or Wikipedia links headings by the site's anchors.
     let web = match (f.wiki, r.headings.as_slice(), &r.block) {
         (false, [one], None) => target.web_anchor(one),

@@ -92,10 +92,10 @@ fn wikilink_texts(text: &str) -> std::borrow::Cow<'_, str> {
     LINK.replace_all(text, "$1")
 }
 
-/// A heading's text as a link to it is written: its wikilinks' brackets and `|` as spaces, runs
-/// of white space as one.
+/// A heading's text as a link to it is written: its wikilinks' brackets and `|` as spaces (and a
+/// `#` or `^` of a link's target, which would end the link's heading), runs of white space as one.
 fn as_linked(text: &str) -> String {
-    let spaced = text.replace("[[", " ").replace("]]", " ").replace('|', " ");
+    let spaced = text.replace("[[", " ").replace("]]", " ").replace(['|', '#', '^'], " ");
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -395,6 +395,17 @@ mod tests {
         assert_eq!(outline.web_anchor("result-2"), None);
         assert_eq!(outline.web_anchor("step-1"), github("step 1"), "a heading's own number is no count");
         assert!(outline.has_section(&["after".to_owned(), "result".to_owned()], None), "Obsidian's path reaches it");
+    }
+
+    /// A heading that holds wikilinks is found by the text they show, as its link's words: the
+    /// brackets, `|` and a target's `#` read as spaces.
+    #[test]
+    fn a_wikilinked_heading_is_found_by_what_it_shows() {
+        let outline = Outline::of("#  [[Roots#2 -form- shape|-form- shape]]\n\n### [[B|Stomach]] and [[C]]\n");
+        assert_eq!(outline.wikilinked("-form- shape"), Some("Roots 2 -form- shape -form- shape"));
+        assert_eq!(outline.wikilinked("stomach AND c"), Some("B Stomach and C"));
+        assert_eq!(outline.wikilinked("B"), None);
+        assert!(outline.has_section(&["B Stomach and C".to_owned()], None));
     }
 
     #[test]

@@ -14,9 +14,11 @@ use crate::vault::Symlink;
 use crate::vault::alike::Alike;
 
 mod cycles;
+mod hints;
 mod sections;
 
 use cycles::cycles;
+use hints::{UNRUN_TEMPLATE, cut_hint, cut_short, elsewhere, hidden_folder, missing_hint, unrun_template, web_page_of};
 use sections::section_missing;
 
 /// One link or embed found in a note.
@@ -32,58 +34,6 @@ struct Found {
     col: usize,
     /// A markdown link's path as it goes on past a `)` that ended it (see [`cut_short`]).
     cut: Option<String>,
-}
-
-/// A `)` that no `(` pairs ends a markdown link's path, as in CommonMark and Obsidian: exported Notion
-/// pages link `](Gaps%20%EF%BC%88momentum)/image.png)`, a full-width `（` closed by an ASCII `)`.
-/// The rest of the path is then text right after the link, up to the link's own `)`. Returns the
-/// path as written in full.
-fn cut_short(dest_url: &str, after: &str) -> Option<String> {
-    let run = after.split(char::is_whitespace).next()?;
-    let rest = run.get(..run.find(')')?)?;
-    // The rest is a piece of a path (`/image.png`, `%20notes.md`), not text that follows a link
-    // (`\)`, `}@}`, `(aq)`, `'s`).
-    let path_like = rest.contains(['/', '.', '%'])
-        && rest.contains(char::is_alphanumeric)
-        && !rest.contains(|c: char| "()[]{}<>\\`*|\"'!?,;".contains(c) || c.is_whitespace());
-    path_like.then(|| format!("{dest_url}){rest}"))
-}
-
-/// Whether a link's target is a Templater command (`[[<% tp.date.now("YYYY-MM-DD") %>]]`) that was
-/// not run when the note was made from its template: no note has such a name.
-fn unrun_template(target: &str) -> bool {
-    target.contains("<%") && target.contains("%>")
-}
-
-/// Why a link to [`unrun_template`] finds nothing.
-const UNRUN_TEMPLATE: &str =
-    "its name is a Templater command (`<% … %>`) that was not run when the note was made from its template";
-
-/// The first hidden folder (`.gitbook`) on a vault path, if any.
-fn hidden_folder(path: &str) -> Option<&str> {
-    let (folders, _) = path.rsplit_once('/')?;
-    folders.split('/').find(|f| f.starts_with('.') && *f != "." && *f != "..")
-}
-
-/// What to do about a link whose path a `)` cut short ([`cut_short`]).
-/// The hint for a missing attachment `target`, which is `alike` one the vault has.
-fn missing_hint(target: &str, alike: Option<Alike>) -> String {
-    let name = |path: &str| crate::vault::file_name(path).to_owned();
-    match alike {
-        Some(Alike::Spacing(path)) if name(&path) != crate::vault::file_name(target) => {
-            format!("the vault has `{path}`, whose name differs only in its spaces: link `{}`", name(&path))
-        }
-        Some(Alike::Extension(path)) => {
-            format!("the vault has `{path}`, the same name with another extension: link `{}`", name(&path))
-        }
-        _ => "put the file anywhere in the vault; it is found by name".to_owned(),
-    }
-}
-
-fn cut_hint(full: &str) -> String {
-    format!(
-        "a `)` in the name ended the link's path, which goes on after it: `{full}`; write that `)` as `%29`, or put the path in `<...>`"
-    )
 }
 
 fn links_of(note: &Note) -> Vec<Found> {
@@ -506,25 +456,6 @@ pub fn check_note<'n>(
     }
     let blocks = outline(&note.path).map(|o| o.block_ids().map(str::to_owned).collect()).unwrap_or_default();
     NoteLinks { diagnostics: diags, unresolved, embeds, blocks, moved }
-}
-
-/// The note whose name a link to a web page has (`ch04-03-slices.html` for `ch04-03-slices.md`),
-/// as documentation saved from its website links its pages.
-fn web_page_of(index: &Index, from: &str, target: &str) -> Option<String> {
-    let lower = target.to_ascii_lowercase();
-    let stem =
-        [".html", ".htm"].iter().find_map(|ext| lower.ends_with(ext).then(|| &target[..target.len() - ext.len()]))?;
-    index.resolve(from, &format!("{stem}.md")).note().map(str::to_owned)
-}
-
-/// For a link by a path that finds no note (`Books/Sources/Title`): the note its last part, the
-/// note's name, finds (`Sources/Readwise/Books/Title.md`), with that name. Obsidian matches a path
-/// against the end of the notes' paths, so a folder too many or moved finds nothing.
-fn elsewhere<'i>(index: &'i Index, from: &str, target: &str) -> Option<(&'i str, &'i str)> {
-    let (_, name) = target.rsplit_once('/')?;
-    let found = index.resolve(from, name).note()?;
-    let stem = found.rsplit('/').next().unwrap_or(found);
-    Some((stem.strip_suffix(".md").unwrap_or(stem), found))
 }
 
 /// The warning for a link or embed (`kind`, shown as `shown`) whose target is `rel`, a symbolic

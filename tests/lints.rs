@@ -335,7 +335,7 @@ fn an_excalidraw_drawing_is_a_link_on_the_card_not_its_data() {
     // The drawing is no note: its open `%%` comment and its text are not read for cards.
     assert!(!err.contains("comment-unclosed") && !err.contains("Gas work.excalidraw.md:"), "{err}");
     assert!(err.contains("(2 blocks), 2 cards"), "{err}");
-    assert!(err.contains("missing image or attachment `Lost.excalidraw`"), "{err}");
+    assert!(err.contains("missing Excalidraw drawing `Lost.excalidraw`"), "{err}");
     assert!(
         !err.contains("`Gas work.excalidraw` is missing") && !err.contains("missing image or attachment `Gas"),
         "{err}"
@@ -878,4 +878,26 @@ fn a_link_to_a_heading_by_the_text_its_wikilink_shows_gets_the_link_obsidian_fol
         "{err}"
     );
     assert_eq!(err.matches("warning[section-missing]").count(), 1, "the link the hint gives is found: {err}");
+}
+
+#[test]
+fn an_embedded_drawing_whose_note_is_missing_is_named_a_drawing() {
+    // A real vault embeds `![[V03 - Sets 2025-10-15 15.59.14.excalidraw|50]]`; the drawing, the note
+    // `V03 - Sets 2025-10-15 15.59.14.excalidraw.md`, was never committed.
+    let (_tmp, vault) = common::vault_of(&[(
+        "Lectures/V03 - Sets.md",
+        "# Sets\n\n![[V03 - Sets 2025-10-15 15.59.14.excalidraw|50]]\n",
+    )]);
+    let o = studygen(&["check", vault.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "warning[attachment-missing]: missing Excalidraw drawing `V03 - Sets 2025-10-15 15.59.14.excalidraw`"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: the drawing is the note `V03 - Sets 2025-10-15 15.59.14.excalidraw.md`, which the vault does not have"),
+        "{err}"
+    );
 }

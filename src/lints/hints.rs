@@ -46,6 +46,10 @@ pub(super) fn missing_hint(target: &str, alike: Option<Alike>) -> String {
         Some(Alike::Extension(path)) => {
             format!("the vault has `{path}`, the same name with another extension: link `{}`", name(&path))
         }
+        _ if crate::markdown::extension(target) == "excalidraw" => format!(
+            "the drawing is the note `{}.md`, which the vault does not have: put it in the vault (was it synced or committed?), or remove the embed",
+            crate::vault::file_name(target)
+        ),
         _ => "put the file anywhere in the vault; it is found by name".to_owned(),
     }
 }

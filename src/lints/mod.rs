@@ -311,7 +311,12 @@ pub fn check_note<'n>(
                 continue;
             }
             if !media(&r.target) {
-                let what = if f.embed { "image or attachment" } else { "attachment" };
+                // Excalidraw keeps a drawing as the note `Name.excalidraw.md`, linked `[[Name.excalidraw]]`.
+                let what = match (ext.as_str(), f.embed) {
+                    ("excalidraw", _) => "Excalidraw drawing",
+                    (_, true) => "image or attachment",
+                    (_, false) => "attachment",
+                };
                 diags.push(match index.unfollowed(&r.target) {
                     Some((rel, Symlink::Outside)) => outside_symlink(&at, kind, &f.shown, rel),
                     Some((rel, Symlink::Broken(to))) => at(

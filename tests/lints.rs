@@ -378,10 +378,28 @@ fn a_missing_heading_hints_at_the_nearest_one_and_the_hinted_link_finds_it() {
     let err = check_passes(&vault);
     let hints: Vec<String> =
         err.lines().filter_map(|l| l.split_once("link `#")?.1.strip_suffix('`').map(str::to_owned)).collect();
-    assert_eq!(hints, ["hessian eigenvalues", "escaping saddles with noise"], "{err}");
-    assert!(err.contains("the nearest heading there reads `hessian eigenvalues`"), "{err}");
+    assert_eq!(hints, ["Hessian eigenvalues", "Escaping saddles with noise"], "the headings as written: {err}");
+    assert!(err.contains("the nearest heading there reads `Hessian eigenvalues`"), "{err}");
     // The links the hints give find the headings.
     std::fs::write(vault.join("Index.md"), links(&hints[0], &hints[1])).unwrap();
+    let err = check_passes(&vault);
+    assert!(!err.contains("section-missing"), "{err}");
+}
+
+#[test]
+fn a_link_that_leaves_out_a_headings_number_or_mark_is_hinted_the_heading() {
+    // Chinese notes number their headings `一、`, and a link leaves the number out; a heading may
+    // start with a coloured square, as a status.
+    let target =
+        "# 一、自愿仲裁\n\n自愿。\n\n## 三、一裁终局 (Finality of Award)\n\n终局。\n\n## 🟦 A1\n\nTriangles.\n";
+    let links = |a: &str, b: &str, c: &str| format!("关键词：[[仲裁#{a}]]、[[仲裁#{b}]]、[[仲裁#{c}]]。\n");
+    let (_tmp, vault) = common::vault_of(&[("仲裁.md", target), ("Index.md", &links("自愿仲裁", "一裁终局", "A1"))]);
+    let err = check_passes(&vault);
+    let hints: Vec<String> =
+        err.lines().filter_map(|l| l.split_once("link `#")?.1.strip_suffix('`').map(str::to_owned)).collect();
+    assert_eq!(hints, ["一、自愿仲裁", "三、一裁终局 (Finality of Award)", "🟦 A1"], "{err}");
+    // The links the hints give find the headings.
+    std::fs::write(vault.join("Index.md"), links(&hints[0], &hints[1], &hints[2])).unwrap();
     let err = check_passes(&vault);
     assert!(!err.contains("section-missing"), "{err}");
 }

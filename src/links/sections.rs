@@ -67,6 +67,9 @@ fn html_anchors(line: &str) -> Vec<String> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outline {
     headings: Vec<(usize, String)>,
+    /// Each heading's text as written, in the same order, a line each: for hints (one string a
+    /// note, as every note's outline is kept).
+    texts: String,
     carets: Vec<String>,
     anchors: Vec<String>,
     /// Each heading that ends in an id of its own (`## Title {#id}`): the id, and the heading's
@@ -135,6 +138,8 @@ impl Outline {
             let code = fences.code(line);
             if let Some((level, text)) = heading(line).filter(|_| !code) {
                 outline.headings.push((level, heading_key(text)));
+                outline.texts.push_str(text);
+                outline.texts.push('\n');
                 if text.contains("](") {
                     outline.linked.push((heading_key(text), heading_key(&link_texts(text))));
                 }
@@ -157,6 +162,7 @@ impl Outline {
                 outline.anchors.extend(html_anchors(line));
             }
         }
+        outline.texts.shrink_to_fit();
         outline
     }
 
@@ -233,6 +239,14 @@ impl Outline {
     /// The note's headings, each as its [`heading_key`], in order.
     pub fn heading_keys(&self) -> impl Iterator<Item = &str> {
         self.headings.iter().map(|(_, key)| key.as_str())
+    }
+
+    /// The text of the first heading whose key is `key`: as written, and as a link to it is
+    /// written (see [`as_linked`]).
+    pub fn heading_text(&self, key: &str) -> Option<(&str, String)> {
+        let at = self.headings.iter().position(|(_, k)| k == key)?;
+        let text = self.texts.lines().nth(at)?;
+        Some((text, as_linked(text)))
     }
 
     /// The block ids the note sets (`^fa7459` ending a line), without their `^`.

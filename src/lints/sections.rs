@@ -92,26 +92,46 @@ pub(super) fn section_missing(
     };
     let hint = match (named, nearest) {
         (Some((named, name)), _) => format!("the note `{named}` has that name: link the note, `[[{name}]]`"),
-        (None, Some(near)) => format!(
-            "the nearest heading there reads `{near}` (Obsidian compares headings without case or punctuation): link `#{}`",
-            if f.wiki { near.to_owned() } else { near.replace(' ', "%20") }
-        ),
+        (None, Some(near)) => {
+            let (reads, link) = target.heading_text(near).unwrap_or((near, near.to_owned()));
+            format!(
+                "the nearest heading there reads `{reads}` (Obsidian compares headings without case or punctuation): link `#{}`",
+                if f.wiki { link } else { link.replace(' ', "%20") }
+            )
+        }
         (None, None) => "check the heading or block id".to_owned(),
     };
     Diagnostic::warning(Code::SectionMissing, &note.path, f.line, f.col, message).with_hint(hint)
 }
 
 /// The heading of `target` (as its [`heading_key`](crate::links::heading_key)) that a link to
-/// the missing heading `wanted` most likely meant: one a typo away (at most one edit in six
-/// letters, so a short name, or a word of a language that writes one character a word, is not
-/// taken for another), or else the one heading that holds `wanted`'s words in a row, as when
-/// the heading grew words after it was linked.
+/// the missing heading `wanted` most likely meant:
+/// - the one heading that only puts a number or a symbol before `wanted` (`一、自愿仲裁`,
+///   `第三章 Saddles`, `🟦 A1`), perhaps with a few words after it;
+/// - else one a typo away (at most one edit in six letters, so a short name, or a word of a
+///   language that writes one character a word, is not taken for another);
+/// - else the one heading that holds `wanted`'s words in a row, as when the heading grew words
+///   after it was linked.
 fn nearest_heading<'o>(target: &'o Outline, wanted: &str) -> Option<&'o str> {
     let wanted = crate::links::heading_key(wanted);
-    if wanted.chars().count() < 3 {
+    let letters = wanted.chars().count();
+    if letters == 0 {
         return None;
     }
-    let most = wanted.chars().count() / 6;
+    let mut marked = target.heading_keys().filter(|key| {
+        key.match_indices(wanted.as_str()).any(|(at, _)| {
+            let after = &key[at + wanted.len()..];
+            let more = after.split_whitespace().count();
+            is_marker(&key[..at]) && (more == 0 || (letters >= 3 && after.starts_with(' ') && more <= MORE_WORDS))
+        })
+    });
+    if let (Some(one), None) = (marked.next(), marked.next()) {
+        return Some(one);
+    }
+    if letters < 3 {
+        return None;
+    }
+    let most = letters / 6;
     let typo = (most > 0)
         .then(|| {
             target
@@ -132,6 +152,27 @@ fn nearest_heading<'o>(target: &'o Outline, wanted: &str) -> Option<&'o str> {
             _ => None,
         }
     })
+}
+
+/// Whether `prefix` (of a heading's key) only numbers or marks the heading, as `一、`, `第三章 `,
+/// `（二）`, `2 1 `, `iv `, `🟦 ` or `✅ 3 ` do: a link that leaves it out most likely meant that
+/// heading. It must end apart from the words that follow. (ASCII punctuation is a space in a key;
+/// the full-width kind, which Chinese and Japanese write, is not.)
+fn is_marker(prefix: &str) -> bool {
+    const NUMERALS: &str = "0123456789一二三四五六七八九十百千零〇两壹贰叁肆伍陆柒捌玖拾ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ①②③④⑤⑥⑦⑧⑨⑩";
+    const UNITS: &str = "章节條条讲講课課部分篇回期";
+    const OPEN: &str = "（【「《";
+    const CLOSE: &str = "、．。：，）】」》";
+    let word_is_marker = |word: &str| {
+        let word = word.trim_start_matches(|c: char| OPEN.contains(c)).trim_end_matches(|c: char| CLOSE.contains(c));
+        let number = word.strip_prefix('第').unwrap_or(word).trim_end_matches(|c: char| UNITS.contains(c));
+        let numeral = !number.is_empty() && number.chars().all(|c| NUMERALS.contains(c));
+        let roman = !word.is_empty() && word.chars().all(|c| "ivxlc".contains(c));
+        let symbol = !word.is_empty() && word.chars().all(|c| !c.is_alphanumeric());
+        numeral || roman || symbol
+    };
+    let apart = prefix.chars().next_back().is_some_and(|c| !c.is_alphanumeric());
+    apart && prefix.split_whitespace().all(word_is_marker)
 }
 
 /// How many more words than the link's a heading that holds them may have, to be its nearest.
@@ -179,6 +220,22 @@ mod tests {
         assert_eq!(near("多元微分"), None, "one character of four is a word, and a sentence is no heading of it");
         assert_eq!(near("Curvature"), None, "nothing near");
         assert_eq!(near("Ox"), None, "too short to guess");
+        let numbered = Outline::of(
+            "# 一、自愿仲裁\n## （二）独立仲裁 (Independence)\n## 第三章 一裁终局\n## 第4节：执行程序\n## iv. Saddle escape\n## 大自愿仲裁\n## 总结仲裁协议\n",
+        );
+        let near = |wanted: &str| nearest_heading(&numbered, wanted);
+        assert_eq!(near("自愿仲裁"), Some("一、自愿仲裁"), "a number and a comma before it");
+        assert_eq!(near("独立仲裁"), Some("（二）独立仲裁 independence"), "a number in full-width brackets");
+        assert_eq!(near("一裁终局"), Some("第三章 一裁终局"), "a chapter's number");
+        assert_eq!(near("执行程序"), Some("第4节：执行程序"), "a section's number and a colon");
+        assert_eq!(near("Saddle escape"), Some("iv saddle escape"), "a roman numeral");
+        assert_eq!(near("仲裁协议"), None, "a word before it is no number");
+        let marked = Outline::of("## 🟦 А1\n## 🟦 A2\n## ✅ 3. Б1 extra\n## Ab\n## 一仲裁\n");
+        let near = |wanted: &str| nearest_heading(&marked, wanted);
+        assert_eq!(near("А1"), Some("🟦 а1"), "a symbol before a short name");
+        assert_eq!(near("Б1"), None, "a short name, with words after it");
+        assert_eq!(near("b"), None, "inside a word");
+        assert_eq!(near("仲裁"), None, "a numeral that is part of the word: no mark apart from it");
     }
 
     #[test]

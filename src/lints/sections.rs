@@ -111,10 +111,14 @@ pub(super) fn section_missing(
 /// - else one a typo away (at most one edit in six letters, so a short name, or a word of a
 ///   language that writes one character a word, is not taken for another);
 /// - else the one heading that holds `wanted`'s words in a row, as when the heading grew words
-///   after it was linked.
+///   after it was linked (`useReducer：状态` for `useReducer`: full-width punctuation parts words
+///   here too).
+///
+/// A name shorter than three letters is not guessed at but after a mark; a Chinese, Japanese or
+/// Korean character counts as two (`优化` is a word).
 fn nearest_heading<'o>(target: &'o Outline, wanted: &str) -> Option<&'o str> {
     let wanted = crate::links::heading_key(wanted);
-    let letters = wanted.chars().count();
+    let letters: usize = wanted.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum();
     if letters == 0 {
         return None;
     }
@@ -131,7 +135,7 @@ fn nearest_heading<'o>(target: &'o Outline, wanted: &str) -> Option<&'o str> {
     if letters < 3 {
         return None;
     }
-    let most = letters / 6;
+    let most = wanted.chars().count() / 6;
     let typo = (most > 0)
         .then(|| {
             target
@@ -143,15 +147,28 @@ fn nearest_heading<'o>(target: &'o Outline, wanted: &str) -> Option<&'o str> {
         .flatten();
     typo.or_else(|| {
         // (A heading of a few more words: not a sentence that happens to name it.)
+        let wanted = spaced(&wanted);
         let (words, count) = (format!(" {wanted} "), wanted.split(' ').count());
-        let mut holding = target
-            .heading_keys()
-            .filter(|key| key.split(' ').count() <= count + MORE_WORDS && format!(" {key} ").contains(&words));
+        let mut holding = target.heading_keys().filter(|key| {
+            let key = spaced(key);
+            key.split(' ').count() <= count + MORE_WORDS && format!(" {key} ").contains(&words)
+        });
         match (holding.next(), holding.next()) {
             (Some(one), None) => Some(one),
             _ => None,
         }
     })
+}
+
+/// `key` with full-width punctuation, which parts words as a space does, read as a space (a
+/// key has ASCII punctuation as spaces already).
+fn spaced(key: &str) -> std::borrow::Cow<'_, str> {
+    const PUNCTUATION: &str = "，。、；：？！「」『』（）【】《》〈〉“”‘’…—～·｜／";
+    if !key.contains(|c: char| PUNCTUATION.contains(c)) {
+        return key.into();
+    }
+    let replaced: String = key.chars().map(|c| if PUNCTUATION.contains(c) { ' ' } else { c }).collect();
+    replaced.split_whitespace().collect::<Vec<_>>().join(" ").into()
 }
 
 /// Whether `prefix` (of a heading's key) only numbers or marks the heading, as `一、`, `第三章 `,
@@ -236,6 +253,13 @@ mod tests {
         assert_eq!(near("Б1"), None, "a short name, with words after it");
         assert_eq!(near("b"), None, "inside a word");
         assert_eq!(near("仲裁"), None, "a numeral that is part of the word: no mark apart from it");
+        let full_width =
+            Outline::of("# 优化：13种\n## 打包优化\n## useReducer：状态\n## 工具（二）\n## 工具\n## Ox tails\n");
+        let near = |wanted: &str| nearest_heading(&full_width, wanted);
+        assert_eq!(near("优化"), Some("优化：13种"), "a full-width colon parts words; two characters are a word");
+        assert_eq!(near("useReducer"), Some("usereducer：状态"));
+        assert_eq!(near("Ox"), None, "two letters are too short to guess");
+        assert_eq!(near("打包"), None, "a word's part is no word");
     }
 
     #[test]

@@ -166,7 +166,15 @@ impl<'a> Reader<'a> {
             let blank_above = at > 0
                 && lines.get(at - 1).is_some_and(|l| l.trim().is_empty())
                 && lines.get(..at).is_some_and(|above| above.iter().any(|l| !l.trim().is_empty()));
-            let hint = if blank_above {
+            // Written `question`, blank, `?`, blank, `answer`: the answer needs its blank line gone too.
+            let blank_below = lines.get(at + 1).is_some_and(|l| l.trim().is_empty())
+                && lines.get(at + 1..).is_some_and(|below| below.iter().any(|l| !l.trim().is_empty()));
+            let hint = if blank_above && blank_below {
+                format!(
+                    "a blank line ends a card's text: remove the blank lines just above and below `{}`, so the paragraph above is the question and the one below the answer",
+                    sr.multi
+                )
+            } else if blank_above {
                 format!(
                     "a blank line ends a card's text: remove the blank line just above `{}`, so the paragraph above is the question",
                     sr.multi
@@ -590,22 +598,16 @@ answer
         let fronts: Vec<&str> = s.cards.iter().map(|c| c.fields[0].as_str()).collect();
         assert_eq!(fronts, ["{{c1::Structure}}:\n```\nInput → **Rules** → Action\n```"], "code alone is no card");
         // A blank line above the separator ends the question: no card, and the hint says why.
-        let s = run(
-            "#flashcards
-
-What is a saddle?
-
-?
-
-A critical point.
-",
-            &Settings::default(),
-            true,
-        );
+        let s = run("#flashcards\n\nWhat is a saddle?\n\n?\nA critical point.\n", &Settings::default(), true);
         assert!(s.cards.is_empty());
         assert_eq!(s.diagnostics.len(), 1, "{:?}", s.diagnostics);
         assert!(s.diagnostics[0].hint.as_deref().unwrap_or_default().contains("remove the blank line just above `?`"));
         assert!(!s.diagnostics[0].message.contains("review history"));
+        // Blank lines on both sides of the separator: both must go.
+        let s = run("#flashcards\n\nWhat is a saddle?\n\n?\n\nA critical point.\n", &Settings::default(), true);
+        assert!(s.cards.is_empty());
+        let hint = s.diagnostics[0].hint.as_deref().unwrap_or_default();
+        assert!(hint.contains("remove the blank lines just above and below `?`"), "{hint}");
         // With review history, the card was one before the plugin's 1.13, and the message says so.
         let s = run(
             "# A/B testing\nCreated: 2022-09-27\n\n?\nHalf the users test it.\n<!--SR:!2024-02-27,329,270-->\n",

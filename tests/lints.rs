@@ -405,6 +405,28 @@ fn a_link_that_leaves_out_a_headings_number_or_mark_is_hinted_the_heading() {
 }
 
 #[test]
+fn a_link_to_a_heading_a_stray_code_fence_made_code_names_the_fence() {
+    // A callout converted from an admonition block left its closing fence behind: from there on,
+    // the note is one code block in Obsidian, its headings too.
+    let target = "---\ntags: [tcp]\n---\n# TCP\n\n> [!seealso]\n> See also.\n```\n\n## Ports\n\nWell known.\n";
+    let (_tmp, vault) =
+        common::vault_of(&[("TCP.md", target), ("Index.md", "See [[TCP#Ports]] and [[TCP#Nothing]].\n")]);
+    let err = check_passes(&vault);
+    assert!(
+        err.contains(
+            "the heading is there, but inside a code block: the code fence on line 8 of `TCP.md` is never closed"
+        ),
+        "{err}"
+    );
+    assert_eq!(err.matches("inside a code block").count(), 1, "only the heading the fence hides: {err}");
+    // Once the fence is closed (here: removed), the link finds the heading.
+    std::fs::write(vault.join("TCP.md"), target.replace("```\n", "")).unwrap();
+    let err = check_passes(&vault);
+    assert!(!err.contains("link `[[TCP#Ports]]`"), "{err}");
+    assert!(err.contains("link `[[TCP#Nothing]]`"), "{err}");
+}
+
+#[test]
 fn an_open_comment_is_reported_where_its_percent_signs_are() {
     // A percent written twice (`45.9%%`, as a literature export has it) opens a comment that
     // Obsidian never closes: the rest of the note is hidden, and the warning points at the `%%`.

@@ -70,6 +70,11 @@ pub struct Outline {
     /// Each heading's text as written, in the same order, a line each: for hints (one string a
     /// note, as every note's outline is kept).
     texts: String,
+    /// A code fence that is never closed (a stray one, most often), which makes the rest of the
+    /// note code: its line (counted from the first line of `body`, 1-based, until
+    /// [`Outline::starting_at`] moves it), and the keys of the lines after it that would
+    /// otherwise be headings. For the hint of a link to one of them.
+    unclosed: Option<Box<(usize, Vec<String>)>>,
     carets: Vec<String>,
     anchors: Vec<String>,
     /// Each heading that ends in an id of its own (`## Title {#id}`): the id, and the heading's
@@ -133,9 +138,17 @@ impl Outline {
         // Most notes set no block id and no HTML anchor: their lines are not searched for one.
         let (carets, anchors) = (memchr::memchr(b'^', body.as_bytes()).is_some(), body.contains("<a "));
         let mut fences = Fences::default();
-        for line in crate::lines::lines(body) {
+        // The open fence's line, and the lines inside it that read as headings.
+        let mut open: Option<(usize, Vec<&str>)> = None;
+        for (n, line) in crate::lines::lines(body).enumerate() {
             // (Every line passes through the fences, so that they know where code is.)
             let code = fences.code(line);
+            match (&mut open, fences.open.is_some()) {
+                (None, true) => open = Some((n + 1, Vec::new())),
+                (Some((_, headings)), true) if heading(line).is_some() => headings.push(line),
+                (Some(_), false) => open = None,
+                _ => {}
+            }
             if let Some((level, text)) = heading(line).filter(|_| !code) {
                 outline.headings.push((level, heading_key(text)));
                 outline.texts.push_str(text);
@@ -163,7 +176,28 @@ impl Outline {
             }
         }
         outline.texts.shrink_to_fit();
+        outline.unclosed = open.map(|(line, headings)| {
+            let keys = headings.into_iter().filter_map(heading).map(|(_, text)| heading_key(text)).collect();
+            Box::new((line, keys))
+        });
         outline
+    }
+
+    /// The same outline, for a body whose first line is line `first` of its note.
+    #[must_use]
+    pub fn starting_at(mut self, first: usize) -> Self {
+        if let Some(unclosed) = &mut self.unclosed {
+            unclosed.0 += first.saturating_sub(1);
+        }
+        self
+    }
+
+    /// The line of the code fence that is never closed, if `heading` (a link's) is one of the
+    /// lines after it that would otherwise be headings.
+    pub fn heading_in_unclosed_fence(&self, heading: &str) -> Option<usize> {
+        let (line, keys) = self.unclosed.as_deref()?;
+        let wanted = heading_key(heading);
+        keys.contains(&wanted).then_some(*line)
     }
 
     /// The heading that holds a wikilink and reads `shown` as Obsidian shows it
@@ -474,6 +508,18 @@ mod tests {
 
     /// A `#` line in a fenced code block is code: no heading to link, and no end of the section
     /// that holds it. A heading may be indented by up to three spaces.
+    #[test]
+    fn a_fence_never_closed_hides_the_headings_after_it() {
+        let outline = Outline::of("# A\n```\ncode\n```\n## B\n~~~\n## C\n#### D: d\n").starting_at(4);
+        assert_eq!(outline.heading_keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(outline.heading_in_unclosed_fence("C"), Some(9), "the fence's line in the note");
+        assert_eq!(outline.heading_in_unclosed_fence("D: d"), Some(9));
+        assert_eq!(outline.heading_in_unclosed_fence("B"), None, "a heading before it");
+        assert_eq!(outline.heading_in_unclosed_fence("code"), None);
+        let closed = Outline::of("```\n## C\n```\n");
+        assert_eq!(closed.heading_in_unclosed_fence("C"), None, "a closed block's lines are code, as written");
+    }
+
     #[test]
     fn code_lines_are_no_headings_and_indented_headings_are() {
         let body = "# Setup\n```python\n# install first\npip install x\n```\n~~~\n## not one either\n~~~\nafter\n # Indented\n#\tTabbed\n    # code\n";

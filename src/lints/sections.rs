@@ -39,6 +39,17 @@ pub(super) fn section_missing(
             format!("Obsidian finds a heading by its text: write `#{}`", key.replace(' ', "%20")),
         );
     }
+    // A stray code fence makes the rest of the note code, headings too, in Obsidian as here.
+    let in_code = match (r.headings.last(), &r.block) {
+        (Some(last), None) => target.heading_in_unclosed_fence(last),
+        _ => None,
+    };
+    if let Some(fence) = in_code {
+        let hint = format!(
+            "the heading is there, but inside a code block: the code fence on line {fence} of `{path}` is never closed, so Obsidian shows the rest of that note as code; close the block, or remove the fence if it is a stray one"
+        );
+        return Diagnostic::warning(Code::SectionMissing, &note.path, f.line, f.col, message).with_hint(hint);
+    }
     // A heading that is a wikilink is linked by its link's words, not by the text it shows.
     let wikilinked = match (r.headings.as_slice(), &r.block) {
         ([one], None) => target.wikilinked(one),

@@ -37,7 +37,7 @@ pub fn survey(src: &SourceFile) -> Survey {
         .iter()
         .any(|(lang, _)| matches!(lang.as_str(), "experiment" | "claims" | "claim"))
         || !crate::claims::cited_values(&text).is_empty();
-    let outline = Some(Outline::of(super::body_of(&text, body_line)));
+    let outline = Some(Outline::of(super::body_of(&text, body_line)).starting_at(body_line + 1));
     Survey { aliases, outline, frontmatter: read.into(), literate }
 }
 

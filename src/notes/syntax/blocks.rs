@@ -19,7 +19,9 @@ const ANKI_NOTE_IDS: u64 = 1_000_000_000_000;
 pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
     let b = &cx.settings.blocks;
     let mut out = Scanned::default();
+    // The open code fence, and its line's index.
     let mut fence: Option<String> = None;
+    let mut fence_at = 0;
     let mut anki_fence: Option<String> = None;
     let mut sr = spaced_repetition::Reader::new(cx);
     let mut i = 0;
@@ -61,6 +63,7 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
             } else {
                 sr.code_line(i);
                 fence = Some(f);
+                fence_at = i;
             }
             i += 1;
             continue;
@@ -144,7 +147,36 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
         i = sr.line(lines, i, first_line, &mut out);
     }
     sr.end_paragraph(lines, first_line, &mut out);
+    if let Some(f) = fence {
+        out.diagnostics.extend(unclosed_fence(lines, fence_at, first_line, &f, cx));
+    }
     out
+}
+
+/// The warning for a code fence at `lines[at]` that is never closed, when the code it makes of
+/// the rest of the note holds a line that begins a card (`START`, or a line that is only `?` or
+/// `??` in a flashcard note): a stray fence, most often, that silently took those cards away.
+fn unclosed_fence(lines: &[&str], at: usize, first_line: usize, fence: &str, cx: Context<'_>) -> Option<Diagnostic> {
+    let (b, sr) = (&cx.settings.blocks, &cx.settings.spaced_repetition);
+    let begins_card = |line: &str| {
+        (cx.obsidian_to_anki && line == b.begin_note)
+            || (cx.spaced_repetition && !line.is_empty() && (line == sr.multi || line == sr.multi_reversed))
+    };
+    let marker = lines.iter().enumerate().skip(at + 1).find(|(_, l)| begins_card(l.trim()))?;
+    let rest = lines.len() - at - 1;
+    Some(
+        Diagnostic::warning(
+            Code::FenceUnclosed,
+            cx.file,
+            first_line + at,
+            1,
+            format!(
+                "this code fence ({fence}) opens a code block that is never closed: Obsidian shows the rest of the note ({rest} lines) as code, and the card begun on line {} makes no card",
+                first_line + marker.0
+            ),
+        )
+        .with_hint(format!("close the block with a line of {fence} where its code ends, or remove this fence if it is a stray one")),
+    )
 }
 
 /// Appends frozen fields to every card of their type, before or after the `FROZEN` block.
@@ -674,6 +706,24 @@ mod tests {
             ]
         );
         assert_eq!(s.cards.len(), 1);
+    }
+
+    #[test]
+    fn a_fence_never_closed_over_card_markers_is_reported_once() {
+        let s = scan_str("# T\n\n```\n\nSTART\nBasic\nq\nBack: a\nEND\n\nSTART\nBasic\nq2\nBack: b\nEND\n");
+        assert!(s.cards.is_empty(), "the rest of the note is code");
+        let unclosed: Vec<_> = s.diagnostics.iter().filter(|d| d.code == Code::FenceUnclosed).collect();
+        assert_eq!(unclosed.len(), 1, "{:?}", s.diagnostics);
+        assert_eq!(unclosed[0].line, 3);
+        assert!(
+            unclosed[0].message.contains("(12 lines)") && unclosed[0].message.contains("line 5"),
+            "{}",
+            unclosed[0].message
+        );
+        // Code left open at the end, with no card in it, is only code; a closed block is no matter.
+        for md in ["# T\n\n```python\n# a comment\nx = 1\n", "```\nSTART\n```\n"] {
+            assert!(scan_str(md).diagnostics.iter().all(|d| d.code != Code::FenceUnclosed), "{md}");
+        }
     }
 
     #[test]

@@ -45,7 +45,7 @@ codes! {
     // Notes.
     FrontmatterInvalid = "frontmatter-invalid": "the frontmatter is not readable YAML properties",
     CommentUnclosed = "comment-unclosed": "a `%%` comment is never closed",
-    FenceUnclosed = "fence-unclosed": "a code fence is never closed, and the code it makes of the rest of the note holds card markers, which make no card",
+    FenceUnclosed = "fence-unclosed": "a code fence is never closed, and the code it makes of the rest of the note holds spaced-repetition cards, which make none",
     DeckInvalid = "deck-invalid": "a deck name cannot be used (error), or has an empty part between `::`, which Anki names `blank` (warning)",
     NotFlashcardNote = "not-flashcard-note": "spaced-repetition cards in a note without the flashcard tag make no card",
     // Card syntax.

@@ -29,8 +29,27 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
         let line = raw.trim();
         let lineno = first_line + i;
         if let Some(f) = &fence {
-            if line.starts_with(f.as_str()) && line.trim_start_matches(f.chars().next().unwrap_or('`')).is_empty() {
+            let closes = |l: &str| {
+                let l = l.trim();
+                l.starts_with(f.as_str()) && l.trim_start_matches(f.chars().next().unwrap_or('`')).is_empty()
+            };
+            if closes(line) {
                 fence = None;
+            } else if cx.obsidian_to_anki
+                && raw.trim_end() == b.begin_note
+                && lines.get(i + 1..).is_some_and(|rest| rest.iter().any(|l| l.trim() == b.end_note))
+            {
+                // Obsidian_to_Anki finds its blocks with one regex over the whole file, code and
+                // all (it leaves code alone only for custom regexes): a block written inside a
+                // code block (a syntax example, most often) is a card it made, and wrote the ID of.
+                sr.end_paragraph(lines, first_line, &mut out);
+                let next = block(lines, i, first_line, cx, &mut out);
+                // The block may run past the code block's end.
+                if lines.get(i + 1..next).is_some_and(|read| read.iter().any(|l| closes(l))) {
+                    fence = None;
+                }
+                i = next;
+                continue;
             }
             sr.code_line(i);
             i += 1;
@@ -154,14 +173,13 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
 }
 
 /// The warning for a code fence at `lines[at]` that is never closed, when the code it makes of
-/// the rest of the note holds a line that begins a card (`START`, or a line that is only `?` or
-/// `??` in a flashcard note): a stray fence, most often, that silently took those cards away.
+/// the rest of the note holds a spaced-repetition card's separator (a line that is only `?` or
+/// `??`, in a flashcard note): a stray fence, most often, that silently took those cards away, in
+/// the plugin as here. (Obsidian_to_Anki's blocks are read inside code too.)
 fn unclosed_fence(lines: &[&str], at: usize, first_line: usize, fence: &str, cx: Context<'_>) -> Option<Diagnostic> {
-    let (b, sr) = (&cx.settings.blocks, &cx.settings.spaced_repetition);
-    let begins_card = |line: &str| {
-        (cx.obsidian_to_anki && line == b.begin_note)
-            || (cx.spaced_repetition && !line.is_empty() && (line == sr.multi || line == sr.multi_reversed))
-    };
+    let sr = &cx.settings.spaced_repetition;
+    let begins_card =
+        |line: &str| cx.spaced_repetition && !line.is_empty() && (line == sr.multi || line == sr.multi_reversed);
     let marker = lines.iter().enumerate().skip(at + 1).find(|(_, l)| begins_card(l.trim()))?;
     let rest = lines.len() - at - 1;
     Some(
@@ -710,28 +728,50 @@ mod tests {
 
     #[test]
     fn a_fence_never_closed_over_card_markers_is_reported_once() {
-        let s = scan_str("# T\n\n```\n\nSTART\nBasic\nq\nBack: a\nEND\n\nSTART\nBasic\nq2\nBack: b\nEND\n");
+        let settings = Settings::default();
+        let cx = Context { file: "n.md", settings: &settings, spaced_repetition: true, obsidian_to_anki: true };
+        let scan = |md: &str| scan(&md.lines().collect::<Vec<_>>(), 1, cx);
+        let s = scan("#flashcards\n\n```\n\nWhat is a saddle?\n?\nA critical point.\n\nQ2\n?\nA2\n");
         assert!(s.cards.is_empty(), "the rest of the note is code");
         let unclosed: Vec<_> = s.diagnostics.iter().filter(|d| d.code == Code::FenceUnclosed).collect();
         assert_eq!(unclosed.len(), 1, "{:?}", s.diagnostics);
         assert_eq!(unclosed[0].line, 3);
-        assert!(
-            unclosed[0].message.contains("(12 lines)") && unclosed[0].message.contains("line 5"),
-            "{}",
-            unclosed[0].message
-        );
-        // Code left open at the end, with no card in it, is only code; a closed block is no matter.
-        for md in ["# T\n\n```python\n# a comment\nx = 1\n", "```\nSTART\n```\n"] {
-            assert!(scan_str(md).diagnostics.iter().all(|d| d.code != Code::FenceUnclosed), "{md}");
+        let message = &unclosed[0].message;
+        assert!(message.contains("(8 lines)") && message.contains("line 6"), "{message}");
+        // Code left open at the end, with no card in it, is only code; a closed block is no matter;
+        // an Obsidian_to_Anki block inside code is read, as the plugin reads it.
+        for md in ["# T\n\n```python\n# a comment\nx = 1\n", "```\n?\n```\n", "```\nSTART\nBasic\nq\nBack: a\nEND\n"] {
+            assert!(scan(md).diagnostics.iter().all(|d| d.code != Code::FenceUnclosed), "{md}");
         }
     }
 
     #[test]
     fn cards_inside_an_anki_fence_are_read() {
-        let s = scan_str("```anki\nSTART\nBasic\nq\nBack: a\nEND\n```\n```\nSTART\nBasic\nno\nEND\n```\n");
+        let s = scan_str("```anki\nSTART\nBasic\nq\nBack: a\nEND\n```\n");
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(s.cards.len(), 1);
         assert_eq!(s.cards[0].fields, ["q", "a"]);
+    }
+
+    #[test]
+    fn a_block_inside_any_code_block_is_read_as_obsidian_to_anki_reads_it() {
+        // The plugin's block regex runs over the whole file: a syntax example in a code block is
+        // a card, whose ID the plugin wrote into the example (as a real vault's schema note has).
+        let s = scan_str(
+            "Write cards so:\n\n```markdown\nSTART\nBasic\nFront: q\nBack: a\n<!--ID: 1777473574585-->\nEND\n```\n\nSTART\nBasic\nq2\nBack: b\nEND\n",
+        );
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let fields: Vec<&[String]> = s.cards.iter().map(|c| c.fields.as_slice()).collect();
+        assert_eq!(fields, [&["q".to_owned(), "a".to_owned()][..], &["q2".to_owned(), "b".to_owned()][..]]);
+        assert_eq!((s.cards[0].anchor, s.cards[0].line), (Some(1_777_473_574_585), 4));
+        // Indented (the regex wants the marker at the line's start), or with no END after it: code.
+        for md in ["```\n  START\n  Basic\n  q\n  END\n```\n", "```python\nSTART\n```\n"] {
+            let s = scan_str(md);
+            assert!(s.cards.is_empty() && s.diagnostics.is_empty(), "{md}: {:?}", s.diagnostics);
+        }
+        // A block that runs past the code block's end leaves the code behind it.
+        let s = scan_str("```\nSTART\nBasic\nq\n```\nBack: a\nEND\n\nSTART\nBasic\nq3\nBack: c\nEND\n");
+        assert_eq!(s.cards.len(), 2, "{:?}", s.diagnostics);
     }
 
     #[test]

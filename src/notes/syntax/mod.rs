@@ -8,7 +8,8 @@
 //!
 //! [`fields`] reads field labels the way Obsidian_to_Anki does, [`typed`] makes a card of a named
 //! note type with the checks every card gets, [`curly_cloze`] turns `{x}` into deletions. Markers and separators come from [`crate::settings`]. Lines inside fenced code
-//! blocks are never read as cards (except in an ```` ```anki ```` fence).
+//! blocks are not read as cards, but in an ```` ```anki ```` fence, and but Obsidian_to_Anki's
+//! blocks, which that plugin finds in code too.
 
 pub mod blocks;
 pub mod cloze_patterns;

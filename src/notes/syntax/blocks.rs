@@ -50,6 +50,17 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
                 }
                 i = next;
                 continue;
+            } else if cx.obsidian_to_anki
+                && let Some(at) = raw.find(b.begin_inline.as_str())
+                && raw[at..].contains(b.end_inline.as_str())
+            {
+                // Its inline notes are found the same way; code that only names the markers
+                // is code.
+                let mut said = Vec::new();
+                if let Some(card) = inline_blocks::parse(raw, lineno, cx, &mut said) {
+                    out.cards.push(card);
+                    out.diagnostics.append(&mut said);
+                }
             }
             sr.code_line(i);
             i += 1;
@@ -769,6 +780,11 @@ mod tests {
             let s = scan_str(md);
             assert!(s.cards.is_empty() && s.diagnostics.is_empty(), "{md}: {:?}", s.diagnostics);
         }
+        // So is an inline note.
+        let s = scan_str("```\nSTARTI [Basic] Inline q Back: inline a ENDI\nSTARTI alone\n```\n");
+        let fields: Vec<&[String]> = s.cards.iter().map(|c| c.fields.as_slice()).collect();
+        assert_eq!(fields, [&["Inline q".to_owned(), "inline a".to_owned()][..]], "{:?}", s.diagnostics);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         // A block that runs past the code block's end leaves the code behind it.
         let s = scan_str("```\nSTART\nBasic\nq\n```\nBack: a\nEND\n\nSTART\nBasic\nq3\nBack: c\nEND\n");
         assert_eq!(s.cards.len(), 2, "{:?}", s.diagnostics);

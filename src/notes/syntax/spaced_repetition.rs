@@ -459,7 +459,8 @@ fn find_separator(line: &str, single: &str, reversed: &str) -> Option<(usize, us
             }
         }
         match b {
-            b'\\' => i += 1,
+            // A backslash escapes the next character, but in code, where it is itself (`` `\` ``).
+            b'\\' if !code => i += 1,
             b'`' => code = !code,
             b'$' if !code => math = !math,
             // `==c1::text==` is a highlight holding a cloze, not a card.
@@ -782,5 +783,14 @@ answer
         assert_eq!(find_separator("a::::b", "::", ":::"), None);
         assert_eq!(find_separator("a:::b", "::", ":::"), Some((1, 3, true)));
         assert_eq!(find_separator("a<br class=\"f\">b", "<br class=\"f\">", ":::"), Some((1, 14, false)));
+    }
+
+    #[test]
+    fn a_backslash_in_code_escapes_nothing() {
+        // Published regex flashcards write `\`:::Escape character.
+        assert_eq!(find_separator("`\\`:::Escape character", "::", ":::"), Some((3, 3, true)));
+        assert_eq!(find_separator("`a\\`::b", "::", ":::"), Some((4, 2, false)));
+        assert_eq!(find_separator("\\`::b`", "::", ":::"), Some((2, 2, false)), "an escaped backtick opens no code");
+        assert_eq!(find_separator("`::`", "::", ":::"), None);
     }
 }

@@ -254,7 +254,9 @@ impl<'a> Reader<'a> {
         // a paragraph of an indented list is the list item, not an indented code block.
         let skip = joined.len() - joined.trim_start().len();
         let (text, masked) = (joined.get(skip..)?, masked.get(skip..)?);
-        if text.starts_with(['>', '|']) || !self.clozes.iter().any(|re| re.is_match(masked)) {
+        // (A block quote, callout or table is a paragraph like any other: the plugin makes a
+        // cloze card of one that holds a deletion.)
+        if !self.clozes.iter().any(|re| re.is_match(masked)) {
             return None;
         }
         // Explicit numbers are kept; the others count up in text order, skipping those.
@@ -783,6 +785,26 @@ answer
         assert_eq!(find_separator("a::::b", "::", ":::"), None);
         assert_eq!(find_separator("a:::b", "::", ":::"), Some((1, 3, true)));
         assert_eq!(find_separator("a<br class=\"f\">b", "<br class=\"f\">", ":::"), Some((1, 14, false)));
+    }
+
+    #[test]
+    fn a_block_quote_callout_or_table_with_a_highlight_is_a_cloze_card() {
+        // The plugin's parser reads a paragraph's lines as they are: `>` and `|` lines too.
+        let s = run(
+            "#flashcards\n\n> chlorides\n> - exception(s): ==Ag<sup>+</sup>==\n\n> [!note] Saddles\n> The Hessian is ==indefinite==.\n\n| term | meaning |\n| --- | --- |\n| saddle | ==mixed curvature== |\n",
+            &Settings::default(),
+            true,
+        );
+        let fronts: Vec<&str> = s.cards.iter().map(|c| c.fields[0].as_str()).collect();
+        assert_eq!(
+            fronts,
+            [
+                "> chlorides\n> - exception(s): {{c1::Ag<sup>+</sup>}}",
+                "> [!note] Saddles\n> The Hessian is {{c1::indefinite}}.",
+                "| term | meaning |\n| --- | --- |\n| saddle | {{c1::mixed curvature}} |",
+            ]
+        );
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
     }
 
     #[test]

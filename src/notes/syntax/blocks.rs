@@ -23,6 +23,8 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
     let mut fence: Option<String> = None;
     let mut fence_at = 0;
     let mut anki_fence: Option<String> = None;
+    // The last end marker's index, once a block in code asks (looked for once, not at each).
+    let mut last_end: Option<Option<usize>> = None;
     let mut sr = spaced_repetition::Reader::new(cx);
     let mut i = 0;
     while let Some(&raw) = lines.get(i) {
@@ -37,7 +39,7 @@ pub fn scan(lines: &[&str], first_line: usize, cx: Context<'_>) -> Scanned {
                 fence = None;
             } else if cx.obsidian_to_anki
                 && raw.trim_end() == b.begin_note
-                && lines.get(i + 1..).is_some_and(|rest| rest.iter().any(|l| l.trim() == b.end_note))
+                && *last_end.get_or_insert_with(|| lines.iter().rposition(|l| l.trim() == b.end_note)) > Some(i)
             {
                 // Obsidian_to_Anki finds its blocks with one regex over the whole file, code and
                 // all (it leaves code alone only for custom regexes): a block written inside a

@@ -164,7 +164,17 @@ fn nearest_heading<'o>(target: &'o Outline, wanted: &str) -> Option<&'o str> {
             let key = spaced(key);
             key.split(' ').count() <= count + MORE_WORDS && format!(" {key} ").contains(&words)
         });
-        match (holding.next(), holding.next()) {
+        if let (Some(one), None) = (holding.next(), holding.next()) {
+            return Some(one);
+        }
+        // Or the heading lost words since: the one heading of three letters or more whose words
+        // the link holds in a row (`### USB-PD` for `#USB Power Delivery (USB-PD)`).
+        let mut within = target.heading_keys().filter(|key| {
+            let key = spaced(key);
+            let letters: usize = key.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum();
+            letters >= 3 && key.split(' ').count() < count && words.contains(&format!(" {key} "))
+        });
+        match (within.next(), within.next()) {
             (Some(one), None) => Some(one),
             _ => None,
         }
@@ -270,6 +280,13 @@ mod tests {
         assert_eq!(near("优化"), Some("优化：13种"), "a full-width colon parts words; two characters are a word");
         assert_eq!(near("useReducer"), Some("usereducer：状态"));
         assert_eq!(near("Ox"), None, "two letters are too short to guess");
+        let shorter = Outline::of("# USB\n## USB-PD\n## Power\n### Cables\n### Cable types\n");
+        let near = |wanted: &str| nearest_heading(&shorter, wanted);
+        assert_eq!(near("USB Power Delivery (USB-PD)"), None, "three headings' words are in it");
+        let shorter = Outline::of("# Charging\n## USB-PD\n### Cable types\n");
+        let near = |wanted: &str| nearest_heading(&shorter, wanted);
+        assert_eq!(near("USB Power Delivery (USB-PD)"), Some("usb-pd"), "the heading lost words");
+        assert_eq!(near("Types of cable"), None, "the words out of order");
         assert_eq!(near("打包"), None, "a word's part is no word");
     }
 

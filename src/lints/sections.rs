@@ -129,21 +129,21 @@ pub(super) fn section_missing(
 /// Korean character counts as two (`优化` is a word).
 fn nearest_heading<'o>(target: &'o Outline, wanted: &str) -> Option<&'o str> {
     let wanted = crate::links::heading_key(wanted);
-    let letters: usize = wanted.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum();
-    if letters == 0 {
+    let length = letters(&wanted);
+    if length == 0 {
         return None;
     }
     let mut marked = target.heading_keys().filter(|key| {
         key.match_indices(wanted.as_str()).any(|(at, _)| {
             let after = &key[at + wanted.len()..];
             let more = after.split_whitespace().count();
-            is_marker(&key[..at]) && (more == 0 || (letters >= 3 && after.starts_with(' ') && more <= MORE_WORDS))
+            is_marker(&key[..at]) && (more == 0 || (length >= 3 && after.starts_with(' ') && more <= MORE_WORDS))
         })
     });
     if let (Some(one), None) = (marked.next(), marked.next()) {
         return Some(one);
     }
-    if letters < 3 {
+    if length < 3 {
         return None;
     }
     let most = wanted.chars().count() / 6;
@@ -171,14 +171,19 @@ fn nearest_heading<'o>(target: &'o Outline, wanted: &str) -> Option<&'o str> {
         // the link holds in a row (`### USB-PD` for `#USB Power Delivery (USB-PD)`).
         let mut within = target.heading_keys().filter(|key| {
             let key = spaced(key);
-            let letters: usize = key.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum();
-            letters >= 3 && key.split(' ').count() < count && words.contains(&format!(" {key} "))
+            letters(&key) >= 3 && key.split(' ').count() < count && words.contains(&format!(" {key} "))
         });
         match (within.next(), within.next()) {
             (Some(one), None) => Some(one),
             _ => None,
         }
     })
+}
+
+/// How long `text` is as a name to guess at: a Chinese, Japanese or Korean character (from U+2E80
+/// on) counts as two letters, as one of them often is a word.
+fn letters(text: &str) -> usize {
+    text.chars().map(|c| if c >= '\u{2E80}' { 2 } else { 1 }).sum()
 }
 
 /// `key` with full-width punctuation, which parts words as a space does, read as a space (a
